@@ -1,0 +1,33 @@
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { currentSession } from '@/lib/auth/current';
+import { config } from '@/lib/config';
+import { signOutAction } from './actions';
+
+// Each page checks the session itself (layouts do not guard pages); this only draws the frame.
+export default async function AppLayout({ children }: { children: ReactNode }) {
+  const current = await currentSession();
+  return (
+    <>
+      <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+        <nav aria-label="Main" className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
+          <Link href="/" className="font-semibold text-slate-900 no-underline dark:text-slate-100">
+            {config().appName}
+          </Link>
+          {current ? (
+            <>
+              <Link href="/profile/2fa">Profile</Link>
+              {current.user.role === 'admin' ? <Link href="/admin/users">Administration</Link> : null}
+              <form action={signOutAction} className="ml-auto">
+                <button type="submit" className="btn-secondary py-1">
+                  Sign out
+                </button>
+              </form>
+            </>
+          ) : null}
+        </nav>
+      </header>
+      <main className="mx-auto max-w-5xl px-4 py-8">{children}</main>
+    </>
+  );
+}

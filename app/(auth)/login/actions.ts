@@ -1,0 +1,44 @@
+'use server';
+
+import { redirect } from 'next/navigation';
+import { z } from 'zod';
+import { db } from '@/db';
+import { publicAction } from '@/lib/action';
+import { audit } from '@/lib/audit';
+import { createChallenge, setChallengeCookie } from '@/lib/auth/challenge';
+import { checkPassword } from '@/lib/auth/credentials';
+import { secondStep } from '@/lib/auth/policy';
+import { finishSignIn } from '@/lib/auth/sign-in';
+import { log } from '@/lib/log';
+import { currentPasswordField, emailField, safeCallbackUrl } from '@/lib/validation/fields';
+
+const GENERIC_FAILURE = "That email and password don't match an account that can sign in here. Check them and try again.";
+
+const signInSchema = z.object({
+  email: emailField,
+  password: currentPasswordField,
+  callbackUrl: z.string().optional(),
+});
+
+export const signInAction = publicAction(signInSchema, async ({ email, password, callbackUrl }, { ip }) => {
+  const values = { email };
+  const result = await checkPassword(email, password);
+  if (!result.ok) {
+    if (result.orgId !== null) {
+      audit(db(), { orgId: result.orgId, actor: { kind: 'system' }, targetUserId: result.userId, action: 'sign_in.failed', detail: { reason: 'password' }, ip });
+    } else {
+      log('sign_in.failed', { reason: 'unknown_email', ip });
+    }
+    return { error: GENERIC_FAILURE, values };
+  }
+  const { user } = result;
+  const target = safeCallbackUrl(callbackUrl);
+  const step = secondStep(user, user.policy);
+  if (step !== 'ready') {
+    await setChallengeCookie(createChallenge(user.id, step, target), step);
+    log('sign_in.challenge', { user: user.id, purpose: step, ip });
+    redirect(step === 'verify' ? '/login/verify' : '/login/setup-2fa');
+  }
+  audit(db(), { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action: 'sign_in', detail: { method: 'password', secondFactor: 'none' }, ip });
+  return finishSignIn(createChallenge(user.id, 'ready', target), target);
+});

@@ -1,0 +1,144 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const TWO_FACTOR_POLICIES = ['off', 'optional', 'required'] as const;
+export type TwoFactorPolicy = (typeof TWO_FACTOR_POLICIES)[number];
+export const ROLES = ['member', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+export const SIGN_IN_METHODS = ['password', 'sso'] as const;
+export type SignInMethod = (typeof SIGN_IN_METHODS)[number];
+export const CHALLENGE_PURPOSES = ['verify', 'setup', 'ready'] as const;
+export type ChallengePurpose = (typeof CHALLENGE_PURPOSES)[number];
+
+// Times are Unix milliseconds: cheap to compare inside one conditional UPDATE.
+const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
+
+export const organizations = sqliteTable('organizations', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  twoFactorPolicy: text('two_factor_policy', { enum: TWO_FACTOR_POLICIES }).notNull().default('optional'),
+  createdAt: integer('created_at').notNull().default(now),
+});
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    email: text('email').notNull().unique(),
+    name: text('name').notNull(),
+    role: text('role', { enum: ROLES }).notNull().default('member'),
+    signInMethod: text('sign_in_method', { enum: SIGN_IN_METHODS }).notNull(),
+    passwordHash: text('password_hash'),
+    twoFactorRequired: integer('two_factor_required', { mode: 'boolean' }).notNull().default(false),
+    lastSignInAt: integer('last_sign_in_at'),
+    createdAt: integer('created_at').notNull().default(now),
+    // AES-256-GCM ciphertext of the base32 TOTP secret, the user id as associated data.
+    totpSecret: text('totp_secret'),
+    totpEnabledAt: integer('totp_enabled_at'),
+    // The last accepted TOTP time step: a code is accepted only for a later step (replay).
+    totpLastStep: integer('totp_last_step').notNull().default(0),
+    totpLastUsedAt: integer('totp_last_used_at'),
+    recoveryCodesLeft: integer('recovery_codes_left').notNull().default(0),
+    // Bumped by every change of the user's 2FA, so a stale enrollment cannot be confirmed.
+    twoFactorVersion: integer('two_factor_version').notNull().default(0),
+  },
+  (t) => [index('users_org_idx').on(t.orgId)],
+);
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    method: text('method', { enum: SIGN_IN_METHODS }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+    secondFactorAt: integer('second_factor_at'),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+export const loginChallenges = sqliteTable(
+  'login_challenges',
+  {
+    // SHA-256 of the token in the cookie: a database leak does not hand out live challenges.
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text('purpose', { enum: CHALLENGE_PURPOSES }).notNull(),
+    method: text('method', { enum: SIGN_IN_METHODS }).notNull().default('password'),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    failures: integer('failures').notNull().default(0),
+    secondFactorAt: integer('second_factor_at'),
+    callbackUrl: text('callback_url'),
+  },
+  (t) => [index('login_challenges_user_idx').on(t.userId)],
+);
+
+export const pendingEnrollments = sqliteTable('pending_enrollments', {
+  userId: integer('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  secret: text('secret').notNull(),
+  baseVersion: integer('base_version').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+});
+
+export const recoveryCodes = sqliteTable(
+  'recovery_codes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    // HMAC-SHA-256 of the normalized code under the server's code key, hex.
+    codeHash: text('code_hash').notNull(),
+    usedAt: integer('used_at'),
+  },
+  (t) => [uniqueIndex('recovery_codes_hash_idx').on(t.codeHash), index('recovery_codes_user_idx').on(t.userId)],
+);
+
+export const throttleHits = sqliteTable(
+  'throttle_hits',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    key: text('key').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('throttle_hits_key_idx').on(t.key, t.at)],
+);
+
+export const throttleLocks = sqliteTable('throttle_locks', {
+  key: text('key').primaryKey(),
+  until: integer('until').notNull(),
+});
+
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orgId: integer('org_id').references(() => organizations.id),
+    actorKind: text('actor_kind', { enum: ['user', 'operator', 'system'] }).notNull(),
+    actorUserId: integer('actor_user_id'),
+    targetUserId: integer('target_user_id'),
+    action: text('action').notNull(),
+    detail: text('detail'),
+    ip: text('ip'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('audit_org_idx').on(t.orgId, t.id)],
+);
+
+export type Organization = typeof organizations.$inferSelect;
+export type User = typeof users.$inferSelect;
+export type Session = typeof sessions.$inferSelect;
+export type LoginChallenge = typeof loginChallenges.$inferSelect;

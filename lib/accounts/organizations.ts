@@ -1,0 +1,59 @@
+import 'server-only';
+import { and, eq, isNull } from 'drizzle-orm';
+import { db, type Executor } from '@/db';
+import { organizations, users, type TwoFactorPolicy } from '@/db/schema';
+import { audit, type Actor } from '@/lib/audit';
+import { deleteUserChallenges } from '@/lib/auth/challenge';
+import { isTwoFactorRequired } from '@/lib/auth/policy';
+import { revokeUserSessions } from '@/lib/auth/session';
+
+export class AccountError extends Error {}
+
+export function findOrganization(slug: string) {
+  return db().select({ id: organizations.id, slug: organizations.slug, name: organizations.name, twoFactorPolicy: organizations.twoFactorPolicy }).from(organizations).where(eq(organizations.slug, slug)).get();
+}
+
+export function createOrganization(input: { slug: string; name: string; policy: TwoFactorPolicy }, actor: Actor, ip: string | null = null) {
+  return db().transaction((tx) => {
+    if (tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, input.slug)).get()) {
+      throw new AccountError(`An organization with the slug "${input.slug}" already exists.`);
+    }
+    const org = tx.insert(organizations).values({ slug: input.slug, name: input.name, twoFactorPolicy: input.policy }).returning({ id: organizations.id }).get();
+    audit(tx, { orgId: org.id, actor, action: 'org.created', detail: { slug: input.slug, policy: input.policy }, ip });
+    return { id: org.id, ...input };
+  });
+}
+
+/**
+ * Ends the sessions and pending sign-ins of the given users who have no 2FA but now need it,
+ * so their next sign-in passes through the setup interstitial. Returns how many there were.
+ */
+export function endSessionsOfNewlyRequired(tx: Executor, candidates: { id: number; signInMethod: 'password' | 'sso'; totpEnabledAt: number | null }[]): number {
+  const affected = candidates.filter((u) => u.signInMethod === 'password' && u.totpEnabledAt === null);
+  for (const u of affected) {
+    revokeUserSessions(tx, u.id);
+    deleteUserChallenges(tx, u.id);
+  }
+  return affected.length;
+}
+
+export function setOrganizationPolicy(orgId: number, policy: TwoFactorPolicy, actor: Actor, ip: string | null = null) {
+  return db().transaction(
+    (tx) => {
+      const org = tx.select({ policy: organizations.twoFactorPolicy }).from(organizations).where(eq(organizations.id, orgId)).get();
+      if (!org) throw new AccountError('No such organization.');
+      if (org.policy === policy) return { changed: false, sessionsEnded: 0 };
+      tx.update(organizations).set({ twoFactorPolicy: policy }).where(eq(organizations.id, orgId)).run();
+      const members = tx
+        .select({ id: users.id, signInMethod: users.signInMethod, totpEnabledAt: users.totpEnabledAt, twoFactorRequired: users.twoFactorRequired })
+        .from(users)
+        .where(and(eq(users.orgId, orgId), eq(users.signInMethod, 'password'), isNull(users.totpEnabledAt)))
+        .all();
+      const newly = members.filter((u) => isTwoFactorRequired(u, policy) && !isTwoFactorRequired(u, org.policy));
+      const sessionsEnded = endSessionsOfNewlyRequired(tx, newly);
+      audit(tx, { orgId, actor, action: 'org.policy_changed', detail: { from: org.policy, to: policy, usersSignedOut: sessionsEnded }, ip });
+      return { changed: true, sessionsEnded };
+    },
+    { behavior: 'immediate' },
+  );
+}

@@ -1,0 +1,68 @@
+import 'server-only';
+import { asc, eq } from 'drizzle-orm';
+import { db } from '@/db';
+import { organizations, users } from '@/db/schema';
+import { audit, type Actor } from '@/lib/audit';
+import { hashPassword } from '@/lib/auth/password';
+import { isTwoFactorRequired } from '@/lib/auth/policy';
+import type { NewUser } from '@/lib/validation/accounts';
+import { AccountError, endSessionsOfNewlyRequired, findOrganization } from './organizations';
+
+export async function createUser(input: NewUser, actor: Actor, ip: string | null = null) {
+  const org = findOrganization(input.org);
+  if (!org) throw new AccountError(`No organization has the slug "${input.org}".`);
+  const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
+  return db().transaction((tx) => {
+    if (tx.select({ id: users.id }).from(users).where(eq(users.email, input.email)).get()) {
+      throw new AccountError(`A user with the email ${input.email} already exists.`);
+    }
+    const user = tx
+      .insert(users)
+      .values({ orgId: org.id, email: input.email, name: input.name, role: input.role, signInMethod: input.method, passwordHash })
+      .returning({ id: users.id })
+      .get();
+    audit(tx, { orgId: org.id, actor, targetUserId: user.id, action: 'user.created', detail: { email: input.email, role: input.role, method: input.method }, ip });
+    return { id: user.id, orgId: org.id, email: input.email, name: input.name, role: input.role, method: input.method };
+  });
+}
+
+export function findUserByEmail(email: string) {
+  return db()
+    .select({ id: users.id, orgId: users.orgId, email: users.email, name: users.name, role: users.role, signInMethod: users.signInMethod, twoFactorRequired: users.twoFactorRequired, totpEnabledAt: users.totpEnabledAt, policy: organizations.twoFactorPolicy })
+    .from(users)
+    .innerJoin(organizations, eq(organizations.id, users.orgId))
+    .where(eq(users.email, email))
+    .get();
+}
+
+export function listUsers(orgId: number) {
+  return db()
+    .select({ id: users.id, email: users.email, name: users.name, role: users.role, signInMethod: users.signInMethod, twoFactorRequired: users.twoFactorRequired, totpEnabledAt: users.totpEnabledAt, recoveryCodesLeft: users.recoveryCodesLeft, lastSignInAt: users.lastSignInAt })
+    .from(users)
+    .where(eq(users.orgId, orgId))
+    .orderBy(asc(users.email))
+    .all();
+}
+
+/** Sets the per-user "2FA required" flag; a user it newly requires is signed out everywhere. */
+export function setUserTwoFactorRequired(userId: number, required: boolean, actor: Actor, ip: string | null = null) {
+  return db().transaction(
+    (tx) => {
+      const user = tx
+        .select({ id: users.id, orgId: users.orgId, signInMethod: users.signInMethod, twoFactorRequired: users.twoFactorRequired, totpEnabledAt: users.totpEnabledAt, policy: organizations.twoFactorPolicy })
+        .from(users)
+        .innerJoin(organizations, eq(organizations.id, users.orgId))
+        .where(eq(users.id, userId))
+        .get();
+      if (!user) throw new AccountError('No such user.');
+      if (user.signInMethod !== 'password') throw new AccountError('SSO users sign in through the identity provider, which handles their 2FA.');
+      if (user.twoFactorRequired === required) return { changed: false, sessionsEnded: 0 };
+      tx.update(users).set({ twoFactorRequired: required }).where(eq(users.id, userId)).run();
+      const newly = isTwoFactorRequired({ ...user, twoFactorRequired: required }, user.policy) && !isTwoFactorRequired(user, user.policy);
+      const sessionsEnded = newly ? endSessionsOfNewlyRequired(tx, [user]) : 0;
+      audit(tx, { orgId: user.orgId, actor, targetUserId: userId, action: required ? 'user.2fa_required' : 'user.2fa_not_required', detail: { sessionsEnded }, ip });
+      return { changed: true, sessionsEnded };
+    },
+    { behavior: 'immediate' },
+  );
+}

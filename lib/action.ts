@@ -1,0 +1,84 @@
+import 'server-only';
+import { z } from 'zod';
+import { currentSession } from './auth/current';
+import type { CurrentSession } from './auth/session';
+import { PoolBusyError } from './auth/password';
+import { clientAddress } from './request';
+
+/** What every server action answers: a form re-renders from it, with JavaScript or without. */
+export interface ActionState {
+  error?: string;
+  fieldErrors?: Record<string, string[] | undefined>;
+  ok?: string;
+  /** Non-secret values to put back into the form (React resets forms after an action). */
+  values?: Record<string, string>;
+}
+
+export type FormAction = (previous: ActionState, formData: FormData) => Promise<ActionState>;
+
+export const BUSY_MESSAGE = 'The server is busy right now. Please try again in a moment.';
+const SIGNED_OUT = 'Your session has ended. Sign in again to continue.';
+
+/** FormData as a plain object; a repeated field becomes an array so that string fields refuse it. */
+export function formEntries(formData: FormData): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of formData.entries()) {
+    if (key.startsWith('$ACTION')) continue;
+    const prev = out[key];
+    out[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+  }
+  return out;
+}
+
+function validate<S extends z.ZodType>(schema: S, formData: FormData): { data: z.infer<S> } | { state: ActionState } {
+  const parsed = schema.safeParse(formEntries(formData));
+  if (parsed.success) return { data: parsed.data };
+  const fieldErrors = z.flattenError(parsed.error).fieldErrors as Record<string, string[] | undefined>;
+  return { state: { error: 'Please correct the highlighted fields.', fieldErrors } };
+}
+
+async function guarded(run: () => Promise<ActionState>): Promise<ActionState> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof PoolBusyError) return { error: BUSY_MESSAGE };
+    throw error;
+  }
+}
+
+export interface PublicContext {
+  ip: string;
+}
+export interface UserContext extends PublicContext {
+  current: CurrentSession;
+}
+
+/** An action anyone may call: validated input, a client address, no identity. */
+export function publicAction<S extends z.ZodType>(schema: S, handler: (input: z.infer<S>, ctx: PublicContext) => Promise<ActionState>): FormAction {
+  return async (_previous, formData) => {
+    const checked = validate(schema, formData);
+    if ('state' in checked) return checked.state;
+    return guarded(async () => handler(checked.data, { ip: await clientAddress() }));
+  };
+}
+
+/** An action for a signed-in user: identity from the session row, never from the form. */
+export function userAction<S extends z.ZodType>(schema: S, handler: (input: z.infer<S>, ctx: UserContext) => Promise<ActionState>): FormAction {
+  return async (_previous, formData) => {
+    const current = await currentSession();
+    if (!current) return { error: SIGNED_OUT };
+    const checked = validate(schema, formData);
+    if ('state' in checked) return checked.state;
+    return guarded(async () => handler(checked.data, { current, ip: await clientAddress() }));
+  };
+}
+
+/** An action for an organization admin; targets must still be checked against `current.org.id`. */
+export function adminAction<S extends z.ZodType>(schema: S, handler: (input: z.infer<S>, ctx: UserContext) => Promise<ActionState>): FormAction {
+  return async (previous, formData) => {
+    const current = await currentSession();
+    if (!current) return { error: SIGNED_OUT };
+    if (current.user.role !== 'admin') return { error: 'Only an administrator of your organization can do that.' };
+    return userAction(schema, handler)(previous, formData);
+  };
+}

@@ -1,0 +1,38 @@
+import 'server-only';
+import type { Executor } from '@/db';
+import { auditEvents } from '@/db/schema';
+import { log } from './log';
+
+export type Actor = { kind: 'user'; userId: number } | { kind: 'operator' } | { kind: 'system' };
+
+export interface AuditEntry {
+  orgId: number | null;
+  actor: Actor;
+  action: string;
+  targetUserId?: number | null;
+  detail?: Record<string, unknown>;
+  ip?: string | null;
+}
+
+/** Records an audit event in the caller's transaction and logs it as a security event. */
+export function audit(tx: Executor, entry: AuditEntry): void {
+  tx.insert(auditEvents)
+    .values({
+      orgId: entry.orgId,
+      actorKind: entry.actor.kind,
+      actorUserId: entry.actor.kind === 'user' ? entry.actor.userId : null,
+      targetUserId: entry.targetUserId ?? null,
+      action: entry.action,
+      detail: entry.detail ? JSON.stringify(entry.detail) : null,
+      ip: entry.ip ?? null,
+      createdAt: Date.now(),
+    })
+    .run();
+  log(entry.action, {
+    org: entry.orgId,
+    actor: entry.actor.kind === 'user' ? entry.actor.userId : entry.actor.kind,
+    target: entry.targetUserId ?? undefined,
+    ip: entry.ip ?? undefined,
+    ...entry.detail,
+  });
+}

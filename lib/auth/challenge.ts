@@ -1,0 +1,102 @@
+import 'server-only';
+import { and, eq, gt, sql } from 'drizzle-orm';
+import { cookies } from 'next/headers';
+import { db, type Executor } from '@/db';
+import { loginChallenges, type ChallengePurpose, type LoginChallenge } from '@/db/schema';
+import { config } from '@/lib/config';
+import { isHttps } from '@/lib/request';
+import { createSession } from './session';
+import { newToken, tokenDigest } from './tokens';
+
+const COOKIE = 'deskgate-challenge';
+// A `ready` challenge lives only between the last factor and the signIn call of the same request.
+const READY_MS = 60_000;
+
+async function cookieName(): Promise<string> {
+  return (await isHttps()) ? `__Host-${COOKIE}` : COOKIE;
+}
+
+function ttl(purpose: ChallengePurpose): number {
+  if (purpose === 'verify') return config().verifyChallengeMs;
+  if (purpose === 'setup') return config().setupChallengeMs;
+  return READY_MS;
+}
+
+/** Writes a challenge row and returns its token (the row keeps only the digest). */
+export function createChallenge(userId: number, purpose: ChallengePurpose, callbackUrl: string, secondFactorAt: number | null = null): string {
+  const token = newToken();
+  const now = Date.now();
+  db()
+    .insert(loginChallenges)
+    .values({ id: tokenDigest(token), userId, purpose, createdAt: now, expiresAt: now + ttl(purpose), callbackUrl, secondFactorAt })
+    .run();
+  return token;
+}
+
+/** Puts a challenge in the HttpOnly cookie that only its own step reads. */
+export async function setChallengeCookie(token: string, purpose: ChallengePurpose): Promise<void> {
+  const secure = await isHttps();
+  (await cookies()).set(await cookieName(), token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    path: '/',
+    maxAge: Math.ceil(ttl(purpose) / 1000),
+  });
+}
+
+export async function clearChallengeCookie(): Promise<void> {
+  (await cookies()).delete(await cookieName());
+}
+
+/** The caller's pending challenge of the given purpose, or null when missing, expired or of another kind. */
+export async function currentChallenge(purpose: ChallengePurpose): Promise<(LoginChallenge & { token: string }) | null> {
+  const token = (await cookies()).get(await cookieName())?.value;
+  if (!token) return null;
+  const row = db()
+    .select()
+    .from(loginChallenges)
+    .where(and(eq(loginChallenges.id, tokenDigest(token)), gt(loginChallenges.expiresAt, Date.now())))
+    .get();
+  return row && row.purpose === purpose ? { ...row, token } : null;
+}
+
+/** Ends a challenge (cancel, used up, too many wrong codes). */
+export function deleteChallenge(tx: Executor, token: string): void {
+  tx.delete(loginChallenges).where(eq(loginChallenges.id, tokenDigest(token))).run();
+}
+
+/** Ends every open challenge of a user (password or 2FA changed, admin reset). */
+export function deleteUserChallenges(tx: Executor, userId: number): void {
+  tx.delete(loginChallenges).where(eq(loginChallenges.userId, userId)).run();
+}
+
+/** Marks a challenge as fully verified: the next step is signIn, which consumes it. */
+export function markChallengeReady(tx: Executor, token: string, secondFactorAt: number | null): boolean {
+  const result = tx
+    .update(loginChallenges)
+    .set({ purpose: 'ready', secondFactorAt, expiresAt: Date.now() + READY_MS })
+    .where(and(eq(loginChallenges.id, tokenDigest(token)), gt(loginChallenges.expiresAt, Date.now()), sql`${loginChallenges.purpose} != 'ready'`))
+    .run();
+  return result.changes === 1;
+}
+
+/**
+ * The only way to a session: consumes a `ready` challenge and creates the session row in one
+ * transaction. Returns the new session id, or null for anything else.
+ */
+export function redeemReadyChallenge(token: unknown): string | null {
+  if (typeof token !== 'string' || token.length === 0 || token.length > 100) return null;
+  return db().transaction(
+    (tx) => {
+      const row = tx
+        .delete(loginChallenges)
+        .where(and(eq(loginChallenges.id, tokenDigest(token)), eq(loginChallenges.purpose, 'ready'), gt(loginChallenges.expiresAt, Date.now())))
+        .returning({ userId: loginChallenges.userId, method: loginChallenges.method, secondFactorAt: loginChallenges.secondFactorAt })
+        .get();
+      if (!row) return null;
+      return createSession(tx, row.userId, row.method, row.secondFactorAt);
+    },
+    { behavior: 'immediate' },
+  );
+}

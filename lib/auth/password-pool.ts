@@ -1,0 +1,102 @@
+import { Worker } from 'node:worker_threads';
+
+export class PoolBusyError extends Error {
+  constructor() {
+    super('The password hashing queue is full');
+  }
+}
+
+type Job = { op: 'hash'; password: string; cost: number } | { op: 'compare'; password: string; hash: string };
+interface Pending {
+  job: Job;
+  resolve: (value: string | boolean) => void;
+  reject: (error: Error) => void;
+}
+
+// Runs in each worker; eval'd so that no bundler has to find a worker file. `require` resolves from the cwd.
+const workerSource = `
+const { parentPort } = require('node:worker_threads');
+const bcrypt = require('bcryptjs');
+parentPort.on('message', (job) => {
+  try {
+    const result = job.op === 'hash' ? bcrypt.hashSync(job.password, job.cost) : bcrypt.compareSync(job.password, job.hash);
+    parentPort.postMessage({ result });
+  } catch (error) {
+    parentPort.postMessage({ error: String(error && error.message || error) });
+  }
+});`;
+
+/** A fixed set of worker threads running bcrypt, with a bounded queue: the event loop never hashes. */
+export class PasswordPool {
+  private idle: Worker[] = [];
+  private busy = new Map<Worker, Pending>();
+  private queue: Pending[] = [];
+
+  constructor(
+    private readonly size: number,
+    private readonly maxQueue: number,
+  ) {}
+
+  hash(password: string, cost: number): Promise<string> {
+    return this.run({ op: 'hash', password, cost }) as Promise<string>;
+  }
+
+  compare(password: string, hash: string): Promise<boolean> {
+    return this.run({ op: 'compare', password, hash }) as Promise<boolean>;
+  }
+
+  async close(): Promise<void> {
+    const workers = [...this.idle, ...this.busy.keys()];
+    this.idle = [];
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+
+  private run(job: Job): Promise<string | boolean> {
+    return new Promise((resolve, reject) => {
+      const pending = { job, resolve, reject };
+      const worker = this.takeWorker();
+      if (worker) this.dispatch(worker, pending);
+      else if (this.queue.length < this.maxQueue) this.queue.push(pending);
+      else reject(new PoolBusyError());
+    });
+  }
+
+  private takeWorker(): Worker | undefined {
+    if (this.idle.length > 0) return this.idle.pop();
+    if (this.busy.size < this.size) return this.spawn();
+    return undefined;
+  }
+
+  private spawn(): Worker {
+    const worker = new Worker(workerSource, { eval: true });
+    worker.unref();
+    worker.on('message', (message: { result?: string | boolean; error?: string }) => {
+      const pending = this.busy.get(worker);
+      this.busy.delete(worker);
+      if (message.error !== undefined) pending?.reject(new Error(message.error));
+      else pending?.resolve(message.result!);
+      this.release(worker);
+    });
+    worker.on('error', (error) => {
+      this.busy.get(worker)?.reject(error);
+      this.busy.delete(worker);
+      this.idle = this.idle.filter((w) => w !== worker);
+    });
+    return worker;
+  }
+
+  private dispatch(worker: Worker, pending: Pending) {
+    this.busy.set(worker, pending);
+    worker.ref();
+    worker.postMessage(pending.job);
+  }
+
+  private release(worker: Worker) {
+    const next = this.queue.shift();
+    if (next) this.dispatch(worker, next);
+    else {
+      worker.unref();
+      this.idle.push(worker);
+    }
+  }
+}

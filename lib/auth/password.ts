@@ -1,0 +1,28 @@
+import 'server-only';
+import { randomBytes } from 'node:crypto';
+import { config } from '@/lib/config';
+import { PasswordPool } from './password-pool';
+
+export { PoolBusyError } from './password-pool';
+
+const holder = globalThis as unknown as { deskgatePasswordPool?: PasswordPool; deskgateDummyHash?: Promise<string> };
+
+function pool(): PasswordPool {
+  holder.deskgatePasswordPool ??= new PasswordPool(config().hashWorkers, config().hashQueue);
+  return holder.deskgatePasswordPool;
+}
+
+export function hashPassword(password: string): Promise<string> {
+  return pool().hash(password, config().bcryptCost);
+}
+
+/**
+ * Compares against the stored hash, or against a dummy hash at the same cost when there is none
+ * (unknown email, SSO-only account), so every failure costs the same time.
+ */
+export async function verifyPassword(password: string, hash: string | null): Promise<boolean> {
+  if (hash) return pool().compare(password, hash);
+  holder.deskgateDummyHash ??= hashPassword(randomBytes(16).toString('hex'));
+  await pool().compare(password, await holder.deskgateDummyHash);
+  return false;
+}

@@ -1,0 +1,89 @@
+import 'server-only';
+import { and, eq, isNull, ne } from 'drizzle-orm';
+import { db, type Executor } from '@/db';
+import { organizations, sessions, users, type SignInMethod } from '@/db/schema';
+import { config } from '@/lib/config';
+import { newToken, tokenDigest } from './tokens';
+
+
+/** Inserts a session row and returns the id that goes into the JWT (the row keeps its digest). */
+export function createSession(tx: Executor, userId: number, method: SignInMethod, secondFactorAt: number | null): string {
+  const id = newToken();
+  const now = Date.now();
+  tx.insert(sessions).values({ id: tokenDigest(id), userId, method, createdAt: now, lastSeenAt: now, secondFactorAt }).run();
+  tx.update(users).set({ lastSignInAt: now }).where(eq(users.id, userId)).run();
+  return id;
+}
+
+// Writing last-seen on every request would turn reads into writes; a minute's precision is plenty for a 1 h idle limit.
+const TOUCH_EVERY_MS = 60_000;
+
+export interface CurrentSession {
+  sessionId: string;
+  method: SignInMethod;
+  secondFactorAt: number | null;
+  user: {
+    id: number;
+    email: string;
+    name: string;
+    role: 'member' | 'admin';
+    signInMethod: SignInMethod;
+    twoFactorRequired: boolean;
+    totpEnabledAt: number | null;
+    recoveryCodesLeft: number;
+  };
+  org: { id: number; slug: string; name: string; twoFactorPolicy: 'off' | 'optional' | 'required' };
+}
+
+/** The live session for a JWT's session id, or null when revoked, idle or past its lifetime. */
+export function loadSession(sessionId: string, now = Date.now()): CurrentSession | null {
+  const digest = tokenDigest(sessionId);
+  const row = db()
+    .select({
+      method: sessions.method,
+      createdAt: sessions.createdAt,
+      lastSeenAt: sessions.lastSeenAt,
+      secondFactorAt: sessions.secondFactorAt,
+      revokedAt: sessions.revokedAt,
+      user: {
+        id: users.id,
+        email: users.email,
+        name: users.name,
+        role: users.role,
+        signInMethod: users.signInMethod,
+        twoFactorRequired: users.twoFactorRequired,
+        totpEnabledAt: users.totpEnabledAt,
+        recoveryCodesLeft: users.recoveryCodesLeft,
+      },
+      org: {
+        id: organizations.id,
+        slug: organizations.slug,
+        name: organizations.name,
+        twoFactorPolicy: organizations.twoFactorPolicy,
+      },
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .innerJoin(organizations, eq(organizations.id, users.orgId))
+    .where(eq(sessions.id, digest))
+    .get();
+  if (!row || row.revokedAt !== null) return null;
+  const { sessionMaxMs, sessionIdleMs } = config();
+  if (now - row.createdAt >= sessionMaxMs || now - row.lastSeenAt >= sessionIdleMs) return null;
+  if (now - row.lastSeenAt >= TOUCH_EVERY_MS) {
+    db().update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, digest)).run();
+  }
+  return { sessionId, method: row.method, secondFactorAt: row.secondFactorAt, user: row.user, org: row.org };
+}
+
+export function revokeSession(sessionId: string): void {
+  db().update(sessions).set({ revokedAt: Date.now() }).where(and(eq(sessions.id, tokenDigest(sessionId)), isNull(sessions.revokedAt))).run();
+}
+
+/** Ends every open session of a user, or every one but `exceptSessionId`. */
+export function revokeUserSessions(tx: Executor, userId: number, exceptSessionId?: string): void {
+  const where = [eq(sessions.userId, userId), isNull(sessions.revokedAt)];
+  if (exceptSessionId) where.push(ne(sessions.id, tokenDigest(exceptSessionId)));
+  tx.update(sessions).set({ revokedAt: Date.now() }).where(and(...where)).run();
+}
+

@@ -1,0 +1,80 @@
+import 'server-only';
+import { desc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { db } from '@/db';
+import { auditEvents } from '@/db/schema';
+import { createOrganization, findOrganization, setOrganizationPolicy } from '@/lib/accounts/organizations';
+import { createUser, findUserByEmail, listUsers, setUserTwoFactorRequired } from '@/lib/accounts/users';
+import { emailField } from '@/lib/validation/fields';
+import { newOrganizationSchema, newUserSchema, policyField, slugField } from '@/lib/validation/accounts';
+
+export class CliError extends Error {}
+export interface Output {
+  text: string;
+  data: unknown;
+}
+type Values = Record<string, string | boolean | undefined>;
+
+const operator = { kind: 'operator' } as const;
+
+function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const field = issue.path.length ? `--${issue.path.join('.')}: ` : '';
+  throw new CliError(`${field}${issue.message}`);
+}
+
+function organization(slug: unknown) {
+  const org = findOrganization(parse(slugField, slug ?? ''));
+  if (!org) throw new CliError(`no organization has the slug "${String(slug)}"`);
+  return org;
+}
+
+function user(email: unknown) {
+  const found = findUserByEmail(parse(emailField, email ?? ''));
+  if (!found) throw new CliError(`no user has the email "${String(email)}"`);
+  return found;
+}
+
+const date = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z'));
+
+export const commands: Record<string, (v: Values) => Promise<Output>> = {
+  async 'org:create'(v) {
+    const input = parse(newOrganizationSchema, { slug: v.slug, name: v.name, policy: v.policy });
+    const org = createOrganization(input, operator);
+    return { text: `Created organization ${org.slug} (${org.name}), 2FA policy ${org.policy}.`, data: org };
+  },
+  async 'org:policy'(v) {
+    const org = organization(v.slug);
+    const policy = parse(policyField, v.policy);
+    const result = setOrganizationPolicy(org.id, policy, operator);
+    const text = result.changed ? `2FA policy of ${org.slug} is now ${policy}; ${result.sessionsEnded} user(s) newly required were signed out.` : `2FA policy of ${org.slug} was already ${policy}.`;
+    return { text, data: { slug: org.slug, policy, ...result } };
+  },
+  async 'user:create'(v) {
+    if (v.sso && v.password !== undefined) throw new CliError('give either --password or --sso, not both');
+    const input = parse(newUserSchema, { org: v.org, email: v.email, name: v.name, role: v.role, method: v.sso ? 'sso' : 'password', password: v.password });
+    const created = await createUser(input, operator);
+    return { text: `Created ${created.role} ${created.email} in ${input.org} (${created.method}).`, data: created };
+  },
+  async 'user:require-2fa'(v) {
+    if (v.on === v.off) throw new CliError('give exactly one of --on or --off');
+    const target = user(v.email);
+    const result = setUserTwoFactorRequired(target.id, v.on === true, operator);
+    return { text: `2FA ${v.on ? 'required' : 'no longer required'} for ${target.email}${result.changed ? '' : ' (unchanged)'}.`, data: { email: target.email, required: v.on === true, ...result } };
+  },
+  async 'user:list'(v) {
+    const org = organization(v.org);
+    const rows = listUsers(org.id);
+    const text = rows.map((u) => `${u.email}\t${u.name}\t${u.role}\t${u.signInMethod}\t2FA ${u.totpEnabledAt ? 'on' : 'off'}${u.twoFactorRequired ? ' (required)' : ''}\tcodes ${u.recoveryCodesLeft}\tlast sign-in ${date(u.lastSignInAt)}`).join('\n');
+    return { text: text || `${org.slug} has no users.`, data: rows };
+  },
+  async 'audit:list'(v) {
+    const org = organization(v.org);
+    const limit = parse(z.coerce.number().int().min(1).max(10000), v.limit ?? 100);
+    const rows = db().select().from(auditEvents).where(eq(auditEvents.orgId, org.id)).orderBy(desc(auditEvents.id)).limit(limit).all();
+    const text = rows.map((e) => `${date(e.createdAt)}\t${e.actorKind === 'operator' ? 'operator (CLI)' : e.actorKind === 'user' ? `user ${e.actorUserId}` : 'system'}\t${e.action}\t${e.targetUserId ? `user ${e.targetUserId}` : '-'}\t${e.detail ?? ''}`).join('\n');
+    return { text: text || `No audit events for ${org.slug}.`, data: rows };
+  },
+};

@@ -1,0 +1,84 @@
+// `npm run cli -- <command>`: the operator's interface. Every change is audited as the operator.
+import { parseArgs } from 'node:util';
+import { ConfigError } from '@/lib/config';
+import { AccountError } from '@/lib/accounts/organizations';
+import { commands, CliError, type Output } from './commands';
+
+const HELP = `Usage: npm run cli -- <command> [options] [--json]
+
+Commands:
+  org:create --slug SLUG --name NAME [--policy off|optional|required]
+  org:policy --slug SLUG --policy off|optional|required
+  user:create --org SLUG --email EMAIL --name NAME (--password PASSWORD | --sso) [--role member|admin]
+  user:require-2fa --email EMAIL --on|--off
+  user:reset-2fa --email EMAIL
+  user:list --org SLUG
+  audit:list --org SLUG [--limit N]
+
+Options:
+  --json   machine-readable output
+  --help   this text`;
+
+const options = {
+  slug: { type: 'string' },
+  name: { type: 'string' },
+  policy: { type: 'string' },
+  org: { type: 'string' },
+  email: { type: 'string' },
+  password: { type: 'string' },
+  sso: { type: 'boolean' },
+  role: { type: 'string' },
+  on: { type: 'boolean' },
+  off: { type: 'boolean' },
+  limit: { type: 'string' },
+  users: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function print(output: Output, json: boolean) {
+  if (json) console.log(JSON.stringify(output.data, null, 2));
+  else console.log(output.text);
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    console.error(`deskgate: ${(error as Error).message.split('\n')[0]} (see --help)`);
+    return 2;
+  }
+  const [name, ...extra] = parsed.positionals;
+  if (parsed.values.help || !name) {
+    console.log(HELP);
+    return name || parsed.values.help ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`deskgate: unknown command "${name}" (see --help)`);
+    return 2;
+  }
+  if (extra.length > 0) {
+    console.error(`deskgate: unexpected argument "${extra[0]}" (see --help)`);
+    return 2;
+  }
+  try {
+    print(await command(parsed.values), parsed.values.json === true);
+    return 0;
+  } catch (error) {
+    if (error instanceof CliError || error instanceof AccountError || error instanceof ConfigError) {
+      console.error(`deskgate: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`deskgate: unexpected error: ${(error as Error).message}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,80 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const count = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
+
+const schema = z.object({
+  DATABASE_URL: z.string().min(1).default('file:./data/deskgate.db'),
+  APP_NAME: z.string().min(1).default('Deskgate'),
+  TRUST_PROXY: z.enum(['0', '1']).default('0'),
+  DESKGATE_SESSION_MAX_SECONDS: seconds(24 * 3600),
+  DESKGATE_SESSION_IDLE_SECONDS: seconds(3600),
+  DESKGATE_STEP_UP_SECONDS: seconds(600),
+  DESKGATE_VERIFY_CHALLENGE_SECONDS: seconds(300),
+  DESKGATE_SETUP_CHALLENGE_SECONDS: seconds(900),
+  DESKGATE_BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+  DESKGATE_HASH_WORKERS: z.coerce.number().int().positive().default(os.availableParallelism()),
+  DESKGATE_HASH_QUEUE: count(64),
+  DESKGATE_2FA_CHALLENGE_FAILURES: seconds(5),
+  DESKGATE_2FA_USER_FAILURES: seconds(10),
+  DESKGATE_2FA_WINDOW_SECONDS: seconds(900),
+  DESKGATE_2FA_LOCK_SECONDS: seconds(900),
+  DESKGATE_LOGIN_EMAIL_FAILURES: seconds(10),
+  DESKGATE_LOGIN_IP_FAILURES: seconds(50),
+  DESKGATE_LOGIN_WINDOW_SECONDS: seconds(900),
+  DESKGATE_LOGIN_LOCK_SECONDS: seconds(900),
+});
+
+export type Config = ReturnType<typeof readConfig>;
+
+export class ConfigError extends Error {}
+
+function readConfig(env: NodeJS.ProcessEnv) {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`Invalid environment variable ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const ms = (s: number) => s * 1000;
+  return {
+    databasePath: resolveDatabasePath(e.DATABASE_URL),
+    appName: e.APP_NAME,
+    trustProxy: e.TRUST_PROXY === '1',
+    sessionMaxMs: ms(e.DESKGATE_SESSION_MAX_SECONDS),
+    sessionIdleMs: ms(e.DESKGATE_SESSION_IDLE_SECONDS),
+    stepUpMs: ms(e.DESKGATE_STEP_UP_SECONDS),
+    verifyChallengeMs: ms(e.DESKGATE_VERIFY_CHALLENGE_SECONDS),
+    setupChallengeMs: ms(e.DESKGATE_SETUP_CHALLENGE_SECONDS),
+    bcryptCost: e.DESKGATE_BCRYPT_COST,
+    hashWorkers: e.DESKGATE_HASH_WORKERS,
+    hashQueue: e.DESKGATE_HASH_QUEUE,
+    secondFactor: {
+      challengeFailures: e.DESKGATE_2FA_CHALLENGE_FAILURES,
+      userFailures: e.DESKGATE_2FA_USER_FAILURES,
+      windowMs: ms(e.DESKGATE_2FA_WINDOW_SECONDS),
+      lockMs: ms(e.DESKGATE_2FA_LOCK_SECONDS),
+    },
+    password: {
+      emailFailures: e.DESKGATE_LOGIN_EMAIL_FAILURES,
+      ipFailures: e.DESKGATE_LOGIN_IP_FAILURES,
+      windowMs: ms(e.DESKGATE_LOGIN_WINDOW_SECONDS),
+      lockMs: ms(e.DESKGATE_LOGIN_LOCK_SECONDS),
+    },
+  };
+}
+
+/** `file:` URL or plain path, relative to the project root; `:memory:` for tests. */
+export function resolveDatabasePath(url: string): string {
+  const raw = url.startsWith('file:') ? url.slice('file:'.length) : url;
+  if (raw === ':memory:') return raw;
+  return path.resolve(/* turbopackIgnore: true */ process.cwd(), raw);
+}
+
+let cached: Config | undefined;
+export function config(): Config {
+  cached ??= readConfig(process.env);
+  return cached;
+}

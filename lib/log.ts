@@ -1,0 +1,7 @@
+/**
+ * One JSON line per security event on stdout. Callers pass ids, emails and outcomes — never
+ * passwords, codes, secrets or tokens.
+ */
+export function log(event: string, fields: Record<string, unknown> = {}): void {
+  console.log(JSON.stringify({ at: new Date().toISOString(), event, ...fields }));
+}

@@ -1,0 +1,34 @@
+// The production HTTP server: Next.js behind a thin layer that records who is really connecting.
+// Plain JavaScript so that it runs without a compiler; `npm start` (lib/ops/start.ts) launches it.
+import { createServer } from 'node:http';
+import next from 'next';
+
+const port = Number(process.env.PORT || 3000);
+const trustProxy = process.env.TRUST_PROXY === '1';
+const app = next({ dev: false, dir: process.cwd() });
+const handle = app.getRequestHandler();
+
+await app.prepare();
+
+const server = createServer((req, res) => {
+  // Only this server writes x-deskgate-peer; without a trusted proxy, forwarded headers are the client's own words.
+  req.headers['x-deskgate-peer'] = req.socket.remoteAddress ?? 'unknown';
+  if (!trustProxy) {
+    delete req.headers['x-forwarded-for'];
+    delete req.headers['x-forwarded-host'];
+    delete req.headers['x-forwarded-proto'];
+    delete req.headers['x-forwarded-port'];
+  }
+  handle(req, res);
+});
+
+server.listen(port, () => {
+  console.log(`Deskgate is ready on http://localhost:${port}`);
+});
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 3000).unref();
+  });
+}

@@ -1,0 +1,49 @@
+// `npm start`: build when missing or stale, migrate, load or create secrets, seed the demo, serve.
+import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { db } from '@/db';
+import { config, ConfigError } from '@/lib/config';
+import { MissingKeyError, secrets } from '@/lib/secrets';
+import { buildIsCurrent, sourceDigest, STAMP_FILE } from './build-stamp';
+import { seedDemoIfEmpty } from './demo';
+
+const root = process.cwd();
+const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
+
+function fail(message: string): never {
+  console.error(`deskgate: ${message}`);
+  process.exit(1);
+}
+
+async function main() {
+  const settings = config();
+  if (!buildIsCurrent(root)) {
+    console.log('Building Deskgate (the build is missing or older than the source)…');
+    const digest = sourceDigest(root);
+    const build = spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' } });
+    if (build.status !== 0) fail('the build failed; see the output above.');
+    writeFileSync(path.join(root, STAMP_FILE), digest);
+  }
+  db();
+  secrets();
+  if (process.env.DESKGATE_DEMO !== '0') {
+    const demo = await seedDemoIfEmpty();
+    if (demo) {
+      console.log('\nSeeded the demo organizations. These passwords are shown only once:\n');
+      console.log(demo.join('\n') + '\n');
+    }
+  }
+  console.log(`Database: ${settings.databasePath}`);
+  const server = spawn(process.execPath, [path.join(root, 'lib', 'ops', 'server.mjs')], {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => server.kill(signal));
+  server.on('exit', (code) => process.exit(code ?? 0));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof MissingKeyError) fail(error.message);
+  throw error;
+});

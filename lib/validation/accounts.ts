@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { ROLES, SIGN_IN_METHODS, TWO_FACTOR_POLICIES } from '@/db/schema';
+import { emailField, newPasswordField } from './fields';
+
+export const slugField = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, 'Use 1–40 lower-case letters, digits and dashes (not at either end).');
+export const nameField = z.string().trim().min(1, 'Enter a name.').max(100, 'Use at most 100 characters.');
+export const policyField = z.enum(TWO_FACTOR_POLICIES, { error: 'Choose off, optional or required.' });
+
+export const newOrganizationSchema = z.object({ slug: slugField, name: nameField, policy: policyField.default('optional') });
+
+export const newUserSchema = z
+  .object({
+    org: slugField,
+    email: emailField,
+    name: nameField,
+    role: z.enum(ROLES, { error: 'Choose member or admin.' }).default('member'),
+    method: z.enum(SIGN_IN_METHODS),
+    password: newPasswordField.optional(),
+  })
+  .refine((u) => (u.method === 'password') === (u.password !== undefined), {
+    message: 'A password user needs a password; an SSO user must not have one.',
+    path: ['password'],
+  });
+export type NewUser = z.infer<typeof newUserSchema>;

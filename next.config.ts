@@ -1,0 +1,17 @@
+import type { NextConfig } from 'next';
+
+const allowedOrigins = (process.env.ALLOWED_ORIGINS ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
+
+const nextConfig: NextConfig = {
+  poweredByHeader: false,
+  reactStrictMode: true,
+  serverExternalPackages: ['better-sqlite3', 'bcryptjs'],
+  experimental: {
+    serverActions: { allowedOrigins, bodySizeLimit: '64kb' },
+  },
+};
+
+export default nextConfig;
