@@ -20,6 +20,8 @@ export function proxy(request: NextRequest) {
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set('x-nonce', nonce);
   requestHeaders.set('Content-Security-Policy', csp);
+  // Pages read where they are, to send a signed-out visitor back after sign-in.
+  requestHeaders.set('x-deskgate-url', request.nextUrl.pathname + request.nextUrl.search);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
 
   const h = response.headers;

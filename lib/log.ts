@@ -3,5 +3,6 @@
  * passwords, codes, secrets or tokens.
  */
 export function log(event: string, fields: Record<string, unknown> = {}): void {
+  if (process.env.DESKGATE_LOG === 'off') return;
   console.log(JSON.stringify({ at: new Date().toISOString(), event, ...fields }));
 }

@@ -4,7 +4,7 @@ import { requireSession } from '@/lib/auth/current';
 const policyText = { off: 'Off', optional: 'Optional', required: 'Required' } as const;
 
 export default async function HomePage() {
-  const { user, org, method } = await requireSession('/');
+  const { user, org, method } = await requireSession();
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Welcome, {user.name}</h1>

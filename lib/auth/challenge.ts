@@ -1,22 +1,15 @@
 import 'server-only';
 import { and, eq, gt, sql } from 'drizzle-orm';
-import { cookies } from 'next/headers';
 import { db, type Executor } from '@/db';
 import { loginChallenges, type ChallengePurpose, type LoginChallenge } from '@/db/schema';
 import { config } from '@/lib/config';
-import { isHttps } from '@/lib/request';
 import { createSession } from './session';
 import { newToken, tokenDigest } from './tokens';
 
-const COOKIE = 'deskgate-challenge';
 // A `ready` challenge lives only between the last factor and the signIn call of the same request.
 const READY_MS = 60_000;
 
-async function cookieName(): Promise<string> {
-  return (await isHttps()) ? `__Host-${COOKIE}` : COOKIE;
-}
-
-function ttl(purpose: ChallengePurpose): number {
+export function challengeLifetime(purpose: ChallengePurpose): number {
   if (purpose === 'verify') return config().verifyChallengeMs;
   if (purpose === 'setup') return config().setupChallengeMs;
   return READY_MS;
@@ -28,37 +21,20 @@ export function createChallenge(userId: number, purpose: ChallengePurpose, callb
   const now = Date.now();
   db()
     .insert(loginChallenges)
-    .values({ id: tokenDigest(token), userId, purpose, createdAt: now, expiresAt: now + ttl(purpose), callbackUrl, secondFactorAt })
+    .values({ id: tokenDigest(token), userId, purpose, createdAt: now, expiresAt: now + challengeLifetime(purpose), callbackUrl, secondFactorAt })
     .run();
   return token;
 }
 
-/** Puts a challenge in the HttpOnly cookie that only its own step reads. */
-export async function setChallengeCookie(token: string, purpose: ChallengePurpose): Promise<void> {
-  const secure = await isHttps();
-  (await cookies()).set(await cookieName(), token, {
-    httpOnly: true,
-    sameSite: 'lax',
-    secure,
-    path: '/',
-    maxAge: Math.ceil(ttl(purpose) / 1000),
-  });
-}
-
-export async function clearChallengeCookie(): Promise<void> {
-  (await cookies()).delete(await cookieName());
-}
-
-/** The caller's pending challenge of the given purpose, or null when missing, expired or of another kind. */
-export async function currentChallenge(purpose: ChallengePurpose): Promise<(LoginChallenge & { token: string }) | null> {
-  const token = (await cookies()).get(await cookieName())?.value;
-  if (!token) return null;
-  const row = db()
-    .select()
-    .from(loginChallenges)
-    .where(and(eq(loginChallenges.id, tokenDigest(token)), gt(loginChallenges.expiresAt, Date.now())))
-    .get();
-  return row && row.purpose === purpose ? { ...row, token } : null;
+/** The live challenge behind a token, or null when missing or expired. */
+export function findChallenge(token: string): LoginChallenge | null {
+  return (
+    db()
+      .select()
+      .from(loginChallenges)
+      .where(and(eq(loginChallenges.id, tokenDigest(token)), gt(loginChallenges.expiresAt, Date.now())))
+      .get() ?? null
+  );
 }
 
 /** Ends a challenge (cancel, used up, too many wrong codes). */

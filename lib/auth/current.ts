@@ -1,5 +1,6 @@
 import 'server-only';
 import { cache } from 'react';
+import { headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
 import { auth } from './auth';
 import { loadSession, type CurrentSession } from './session';
@@ -10,16 +11,19 @@ export const currentSession = cache(async (): Promise<CurrentSession | null> => 
   return typeof session?.sessionId === 'string' ? loadSession(session.sessionId) : null;
 });
 
-/** For pages: the session, or a redirect to /login that comes back to `path`. */
-export async function requireSession(path: string): Promise<CurrentSession> {
+/** For pages: the session, or a redirect to /login that comes back here afterwards. */
+export async function requireSession(): Promise<CurrentSession> {
   const current = await currentSession();
-  if (!current) redirect(`/login?callbackUrl=${encodeURIComponent(path)}`);
+  if (!current) {
+    const here = (await headers()).get('x-deskgate-url') ?? '/';
+    redirect(`/login?callbackUrl=${encodeURIComponent(here)}`);
+  }
   return current;
 }
 
 /** For admin pages: a 404 for anyone but an admin (of their own organization, by construction). */
-export async function requireAdmin(path: string): Promise<CurrentSession> {
-  const current = await requireSession(path);
+export async function requireAdmin(): Promise<CurrentSession> {
+  const current = await requireSession();
   if (current.user.role !== 'admin') notFound();
   return current;
 }

@@ -15,8 +15,9 @@ export function createSession(tx: Executor, userId: number, method: SignInMethod
   return id;
 }
 
-// Writing last-seen on every request would turn reads into writes; a minute's precision is plenty for a 1 h idle limit.
-const TOUCH_EVERY_MS = 60_000;
+// Writing last-seen on every request would turn reads into writes: a quarter of the idle limit
+// (at most a minute) is precise enough.
+const touchEvery = () => Math.min(60_000, config().sessionIdleMs / 4);
 
 export interface CurrentSession {
   sessionId: string;
@@ -70,7 +71,7 @@ export function loadSession(sessionId: string, now = Date.now()): CurrentSession
   if (!row || row.revokedAt !== null) return null;
   const { sessionMaxMs, sessionIdleMs } = config();
   if (now - row.createdAt >= sessionMaxMs || now - row.lastSeenAt >= sessionIdleMs) return null;
-  if (now - row.lastSeenAt >= TOUCH_EVERY_MS) {
+  if (now - row.lastSeenAt >= touchEvery()) {
     db().update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, digest)).run();
   }
   return { sessionId, method: row.method, secondFactorAt: row.secondFactorAt, user: row.user, org: row.org };

@@ -25,14 +25,19 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   throw new CliError(`${field}${issue.message}`);
 }
 
+/** One option, validated under its own name so that messages say which. */
+function option<S extends z.ZodType>(name: string, schema: S, value: unknown): z.infer<S> {
+  return parse(z.object({ [name]: schema }), { [name]: value })[name] as z.infer<S>;
+}
+
 function organization(slug: unknown) {
-  const org = findOrganization(parse(slugField, slug ?? ''));
+  const org = findOrganization(option('slug', slugField, slug));
   if (!org) throw new CliError(`no organization has the slug "${String(slug)}"`);
   return org;
 }
 
 function user(email: unknown) {
-  const found = findUserByEmail(parse(emailField, email ?? ''));
+  const found = findUserByEmail(option('email', emailField, email));
   if (!found) throw new CliError(`no user has the email "${String(email)}"`);
   return found;
 }
@@ -47,7 +52,7 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
   },
   async 'org:policy'(v) {
     const org = organization(v.slug);
-    const policy = parse(policyField, v.policy);
+    const policy = option('policy', policyField, v.policy);
     const result = setOrganizationPolicy(org.id, policy, operator);
     const text = result.changed ? `2FA policy of ${org.slug} is now ${policy}; ${result.sessionsEnded} user(s) newly required were signed out.` : `2FA policy of ${org.slug} was already ${policy}.`;
     return { text, data: { slug: org.slug, policy, ...result } };
@@ -72,7 +77,7 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
   },
   async 'audit:list'(v) {
     const org = organization(v.org);
-    const limit = parse(z.coerce.number().int().min(1).max(10000), v.limit ?? 100);
+    const limit = option('limit', z.coerce.number().int().min(1).max(10000), v.limit ?? 100);
     const rows = db().select().from(auditEvents).where(eq(auditEvents.orgId, org.id)).orderBy(desc(auditEvents.id)).limit(limit).all();
     const text = rows.map((e) => `${date(e.createdAt)}\t${e.actorKind === 'operator' ? 'operator (CLI)' : e.actorKind === 'user' ? `user ${e.actorUserId}` : 'system'}\t${e.action}\t${e.targetUserId ? `user ${e.targetUserId}` : '-'}\t${e.detail ?? ''}`).join('\n');
     return { text: text || `No audit events for ${org.slug}.`, data: rows };

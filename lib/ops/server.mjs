@@ -5,7 +5,8 @@ import next from 'next';
 
 const port = Number(process.env.PORT || 3000);
 const trustProxy = process.env.TRUST_PROXY === '1';
-const app = next({ dev: false, dir: process.cwd() });
+// Next fetches its own redirects during server actions: it must know where it listens.
+const app = next({ dev: false, dir: process.cwd(), hostname: 'localhost', port });
 const handle = app.getRequestHandler();
 
 await app.prepare();

@@ -18,6 +18,9 @@ function fail(message: string): never {
 
 async function main() {
   const settings = config();
+  // Database and keys first: a missing key is refused before minutes of building.
+  db();
+  secrets();
   if (!buildIsCurrent(root)) {
     console.log('Building Deskgate (the build is missing or older than the source)…');
     const digest = sourceDigest(root);
@@ -25,8 +28,6 @@ async function main() {
     if (build.status !== 0) fail('the build failed; see the output above.');
     writeFileSync(path.join(root, STAMP_FILE), digest);
   }
-  db();
-  secrets();
   if (process.env.DESKGATE_DEMO !== '0') {
     const demo = await seedDemoIfEmpty();
     if (demo) {

@@ -1,0 +1,51 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import * as OTPAuth from 'otpauth';
+import './support/env';
+
+// The fixtures write audit events too; the server's log is the one that matters.
+process.env.DESKGATE_LOG = 'off';
+import { TestOrg } from './support/accounts';
+import { axeViolations } from './support/axe';
+import { LoginPage } from './pages/login-page';
+
+export { expect };
+export type { TestUser } from './support/accounts';
+
+/** The code an authenticator app shows for `secret` (base32, spaces allowed) at a 30 s time step. */
+export function totp(secret: string, step = Math.floor(Date.now() / 30_000)): string {
+  const t = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret.replace(/\s+/g, '')), digits: 6, period: 30, algorithm: 'SHA1' });
+  return t.generate({ timestamp: step * 30_000 });
+}
+
+/** Fails the test on any WCAG 2.1 A/AA violation on the page as it is now. */
+export async function expectAccessible(page: Page): Promise<void> {
+  expect(await axeViolations(page, test.info().project.use.javaScriptEnabled !== false), `axe violations on ${page.url()}`).toEqual([]);
+}
+
+interface Fixtures {
+  /** A fresh organization (2FA optional) for this test. */
+  org: TestOrg;
+  loginPage: LoginPage;
+  /** Fails the test when the page reports a CSP violation. */
+  cspGuard: void;
+}
+
+export const test = base.extend<Fixtures>({
+  org: async ({}, use) => {
+    await use(TestOrg.create('optional'));
+  },
+  loginPage: async ({ page }, use) => {
+    await use(new LoginPage(page));
+  },
+  cspGuard: [
+    async ({ page }, use) => {
+      const violations: string[] = [];
+      page.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+      });
+      await use();
+      expect(violations, 'CSP violations').toEqual([]);
+    },
+    { auto: true },
+  ],
+});

@@ -1,0 +1,33 @@
+import { expect, type Page } from '@playwright/test';
+
+export class LoginPage {
+  constructor(readonly page: Page) {}
+
+  readonly email = () => this.page.getByLabel('Email');
+  readonly password = () => this.page.getByLabel('Password');
+  readonly submit = () => this.page.getByRole('button', { name: 'Sign in', exact: true });
+  readonly error = () => this.page.locator('[role=alert]').filter({ hasText: /\S/ });
+
+  async goto(callbackUrl?: string) {
+    await this.page.goto(callbackUrl === undefined ? '/login' : `/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+    await expect(this.page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  }
+
+  /** Fills and submits the password step; does not wait for where it lands. */
+  async submitPassword(email: string, password: string) {
+    await this.email().fill(email);
+    await this.password().fill(password);
+    await this.submit().click();
+  }
+
+  /** Signs in a user without 2FA and waits for the landing page. */
+  async signIn(user: { email: string; password: string }, landing: string | RegExp = '/') {
+    await this.goto();
+    await this.submitPassword(user.email, user.password);
+    await expect(this.page).toHaveURL(typeof landing === 'string' ? new RegExp(`${escape(landing)}$`) : landing);
+  }
+}
+
+function escape(s: string) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import type { TwoFactorPolicy } from '@/db/schema';
+import { createOrganization } from '@/lib/accounts/organizations';
+import { createUser } from '@/lib/accounts/users';
+
+const operator = { kind: 'operator' } as const;
+
+export interface TestUser {
+  id: number;
+  email: string;
+  name: string;
+  password: string;
+  role: 'member' | 'admin';
+  method: 'password' | 'sso';
+}
+
+/** A fresh organization of its own for one test, written straight into the server's database. */
+export class TestOrg {
+  private constructor(
+    readonly id: number,
+    readonly slug: string,
+    readonly name: string,
+  ) {}
+
+  static create(policy: TwoFactorPolicy = 'optional'): TestOrg {
+    const slug = `t-${randomBytes(5).toString('hex')}`;
+    const org = createOrganization({ slug, name: `Org ${slug}`, policy }, operator);
+    return new TestOrg(org.id, slug, org.name);
+  }
+
+  async user(options: { role?: 'member' | 'admin'; method?: 'password' | 'sso'; name?: string } = {}): Promise<TestUser> {
+    const method = options.method ?? 'password';
+    const role = options.role ?? 'member';
+    const local = `${role}-${randomBytes(4).toString('hex')}`;
+    const email = `${local}@${this.slug}.example`;
+    const password = `pw-${randomBytes(9).toString('base64url')}`;
+    const name = options.name ?? `${role === 'admin' ? 'Admin' : 'Member'} ${local.slice(-4)}`;
+    const created = await createUser({ org: this.slug, email, name, role, method, password: method === 'password' ? password : undefined }, operator);
+    return { id: created.id, email, name, password, role, method };
+  }
+}

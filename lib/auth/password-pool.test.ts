@@ -1,0 +1,30 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PasswordPool, PoolBusyError } from './password-pool';
+
+test('hashes and compares off the event loop', async () => {
+  const pool = new PasswordPool(2, 4);
+  const hash = await pool.hash('correct horse', 4);
+  assert.match(hash, /^\$2b\$04\$/);
+  assert.equal(await pool.compare('correct horse', hash), true);
+  assert.equal(await pool.compare('wrong horse', hash), false);
+  await pool.close();
+});
+
+test('answers busy when the queue is full, and recovers', async () => {
+  const pool = new PasswordPool(1, 1);
+  const running = pool.hash('a', 10);
+  const queued = pool.hash('b', 10);
+  await assert.rejects(pool.hash('c', 10), PoolBusyError);
+  assert.ok(await running);
+  assert.ok(await queued);
+  assert.ok(await pool.hash('d', 4), 'the pool takes work again once the queue drains');
+  await pool.close();
+});
+
+test('a worker error rejects only its own job', async () => {
+  const pool = new PasswordPool(1, 2);
+  await assert.rejects(pool.hash(123 as unknown as string, 4), /Illegal arguments/);
+  assert.equal(await pool.compare('x', await pool.hash('x', 4)), true);
+  await pool.close();
+});

@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { runScript, tempDir } from '@/lib/testing/spawn';
+
+const env = { DATABASE_URL: `file:${path.join(tempDir(), 'cli.db')}`, DESKGATE_LOG: 'off' };
+const cli = (...args: string[]) => runScript('lib/cli/main.ts', args, env);
+
+test('creates an organization and users, lists them as JSON, audits as the operator', () => {
+  assert.equal(cli('org:create', '--slug', 'initech', '--name', 'Initech', '--policy', 'required').status, 0);
+  const created = cli('user:create', '--org', 'initech', '--email', 'Peter@Initech.example', '--name', 'Peter', '--password', 'tps-reports-1', '--role', 'admin', '--json');
+  assert.equal(created.status, 0, created.stderr);
+  assert.equal(JSON.parse(created.stdout).email, 'peter@initech.example');
+  assert.equal(cli('user:create', '--org', 'initech', '--email', 'sso@initech.example', '--name', 'Sso', '--sso').status, 0);
+  const list = JSON.parse(cli('user:list', '--org', 'initech', '--json').stdout);
+  assert.deepEqual(list.map((u: { email: string }) => u.email), ['peter@initech.example', 'sso@initech.example']);
+  const auditLog = JSON.parse(cli('audit:list', '--org', 'initech', '--json').stdout);
+  assert.ok(auditLog.length >= 3 && auditLog.every((e: { actorKind: string }) => e.actorKind === 'operator'));
+  assert.equal(cli('org:policy', '--slug', 'initech', '--policy', 'optional').status, 0);
+  assert.equal(cli('user:require-2fa', '--email', 'peter@initech.example', '--on').status, 0);
+});
+
+test('bad input: one clear line on stderr, a non-zero exit, nothing changed', () => {
+  cli('org:create', '--slug', 'bad-input', '--name', 'Bad');
+  const before = cli('user:list', '--org', 'bad-input', '--json').stdout;
+  const cases: [string[], RegExp][] = [
+    [['nope'], /unknown command "nope"/],
+    [['org:create', '--slug', 'Has Spaces', '--name', 'X'], /--slug: Use 1–40 lower-case letters/],
+    [['org:create', '--slug', 'bad-input', '--name', 'Again'], /already exists/],
+    [['org:policy', '--slug', 'bad-input', '--policy', 'sometimes'], /--policy: Choose off, optional or required/],
+    [['org:policy', '--slug', 'missing-org', '--policy', 'off'], /no organization has the slug "missing-org"/],
+    [['user:create', '--org', 'bad-input', '--email', 'not-an-email', '--name', 'N', '--password', 'long-enough-1'], /--email: Enter a valid email address/],
+    [['user:create', '--org', 'bad-input', '--email', 'a@b.example', '--name', 'N', '--password', 'short'], /--password: Use at least 8 characters/],
+    [['user:create', '--org', 'bad-input', '--email', 'a@b.example', '--name', 'N', '--password', 'x'.repeat(73)], /at most 72 bytes/],
+    [['user:create', '--org', 'bad-input', '--email', 'a@b.example', '--name', 'N', '--password', 'long-enough-1', '--sso'], /either --password or --sso/],
+    [['user:create', '--org', 'bad-input', '--email', 'a@b.example', '--name', 'N'], /needs a password/],
+    [['user:require-2fa', '--email', 'nobody@b.example', '--on'], /no user has the email/],
+    [['user:require-2fa', '--email', 'a@b.example'], /exactly one of --on or --off/],
+    [['user:list', '--org', 'bad-input', '--frobnicate'], /Unknown option '--frobnicate'/],
+    [['user:list', '--org', 'bad-input', 'extra'], /unexpected argument "extra"/],
+  ];
+  for (const [args, message] of cases) {
+    const result = cli(...args);
+    assert.notEqual(result.status, 0, args.join(' '));
+    assert.match(result.stderr, message, args.join(' '));
+    assert.equal(result.stderr.trim().split('\n').length, 1, `one line for ${args.join(' ')}: ${result.stderr}`);
+    assert.doesNotMatch(result.stderr, /\bat \S+:\d+:\d+/, 'no stack trace');
+  }
+  assert.equal(cli('user:list', '--org', 'bad-input', '--json').stdout, before);
+});
+
+test('--help lists every command', () => {
+  const help = cli('--help');
+  assert.equal(help.status, 0);
+  for (const command of ['org:create', 'org:policy', 'user:create', 'user:require-2fa', 'user:reset-2fa', 'user:list', 'audit:list']) assert.match(help.stdout, new RegExp(command));
+});

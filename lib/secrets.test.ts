@@ -1,0 +1,30 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { runScript, tempDir } from '@/lib/testing/spawn';
+
+test('secrets are generated beside the database with mode 0600; a missing key for encrypted data refuses to start', () => {
+  const dir = tempDir();
+  const env = { DATABASE_URL: `file:${path.join(dir, 'keys.db')}`, DESKGATE_LOG: 'off' };
+  // The CLI opens the database; the start script then creates the keys (and stops before building, below).
+  assert.equal(runScript('lib/cli/main.ts', ['org:create', '--slug', 'k', '--name', 'K'], env).status, 0);
+  const probe = runScript('lib/ops/secrets-check.ts', [], env);
+  assert.equal(probe.status, 0, probe.stderr);
+  for (const file of ['auth-secret', 'encryption-key', 'code-key']) {
+    assert.ok(existsSync(path.join(dir, file)), file);
+    assert.equal(statSync(path.join(dir, file)).mode & 0o777, 0o600, file);
+  }
+
+  // Encrypted data exists, and the key file is lost.
+  const sqlite = new Database(path.join(dir, 'keys.db'));
+  sqlite.prepare("insert into users (org_id, email, name, role, sign_in_method, totp_secret) values (1, 'x@k.example', 'X', 'member', 'password', 'ciphertext')").run();
+  sqlite.close();
+  rmSync(path.join(dir, 'encryption-key'));
+  const refused = runScript('lib/ops/start.ts', [], env);
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /holds data encrypted or keyed with DESKGATE_ENCRYPTION_KEY/);
+  assert.match(refused.stderr, /will not generate a new one/);
+  assert.equal(existsSync(path.join(dir, 'encryption-key')), false, 'no new key was written');
+});

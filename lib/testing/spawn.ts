@@ -1,0 +1,19 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+/** A throwaway folder for a database file. */
+export function tempDir(): string {
+  return mkdtempSync(path.join(tmpdir(), 'deskgate-unit-'));
+}
+
+/** Runs one of the project's TypeScript entry points the way npm scripts do. */
+export function runScript(script: string, args: string[], env: Record<string, string>) {
+  const result = spawnSync(process.execPath, ['--conditions=react-server', '--import', 'tsx', script, ...args], {
+    env: { ...process.env, NODE_OPTIONS: '', DESKGATE_BCRYPT_COST: '4', ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}

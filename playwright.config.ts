@@ -1,0 +1,30 @@
+import { defineConfig } from '@playwright/test';
+import { baseURL, e2eDir, launchOptions, port, serverEnv, serverLog } from './e2e/support/env';
+
+export default defineConfig({
+  testDir: 'e2e',
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  workers: 2,
+  retries: 0,
+  timeout: 60_000,
+  reporter: [['list']],
+  outputDir: `${e2eDir}/results`,
+  use: { baseURL, launchOptions, trace: 'retain-on-failure' },
+  projects: [
+    { name: 'js', use: { javaScriptEnabled: true } },
+    { name: 'no-js', use: { javaScriptEnabled: false } },
+  ],
+  webServer: process.env.E2E_BASE_URL
+    ? undefined
+    : {
+        // The server's log goes to a file (security-event tests read it); its errors still show here.
+        command: `npm start > ${serverLog}`,
+        url: `${baseURL}/login`,
+        timeout: 300_000,
+        reuseExistingServer: false,
+        gracefulShutdown: { signal: 'SIGTERM', timeout: 5000 },
+        // The server must not inherit the test runner's react-server condition.
+        env: { ...serverEnv, PORT: String(port), NODE_OPTIONS: '' },
+      },
+});
