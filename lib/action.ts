@@ -12,6 +12,8 @@ export interface ActionState {
   ok?: string;
   /** Non-secret values to put back into the form (React resets forms after an action). */
   values?: Record<string, string>;
+  /** Fresh recovery codes: shown in this one response, never stored in clear. */
+  codes?: string[];
 }
 
 export type FormAction = (previous: ActionState, formData: FormData) => Promise<ActionState>;

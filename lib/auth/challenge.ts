@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, eq, gt, sql } from 'drizzle-orm';
+import { and, eq, gt, ne, sql } from 'drizzle-orm';
 import { db, type Executor } from '@/db';
 import { loginChallenges, type ChallengePurpose, type LoginChallenge } from '@/db/schema';
 import { config } from '@/lib/config';
@@ -42,9 +42,11 @@ export function deleteChallenge(tx: Executor, token: string): void {
   tx.delete(loginChallenges).where(eq(loginChallenges.id, tokenDigest(token))).run();
 }
 
-/** Ends every open challenge of a user (password or 2FA changed, admin reset). */
-export function deleteUserChallenges(tx: Executor, userId: number): void {
-  tx.delete(loginChallenges).where(eq(loginChallenges.userId, userId)).run();
+/** Ends every open challenge of a user (password or 2FA changed, admin reset), or every one but `exceptToken`'s. */
+export function deleteUserChallenges(tx: Executor, userId: number, exceptToken?: string): void {
+  const where = [eq(loginChallenges.userId, userId)];
+  if (exceptToken) where.push(ne(loginChallenges.id, tokenDigest(exceptToken)));
+  tx.delete(loginChallenges).where(and(...where)).run();
 }
 
 /** Marks a challenge as fully verified: the next step is signIn, which consumes it. */

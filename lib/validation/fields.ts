@@ -35,3 +35,21 @@ export function safeCallbackUrl(value: unknown): string {
   if (value.startsWith('/login') || value.startsWith('/api/')) return '/';
   return value;
 }
+
+/** A 6-digit TOTP code; spaces are forgiven, anything but ASCII digits is refused before otpauth sees it. */
+export const totpCodeField = z
+  .string({ error: 'Enter the 6-digit code from your authenticator app.' })
+  .max(32, 'Enter the 6-digit code from your authenticator app.')
+  .transform((s) => s.replace(/\s/g, ''))
+  .pipe(z.string().regex(/^[0-9]{6}$/, 'Enter the 6-digit code from your authenticator app.'));
+
+/** A recovery code as printed (XXXX-XXXX-XXXX-XXXX); case, spaces and dashes are forgiven. */
+export const recoveryCodeField = z
+  .string({ error: 'Enter one of your recovery codes.' })
+  .max(64, 'Enter one of your recovery codes.')
+  .refine((s) => /^[0-9A-Za-z]{16}$/.test(s.replace(/[\s-]/g, '')), 'Recovery codes look like XXXX-XXXX-XXXX-XXXX.');
+
+/** An optional form field: an empty input counts as absent. */
+export function optional<S extends z.ZodType>(schema: S) {
+  return z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+}

@@ -23,12 +23,13 @@ const signInSchema = z.object({
 
 export const signInAction = publicAction(signInSchema, async ({ email, password, callbackUrl }, { ip }) => {
   const values = { email };
-  const result = await checkPassword(email, password);
+  const result = await checkPassword(email, password, ip);
   if (!result.ok) {
+    const reason = result.locked ? 'locked' : 'password';
     if (result.orgId !== null) {
-      audit(db(), { orgId: result.orgId, actor: { kind: 'system' }, targetUserId: result.userId, action: 'sign_in.failed', detail: { reason: 'password' }, ip });
+      audit(db(), { orgId: result.orgId, actor: { kind: 'system' }, targetUserId: result.userId, action: 'sign_in.failed', detail: { reason }, ip });
     } else {
-      log('sign_in.failed', { reason: 'unknown_email', ip });
+      log('sign_in.failed', { reason: result.locked ? 'locked' : 'unknown_email', ip });
     }
     return { error: GENERIC_FAILURE, values };
   }

@@ -1,0 +1,80 @@
+'use server';
+
+import { redirect } from 'next/navigation';
+import { z } from 'zod';
+import { db } from '@/db';
+import { userAction, type ActionState } from '@/lib/action';
+import { audit } from '@/lib/audit';
+import { checkPassword } from '@/lib/auth/credentials';
+import { currentSession } from '@/lib/auth/current';
+import { beginEnrollment, cancelEnrollment, confirmEnrollment } from '@/lib/auth/enrollment';
+import { WRONG_CODE, WRONG_PASSWORD } from '@/lib/auth/messages';
+import { isTwoFactorRequired } from '@/lib/auth/policy';
+import type { CurrentSession } from '@/lib/auth/session';
+import { checkStepUp } from '@/lib/auth/step-up';
+import { disableTwoFactor, regenerateRecoveryCodes } from '@/lib/auth/two-factor-changes';
+import { currentPasswordField, optional, recoveryCodeField, totpCodeField } from '@/lib/validation/fields';
+
+const stepUpSchema = z.object({ password: currentPasswordField, code: optional(totpCodeField), recoveryCode: optional(recoveryCodeField) });
+const NOT_ALLOWED = 'Your organization has not enabled two-factor authentication, so it cannot be set up or changed here.';
+
+/** Whether this user may set up or change 2FA here (password users, policy optional or required). */
+function mayManage(current: CurrentSession): boolean {
+  return current.user.signInMethod === 'password' && current.org.twoFactorPolicy !== 'off';
+}
+
+const actor = (current: CurrentSession) => ({ kind: 'user' as const, userId: current.user.id });
+
+export const startEnrollmentAction = userAction(z.object({ password: currentPasswordField }), async ({ password }, { current, ip }) => {
+  if (!mayManage(current)) return { error: NOT_ALLOWED };
+  if (current.user.totpEnabledAt !== null) return { error: '2FA is already on. Use “Reconfigure 2FA” to move it to another device.' };
+  const check = await checkPassword(current.user.email, password, ip);
+  if (!check.ok) return check.locked ? { error: 'Too many failed password attempts. Try again later.' } : { error: WRONG_PASSWORD, fieldErrors: { password: [WRONG_PASSWORD] } };
+  beginEnrollment(current.user.id);
+  redirect('/profile/2fa');
+});
+
+export const confirmEnrollmentAction = userAction(z.object({ code: totpCodeField }), async ({ code }, { current, ip }): Promise<ActionState> => {
+  if (!mayManage(current)) return { error: NOT_ALLOWED };
+  const result = confirmEnrollment(current.user.id, code, {
+    sessionId: current.sessionId,
+    audit: { orgId: current.org.id, actor: actor(current), targetUserId: current.user.id, ip },
+  });
+  if (result.ok) return { codes: result.codes, ok: 'Two-factor authentication is on.' };
+  if (result.reason === 'invalid') return { error: WRONG_CODE, fieldErrors: { code: [WRONG_CODE] } };
+  return { error: result.reason === 'stale' ? 'Your 2FA was changed in another window, so this QR code is no longer valid. Start again.' : 'This setup step has expired. Start again.' };
+});
+
+export async function cancelEnrollmentAction(): Promise<void> {
+  const current = await currentSession();
+  if (current) cancelEnrollment(current.user.id);
+  redirect('/profile/2fa');
+}
+
+export const reconfigureAction = userAction(stepUpSchema, async (input, { current, ip }) => {
+  if (!mayManage(current) || current.user.totpEnabledAt === null) return { error: NOT_ALLOWED };
+  const denied = await checkStepUp(current, input, ip);
+  if (denied) return denied;
+  beginEnrollment(current.user.id);
+  redirect('/profile/2fa');
+});
+
+export const regenerateCodesAction = userAction(stepUpSchema, async (input, { current, ip }): Promise<ActionState> => {
+  if (!mayManage(current) || current.user.totpEnabledAt === null) return { error: NOT_ALLOWED };
+  const denied = await checkStepUp(current, input, ip);
+  if (denied) return denied;
+  const codes = regenerateRecoveryCodes(current.user.id, { actor: actor(current), orgId: current.org.id, ip, sessionId: current.sessionId });
+  return { codes, ok: 'New recovery codes are ready. The old ones no longer work.' };
+});
+
+export const disableAction = userAction(stepUpSchema, async (input, { current, ip }) => {
+  if (current.user.totpEnabledAt === null) return { error: '2FA is already off.' };
+  if (isTwoFactorRequired(current.user, current.org.twoFactorPolicy)) {
+    audit(db(), { orgId: current.org.id, actor: actor(current), targetUserId: current.user.id, action: '2fa.disable_refused', ip });
+    return { error: 'Your organization requires two-factor authentication, so it cannot be turned off.' };
+  }
+  const denied = await checkStepUp(current, input, ip);
+  if (denied) return denied;
+  disableTwoFactor(current.user.id, { actor: actor(current), orgId: current.org.id, ip, sessionId: current.sessionId });
+  redirect('/profile/2fa?notice=disabled');
+});

@@ -1,0 +1,61 @@
+import type { Metadata } from 'next';
+import { EnrollmentDetails } from '@/app/_components/enrollment-details';
+import { requireSession } from '@/lib/auth/current';
+import { pendingSecret } from '@/lib/auth/enrollment';
+import { isTwoFactorRequired } from '@/lib/auth/policy';
+import { stepUpNeedsCode } from '@/lib/auth/step-up';
+import { config } from '@/lib/config';
+import { TwoFactorTab, type StepUpKind, type TabView } from './two-factor-tab';
+
+export const metadata: Metadata = { title: 'Two-factor authentication' };
+
+const formatDate = (ms: number) => new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(ms) + ' UTC';
+const notices: Record<string, string> = { disabled: 'Two-factor authentication is off.' };
+
+export default async function TwoFactorPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const current = await requireSession();
+  const { user, org } = current;
+  const params = await searchParams;
+  if (user.signInMethod === 'sso') {
+    return (
+      <div className="card space-y-2">
+        <h2 className="text-xl font-semibold">Two-factor authentication</h2>
+        <p>Your sign-in and 2FA are handled by your identity provider. Manage your second factor there (for example in your Google or Microsoft account).</p>
+      </div>
+    );
+  }
+  const policy = org.twoFactorPolicy;
+  const enabled = user.totpEnabledAt !== null;
+  const canManage = policy !== 'off';
+  const required = isTwoFactorRequired(user, policy);
+  const pending = canManage ? pendingSecret(user.id) : null;
+  const requested = typeof params.action === 'string' ? params.action : null;
+  const allowed: StepUpKind[] = [...(canManage ? (['reconfigure', 'regenerate'] as const) : []), ...(required ? [] : (['disable'] as const))];
+  const stepUp = enabled && allowed.includes(requested as StepUpKind) ? (requested as StepUpKind) : null;
+
+  const view: TabView = {
+    state: pending ? 'enrolling' : enabled ? 'enabled' : canManage ? 'setup' : 'unavailable',
+    email: user.email,
+    appName: config().appName,
+    required,
+    since: user.totpEnabledAt ? formatDate(user.totpEnabledAt) : undefined,
+    codesLeft: user.recoveryCodesLeft,
+    canManage,
+    canDisable: enabled && !required,
+    stepUp,
+    needsCode: stepUpNeedsCode(current),
+    reconfiguring: enabled && pending !== null,
+    recovered: params.recovered === '1',
+  };
+  const notice = typeof params.notice === 'string' ? notices[params.notice] : undefined;
+  return (
+    <>
+      {notice ? (
+        <p role="status" className="rounded-md border border-green-300 bg-green-50 p-3 text-green-900 dark:border-green-800 dark:bg-green-950 dark:text-green-100">
+          {notice}
+        </p>
+      ) : null}
+      <TwoFactorTab view={view} enrollment={pending ? <EnrollmentDetails secret={pending} email={user.email} /> : undefined} />
+    </>
+  );
+}

@@ -1,0 +1,199 @@
+'use client';
+
+import Link from 'next/link';
+import { useActionState, type ReactNode } from 'react';
+import { CodeField, RecoveryCodeField } from '@/app/_components/code-fields';
+import { Field, FormMessage, SubmitButton } from '@/app/_components/form';
+import { RecoveryCodes, SavedCodesCheckbox } from '@/app/_components/recovery-codes';
+import type { ActionState } from '@/lib/action';
+import { cancelEnrollmentAction, confirmEnrollmentAction, disableAction, reconfigureAction, regenerateCodesAction, startEnrollmentAction } from './actions';
+
+export type StepUpKind = 'reconfigure' | 'regenerate' | 'disable';
+
+export interface TabView {
+  state: 'unavailable' | 'setup' | 'enrolling' | 'enabled';
+  email: string;
+  appName: string;
+  required: boolean;
+  since?: string;
+  codesLeft: number;
+  canManage: boolean;
+  canDisable: boolean;
+  stepUp: StepUpKind | null;
+  needsCode: boolean;
+  reconfiguring: boolean;
+  recovered: boolean;
+}
+
+/**
+ * The 2FA tab. It stays mounted across its actions, so the recovery codes that confirming or
+ * regenerating returns are shown in that one response — with JavaScript or without.
+ */
+export function TwoFactorTab({ view, enrollment }: { view: TabView; enrollment?: ReactNode }) {
+  const [confirmState, confirmAction] = useActionState<ActionState, FormData>(confirmEnrollmentAction, {});
+  const [regenState, regenAction] = useActionState<ActionState, FormData>(regenerateCodesAction, {});
+  const codes = confirmState.codes ?? regenState.codes;
+  if (codes) {
+    return (
+      <div className="card space-y-4">
+        <FormMessage ok={confirmState.ok ?? regenState.ok} />
+        <RecoveryCodes codes={codes} email={view.email} appName={view.appName}>
+          <form action="/profile/2fa" method="get" className="space-y-4">
+            <SavedCodesCheckbox />
+            <button type="submit" className="btn-primary">
+              Done
+            </button>
+          </form>
+        </RecoveryCodes>
+      </div>
+    );
+  }
+  return (
+    <div className="card space-y-6">
+      {view.state === 'unavailable' ? <Unavailable /> : null}
+      {view.state === 'setup' ? <SetUp view={view} /> : null}
+      {view.state === 'enrolling' ? <Enrolling view={view} enrollment={enrollment} state={confirmState} action={confirmAction} /> : null}
+      {view.state === 'enabled' ? <Enabled view={view} regenState={regenState} regenAction={regenAction} /> : null}
+    </div>
+  );
+}
+
+function Unavailable() {
+  return (
+    <>
+      <h2 className="text-xl font-semibold">Two-factor authentication</h2>
+      <p>Your organization has not enabled two-factor authentication. Ask your administrator if you would like to use it.</p>
+    </>
+  );
+}
+
+function SetUp({ view }: { view: TabView }) {
+  const [state, action] = useActionState<ActionState, FormData>(startEnrollmentAction, {});
+  return (
+    <>
+      <h2 className="text-xl font-semibold">Two-factor authentication is off</h2>
+      {view.required ? <p className="font-medium">Your organization requires two-factor authentication for your account.</p> : null}
+      <p>With two-factor authentication, signing in takes your password and a 6-digit code from an app on your phone. Setting it up takes three steps:</p>
+      <ol className="list-decimal space-y-1 pl-6">
+        <li>Install an authenticator app on your phone.</li>
+        <li>Scan the QR code we show you.</li>
+        <li>Enter the code the app shows, then save your recovery codes.</li>
+      </ol>
+      <form action={action} className="space-y-4" noValidate>
+        <FormMessage error={state.error} />
+        <Field name="password" label="Password" type="password" autoComplete="current-password" required errors={state.fieldErrors?.password} hint="To enable 2FA, first confirm your password." />
+        <SubmitButton>Enable 2FA</SubmitButton>
+      </form>
+    </>
+  );
+}
+
+function Enrolling({ view, enrollment, state, action }: { view: TabView; enrollment: ReactNode; state: ActionState; action: (f: FormData) => void }) {
+  return (
+    <>
+      <h2 className="text-xl font-semibold">{view.reconfiguring ? 'Move 2FA to a new authenticator' : 'Set up two-factor authentication'}</h2>
+      {view.reconfiguring ? <p>Your current authenticator and recovery codes keep working until you confirm the new one.</p> : null}
+      {enrollment}
+      <section className="space-y-2">
+        <h3 className="font-semibold">3. Enter the code from the app</h3>
+        <form action={action} className="space-y-4" noValidate>
+          <FormMessage error={state.error} />
+          <CodeField errors={state.fieldErrors?.code} />
+          <SubmitButton>Verify and turn on</SubmitButton>
+        </form>
+      </section>
+      <form action={cancelEnrollmentAction}>
+        <button type="submit" className="btn-secondary">
+          Cancel
+        </button>
+      </form>
+    </>
+  );
+}
+
+function Enabled({ view, regenState, regenAction }: { view: TabView; regenState: ActionState; regenAction: (f: FormData) => void }) {
+  const low = view.codesLeft <= 3;
+  return (
+    <>
+      <h2 className="text-xl font-semibold">Two-factor authentication is on</h2>
+      {view.recovered && view.canManage ? (
+        <p role="status" className="rounded-md border border-amber-400 bg-amber-50 p-3 text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+          You signed in with a recovery code. If you no longer have your authenticator, reconfigure 2FA now.
+        </p>
+      ) : null}
+      <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2">
+        <dt className="font-medium">Enabled since</dt>
+        <dd>{view.since}</dd>
+        <dt className="font-medium">Recovery codes left</dt>
+        <dd data-testid="codes-left" className={low ? 'font-semibold text-red-700 dark:text-red-400' : undefined}>
+          {view.codesLeft} of 10{low ? ' — running low: regenerate them soon.' : ''}
+        </dd>
+      </dl>
+      {view.required ? <p>Your organization requires two-factor authentication, so it cannot be turned off.</p> : null}
+      {view.stepUp ? (
+        <StepUp kind={view.stepUp} needsCode={view.needsCode} regenState={regenState} regenAction={regenAction} />
+      ) : (
+        <ul className="flex flex-wrap gap-3">
+          {view.canManage ? (
+            <>
+              <li>
+                <Link className="btn-secondary no-underline" href="/profile/2fa?action=reconfigure">
+                  Reconfigure 2FA
+                </Link>
+              </li>
+              <li>
+                <Link className="btn-secondary no-underline" href="/profile/2fa?action=regenerate">
+                  Regenerate recovery codes
+                </Link>
+              </li>
+            </>
+          ) : null}
+          {view.canDisable ? (
+            <li>
+              <Link className="btn-secondary no-underline" href="/profile/2fa?action=disable">
+                Disable 2FA
+              </Link>
+            </li>
+          ) : null}
+        </ul>
+      )}
+    </>
+  );
+}
+
+const stepUpText: Record<StepUpKind, { title: string; explain: string; button: string }> = {
+  reconfigure: { title: 'Reconfigure 2FA', explain: 'You will scan a new QR code. Your current authenticator and recovery codes work until you confirm the new one.', button: 'Continue' },
+  regenerate: { title: 'Regenerate recovery codes', explain: 'Your current recovery codes stop working at once and you get ten new ones.', button: 'Regenerate recovery codes' },
+  disable: { title: 'Disable 2FA', explain: 'Signing in will only need your password. Your authenticator and recovery codes stop working.', button: 'Disable 2FA' },
+};
+
+function StepUp({ kind, needsCode, regenState, regenAction }: { kind: StepUpKind; needsCode: boolean; regenState: ActionState; regenAction: (f: FormData) => void }) {
+  const [reconfigureState, reconfigure] = useActionState<ActionState, FormData>(reconfigureAction, {});
+  const [disableState, disable] = useActionState<ActionState, FormData>(disableAction, {});
+  const [state, action] = kind === 'reconfigure' ? [reconfigureState, reconfigure] : kind === 'disable' ? [disableState, disable] : [regenState, regenAction];
+  const text = stepUpText[kind];
+  return (
+    <section aria-labelledby="step-up-heading" className="space-y-4 rounded-md border border-slate-300 p-4 dark:border-slate-700">
+      <h3 id="step-up-heading" tabIndex={-1} className="text-lg font-semibold">
+        {text.title}
+      </h3>
+      <p>{text.explain}</p>
+      <form action={action} className="space-y-4" noValidate>
+        <FormMessage error={state.error} />
+        <Field name="password" label="Password" type="password" autoComplete="current-password" required errors={state.fieldErrors?.password} hint="Confirm it's you." />
+        {needsCode ? (
+          <>
+            <CodeField errors={state.fieldErrors?.code} required={false} />
+            <RecoveryCodeField label="Or a recovery code" errors={state.fieldErrors?.recoveryCode} required={false} />
+          </>
+        ) : null}
+        <div className="flex flex-wrap gap-3">
+          <SubmitButton className={kind === 'disable' ? 'btn-danger' : 'btn-primary'}>{text.button}</SubmitButton>
+          <Link className="btn-secondary no-underline" href="/profile/2fa">
+            Cancel
+          </Link>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,87 @@
+'use client';
+
+import { useEffect, useState, type ReactNode } from 'react';
+
+interface Props {
+  codes: string[];
+  email: string;
+  appName: string;
+  /** The way on: a form with the "I have saved these codes" box and its button. */
+  children: ReactNode;
+}
+
+export function recoveryCodesFile(codes: string[], email: string, appName: string, date = new Date()): string {
+  return [
+    `${appName} recovery codes`,
+    `Account: ${email}`,
+    `Generated: ${date.toISOString().slice(0, 10)}`,
+    '',
+    ...codes,
+    '',
+    'Each code works once. Use one to sign in when you cannot use your authenticator app.',
+    'Keep them somewhere safe; anyone who has them and your password can sign in as you.',
+    '',
+  ].join('\n');
+}
+
+/** Step 4: the codes, shown once, with download (works without JavaScript), copy and print. */
+export function RecoveryCodes({ codes, email, appName, children }: Props) {
+  const [scripted, setScripted] = useState(false);
+  const [copied, setCopied] = useState(false);
+  // Copy and print need JavaScript: offer them only once it runs.
+  // eslint-disable-next-line react-hooks/set-state-in-effect
+  useEffect(() => setScripted(true), []);
+  const file = recoveryCodesFile(codes, email, appName);
+  return (
+    <section aria-labelledby="recovery-codes-heading" className="space-y-4">
+      <h2 id="recovery-codes-heading" tabIndex={-1} className="text-xl font-semibold">
+        Save your recovery codes
+      </h2>
+      <p>
+        If you lose your phone, each of these codes lets you sign in once. <strong>This is the only time they are shown.</strong> Save
+        them as a file, print them or copy them to your password manager.
+      </p>
+      <ol aria-label="Recovery codes" className="grid grid-cols-1 gap-2 rounded-md border border-slate-300 bg-slate-50 p-4 font-mono text-lg sm:grid-cols-2 dark:border-slate-700 dark:bg-slate-950" data-testid="recovery-codes">
+        {codes.map((code) => (
+          <li key={code}>{code}</li>
+        ))}
+      </ol>
+      <div className="flex flex-wrap gap-3">
+        <a className="btn-secondary no-underline" href={`data:text/plain;charset=utf-8,${encodeURIComponent(file)}`} download="recovery-codes.txt">
+          Download
+        </a>
+        {scripted ? (
+          <>
+            <button
+              type="button"
+              className="btn-secondary"
+              onClick={async () => {
+                await navigator.clipboard.writeText(codes.join('\n'));
+                setCopied(true);
+              }}
+            >
+              {copied ? 'Copied' : 'Copy'}
+            </button>
+            <button type="button" className="btn-secondary" onClick={() => window.print()}>
+              Print
+            </button>
+          </>
+        ) : null}
+      </div>
+      <p aria-live="polite" className="sr-only">
+        {copied ? 'Recovery codes copied to the clipboard.' : ''}
+      </p>
+      {children}
+    </section>
+  );
+}
+
+/** "I have saved these codes": a required box, so the button needs no JavaScript to insist. */
+export function SavedCodesCheckbox() {
+  return (
+    <label className="flex items-center gap-2">
+      <input type="checkbox" name="saved" value="yes" required className="h-5 w-5" />
+      I have saved these codes
+    </label>
+  );
+}

@@ -1,0 +1,83 @@
+import 'server-only';
+import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import { db, type Executor } from '@/db';
+import { recoveryCodes, sessions, users } from '@/db/schema';
+import { config } from '@/lib/config';
+import { codeDigest, decryptForUser } from './crypto';
+import { normalizeRecoveryCode } from './recovery-codes';
+import { clearAttempts, countAttempt, type ThrottleRule } from './throttle';
+import { matchingStep, normalizeTotpCode } from './totp';
+import { tokenDigest } from './tokens';
+
+/** One throttle for every second-factor prompt of a user: sign-in, recovery codes, step-up. */
+export function secondFactorRule(userId: number): ThrottleRule {
+  const { userFailures, windowMs, lockMs } = config().secondFactor;
+  return { key: `2fa:user:${userId}`, limit: userFailures, windowMs, lockMs };
+}
+
+export type FactorResult = { ok: true; kind: 'totp' | 'recovery'; codesLeft: number } | { ok: false; lockedUntil?: number };
+
+/**
+ * Accepts a TOTP code only for a time step later than the user's last accepted one, by one
+ * conditional UPDATE: the same code can never be used twice, even by parallel requests.
+ */
+export function acceptTotp(tx: Executor, userId: number, secret: string, input: string, now = Date.now()): boolean {
+  const code = normalizeTotpCode(input);
+  const step = code ? matchingStep(secret, code, now) : null;
+  if (step === null) return false;
+  const result = tx
+    .update(users)
+    .set({ totpLastStep: step, totpLastUsedAt: now })
+    .where(and(eq(users.id, userId), lt(users.totpLastStep, step)))
+    .run();
+  return result.changes === 1;
+}
+
+/** Marks one unused recovery code of this user as used (one conditional UPDATE); false when there is none. */
+export function consumeRecoveryCode(tx: Executor, userId: number, input: string, now = Date.now()): boolean {
+  const code = normalizeRecoveryCode(input);
+  if (!code) return false;
+  const used = tx
+    .update(recoveryCodes)
+    .set({ usedAt: now })
+    .where(and(eq(recoveryCodes.codeHash, codeDigest(code)), eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt)))
+    .run();
+  if (used.changes !== 1) return false;
+  tx.update(users).set({ recoveryCodesLeft: sql`${users.recoveryCodesLeft} - 1`, totpLastUsedAt: now }).where(eq(users.id, userId)).run();
+  return true;
+}
+
+/**
+ * Checks a second factor of a user with 2FA: counted by the shared throttle before the check,
+ * accepted atomically, the failure count reset on success.
+ */
+export function verifySecondFactor(userId: number, input: { code?: string; recoveryCode?: string }, now = Date.now()): FactorResult {
+  const rule = secondFactorRule(userId);
+  const attempt = countAttempt([rule], now);
+  if ('lockedUntil' in attempt) return { ok: false, lockedUntil: attempt.lockedUntil };
+  return db().transaction(
+    (tx) => {
+      const user = tx.select({ secret: users.totpSecret, left: users.recoveryCodesLeft }).from(users).where(eq(users.id, userId)).get();
+      if (!user?.secret) return { ok: false };
+      let kind: 'totp' | 'recovery' | null = null;
+      if (input.recoveryCode !== undefined) {
+        if (consumeRecoveryCode(tx, userId, input.recoveryCode, now)) kind = 'recovery';
+      } else if (input.code !== undefined && acceptTotp(tx, userId, decryptForUser(user.secret, userId), input.code, now)) {
+        kind = 'totp';
+      }
+      if (!kind) return { ok: false };
+      clearAttempts(tx, [rule.key]);
+      return { ok: true, kind, codesLeft: kind === 'recovery' ? user.left - 1 : user.left };
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/** Step-up asks for a code unless this session verified a second factor recently. */
+export function secondFactorIsFresh(secondFactorAt: number | null, now = Date.now()): boolean {
+  return secondFactorAt !== null && now - secondFactorAt < config().stepUpMs;
+}
+
+export function markSessionSecondFactor(tx: Executor, sessionId: string, now = Date.now()): void {
+  tx.update(sessions).set({ secondFactorAt: now }).where(eq(sessions.id, tokenDigest(sessionId))).run();
+}

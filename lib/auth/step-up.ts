@@ -1,0 +1,47 @@
+import 'server-only';
+import { db } from '@/db';
+import type { ActionState } from '@/lib/action';
+import { audit } from '@/lib/audit';
+import { checkPassword } from './credentials';
+import { lockedMessage, WRONG_CODE, WRONG_PASSWORD, WRONG_RECOVERY_CODE } from './messages';
+import { markSessionSecondFactor, secondFactorIsFresh, verifySecondFactor } from './second-factor';
+import type { CurrentSession } from './session';
+import { minutesUntil } from './throttle';
+
+export interface StepUpInput {
+  password: string;
+  code?: string;
+  recoveryCode?: string;
+}
+
+/** Whether a step-up prompt for this session must ask for a code as well as the password. */
+export function stepUpNeedsCode(current: CurrentSession): boolean {
+  return current.user.totpEnabledAt !== null && !secondFactorIsFresh(current.secondFactorAt);
+}
+
+/**
+ * Re-checks the caller before a sensitive 2FA change: the password (password throttle), and a
+ * current code or recovery code unless this session verified one recently (second-factor throttle).
+ * Returns null when the caller passed, else the state to show.
+ */
+export async function checkStepUp(current: CurrentSession, input: StepUpInput, ip: string): Promise<ActionState | null> {
+  const password = await checkPassword(current.user.email, input.password, ip);
+  if (!password.ok) {
+    audit(db(), { orgId: current.org.id, actor: { kind: 'user', userId: current.user.id }, targetUserId: current.user.id, action: 'step_up.failed', detail: { factor: 'password' }, ip });
+    return password.locked ? { error: 'Too many failed password attempts. Try again later.' } : { fieldErrors: { password: [WRONG_PASSWORD] }, error: WRONG_PASSWORD };
+  }
+  if (!stepUpNeedsCode(current)) return null;
+  if (input.code === undefined && input.recoveryCode === undefined) {
+    return { fieldErrors: { code: ['Enter the 6-digit code from your authenticator app, or use a recovery code.'] }, error: 'Confirm with a code from your authenticator app.' };
+  }
+  const result = verifySecondFactor(current.user.id, input.recoveryCode !== undefined ? { recoveryCode: input.recoveryCode } : { code: input.code });
+  if (!result.ok) {
+    audit(db(), { orgId: current.org.id, actor: { kind: 'user', userId: current.user.id }, targetUserId: current.user.id, action: 'step_up.failed', detail: { factor: 'second', locked: !!result.lockedUntil }, ip });
+    if (result.lockedUntil) return { error: lockedMessage(minutesUntil(result.lockedUntil)) };
+    const field = input.recoveryCode !== undefined ? 'recoveryCode' : 'code';
+    const message = field === 'code' ? WRONG_CODE : WRONG_RECOVERY_CODE;
+    return { fieldErrors: { [field]: [message] }, error: message };
+  }
+  markSessionSecondFactor(db(), current.sessionId);
+  return null;
+}

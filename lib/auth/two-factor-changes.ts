@@ -1,0 +1,75 @@
+import 'server-only';
+import { eq, sql } from 'drizzle-orm';
+import { db, type Executor } from '@/db';
+import { organizations, pendingEnrollments, recoveryCodes, users } from '@/db/schema';
+import { audit, type Actor } from '@/lib/audit';
+import { deleteUserChallenges } from './challenge';
+import { replaceRecoveryCodes } from './enrollment';
+import { revokeUserSessions } from './session';
+import { clearThrottleState } from './throttle';
+
+interface ChangeContext {
+  actor: Actor;
+  orgId: number;
+  ip: string | null;
+  /** The caller's own session, which survives a change the user makes themselves. */
+  sessionId?: string;
+}
+
+/** New recovery codes; the old ones stop working at once. */
+export function regenerateRecoveryCodes(userId: number, ctx: ChangeContext): string[] {
+  return db().transaction(
+    (tx) => {
+      const codes = replaceRecoveryCodes(tx, userId);
+      tx.update(users).set({ twoFactorVersion: sql`${users.twoFactorVersion} + 1` }).where(eq(users.id, userId)).run();
+      revokeUserSessions(tx, userId, ctx.sessionId);
+      deleteUserChallenges(tx, userId);
+      audit(tx, { orgId: ctx.orgId, actor: ctx.actor, targetUserId: userId, action: '2fa.recovery_codes_regenerated', ip: ctx.ip });
+      return codes;
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+function removeTwoFactor(userId: number) {
+  return (tx: Executor) => {
+    tx.update(users)
+      .set({ totpSecret: null, totpEnabledAt: null, totpLastUsedAt: null, recoveryCodesLeft: 0, twoFactorVersion: sql`${users.twoFactorVersion} + 1` })
+      .where(eq(users.id, userId))
+      .run();
+    tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)).run();
+    tx.delete(pendingEnrollments).where(eq(pendingEnrollments.userId, userId)).run();
+    deleteUserChallenges(tx, userId);
+  };
+}
+
+/** The user turns 2FA off (the caller checked that it is not required of them). */
+export function disableTwoFactor(userId: number, ctx: ChangeContext): void {
+  db().transaction(
+    (tx) => {
+      removeTwoFactor(userId)(tx);
+      revokeUserSessions(tx, userId, ctx.sessionId);
+      audit(tx, { orgId: ctx.orgId, actor: ctx.actor, targetUserId: userId, action: '2fa.disabled', ip: ctx.ip });
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/**
+ * Admin or operator reset: secret, codes, pending enrollment, open challenges and throttle state
+ * go; every session of the user ends. Returns false when the user is not in `orgId`.
+ */
+export function resetTwoFactor(userId: number, ctx: ChangeContext & { reason?: string }): boolean {
+  return db().transaction(
+    (tx) => {
+      const target = tx.select({ orgId: users.orgId }).from(users).innerJoin(organizations, eq(organizations.id, users.orgId)).where(eq(users.id, userId)).get();
+      if (!target || target.orgId !== ctx.orgId) return false;
+      removeTwoFactor(userId)(tx);
+      clearThrottleState(tx, `2fa:user:${userId}`);
+      revokeUserSessions(tx, userId);
+      audit(tx, { orgId: ctx.orgId, actor: ctx.actor, targetUserId: userId, action: '2fa.reset', detail: ctx.reason ? { reason: ctx.reason } : undefined, ip: ctx.ip });
+      return true;
+    },
+    { behavior: 'immediate' },
+  );
+}

@@ -1,0 +1,127 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as OTPAuth from 'otpauth';
+import { eq } from 'drizzle-orm';
+import { db } from '@/db';
+import { users } from '@/db/schema';
+import { createOrganization } from '@/lib/accounts/organizations';
+import { createUser } from '@/lib/accounts/users';
+import { config } from '@/lib/config';
+import { beginEnrollment, confirmEnrollment, pendingSecret } from './enrollment';
+import { verifySecondFactor } from './second-factor';
+import { createSession, loadSession } from './session';
+import { disableTwoFactor, regenerateRecoveryCodes, resetTwoFactor } from './two-factor-changes';
+
+process.env.DESKGATE_LOG = 'off';
+const operator = { kind: 'operator' } as const;
+const org = createOrganization({ slug: 'tf', name: 'TF', policy: 'optional' }, operator);
+let n = 0;
+async function freshUser() {
+  n += 1;
+  return createUser({ org: 'tf', email: `u${n}@tf.example`, name: `U${n}`, role: 'member', method: 'password', password: 'password-1' }, operator);
+}
+const codeAt = (secret: string, ms: number) => new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate({ timestamp: ms });
+const ctx = (userId: number) => ({ actor: { kind: 'user' as const, userId }, orgId: org.id, ip: '127.0.0.1' });
+
+async function enrolled(now: number) {
+  const user = await freshUser();
+  const secret = beginEnrollment(user.id, now);
+  const result = confirmEnrollment(user.id, codeAt(secret, now), { audit: { orgId: org.id, actor: operator, targetUserId: user.id } }, now);
+  assert.ok(result.ok);
+  return { user, secret, codes: result.codes };
+}
+
+test('enrollment: the pending secret survives a reload, a wrong code changes nothing, the right one turns 2FA on', async () => {
+  const user = await freshUser();
+  const now = Date.now();
+  const secret = beginEnrollment(user.id, now);
+  assert.equal(pendingSecret(user.id, now), secret);
+  const wrong = confirmEnrollment(user.id, codeAt(secret, now - 5 * 60_000), { audit: { orgId: org.id, actor: operator } }, now);
+  assert.deepEqual(wrong, { ok: false, reason: 'invalid' });
+  assert.equal(db().select({ s: users.totpSecret }).from(users).where(eq(users.id, user.id)).get()?.s, null);
+  const right = confirmEnrollment(user.id, codeAt(secret, now), { audit: { orgId: org.id, actor: operator } }, now);
+  assert.ok(right.ok && right.codes.length === 10);
+  assert.equal(pendingSecret(user.id, now), null, 'the pending secret is gone');
+  const expired = beginEnrollment(user.id, now - config().setupChallengeMs - 1);
+  assert.ok(expired);
+  assert.equal(pendingSecret(user.id, now), null, 'an expired pending secret is not shown');
+});
+
+test('a stale QR (2FA changed since it was shown) cannot overwrite the enrollment', async () => {
+  const user = await freshUser();
+  const now = Date.now();
+  const first = beginEnrollment(user.id, now);
+  // A second browser starts its own enrollment and confirms it first... then the first tries.
+  const second = beginEnrollment(user.id, now);
+  assert.ok(confirmEnrollment(user.id, codeAt(second, now), { audit: { orgId: org.id, actor: operator } }, now).ok);
+  const stale = confirmEnrollment(user.id, codeAt(first, now + 30_000), { audit: { orgId: org.id, actor: operator } }, now + 30_000);
+  assert.equal(stale.ok, false);
+  // Even a pending row re-created from before the change is refused by its version.
+  assert.equal(verifySecondFactor(user.id, { code: codeAt(second, now + 60_000) }, now + 60_000).ok, true, 'the confirmed secret is the one that works');
+});
+
+test('a TOTP code is accepted once: replay refused, a later step accepted', async () => {
+  const now = Date.now();
+  const { user, secret } = await enrolled(now);
+  const later = now + 30_000;
+  assert.equal(verifySecondFactor(user.id, { code: codeAt(secret, now) }, later).ok, false, 'the enrollment code cannot be replayed');
+  assert.equal(verifySecondFactor(user.id, { code: codeAt(secret, later) }, later).ok, true);
+  assert.equal(verifySecondFactor(user.id, { code: codeAt(secret, later) }, later).ok, false, 'replay');
+  assert.equal(verifySecondFactor(user.id, { code: codeAt(secret, later + 30_000) }, later + 30_000).ok, true);
+  for (const junk of ['١٢٣٤٥٦', '1234567', '', 'abcdef']) assert.equal(verifySecondFactor(user.id, { code: junk }).ok, false);
+});
+
+test('recovery codes: single use, counted down', async () => {
+  const { user, codes } = await enrolled(Date.now());
+  const result = verifySecondFactor(user.id, { recoveryCode: codes[3]!.toLowerCase() });
+  assert.deepEqual(result, { ok: true, kind: 'recovery', codesLeft: 9 });
+  assert.equal(verifySecondFactor(user.id, { recoveryCode: codes[3]! }).ok, false);
+  const other = await enrolled(Date.now());
+  assert.equal(verifySecondFactor(other.user.id, { recoveryCode: codes[4]! }).ok, false, "another user's code");
+});
+
+test('reconfigure keeps the old secret and codes until the new secret is confirmed', async () => {
+  const now = Date.now();
+  const { user, secret: old, codes: oldCodes } = await enrolled(now);
+  const fresh = beginEnrollment(user.id, now + 30_000);
+  assert.equal(verifySecondFactor(user.id, { code: codeAt(old, now + 30_000) }, now + 30_000).ok, true, 'old secret still works');
+  assert.equal(verifySecondFactor(user.id, { recoveryCode: oldCodes[0]! }).ok, true, 'old codes still work');
+  const confirmed = confirmEnrollment(user.id, codeAt(fresh, now + 60_000), { audit: { orgId: org.id, actor: operator } }, now + 60_000);
+  assert.ok(confirmed.ok);
+  assert.equal(verifySecondFactor(user.id, { code: codeAt(old, now + 90_000) }, now + 90_000).ok, false, 'old secret dead');
+  assert.equal(verifySecondFactor(user.id, { recoveryCode: oldCodes[1]! }).ok, false, 'old codes dead');
+  assert.equal(verifySecondFactor(user.id, { recoveryCode: confirmed.codes[0]! }).ok, true);
+});
+
+test('regenerate kills old codes at once; disable and reset remove everything', async () => {
+  const { user, codes } = await enrolled(Date.now());
+  const keep = createSession(db(), user.id, 'password', null);
+  const other = createSession(db(), user.id, 'password', null);
+  const fresh = regenerateRecoveryCodes(user.id, { ...ctx(user.id), sessionId: keep });
+  assert.equal(verifySecondFactor(user.id, { recoveryCode: codes[0]! }).ok, false);
+  assert.equal(loadSession(other), null, 'other sessions end');
+  assert.ok(loadSession(keep), 'this session stays');
+  disableTwoFactor(user.id, { ...ctx(user.id), sessionId: keep });
+  assert.equal(verifySecondFactor(user.id, { recoveryCode: fresh[0]! }).ok, false);
+  const row = db().select().from(users).where(eq(users.id, user.id)).get()!;
+  assert.deepEqual([row.totpSecret, row.totpEnabledAt, row.recoveryCodesLeft], [null, null, 0]);
+
+  const again = await enrolled(Date.now());
+  const s = createSession(db(), again.user.id, 'password', null);
+  assert.equal(resetTwoFactor(again.user.id, { actor: operator, orgId: org.id + 999, ip: null }), false, 'another organization cannot reset');
+  assert.ok(loadSession(s));
+  assert.equal(resetTwoFactor(again.user.id, { actor: operator, orgId: org.id, ip: null, reason: 'lost phone' }), true);
+  assert.equal(loadSession(s), null, 'reset ends every session');
+});
+
+test('the second-factor throttle: counted before the check, 10 failures lock, success resets', async () => {
+  const now = Date.now();
+  const { user, secret } = await enrolled(now);
+  for (let i = 0; i < 9; i++) assert.equal(verifySecondFactor(user.id, { code: '000000' }, now).ok, false);
+  assert.equal(verifySecondFactor(user.id, { code: codeAt(secret, now + 30_000) }, now + 30_000).ok, true, 'a success resets the count');
+  for (let i = 0; i < 10; i++) assert.deepEqual(verifySecondFactor(user.id, { code: '000000' }, now + 30_000), { ok: false }, `failure ${i + 1} is not locked yet`);
+  const locked = verifySecondFactor(user.id, { code: codeAt(secret, now + 60_000) }, now + 60_000);
+  assert.ok(!locked.ok && locked.lockedUntil && locked.lockedUntil > now, 'the 11th attempt is locked, even with the right code');
+  const later = now + 60_000 + config().secondFactor.lockMs + 1000;
+  assert.equal(verifySecondFactor(user.id, { code: codeAt(secret, later) }, later).ok, true, 'the lock ends');
+});
