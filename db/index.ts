@@ -1,5 +1,5 @@
 import 'server-only';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
@@ -8,6 +8,15 @@ import { config } from '@/lib/config';
 import * as schema from './schema';
 
 const migrationsFolder = path.join(/* turbopackIgnore: true */ process.cwd(), 'db', 'migrations');
+
+/** Whether every committed migration is already recorded: then opening needs no write at all. */
+function migrationsApplied(sqlite: Database.Database): boolean {
+  const journal = JSON.parse(readFileSync(path.join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };
+  const table = sqlite.prepare("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'").get();
+  if (!table) return false;
+  const row = sqlite.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number };
+  return row.n >= journal.entries.length;
+}
 
 /** Opens (creating when missing) and migrates a database; `:memory:` for tests. */
 export function openDatabase(file: string) {
@@ -18,7 +27,7 @@ export function openDatabase(file: string) {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const database = drizzle(sqlite, { schema });
-  migrate(database, { migrationsFolder });
+  if (!migrationsApplied(sqlite)) migrate(database, { migrationsFolder });
   return database;
 }
 
@@ -32,6 +41,15 @@ const holder = globalThis as unknown as { deskgateDb?: Db };
 export function db(): Db {
   holder.deskgateDb ??= openDatabase(config().databasePath);
   return holder.deskgateDb;
+}
+
+/**
+ * A write transaction that takes the write lock up front (BEGIN IMMEDIATE). A deferred one that
+ * reads and then writes fails at once with SQLITE_BUSY when another process wrote in between;
+ * this one waits its turn (busy_timeout) instead — several app processes share the file.
+ */
+export function writeTransaction<T>(fn: (tx: Parameters<Parameters<Db['transaction']>[0]>[0]) => T): T {
+  return db().transaction(fn, { behavior: 'immediate' });
 }
 
 export { schema };

@@ -9,7 +9,8 @@ import { axeViolations } from './support/axe';
 import { LoginPage } from './pages/login-page';
 
 export { expect };
-export type { TestUser } from './support/accounts';
+export { TestOrg } from './support/accounts';
+export type { TestUser, TwoFactorUser } from './support/accounts';
 
 /** The code an authenticator app shows for `secret` (base32, spaces allowed) at a 30 s time step. */
 export function totp(secret: string, step = Math.floor(Date.now() / 30_000)): string {

@@ -1,4 +1,5 @@
 import { expect, type Page } from '@playwright/test';
+import { submit } from '../support/submit';
 
 export class LoginPage {
   constructor(readonly page: Page) {}
@@ -6,7 +7,7 @@ export class LoginPage {
   readonly email = () => this.page.getByLabel('Email');
   readonly password = () => this.page.getByLabel('Password');
   readonly submit = () => this.page.getByRole('button', { name: 'Sign in', exact: true });
-  readonly error = () => this.page.locator('[role=alert]').filter({ hasText: /\S/ });
+  readonly error = () => this.page.locator('p[role=alert]').filter({ hasText: /\S/ });
 
   async goto(callbackUrl?: string) {
     await this.page.goto(callbackUrl === undefined ? '/login' : `/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
@@ -17,7 +18,7 @@ export class LoginPage {
   async submitPassword(email: string, password: string) {
     await this.email().fill(email);
     await this.password().fill(password);
-    await this.submit().click();
+    await submit(this.page, this.submit());
   }
 
   /** Signs in a user without 2FA and waits for the landing page. */

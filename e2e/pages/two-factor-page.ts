@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { expect, type Page } from '@playwright/test';
+import { submit } from '../support/submit';
 
 export class TwoFactorPage {
   constructor(readonly page: Page) {}
@@ -9,13 +10,13 @@ export class TwoFactorPage {
   }
 
   readonly heading = (name: string | RegExp) => this.page.getByRole('heading', { name });
-  readonly error = () => this.page.locator('[role=alert]').filter({ hasText: /\S/ });
+  readonly error = () => this.page.locator('p[role=alert]').filter({ hasText: /\S/ });
   readonly codesLeft = () => this.page.getByTestId('codes-left');
 
   /** Steps 1–2: confirms the password and returns the key the page shows, without spaces. */
   async startEnrollment(password: string): Promise<string> {
     await this.page.getByLabel('Password').fill(password);
-    await this.page.getByRole('button', { name: 'Enable 2FA' }).click();
+    await submit(this.page, this.page.getByRole('button', { name: 'Enable 2FA' }));
     return this.setupKey();
   }
 
@@ -28,7 +29,7 @@ export class TwoFactorPage {
   /** Step 3: types a code; on success the page shows the recovery codes. */
   async submitCode(code: string) {
     await this.page.getByLabel('Authentication code').fill(code);
-    await this.page.getByRole('button', { name: 'Verify and turn on' }).click();
+    await submit(this.page, this.page.getByRole('button', { name: 'Verify and turn on' }));
   }
 
   async recoveryCodes(): Promise<string[]> {
@@ -57,6 +58,6 @@ export class TwoFactorPage {
     await this.page.getByLabel('Password').fill(input.password);
     if (input.code !== undefined) await this.page.getByLabel('Authentication code').fill(input.code);
     if (input.recoveryCode !== undefined) await this.page.getByLabel('Or a recovery code').fill(input.recoveryCode);
-    await this.page.getByRole('button', { name: action === 'Reconfigure 2FA' ? 'Continue' : action }).click();
+    await submit(this.page, this.page.getByRole('button', { name: action === 'Reconfigure 2FA' ? 'Continue' : action }));
   }
 }

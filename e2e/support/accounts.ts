@@ -1,9 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { TwoFactorPolicy } from '@/db/schema';
 import { createOrganization } from '@/lib/accounts/organizations';
-import { createUser } from '@/lib/accounts/users';
+import { createUser, setUserTwoFactorRequired } from '@/lib/accounts/users';
+import { beginEnrollment, confirmEnrollment } from '@/lib/auth/enrollment';
+import * as OTPAuth from 'otpauth';
 
 const operator = { kind: 'operator' } as const;
+
+export interface TwoFactorUser extends TestUser {
+  /** The base32 TOTP secret, as the authenticator app holds it. */
+  secret: string;
+  recoveryCodes: string[];
+}
 
 export interface TestUser {
   id: number;
@@ -37,5 +45,19 @@ export class TestOrg {
     const name = options.name ?? `${role === 'admin' ? 'Admin' : 'Member'} ${local.slice(-4)}`;
     const created = await createUser({ org: this.slug, email, name, role, method, password: method === 'password' ? password : undefined }, operator);
     return { id: created.id, email, name, password, role, method };
+  }
+
+  /** A password user with 2FA already on. The previous time step's code was used to enroll, so the current one is still fresh. */
+  async userWith2fa(options: { role?: 'member' | 'admin'; name?: string } = {}): Promise<TwoFactorUser> {
+    const user = await this.user(options);
+    const secret = beginEnrollment(user.id);
+    const previous = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate({ timestamp: Date.now() - 30_000 });
+    const result = confirmEnrollment(user.id, previous, { audit: { orgId: this.id, actor: operator, targetUserId: user.id } });
+    if (!result.ok) throw new Error(`could not enroll the test user: ${result.reason}`);
+    return { ...user, secret, recoveryCodes: result.codes };
+  }
+
+  requireTwoFactor(user: TestUser, on = true) {
+    setUserTwoFactorRequired(user.id, on, operator);
   }
 }

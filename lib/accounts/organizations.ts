@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, eq, isNull } from 'drizzle-orm';
-import { db, type Executor } from '@/db';
+import { type Executor, db, writeTransaction } from '@/db';
 import { organizations, users, type TwoFactorPolicy } from '@/db/schema';
 import { audit, type Actor } from '@/lib/audit';
 import { deleteUserChallenges } from '@/lib/auth/challenge';
@@ -14,7 +14,7 @@ export function findOrganization(slug: string) {
 }
 
 export function createOrganization(input: { slug: string; name: string; policy: TwoFactorPolicy }, actor: Actor, ip: string | null = null) {
-  return db().transaction((tx) => {
+  return writeTransaction((tx) => {
     if (tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, input.slug)).get()) {
       throw new AccountError(`An organization with the slug "${input.slug}" already exists.`);
     }
@@ -38,7 +38,7 @@ export function endSessionsOfNewlyRequired(tx: Executor, candidates: { id: numbe
 }
 
 export function setOrganizationPolicy(orgId: number, policy: TwoFactorPolicy, actor: Actor, ip: string | null = null) {
-  return db().transaction(
+  return writeTransaction(
     (tx) => {
       const org = tx.select({ policy: organizations.twoFactorPolicy }).from(organizations).where(eq(organizations.id, orgId)).get();
       if (!org) throw new AccountError('No such organization.');
@@ -53,7 +53,6 @@ export function setOrganizationPolicy(orgId: number, policy: TwoFactorPolicy, ac
       const sessionsEnded = endSessionsOfNewlyRequired(tx, newly);
       audit(tx, { orgId, actor, action: 'org.policy_changed', detail: { from: org.policy, to: policy, usersSignedOut: sessionsEnded }, ip });
       return { changed: true, sessionsEnded };
-    },
-    { behavior: 'immediate' },
+    }
   );
 }

@@ -1,9 +1,11 @@
 import 'server-only';
 import { asc, eq } from 'drizzle-orm';
-import { db } from '@/db';
+import { db, writeTransaction } from '@/db';
 import { organizations, users } from '@/db/schema';
 import { audit, type Actor } from '@/lib/audit';
+import { deleteUserChallenges } from '@/lib/auth/challenge';
 import { hashPassword } from '@/lib/auth/password';
+import { revokeUserSessions } from '@/lib/auth/session';
 import { isTwoFactorRequired } from '@/lib/auth/policy';
 import type { NewUser } from '@/lib/validation/accounts';
 import { AccountError, endSessionsOfNewlyRequired, findOrganization } from './organizations';
@@ -12,7 +14,7 @@ export async function createUser(input: NewUser, actor: Actor, ip: string | null
   const org = findOrganization(input.org);
   if (!org) throw new AccountError(`No organization has the slug "${input.org}".`);
   const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
-  return db().transaction((tx) => {
+  return writeTransaction((tx) => {
     if (tx.select({ id: users.id }).from(users).where(eq(users.email, input.email)).get()) {
       throw new AccountError(`A user with the email ${input.email} already exists.`);
     }
@@ -46,7 +48,7 @@ export function listUsers(orgId: number) {
 
 /** Sets the per-user "2FA required" flag; a user it newly requires is signed out everywhere. */
 export function setUserTwoFactorRequired(userId: number, required: boolean, actor: Actor, ip: string | null = null) {
-  return db().transaction(
+  return writeTransaction(
     (tx) => {
       const user = tx
         .select({ id: users.id, orgId: users.orgId, signInMethod: users.signInMethod, twoFactorRequired: users.twoFactorRequired, totpEnabledAt: users.totpEnabledAt, policy: organizations.twoFactorPolicy })
@@ -62,7 +64,23 @@ export function setUserTwoFactorRequired(userId: number, required: boolean, acto
       const sessionsEnded = newly ? endSessionsOfNewlyRequired(tx, [user]) : 0;
       audit(tx, { orgId: user.orgId, actor, targetUserId: userId, action: required ? 'user.2fa_required' : 'user.2fa_not_required', detail: { sessionsEnded }, ip });
       return { changed: true, sessionsEnded };
-    },
-    { behavior: 'immediate' },
+    }
+  );
+}
+
+export function findUserById(userId: number) {
+  return db().select({ id: users.id, orgId: users.orgId, email: users.email, name: users.name }).from(users).where(eq(users.id, userId)).get();
+}
+
+/** Sets a new password: the user's other sessions and pending sign-ins end. */
+export async function changePassword(userId: number, newPassword: string, ctx: { orgId: number; ip: string | null; sessionId: string }) {
+  const passwordHash = await hashPassword(newPassword);
+  writeTransaction(
+    (tx) => {
+      tx.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
+      revokeUserSessions(tx, userId, ctx.sessionId);
+      deleteUserChallenges(tx, userId);
+      audit(tx, { orgId: ctx.orgId, actor: { kind: 'user', userId }, targetUserId: userId, action: 'password.changed', ip: ctx.ip });
+    }
   );
 }

@@ -1,6 +1,6 @@
 import 'server-only';
-import { and, eq, gt, ne, sql } from 'drizzle-orm';
-import { db, type Executor } from '@/db';
+import { and, eq, gt, lt, ne, sql } from 'drizzle-orm';
+import { type Executor, db, writeTransaction } from '@/db';
 import { loginChallenges, type ChallengePurpose, type LoginChallenge } from '@/db/schema';
 import { config } from '@/lib/config';
 import { createSession } from './session';
@@ -65,7 +65,7 @@ export function markChallengeReady(tx: Executor, token: string, secondFactorAt: 
  */
 export function redeemReadyChallenge(token: unknown): string | null {
   if (typeof token !== 'string' || token.length === 0 || token.length > 100) return null;
-  return db().transaction(
+  return writeTransaction(
     (tx) => {
       const row = tx
         .delete(loginChallenges)
@@ -74,7 +74,31 @@ export function redeemReadyChallenge(token: unknown): string | null {
         .get();
       if (!row) return null;
       return createSession(tx, row.userId, row.method, row.secondFactorAt);
-    },
-    { behavior: 'immediate' },
+    }
   );
+}
+
+/**
+ * Counts one code attempt on a `verify` challenge before the code is checked. Returns false when
+ * the challenge is gone, expired, already used, or out of attempts (it is then deleted).
+ */
+export function countChallengeAttempt(token: string, limit: number): boolean {
+  const id = tokenDigest(token);
+  return writeTransaction(
+    (tx) => {
+      const bumped = tx
+        .update(loginChallenges)
+        .set({ failures: sql`${loginChallenges.failures} + 1` })
+        .where(and(eq(loginChallenges.id, id), eq(loginChallenges.purpose, 'verify'), gt(loginChallenges.expiresAt, Date.now()), lt(loginChallenges.failures, limit)))
+        .run();
+      if (bumped.changes === 1) return true;
+      tx.delete(loginChallenges).where(and(eq(loginChallenges.id, id), eq(loginChallenges.purpose, 'verify'))).run();
+      return false;
+    }
+  );
+}
+
+/** Attempts left on a verify challenge after `failures`. */
+export function attemptsLeft(failures: number, limit: number): number {
+  return Math.max(0, limit - failures);
 }

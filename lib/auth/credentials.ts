@@ -1,6 +1,6 @@
 import 'server-only';
 import { eq, inArray } from 'drizzle-orm';
-import { db } from '@/db';
+import { db, writeTransaction } from '@/db';
 import { organizations, throttleHits, users } from '@/db/schema';
 import { config } from '@/lib/config';
 import { verifyPassword } from './password';
@@ -43,7 +43,7 @@ export async function checkPassword(email: string, password: string, ip: string)
     return { ok: false as const, locked, userId: row?.id ?? null, orgId: row?.orgId ?? null };
   }
   // A success forgets the email's failures and does not count against the address.
-  db().transaction((tx) => {
+  writeTransaction((tx) => {
     clearAttempts(tx, [`pw:email:${email}`]);
     tx.delete(throttleHits).where(inArray(throttleHits.id, attempt.hitIds)).run();
   });

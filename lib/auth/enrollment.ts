@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, eq, gt } from 'drizzle-orm';
-import { db, type Executor } from '@/db';
+import { type Executor, db, writeTransaction } from '@/db';
 import { loginChallenges, pendingEnrollments, recoveryCodes, users } from '@/db/schema';
 import { audit, type AuditEntry } from '@/lib/audit';
 import { config } from '@/lib/config';
@@ -21,7 +21,7 @@ export function pendingSecret(userId: number, now = Date.now()): string | null {
 /** Starts (or restarts) enrollment: one pending secret per user, encrypted, remembering the 2FA it would replace. */
 export function beginEnrollment(userId: number, now = Date.now()): string {
   const secret = newTotpSecret();
-  db().transaction((tx) => {
+  writeTransaction((tx) => {
     const user = tx.select({ version: users.twoFactorVersion }).from(users).where(eq(users.id, userId)).get();
     if (!user) throw new Error('No such user');
     const row = { secret: encryptForUser(secret, userId), baseVersion: user.version, expiresAt: now + config().setupChallengeMs };
@@ -60,13 +60,13 @@ interface ConfirmOptions {
  * change since the QR code was shown. Old secret and codes stop working in the same transaction.
  */
 export function confirmEnrollment(userId: number, code: string, options: ConfirmOptions, now = Date.now()): ConfirmResult {
-  return db().transaction(
+  return writeTransaction(
     (tx) => {
       const pending = tx.select().from(pendingEnrollments).where(and(eq(pendingEnrollments.userId, userId), gt(pendingEnrollments.expiresAt, now))).get();
       if (!pending) return { ok: false, reason: 'expired' };
       const user = tx.select({ version: users.twoFactorVersion, enabledAt: users.totpEnabledAt }).from(users).where(eq(users.id, userId)).get()!;
       if (user.version !== pending.baseVersion) return { ok: false, reason: 'stale' };
-      if (!acceptTotp(tx, userId, decryptForUser(pending.secret, userId), code, now)) return { ok: false, reason: 'invalid' };
+      if (!acceptTotp(tx, userId, decryptForUser(pending.secret, userId), code, now, true)) return { ok: false, reason: 'invalid' };
       tx.update(users)
         .set({ totpSecret: pending.secret, totpEnabledAt: now, twoFactorVersion: user.version + 1 })
         .where(and(eq(users.id, userId), eq(users.twoFactorVersion, pending.baseVersion)))
@@ -81,7 +81,6 @@ export function confirmEnrollment(userId: number, code: string, options: Confirm
       }
       audit(tx, { ...options.audit, action: user.enabledAt === null ? '2fa.enabled' : '2fa.reconfigured' });
       return { ok: true, codes };
-    },
-    { behavior: 'immediate' },
+    }
   );
 }

@@ -1,6 +1,6 @@
 import 'server-only';
-import { and, eq, isNull, lt, sql } from 'drizzle-orm';
-import { db, type Executor } from '@/db';
+import { and, eq, isNull, lt, lte, sql } from 'drizzle-orm';
+import { type Executor, writeTransaction } from '@/db';
 import { recoveryCodes, sessions, users } from '@/db/schema';
 import { config } from '@/lib/config';
 import { codeDigest, decryptForUser } from './crypto';
@@ -21,14 +21,17 @@ export type FactorResult = { ok: true; kind: 'totp' | 'recovery'; codesLeft: num
  * Accepts a TOTP code only for a time step later than the user's last accepted one, by one
  * conditional UPDATE: the same code can never be used twice, even by parallel requests.
  */
-export function acceptTotp(tx: Executor, userId: number, secret: string, input: string, now = Date.now()): boolean {
+export function acceptTotp(tx: Executor, userId: number, secret: string, input: string, now = Date.now(), newSecret = false): boolean {
   const code = normalizeTotpCode(input);
   const step = code ? matchingStep(secret, code, now) : null;
   if (step === null) return false;
+  // A new secret's first code may share the time step of the old secret's last one: it is another
+  // code, and recording its step still blocks its own replay.
+  const fresh = newSecret ? lte(users.totpLastStep, step) : lt(users.totpLastStep, step);
   const result = tx
     .update(users)
     .set({ totpLastStep: step, totpLastUsedAt: now })
-    .where(and(eq(users.id, userId), lt(users.totpLastStep, step)))
+    .where(and(eq(users.id, userId), fresh))
     .run();
   return result.changes === 1;
 }
@@ -55,7 +58,7 @@ export function verifySecondFactor(userId: number, input: { code?: string; recov
   const rule = secondFactorRule(userId);
   const attempt = countAttempt([rule], now);
   if ('lockedUntil' in attempt) return { ok: false, lockedUntil: attempt.lockedUntil };
-  return db().transaction(
+  return writeTransaction(
     (tx) => {
       const user = tx.select({ secret: users.totpSecret, left: users.recoveryCodesLeft }).from(users).where(eq(users.id, userId)).get();
       if (!user?.secret) return { ok: false };
@@ -68,8 +71,7 @@ export function verifySecondFactor(userId: number, input: { code?: string; recov
       if (!kind) return { ok: false };
       clearAttempts(tx, [rule.key]);
       return { ok: true, kind, codesLeft: kind === 'recovery' ? user.left - 1 : user.left };
-    },
-    { behavior: 'immediate' },
+    }
   );
 }
 

@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, count, eq, gt, like, lt, or } from 'drizzle-orm';
-import { db, type Executor } from '@/db';
+import { type Executor, writeTransaction } from '@/db';
 import { throttleHits, throttleLocks } from '@/db/schema';
 
 export interface ThrottleRule {
@@ -23,7 +23,7 @@ export function lockedUntil(tx: Executor, key: string, now = Date.now()): number
  * any process are counted one after another.
  */
 export function countAttempt(rules: ThrottleRule[], now = Date.now()): { hitIds: number[] } | { lockedUntil: number } {
-  return db().transaction(
+  return writeTransaction(
     (tx) => {
       for (const rule of rules) {
         const until = lockedUntil(tx, rule.key, now);
@@ -42,8 +42,7 @@ export function countAttempt(rules: ThrottleRule[], now = Date.now()): { hitIds:
         }
       }
       return lockEnds ? { lockedUntil: lockEnds } : { hitIds };
-    },
-    { behavior: 'immediate' },
+    }
   );
 }
 

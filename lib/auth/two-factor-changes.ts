@@ -1,6 +1,6 @@
 import 'server-only';
 import { eq, sql } from 'drizzle-orm';
-import { db, type Executor } from '@/db';
+import { type Executor, writeTransaction } from '@/db';
 import { organizations, pendingEnrollments, recoveryCodes, users } from '@/db/schema';
 import { audit, type Actor } from '@/lib/audit';
 import { deleteUserChallenges } from './challenge';
@@ -18,7 +18,7 @@ interface ChangeContext {
 
 /** New recovery codes; the old ones stop working at once. */
 export function regenerateRecoveryCodes(userId: number, ctx: ChangeContext): string[] {
-  return db().transaction(
+  return writeTransaction(
     (tx) => {
       const codes = replaceRecoveryCodes(tx, userId);
       tx.update(users).set({ twoFactorVersion: sql`${users.twoFactorVersion} + 1` }).where(eq(users.id, userId)).run();
@@ -26,8 +26,7 @@ export function regenerateRecoveryCodes(userId: number, ctx: ChangeContext): str
       deleteUserChallenges(tx, userId);
       audit(tx, { orgId: ctx.orgId, actor: ctx.actor, targetUserId: userId, action: '2fa.recovery_codes_regenerated', ip: ctx.ip });
       return codes;
-    },
-    { behavior: 'immediate' },
+    }
   );
 }
 
@@ -45,13 +44,12 @@ function removeTwoFactor(userId: number) {
 
 /** The user turns 2FA off (the caller checked that it is not required of them). */
 export function disableTwoFactor(userId: number, ctx: ChangeContext): void {
-  db().transaction(
+  writeTransaction(
     (tx) => {
       removeTwoFactor(userId)(tx);
       revokeUserSessions(tx, userId, ctx.sessionId);
       audit(tx, { orgId: ctx.orgId, actor: ctx.actor, targetUserId: userId, action: '2fa.disabled', ip: ctx.ip });
-    },
-    { behavior: 'immediate' },
+    }
   );
 }
 
@@ -60,7 +58,7 @@ export function disableTwoFactor(userId: number, ctx: ChangeContext): void {
  * go; every session of the user ends. Returns false when the user is not in `orgId`.
  */
 export function resetTwoFactor(userId: number, ctx: ChangeContext & { reason?: string }): boolean {
-  return db().transaction(
+  return writeTransaction(
     (tx) => {
       const target = tx.select({ orgId: users.orgId }).from(users).innerJoin(organizations, eq(organizations.id, users.orgId)).where(eq(users.id, userId)).get();
       if (!target || target.orgId !== ctx.orgId) return false;
@@ -69,7 +67,6 @@ export function resetTwoFactor(userId: number, ctx: ChangeContext & { reason?: s
       revokeUserSessions(tx, userId);
       audit(tx, { orgId: ctx.orgId, actor: ctx.actor, targetUserId: userId, action: '2fa.reset', detail: ctx.reason ? { reason: ctx.reason } : undefined, ip: ctx.ip });
       return true;
-    },
-    { behavior: 'immediate' },
+    }
   );
 }

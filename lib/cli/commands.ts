@@ -5,6 +5,7 @@ import { db } from '@/db';
 import { auditEvents } from '@/db/schema';
 import { createOrganization, findOrganization, setOrganizationPolicy } from '@/lib/accounts/organizations';
 import { createUser, findUserByEmail, listUsers, setUserTwoFactorRequired } from '@/lib/accounts/users';
+import { resetTwoFactor } from '@/lib/auth/two-factor-changes';
 import { emailField } from '@/lib/validation/fields';
 import { newOrganizationSchema, newUserSchema, policyField, slugField } from '@/lib/validation/accounts';
 
@@ -68,6 +69,11 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
     const target = user(v.email);
     const result = setUserTwoFactorRequired(target.id, v.on === true, operator);
     return { text: `2FA ${v.on ? 'required' : 'no longer required'} for ${target.email}${result.changed ? '' : ' (unchanged)'}.`, data: { email: target.email, required: v.on === true, ...result } };
+  },
+  async 'user:reset-2fa'(v) {
+    const target = user(v.email);
+    resetTwoFactor(target.id, { actor: operator, orgId: target.orgId, ip: null, reason: 'break-glass reset from the command line' });
+    return { text: `Reset 2FA of ${target.email}: secret, recovery codes and pending sign-ins removed; all sessions ended.`, data: { email: target.email, reset: true } };
   },
   async 'user:list'(v) {
     const org = organization(v.org);

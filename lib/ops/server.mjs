@@ -20,6 +20,12 @@ const server = createServer((req, res) => {
     delete req.headers['x-forwarded-proto'];
     delete req.headers['x-forwarded-port'];
   }
+  if (req.method === 'POST') {
+    // A form posted without JavaScript that meets a redirect (e.g. its session ended meanwhile)
+    // must land with a GET: 307 would re-post the form to the sign-in page.
+    const writeHead = res.writeHead.bind(res);
+    res.writeHead = (status, ...rest) => writeHead(status === 307 || status === 308 ? 303 : status, ...rest);
+  }
   handle(req, res);
 });
 

@@ -8,6 +8,7 @@ import { audit } from '@/lib/audit';
 import { createChallenge } from '@/lib/auth/challenge';
 import { setChallengeCookie } from '@/lib/auth/challenge-cookie';
 import { checkPassword } from '@/lib/auth/credentials';
+import { beginEnrollment } from '@/lib/auth/enrollment';
 import { secondStep } from '@/lib/auth/policy';
 import { finishSignIn } from '@/lib/auth/sign-in';
 import { log } from '@/lib/log';
@@ -37,6 +38,8 @@ export const signInAction = publicAction(signInSchema, async ({ email, password,
   const target = safeCallbackUrl(callbackUrl);
   const step = secondStep(user, user.policy);
   if (step !== 'ready') {
+    // Forced setup starts with a pending secret that lives exactly as long as the challenge.
+    if (step === 'setup') beginEnrollment(user.id);
     await setChallengeCookie(createChallenge(user.id, step, target), step);
     log('sign_in.challenge', { user: user.id, purpose: step, ip });
     redirect(step === 'verify' ? '/login/verify' : '/login/setup-2fa');

@@ -11,6 +11,7 @@ const notices: Record<string, string> = {
   expired: 'That sign-in took too long and has expired. Please sign in again.',
   cancelled: 'Sign-in cancelled.',
   ended: 'Your sign-in was ended. Please sign in again.',
+  'too-many': 'Too many wrong codes. For your security, please sign in again.',
 };
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {

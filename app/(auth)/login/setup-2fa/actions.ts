@@ -1,0 +1,41 @@
+'use server';
+
+import { redirect } from 'next/navigation';
+import { z } from 'zod';
+import { db } from '@/db';
+import { publicAction, type ActionState } from '@/lib/action';
+import { audit } from '@/lib/audit';
+import { findUserById } from '@/lib/accounts/users';
+import { markChallengeReady } from '@/lib/auth/challenge';
+import { clearChallengeCookie, currentChallenge } from '@/lib/auth/challenge-cookie';
+import { confirmEnrollment } from '@/lib/auth/enrollment';
+import { WRONG_CODE } from '@/lib/auth/messages';
+import { finishSignIn } from '@/lib/auth/sign-in';
+import { totpCodeField } from '@/lib/validation/fields';
+
+export const confirmSetupAction = publicAction(z.object({ code: totpCodeField }), async ({ code }, { ip }): Promise<ActionState> => {
+  const challenge = await currentChallenge('setup');
+  if (!challenge) redirect('/login?notice=expired');
+  const user = findUserById(challenge.userId)!;
+  const result = confirmEnrollment(user.id, code, {
+    challengeToken: challenge.token,
+    audit: { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, ip },
+  });
+  if (result.ok) return { codes: result.codes, ok: 'Two-factor authentication is on.' };
+  if (result.reason === 'invalid') return { error: WRONG_CODE, fieldErrors: { code: [WRONG_CODE] } };
+  redirect('/login?notice=expired');
+});
+
+const continueSchema = z.object({ saved: z.literal('yes', { error: 'Confirm that you have saved your recovery codes.' }) });
+
+export const continueSignInAction = publicAction(continueSchema, async (_input, { ip }): Promise<ActionState> => {
+  const challenge = await currentChallenge('setup');
+  if (!challenge) redirect('/login?notice=expired');
+  // Only after the enrollment step verified a code does the session start.
+  if (challenge.secondFactorAt === null) redirect('/login/setup-2fa');
+  const user = findUserById(challenge.userId)!;
+  if (!markChallengeReady(db(), challenge.token, challenge.secondFactorAt)) redirect('/login?notice=expired');
+  audit(db(), { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action: 'sign_in', detail: { method: 'password', secondFactor: 'setup' }, ip });
+  await clearChallengeCookie();
+  return finishSignIn(challenge.token, challenge.callbackUrl ?? '/');
+});

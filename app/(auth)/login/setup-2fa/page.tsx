@@ -1,0 +1,34 @@
+import type { Metadata } from 'next';
+import { redirect } from 'next/navigation';
+import { EnrollmentDetails } from '@/app/_components/enrollment-details';
+import { findUserById } from '@/lib/accounts/users';
+import { currentChallenge } from '@/lib/auth/challenge-cookie';
+import { pendingSecret } from '@/lib/auth/enrollment';
+import { config } from '@/lib/config';
+import { cancelChallengeAction } from '../verify/actions';
+import { confirmSetupAction, continueSignInAction } from './actions';
+import { SetupSteps } from './setup-steps';
+
+export const metadata: Metadata = { title: 'Set up two-factor authentication' };
+
+export default async function SetupPage() {
+  // Only a pending `setup` challenge opens this step.
+  const challenge = await currentChallenge('setup');
+  if (!challenge) redirect('/login?notice=expired');
+  const user = findUserById(challenge.userId)!;
+  const enrolled = challenge.secondFactorAt !== null;
+  const secret = enrolled ? null : pendingSecret(user.id);
+  if (!enrolled && !secret) redirect('/login?notice=expired');
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-semibold">Set up two-factor authentication</h1>
+      <p>Your organization requires two-factor authentication. Set it up now to finish signing in; it takes about two minutes.</p>
+      <SetupSteps confirm={confirmSetupAction} proceed={continueSignInAction} email={user.email} appName={config().appName} enrollment={secret ? <EnrollmentDetails secret={secret} email={user.email} /> : undefined} />
+      <form action={cancelChallengeAction}>
+        <button type="submit" className="btn-secondary w-full">
+          Cancel
+        </button>
+      </form>
+    </div>
+  );
+}

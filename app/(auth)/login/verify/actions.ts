@@ -1,0 +1,59 @@
+'use server';
+
+import { redirect } from 'next/navigation';
+import { z } from 'zod';
+import { db } from '@/db';
+import { publicAction, type ActionState } from '@/lib/action';
+import { audit } from '@/lib/audit';
+import { countChallengeAttempt, deleteChallenge, findChallenge, markChallengeReady } from '@/lib/auth/challenge';
+import { clearChallengeCookie, currentChallenge } from '@/lib/auth/challenge-cookie';
+import { lockedMessage, WRONG_CODE, WRONG_RECOVERY_CODE } from '@/lib/auth/messages';
+import { verifySecondFactor } from '@/lib/auth/second-factor';
+import { finishSignIn } from '@/lib/auth/sign-in';
+import { minutesUntil } from '@/lib/auth/throttle';
+import { findUserById } from '@/lib/accounts/users';
+import { config } from '@/lib/config';
+import { recoveryCodeField, totpCodeField } from '@/lib/validation/fields';
+
+// The form says which factor it carries; the other field is absent.
+const schema = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('code'), code: totpCodeField }),
+  z.object({ method: z.literal('recovery'), recoveryCode: recoveryCodeField }),
+]);
+
+async function endChallenge(token: string, notice: string): Promise<never> {
+  deleteChallenge(db(), token);
+  await clearChallengeCookie();
+  redirect(`/login?notice=${notice}`);
+}
+
+export const verifyCodeAction = publicAction(schema, async (input, { ip }): Promise<ActionState> => {
+  const challenge = await currentChallenge('verify');
+  if (!challenge) redirect('/login?notice=expired');
+  const user = findUserById(challenge.userId)!;
+  const limit = config().secondFactor.challengeFailures;
+  // Counted before the check: parallel guesses cannot exceed the limit.
+  if (!countChallengeAttempt(challenge.token, limit)) return endChallenge(challenge.token, 'too-many');
+  const result = verifySecondFactor(user.id, input.method === 'recovery' ? { recoveryCode: input.recoveryCode } : { code: input.code });
+  const recovery = input.method === 'recovery';
+  if (result.ok) {
+    const now = Date.now();
+    if (!markChallengeReady(db(), challenge.token, now)) redirect('/login?notice=expired');
+    audit(db(), { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action: recovery ? 'sign_in.recovery_code_used' : 'sign_in', detail: { method: 'password', secondFactor: result.kind, codesLeft: result.codesLeft }, ip });
+    await clearChallengeCookie();
+    return finishSignIn(challenge.token, recovery ? '/profile/2fa?recovered=1' : (challenge.callbackUrl ?? '/'));
+  }
+  audit(db(), { orgId: user.orgId, actor: { kind: 'system' }, targetUserId: user.id, action: result.lockedUntil ? 'sign_in.locked' : 'sign_in.second_factor_failed', detail: { factor: recovery ? 'recovery' : 'totp' }, ip });
+  if (result.lockedUntil) return { error: lockedMessage(minutesUntil(result.lockedUntil)) };
+  const left = limit - (findChallenge(challenge.token)?.failures ?? limit);
+  if (left <= 0) return endChallenge(challenge.token, 'too-many');
+  const message = `${recovery ? WRONG_RECOVERY_CODE : WRONG_CODE} ${left} attempt${left === 1 ? '' : 's'} left.`;
+  return { error: message, fieldErrors: recovery ? { recoveryCode: [message] } : { code: [message] } };
+});
+
+export async function cancelChallengeAction(): Promise<void> {
+  const challenge = (await currentChallenge('verify')) ?? (await currentChallenge('setup'));
+  if (challenge) deleteChallenge(db(), challenge.token);
+  await clearChallengeCookie();
+  redirect('/login?notice=cancelled');
+}
