@@ -46,7 +46,12 @@ export const users = sqliteTable(
     // Bumped by every change of the user's 2FA, so a stale enrollment cannot be confirmed.
     twoFactorVersion: integer('two_factor_version').notNull().default(0),
   },
-  (t) => [index('users_org_idx').on(t.orgId)],
+  (t) => [
+    index('users_org_idx').on(t.orgId),
+    // The admin table: keyset pages by name or by email within an organization, and prefix search.
+    index('users_org_name_idx').on(t.orgId, sql`${t.name} collate nocase`, t.id),
+    index('users_org_email_idx').on(t.orgId, t.email),
+  ],
 );
 
 export const sessions = sqliteTable(

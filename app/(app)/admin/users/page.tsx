@@ -1,0 +1,131 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { z } from 'zod';
+import { ActionForm } from '@/app/_components/action-form';
+import { SORTS, stateOf, TWO_FACTOR_STATES, userTablePage, type TwoFactorState } from '@/db/queries/admin-users';
+import { requireAdmin } from '@/lib/auth/current';
+import { setTwoFactorRequiredAction } from '../actions';
+
+export const metadata: Metadata = { title: 'Users' };
+
+const PAGE_SIZE = 25;
+const stateLabel: Record<TwoFactorState, string> = { enabled: 'Enabled', not_set_up: 'Not set up', required: 'Required, not set up', sso: 'Managed by identity provider' };
+const stateBadge: Record<TwoFactorState, string> = {
+  enabled: 'bg-green-100 text-green-900 dark:bg-green-950 dark:text-green-100',
+  not_set_up: 'bg-slate-200 text-slate-900 dark:bg-slate-800 dark:text-slate-100',
+  required: 'bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-100',
+  sso: 'bg-blue-100 text-blue-900 dark:bg-blue-950 dark:text-blue-100',
+};
+
+const params = z.object({
+  q: z.string().trim().max(100).optional().catch(undefined),
+  state: z.enum(TWO_FACTOR_STATES).optional().catch(undefined),
+  method: z.enum(['password', 'sso']).optional().catch(undefined),
+  sort: z.enum(SORTS).catch('name').default('name'),
+  after: z.string().max(400).optional().catch(undefined),
+});
+
+function decodeCursor(raw: string | undefined) {
+  if (!raw) return undefined;
+  const parsed = z.object({ value: z.string().max(300), id: z.number().int().positive() }).safeParse((() => { try { return JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')); } catch { return null; } })());
+  return parsed.success ? parsed.data : undefined;
+}
+
+const date = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC');
+
+export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { user: me, org } = await requireAdmin();
+  const raw = await searchParams;
+  const query = params.parse(Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])));
+  const { rows, hasMore } = userTablePage({ orgId: org.id, policy: org.twoFactorPolicy, q: query.q || undefined, state: query.state, method: query.method, sort: query.sort, after: decodeCursor(query.after), limit: PAGE_SIZE });
+  const link = (change: Record<string, string | undefined>) => {
+    const next = new URLSearchParams();
+    for (const [k, v] of Object.entries({ q: query.q, state: query.state, method: query.method, sort: query.sort, ...change })) if (v) next.set(k, v);
+    return `/admin/users?${next}`;
+  };
+  const last = rows[rows.length - 1];
+  const nextCursor = last ? Buffer.from(JSON.stringify({ value: query.sort === 'name' ? last.name : last.email, id: last.id })).toString('base64url') : undefined;
+  const notice = raw.notice === 'reset' && typeof raw.email === 'string' ? `2FA of ${raw.email} was reset. They were signed out everywhere.` : null;
+  return (
+    <section className="space-y-4" aria-labelledby="users-heading">
+      <h2 id="users-heading" className="text-xl font-semibold">Users</h2>
+      {notice ? <p role="status" className="rounded-md border border-green-300 bg-green-50 p-3 text-green-900 dark:border-green-800 dark:bg-green-950 dark:text-green-100">{notice}</p> : null}
+      <form method="get" action="/admin/users" className="flex flex-wrap items-end gap-3" role="search">
+        <div>
+          <label htmlFor="q" className="block text-sm font-medium">Search name or email</label>
+          <input id="q" name="q" defaultValue={query.q} className="input" placeholder="Starts with…" />
+        </div>
+        <div>
+          <label htmlFor="state" className="block text-sm font-medium">2FA</label>
+          <select id="state" name="state" defaultValue={query.state ?? ''} className="input">
+            <option value="">Any</option>
+            {TWO_FACTOR_STATES.map((s) => <option key={s} value={s}>{stateLabel[s]}</option>)}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="method" className="block text-sm font-medium">Sign-in method</label>
+          <select id="method" name="method" defaultValue={query.method ?? ''} className="input">
+            <option value="">Any</option>
+            <option value="password">Password</option>
+            <option value="sso">SSO</option>
+          </select>
+        </div>
+        <div>
+          <label htmlFor="sort" className="block text-sm font-medium">Sort by</label>
+          <select id="sort" name="sort" defaultValue={query.sort} className="input">
+            <option value="name">Name</option>
+            <option value="email">Email</option>
+          </select>
+        </div>
+        <button type="submit" className="btn-primary">Apply</button>
+        <Link href="/admin/users" className="btn-secondary no-underline">Clear</Link>
+      </form>
+      {rows.length === 0 ? (
+        <p className="card">No users match. <Link href="/admin/users">Show all users</Link></p>
+      ) : (
+        <div tabIndex={0} role="region" aria-label="Users table" className="overflow-x-auto rounded-xl border border-slate-200 dark:border-slate-800">
+          <table className="min-w-full divide-y divide-slate-200 bg-white text-sm dark:divide-slate-800 dark:bg-slate-900">
+            <thead>
+              <tr className="text-left">
+                {['Name', 'Email', 'Role', 'Sign-in method', '2FA', 'Recovery codes left', 'Last sign-in', 'Last 2FA use', 'Actions'].map((h) => <th key={h} scope="col" className="px-3 py-2 font-semibold">{h}</th>)}
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
+              {rows.map((u) => {
+                const state = stateOf(u, org.twoFactorPolicy);
+                return (
+                  <tr key={u.id}>
+                    <th scope="row" className="px-3 py-2 text-left font-medium">{u.name}</th>
+                    <td className="px-3 py-2">{u.email}</td>
+                    <td className="px-3 py-2">{u.role === 'admin' ? 'Admin' : 'Member'}</td>
+                    <td className="px-3 py-2">{u.signInMethod === 'sso' ? 'SSO' : 'Password'}</td>
+                    <td className="px-3 py-2"><span className={`rounded-full px-2 py-0.5 text-xs font-medium ${stateBadge[state]}`}>{stateLabel[state]}</span>{u.twoFactorRequired && state === 'enabled' ? <span className="ml-1 text-xs">(required)</span> : null}</td>
+                    <td className="px-3 py-2">{u.totpEnabledAt ? u.recoveryCodesLeft : '—'}</td>
+                    <td className="px-3 py-2">{date(u.lastSignInAt)}</td>
+                    <td className="px-3 py-2">{date(u.totpLastUsedAt)}</td>
+                    <td className="px-3 py-2">
+                      {u.signInMethod === 'sso' ? '—' : u.id === me.id ? <span>Use your profile for your own 2FA</span> : (
+                        <div className="flex flex-wrap items-center gap-2">
+                          <Link href={`/admin/users/${u.id}/reset`} className="btn-secondary py-1 no-underline" aria-label={`Reset 2FA of ${u.name}`}>Reset 2FA</Link>
+                          <ActionForm action={setTwoFactorRequiredAction}>
+                            <input type="hidden" name="userId" value={u.id} />
+                            <input type="hidden" name="required" value={u.twoFactorRequired ? 'off' : 'on'} />
+                            <button type="submit" className="btn-secondary py-1" aria-label={`${u.twoFactorRequired ? 'Stop requiring' : 'Require'} 2FA for ${u.name}`}>{u.twoFactorRequired ? 'Stop requiring 2FA' : 'Require 2FA'}</button>
+                          </ActionForm>
+                        </div>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <nav aria-label="Pages" className="flex gap-4">
+        {query.after ? <Link href={link({ after: undefined })}>First page</Link> : null}
+        {hasMore && nextCursor ? <Link href={link({ after: nextCursor })}>Next page</Link> : null}
+      </nav>
+    </section>
+  );
+}

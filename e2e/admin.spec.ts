@@ -1,0 +1,146 @@
+import { expect, expectAccessible, TestOrg, test } from './fixtures';
+import { LoginPage } from './pages/login-page';
+import { VerifyPage } from './pages/verify-page';
+import { auditActions, liveSessions, userRow } from './support/db';
+import { baseURL } from './support/env';
+import { actionFields } from './support/forms';
+import { signInDirectly } from './support/sessions';
+
+test('the users table shows each kind of user; search, filter and paging live in the URL', async ({ page, org }) => {
+  const admin = await org.user({ role: 'admin', name: 'Zed Admin' });
+  const enrolled = await org.userWith2fa({ name: 'Alice Enrolled' });
+  const flagged = await org.user({ name: 'Bob Flagged' });
+  org.requireTwoFactor(flagged);
+  await org.user({ name: 'Carol Plain' });
+  await org.user({ method: 'sso', name: 'Dave Sso' });
+  await signInDirectly(page.context(), admin.id, 'password');
+  await page.goto('/admin/users');
+  const row = (name: string) => page.getByRole('row', { name: new RegExp(name) });
+  await expect(row('Alice Enrolled')).toContainText('Enabled');
+  await expect(row('Alice Enrolled')).toContainText('10');
+  await expect(row('Bob Flagged')).toContainText('Required, not set up');
+  await expect(row('Carol Plain')).toContainText('Not set up');
+  await expect(row('Dave Sso')).toContainText('Managed by identity provider');
+  await expect(row('Zed Admin')).toContainText('Use your profile for your own 2FA');
+  await expectAccessible(page);
+  expect(enrolled.email).toBeTruthy();
+
+  await page.getByLabel('Search name or email').fill('car');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(/q=car/);
+  await expect(page.getByRole('row')).toHaveCount(2);
+  await page.goto('/admin/users?state=sso');
+  await expect(page.getByRole('row')).toHaveCount(2);
+  await expect(row('Dave Sso')).toBeVisible();
+  await page.goto('/admin/users?q=nobody-here');
+  await expect(page.getByText('No users match.')).toBeVisible();
+  await page.goto('/admin/users?sort=bogus&state=bogus&after=%%%');
+  await expect(row('Alice Enrolled')).toBeVisible();
+});
+
+test('reset 2FA end to end: confirm page, sessions end, setup at next sign-in when required, audited', async ({ page, browser }) => {
+  const org = TestOrg.create('required');
+  const admin = await org.userWith2fa({ role: 'admin' });
+  const victim = await org.userWith2fa({ name: 'Victor Lostphone' });
+  const victimContext = await browser.newContext();
+  await signInDirectly(victimContext, victim.id, 'password');
+  const victimPage = await victimContext.newPage();
+  await victimPage.goto('/');
+  await expect(victimPage.getByRole('heading', { name: /Welcome/ })).toBeVisible();
+
+  await signInDirectly(page.context(), admin.id, 'password');
+  await page.goto('/admin/users');
+  await page.getByRole('link', { name: 'Reset 2FA of Victor Lostphone' }).click();
+  await expect(page.getByRole('heading', { name: 'Reset 2FA of Victor Lostphone?' })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByLabel(/Reason/).fill('lost phone');
+  await page.getByRole('button', { name: 'Reset 2FA' }).click();
+  await expect(page.getByText(`2FA of ${victim.email} was reset`)).toBeVisible();
+  expect(userRow(victim.id).totpSecret).toBeNull();
+  expect(liveSessions(victim.id)).toBe(0);
+  expect(auditActions(victim.id)).toContain('2fa.reset');
+
+  await victimPage.goto('/');
+  await expect(victimPage).toHaveURL(/\/login/);
+  await new LoginPage(victimPage).submitPassword(victim.email, victim.password);
+  await expect(victimPage).toHaveURL(/\/login\/setup-2fa$/);
+  await victimContext.close();
+
+  await page.goto('/admin/audit');
+  await expect(page.getByRole('row', { name: /2fa\.reset/ })).toContainText('lost phone');
+  await expectAccessible(page);
+});
+
+test('requiring 2FA for a user and the organization policy sign out those who must now set it up', async ({ page, browser }) => {
+  const org = TestOrg.create('optional');
+  const admin = await org.userWith2fa({ role: 'admin' });
+  const member = await org.user({ name: 'Mia Member' });
+  const memberContext = await browser.newContext();
+  await signInDirectly(memberContext, member.id, 'password');
+  expect(liveSessions(member.id)).toBe(1);
+
+  await signInDirectly(page.context(), admin.id, 'password');
+  await page.goto('/admin/users');
+  await page.getByRole('button', { name: 'Require 2FA for Mia Member' }).click();
+  await expect(page.getByText('2FA is now required for Mia Member')).toBeVisible();
+  expect(liveSessions(member.id)).toBe(0);
+
+  await signInDirectly(memberContext, member.id, 'password');
+  const other = await org.user();
+  await signInDirectly(memberContext, other.id, 'password');
+  await page.goto('/admin/settings');
+  await expectAccessible(page);
+  await page.getByLabel('Required').check();
+  await page.getByRole('button', { name: 'Save policy' }).click();
+  await expect(page.getByText(/Saved\./)).toBeVisible();
+  expect(liveSessions(other.id)).toBe(0);
+  expect(liveSessions(admin.id), 'the admin has 2FA: not signed out').toBe(1);
+  await memberContext.close();
+});
+
+test('authorization: members, other organizations, pending challenges and visitors get nothing', async ({ page, browser, org }) => {
+  const admin = await org.user({ role: 'admin' });
+  const victim = await org.userWith2fa();
+  const member = await org.user();
+  const otherOrg = TestOrg.create('optional');
+  const foreignAdmin = await otherOrg.user({ role: 'admin' });
+  const pending = await org.userWith2fa({ role: 'admin' });
+
+  // Capture a real reset form as the rightful admin sees it.
+  await signInDirectly(page.context(), admin.id, 'password');
+  const html = await (await page.context().request.get(`/admin/users/${victim.id}/reset`)).text();
+  const fields = actionFields(html, 'userId');
+
+  const callers: [string, (c: import('@playwright/test').BrowserContext) => Promise<void>][] = [
+    ['anonymous', async () => {}],
+    ['member', (c) => signInDirectly(c, member.id, 'password')],
+    ['other-organization admin', (c) => signInDirectly(c, foreignAdmin.id, 'password')],
+    ['pending verify challenge', async (c) => {
+      const p = await c.newPage();
+      await new LoginPage(p).goto();
+      await new LoginPage(p).submitPassword(pending.email, pending.password);
+      await new VerifyPage(p).expectShown();
+    }],
+  ];
+  for (const [who, signIn] of callers) {
+    const context = await browser.newContext();
+    await signIn(context);
+    const paths = who === 'other-organization admin' ? [`/admin/users/${victim.id}/reset`] : ['/admin/users', '/admin/settings', '/admin/audit', `/admin/users/${victim.id}/reset`];
+    for (const path of paths) {
+      const response = await context.request.get(path, { maxRedirects: 0 });
+      expect([303, 307, 404], `${who} GET ${path}`).toContain(response.status());
+    }
+    const replay = await context.request.post(`/admin/users/${victim.id}/reset`, { multipart: { ...fields, userId: String(victim.id), reason: 'attack' }, headers: { Origin: baseURL }, maxRedirects: 0 });
+    expect(replay.status(), `${who} replay`).toBeLessThan(500);
+    expect(userRow(victim.id).totpSecret, `${who} changed nothing`).not.toBeNull();
+    await context.close();
+  }
+
+  // The foreign admin replaying with the id of a user of their own org's neighbour changes nothing either.
+  const foreign = await browser.newContext();
+  await signInDirectly(foreign, foreignAdmin.id, 'password');
+  const foreignHtml = await (await foreign.request.get('/admin/users')).text();
+  expect(foreignHtml).not.toContain(victim.email);
+  await foreign.close();
+  expect(auditActions(victim.id)).not.toContain('2fa.reset');
+});
