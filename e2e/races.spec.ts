@@ -38,3 +38,33 @@ test('20 parallel submissions of one recovery code give exactly one session', as
   expect(liveSessions(user.id)).toBe(1);
   await Promise.all(contexts.map((r) => r.dispose()));
 });
+
+test('parallel wrong passwords never get more checks than the throttle allows', async () => {
+  const { startExtraServer } = await import('./support/server');
+  const { TestOrg } = await import('./support/accounts');
+  const { db } = await import('@/db');
+  const { auditEvents } = await import('@/db/schema');
+  const { eq } = await import('drizzle-orm');
+  const server = await startExtraServer(3340 + test.info().workerIndex, { DESKGATE_LOGIN_EMAIL_FAILURES: '3' });
+  try {
+    const user = await TestOrg.create('optional').user();
+    const request = await playwrightRequest.newContext({ baseURL: server.baseURL });
+    const html = await (await request.get('/login')).text();
+    const fields = actionFields(html, 'email');
+    const attempts = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => request.post('/login', { multipart: { ...fields, email: user.email, password: `wrong-${i}` }, headers: { Origin: server.baseURL }, maxRedirects: 0 })),
+    );
+    expect(attempts.every((r) => r.status() < 500)).toBe(true);
+    const reasons = db().select({ detail: auditEvents.detail }).from(auditEvents).where(eq(auditEvents.targetUserId, user.id)).all().map((r) => JSON.parse(r.detail ?? '{}').reason).filter(Boolean);
+    expect(reasons.filter((r) => r === 'password')).toHaveLength(3);
+    expect(reasons.filter((r) => r === 'locked')).toHaveLength(9);
+    // Locked: even the right password is refused now, with the same message.
+    const right = await request.post('/login', { multipart: { ...fields, email: user.email, password: user.password }, headers: { Origin: server.baseURL }, maxRedirects: 0 });
+    expect(right.status()).toBe(200);
+    expect(await right.text()).toContain('match an account that can sign in here');
+    expect(liveSessions(user.id)).toBe(0);
+    await request.dispose();
+  } finally {
+    await server.stop();
+  }
+});

@@ -18,6 +18,13 @@ test('creates an organization and users, lists them as JSON, audits as the opera
   assert.ok(auditLog.length >= 3 && auditLog.every((e: { actorKind: string }) => e.actorKind === 'operator'));
   assert.equal(cli('org:policy', '--slug', 'initech', '--policy', 'optional').status, 0);
   assert.equal(cli('user:require-2fa', '--email', 'peter@initech.example', '--on').status, 0);
+  const reset = cli('user:reset-2fa', '--email', 'peter@initech.example', '--json');
+  assert.equal(reset.status, 0, reset.stderr);
+  const events = JSON.parse(cli('audit:list', '--org', 'initech', '--json').stdout) as { action: string; actorKind: string; detail: string }[];
+  const resetEvent = events.find((e) => e.action === '2fa.reset');
+  assert.equal(resetEvent?.actorKind, 'operator');
+  assert.match(resetEvent!.detail, /break-glass/);
+  assert.ok(events.some((e) => e.action === 'user.2fa_required'));
 });
 
 test('bad input: one clear line on stderr, a non-zero exit, nothing changed', () => {
