@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { baseURL, e2eDir, launchOptions, port, serverEnv, serverLog } from './e2e/support/env';
+import { baseURL, e2eDir, idp, launchOptions, port, serverEnv, serverLog } from './e2e/support/env';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -18,14 +18,23 @@ export default defineConfig({
   ],
   webServer: process.env.E2E_BASE_URL
     ? undefined
-    : {
-        // The server's log goes to a file (security-event tests read it); its errors still show here.
-        command: `npm start > ${serverLog}`,
-        url: `${baseURL}/login`,
-        timeout: 300_000,
-        reuseExistingServer: false,
-        gracefulShutdown: { signal: 'SIGTERM', timeout: 5000 },
-        // The server must not inherit the test runner's react-server condition.
-        env: { ...serverEnv, PORT: String(port), NODE_OPTIONS: '' },
-      },
+    : [
+        {
+          command: 'node e2e/support/idp-server.mjs',
+          url: `${idp.issuer}/.well-known/openid-configuration`,
+          timeout: 30_000,
+          reuseExistingServer: false,
+          env: { IDP_PORT: String(idp.port), IDP_REDIRECT_URI: `${baseURL}/api/auth/callback/oidc`, NODE_OPTIONS: '' },
+        },
+        {
+          // The server's log goes to a file (security-event tests read it); its errors still show here.
+          command: `npm start > ${serverLog}`,
+          url: `${baseURL}/login`,
+          timeout: 300_000,
+          reuseExistingServer: false,
+          gracefulShutdown: { signal: 'SIGTERM', timeout: 5000 },
+          // The server must not inherit the test runner's react-server condition.
+          env: { ...serverEnv, PORT: String(port), NODE_OPTIONS: '' },
+        },
+      ],
 });

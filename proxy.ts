@@ -1,5 +1,17 @@
 import { NextResponse, type NextRequest } from 'next/server';
 
+/**
+ * The SSO button is a form whose answer redirects to the identity provider; form-action covers
+ * that redirect, so the IdP's origin is allowed (its authorization endpoint lives there).
+ */
+function ssoOrigin(): string {
+  try {
+    return process.env.OIDC_ISSUER ? ` ${new URL(process.env.OIDC_ISSUER).origin}` : '';
+  } catch {
+    return '';
+  }
+}
+
 /** Security headers on every response; a fresh CSP nonce for every page. */
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString('base64');
@@ -13,7 +25,7 @@ export function proxy(request: NextRequest) {
     "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
-    "form-action 'self'",
+    `form-action 'self'${ssoOrigin()}`,
     "frame-ancestors 'none'",
   ].join('; ');
 

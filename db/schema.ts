@@ -45,12 +45,23 @@ export const users = sqliteTable(
     recoveryCodesLeft: integer('recovery_codes_left').notNull().default(0),
     // Bumped by every change of the user's 2FA, so a stale enrollment cannot be confirmed.
     twoFactorVersion: integer('two_factor_version').notNull().default(0),
+    // SSO binding: once linked, the user is found by issuer + subject only, never by email again.
+    oidcIssuer: text('oidc_issuer'),
+    oidcSubject: text('oidc_subject'),
+    // Derived by SQLite itself, so it can never disagree with the columns above; indexed for the admin table.
+    twoFactorState: text('two_factor_state', { enum: ['enabled', 'none', 'sso'] }).generatedAlwaysAs(
+      sql`case when sign_in_method = 'sso' then 'sso' when totp_enabled_at is not null then 'enabled' else 'none' end`,
+      { mode: 'virtual' },
+    ),
   },
   (t) => [
     index('users_org_idx').on(t.orgId),
     // The admin table: keyset pages by name or by email within an organization, and prefix search.
     index('users_org_name_idx').on(t.orgId, sql`${t.name} collate nocase`, t.id),
     index('users_org_email_idx').on(t.orgId, t.email),
+    index('users_org_state_name_idx').on(t.orgId, t.twoFactorState, sql`${t.name} collate nocase`, t.id),
+    index('users_org_state_email_idx').on(t.orgId, t.twoFactorState, t.email),
+    uniqueIndex('users_oidc_idx').on(t.oidcIssuer, t.oidcSubject),
   ],
 );
 

@@ -4,6 +4,7 @@ import { VerifyPage } from './pages/verify-page';
 import { auditActions, liveSessions, userRow } from './support/db';
 import { baseURL } from './support/env';
 import { actionFields } from './support/forms';
+import { bulkUsers } from './support/accounts';
 import { signInDirectly } from './support/sessions';
 
 test('the users table shows each kind of user; search, filter and paging live in the URL', async ({ page, org }) => {
@@ -143,4 +144,29 @@ test('authorization: members, other organizations, pending challenges and visito
   expect(foreignHtml).not.toContain(victim.email);
   await foreign.close();
   expect(auditActions(victim.id)).not.toContain('2fa.reset');
+});
+
+test('paging and sorting live in the URL; the back button returns to the previous page', async ({ page, org }) => {
+  const admin = await org.user({ role: 'admin', name: 'Aaron Admin' });
+  await bulkUsers(org, 40);
+  await signInDirectly(page.context(), admin.id, 'password');
+  await page.goto('/admin/users');
+  const names = () => page.getByRole('rowheader').allInnerTexts();
+  const first = await names();
+  expect(first).toHaveLength(25);
+  expect(first[0]).toBe('Aaron Admin');
+  await page.getByRole('link', { name: 'Next page' }).click();
+  await expect(page).toHaveURL(/after=/);
+  const second = await names();
+  expect(second).toHaveLength(16);
+  expect(second.filter((n) => first.includes(n))).toEqual([]);
+  await expect(page.getByRole('link', { name: 'Next page' })).toHaveCount(0);
+  await page.goBack();
+  await expect(page).not.toHaveURL(/after=/);
+  expect(await names()).toEqual(first);
+  await page.goto('/admin/users?sort=name&dir=desc');
+  expect((await names())[0]).toMatch(/^Zoe /);
+  await page.getByRole('link', { name: 'Last page' }).click();
+  expect((await names()).at(-1)).toBe('Aaron Admin');
+  await expectAccessible(page);
 });

@@ -5,6 +5,9 @@ import { z } from 'zod';
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const count = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
 
+/** An empty variable counts as not set (as `OIDC_ISSUER=` in a .env file means). */
+const unsetWhenEmpty = <S extends z.ZodType>(inner: S) => z.preprocess((v) => (v === '' ? undefined : v), inner.optional());
+
 const schema = z.object({
   DATABASE_URL: z.string().min(1).default('file:./data/deskgate.db'),
   APP_NAME: z.string().min(1).default('Deskgate'),
@@ -25,6 +28,10 @@ const schema = z.object({
   DESKGATE_LOGIN_IP_FAILURES: seconds(50),
   DESKGATE_LOGIN_WINDOW_SECONDS: seconds(900),
   DESKGATE_LOGIN_LOCK_SECONDS: seconds(900),
+  OIDC_ISSUER: unsetWhenEmpty(z.url({ error: 'must be the identity provider’s issuer URL' })),
+  OIDC_CLIENT_ID: unsetWhenEmpty(z.string()),
+  OIDC_CLIENT_SECRET: unsetWhenEmpty(z.string()),
+  OIDC_NAME: z.string().min(1).max(40).default('SSO'),
 });
 
 export type Config = ReturnType<typeof readConfig>;
@@ -57,6 +64,11 @@ function readConfig(env: NodeJS.ProcessEnv) {
       windowMs: ms(e.DESKGATE_2FA_WINDOW_SECONDS),
       lockMs: ms(e.DESKGATE_2FA_LOCK_SECONDS),
     },
+    // SSO is on when the three OIDC settings are all given.
+    oidc:
+      e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
+        ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET, name: e.OIDC_NAME }
+        : null,
     password: {
       emailFailures: e.DESKGATE_LOGIN_EMAIL_FAILURES,
       ipFailures: e.DESKGATE_LOGIN_IP_FAILURES,

@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, eq, isNotNull, isNull, not, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, not, or, sql, type SQL } from 'drizzle-orm';
 import { db } from '@/db';
 import { users, type TwoFactorPolicy } from '@/db/schema';
 
@@ -15,8 +15,11 @@ export interface UserTableQuery {
   state?: TwoFactorState;
   method?: 'password' | 'sso';
   sort: UserSort;
-  /** Keyset cursor: the sort value and id of the last row of the previous page. */
-  after?: { value: string; id: number };
+  dir: 'asc' | 'desc';
+  /** Keyset cursor: the sort value and id of the row next to the wanted page; `before` pages backwards. */
+  cursor?: { value: string; id: number; before: boolean };
+  /** The last page (scanned backwards from the end). */
+  last?: boolean;
   limit: number;
 }
 
@@ -27,22 +30,21 @@ function requiredSql(policy: TwoFactorPolicy): SQL {
   return sql`0`;
 }
 
+/** Filters on the indexed, SQLite-derived state column; "required" also reads the per-user flag. */
 function stateFilter(state: TwoFactorState, policy: TwoFactorPolicy): SQL {
-  const password = and(eq(users.signInMethod, 'password'), isNull(users.totpEnabledAt))!;
   switch (state) {
     case 'enabled':
-      return isNotNull(users.totpEnabledAt);
     case 'sso':
-      return eq(users.signInMethod, 'sso');
+      return eq(users.twoFactorState, state);
     case 'required':
-      return and(password, requiredSql(policy))!;
+      return and(eq(users.twoFactorState, 'none'), requiredSql(policy))!;
     case 'not_set_up':
-      return and(password, not(requiredSql(policy)))!;
+      return and(eq(users.twoFactorState, 'none'), not(requiredSql(policy)))!;
   }
 }
 
-/** One page of an organization's users: keyset-paged on an index, never OFFSET. */
-export function userTablePage(query: UserTableQuery) {
+/** The query behind one page of the table (one row more than a page, to know whether more follow). */
+export function userTableQuery(query: UserTableQuery) {
   const sortColumn = query.sort === 'name' ? sql`${users.name} collate nocase` : sql`${users.email}`;
   const where: (SQL | undefined)[] = [eq(users.orgId, query.orgId)];
   if (query.q) {
@@ -52,9 +54,18 @@ export function userTablePage(query: UserTableQuery) {
     where.push(or(and(sql`${users.name} collate nocase >= ${q}`, sql`${users.name} collate nocase < ${end}`), and(sql`${users.email} >= ${q}`, sql`${users.email} < ${end}`)));
   }
   if (query.state) where.push(stateFilter(query.state, query.policy));
-  if (query.method) where.push(eq(users.signInMethod, query.method));
-  if (query.after) where.push(sql`(${sortColumn}, ${users.id}) > (${query.after.value}, ${query.after.id})`);
-  const rows = db()
+  if (query.method === 'sso') where.push(eq(users.twoFactorState, 'sso'));
+  if (query.method === 'password') where.push(eq(users.signInMethod, 'password'));
+  // Scanning backwards serves "previous" and "last" pages; the rows are turned around afterwards.
+  const backwards = query.last === true || query.cursor?.before === true;
+  const ascending = (query.dir === 'asc') !== backwards;
+  if (query.cursor) {
+    const key = sql`(${sortColumn}, ${users.id})`;
+    const mark = sql`(${query.cursor.value}, ${query.cursor.id})`;
+    where.push(ascending ? sql`${key} > ${mark}` : sql`${key} < ${mark}`);
+  }
+  const order = ascending ? [asc(sortColumn), asc(users.id)] : [desc(sortColumn), desc(users.id)];
+  return db()
     .select({
       id: users.id,
       name: users.name,
@@ -69,11 +80,22 @@ export function userTablePage(query: UserTableQuery) {
     })
     .from(users)
     .where(and(...where))
-    .orderBy(sortColumn, asc(users.id))
-    .limit(query.limit + 1)
-    .all();
-  const hasMore = rows.length > query.limit;
-  return { rows: rows.slice(0, query.limit), hasMore };
+    .orderBy(...order)
+    .limit(query.limit + 1);
+}
+
+/** One page of an organization's users: keyset-paged along an index in either direction, never OFFSET. */
+export function userTablePage(query: UserTableQuery) {
+  const rows = userTableQuery(query).all();
+  const backwards = query.last === true || query.cursor?.before === true;
+  const more = rows.length > query.limit;
+  const page = rows.slice(0, query.limit);
+  if (backwards) page.reverse();
+  return {
+    rows: page,
+    hasNext: backwards ? !query.last : more,
+    hasPrevious: backwards ? more : query.cursor !== undefined,
+  };
 }
 
 export function stateOf(user: { signInMethod: string; totpEnabledAt: number | null; twoFactorRequired: boolean }, policy: TwoFactorPolicy): TwoFactorState {

@@ -61,3 +61,9 @@ export class TestOrg {
     setUserTwoFactorRequired(user.id, on, operator);
   }
 }
+
+/** Many users at once (shared password), as `npm run cli -- demo:bulk` makes them. */
+export async function bulkUsers(org: TestOrg, count: number) {
+  const { bulkCreateUsers } = await import('@/lib/ops/bulk');
+  return bulkCreateUsers({ id: org.id, slug: org.slug }, count, () => {});
+}

@@ -11,6 +11,17 @@ export const port = Number(process.env.E2E_PORT ?? 3210);
 /** Point the suite at a running server with E2E_BASE_URL (its DATABASE_URL must be given too). */
 export const baseURL = process.env.E2E_BASE_URL ?? `http://localhost:${port}`;
 
+/** The test identity provider (e2e/support/idp-server.mjs), on loopback. */
+export const idp = {
+  port: Number(process.env.IDP_PORT ?? 3390),
+  get issuer() {
+    return `http://127.0.0.1:${this.port}`;
+  },
+  clientId: 'deskgate',
+  clientSecret: 'deskgate-test-secret',
+  name: 'Test IdP',
+};
+
 /** Lowered thresholds and a cheaper bcrypt cost, shared by the server and the fixtures. */
 export const serverEnv: Record<string, string> = {
   DATABASE_URL: process.env.E2E_BASE_URL ? (process.env.DATABASE_URL ?? databaseUrl) : databaseUrl,
@@ -22,6 +33,10 @@ export const serverEnv: Record<string, string> = {
   DESKGATE_2FA_CHALLENGE_FAILURES: '5',
   DESKGATE_2FA_USER_FAILURES: '10',
   NEXT_TELEMETRY_DISABLED: '1',
+  OIDC_ISSUER: idp.issuer,
+  OIDC_CLIENT_ID: idp.clientId,
+  OIDC_CLIENT_SECRET: idp.clientSecret,
+  OIDC_NAME: idp.name,
 };
 Object.assign(process.env, serverEnv);
 

@@ -4,7 +4,31 @@ import Credentials from 'next-auth/providers/credentials';
 import { config } from '@/lib/config';
 import { secrets } from '@/lib/secrets';
 import { log } from '@/lib/log';
+import { clientAddress } from '@/lib/request';
 import { redeemReadyChallenge } from './challenge';
+import { bindSsoIdentity, logSsoRefusal, startSsoSession } from './sso';
+
+/** The generic OpenID Connect provider (`oidc`): code flow with PKCE, state and nonce. */
+function ssoProviders() {
+  const oidc = config().oidc;
+  if (!oidc) return [];
+  return [
+    {
+      id: 'oidc',
+      name: oidc.name,
+      type: 'oidc' as const,
+      issuer: oidc.issuer,
+      clientId: oidc.clientId,
+      clientSecret: oidc.clientSecret,
+      checks: ['pkce' as const, 'state' as const, 'nonce' as const],
+      authorization: { params: { scope: 'openid email profile' } },
+    },
+  ];
+}
+
+function identityIssuer(claimed: unknown): string {
+  return typeof claimed === 'string' && claimed ? claimed : config().oidc!.issuer;
+}
 
 /**
  * Auth.js carries one thing: the session row's id, inside its encrypted JWT. The Credentials
@@ -16,6 +40,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   session: { strategy: 'jwt', maxAge: Math.floor(config().sessionMaxMs / 1000) },
   pages: { signIn: '/login', error: '/login' },
   providers: [
+    ...ssoProviders(),
     Credentials({
       id: 'credentials',
       credentials: { challenge: {} },
@@ -26,7 +51,19 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
     }),
   ],
   callbacks: {
-    jwt({ token, user }) {
+    signIn({ account, profile }) {
+      if (account?.provider !== 'oidc') return true;
+      const issuer = identityIssuer(profile?.iss);
+      const outcome = bindSsoIdentity({ issuer, subject: String(profile?.sub ?? account.providerAccountId), email: profile?.email, emailVerified: profile?.email_verified });
+      if (outcome.ok) return true;
+      logSsoRefusal(outcome.reason, issuer);
+      return `/login?sso=${outcome.reason}`;
+    },
+    async jwt({ token, user, account, profile }) {
+      if (account?.provider === 'oidc') {
+        const sessionId = startSsoSession(identityIssuer(profile?.iss), String(profile?.sub ?? account.providerAccountId), await clientAddress());
+        return sessionId ? { sub: sessionId } : null;
+      }
       if (user?.id) return { sub: user.id };
       return { sub: token.sub };
     },

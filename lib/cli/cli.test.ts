@@ -45,6 +45,8 @@ test('bad input: one clear line on stderr, a non-zero exit, nothing changed', ()
     [['user:require-2fa', '--email', 'a@b.example'], /exactly one of --on or --off/],
     [['user:list', '--org', 'bad-input', '--frobnicate'], /Unknown option '--frobnicate'/],
     [['user:list', '--org', 'bad-input', 'extra'], /unexpected argument "extra"/],
+    [['demo:bulk', '--org', 'bad-input', '--users', '0'], /--users: /],
+    [['demo:bulk', '--org', 'bad-input', '--users', 'many'], /--users: /],
   ];
   for (const [args, message] of cases) {
     const result = cli(...args);
@@ -59,5 +61,5 @@ test('bad input: one clear line on stderr, a non-zero exit, nothing changed', ()
 test('--help lists every command', () => {
   const help = cli('--help');
   assert.equal(help.status, 0);
-  for (const command of ['org:create', 'org:policy', 'user:create', 'user:require-2fa', 'user:reset-2fa', 'user:list', 'audit:list']) assert.match(help.stdout, new RegExp(command));
+  for (const command of ['org:create', 'org:policy', 'user:create', 'user:require-2fa', 'user:reset-2fa', 'user:list', 'audit:list', 'demo:bulk']) assert.match(help.stdout, new RegExp(command));
 });

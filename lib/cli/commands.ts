@@ -6,6 +6,7 @@ import { auditEvents } from '@/db/schema';
 import { createOrganization, findOrganization, setOrganizationPolicy } from '@/lib/accounts/organizations';
 import { createUser, findUserByEmail, listUsers, setUserTwoFactorRequired } from '@/lib/accounts/users';
 import { resetTwoFactor } from '@/lib/auth/two-factor-changes';
+import { bulkCreateUsers } from '@/lib/ops/bulk';
 import { emailField } from '@/lib/validation/fields';
 import { newOrganizationSchema, newUserSchema, policyField, slugField } from '@/lib/validation/accounts';
 
@@ -74,6 +75,13 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
     const target = user(v.email);
     resetTwoFactor(target.id, { actor: operator, orgId: target.orgId, ip: null, reason: 'break-glass reset from the command line' });
     return { text: `Reset 2FA of ${target.email}: secret, recovery codes and pending sign-ins removed; all sessions ended.`, data: { email: target.email, reset: true } };
+  },
+  async 'demo:bulk'(v) {
+    const org = organization(v.org);
+    const count = option('users', z.coerce.number().int().min(1).max(1_000_000), v.users);
+    const result = await bulkCreateUsers(org, count, (done) => process.stderr.write(`\rCreating users… ${done}/${count}`));
+    process.stderr.write('\n');
+    return { text: `Created ${result.created} users in ${org.slug} (${result.twoFactor} with 2FA, ${result.sso} SSO). Their shared password, shown once: ${result.password}`, data: result };
   },
   async 'user:list'(v) {
     const org = organization(v.org);

@@ -14,6 +14,7 @@ Commands:
   user:reset-2fa --email EMAIL
   user:list --org SLUG
   audit:list --org SLUG [--limit N]
+  demo:bulk --org SLUG --users N        fill an organization with N realistic users (tests, benchmark)
 
 Options:
   --json   machine-readable output

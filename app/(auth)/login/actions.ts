@@ -10,7 +10,9 @@ import { setChallengeCookie } from '@/lib/auth/challenge-cookie';
 import { checkPassword } from '@/lib/auth/credentials';
 import { beginEnrollment } from '@/lib/auth/enrollment';
 import { secondStep } from '@/lib/auth/policy';
+import { signIn } from '@/lib/auth/auth';
 import { finishSignIn } from '@/lib/auth/sign-in';
+import { config } from '@/lib/config';
 import { log } from '@/lib/log';
 import { currentPasswordField, emailField, safeCallbackUrl } from '@/lib/validation/fields';
 
@@ -47,3 +49,9 @@ export const signInAction = publicAction(signInSchema, async ({ email, password,
   audit(db(), { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action: 'sign_in', detail: { method: 'password', secondFactor: 'none' }, ip });
   return finishSignIn(createChallenge(user.id, 'ready', target), target);
 });
+
+/** "Sign in with {OIDC_NAME}": off to the identity provider, which handles the second factor. */
+export async function ssoSignInAction(formData: FormData): Promise<void> {
+  if (!config().oidc) redirect('/login');
+  await signIn('oidc', { redirectTo: safeCallbackUrl(formData.get('callbackUrl')) });
+}

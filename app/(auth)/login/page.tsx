@@ -2,10 +2,18 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { currentSession } from '@/lib/auth/current';
 import { safeCallbackUrl } from '@/lib/validation/fields';
-import { signInAction } from './actions';
+import { config } from '@/lib/config';
+import { signInAction, ssoSignInAction } from './actions';
 import { LoginForm } from './login-form';
 
 export const metadata: Metadata = { title: 'Sign in' };
+
+const ssoRefusals: Record<string, string> = {
+  unverified: 'Your identity provider did not confirm your email address, so you cannot be signed in with it. Ask your administrator.',
+  unknown: 'There is no account here for the email address your identity provider gave. Ask your administrator to add you.',
+  password_user: 'This account signs in with email and password, not through single sign-on.',
+  linked_elsewhere: 'This account is already linked to another identity at your identity provider. Ask your administrator.',
+};
 
 const notices: Record<string, string> = {
   expired: 'That sign-in took too long and has expired. Please sign in again.',
@@ -19,6 +27,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const callbackUrl = safeCallbackUrl(params.callbackUrl);
   if (await currentSession()) redirect(callbackUrl);
   const notice = typeof params.notice === 'string' ? notices[params.notice] : undefined;
+  const sso = config().oidc;
+  const ssoError =
+    typeof params.sso === 'string' ? ssoRefusals[params.sso] : params.error ? `Signing in with ${sso?.name ?? 'single sign-on'} did not work. Try again in a moment, or contact your administrator if it keeps failing.` : undefined;
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Sign in</h1>
@@ -27,7 +38,20 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           {notice}
         </p>
       ) : null}
+      {ssoError ? (
+        <p role="alert" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
+          {ssoError}
+        </p>
+      ) : null}
       <LoginForm action={signInAction} callbackUrl={callbackUrl} />
+      {sso ? (
+        <form action={ssoSignInAction} className="border-t border-slate-200 pt-6 dark:border-slate-700">
+          <input type="hidden" name="callbackUrl" value={callbackUrl} />
+          <button type="submit" className="btn-secondary w-full">
+            Sign in with {sso.name}
+          </button>
+        </form>
+      ) : null}
     </div>
   );
 }

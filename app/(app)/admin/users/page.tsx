@@ -22,14 +22,28 @@ const params = z.object({
   state: z.enum(TWO_FACTOR_STATES).optional().catch(undefined),
   method: z.enum(['password', 'sso']).optional().catch(undefined),
   sort: z.enum(SORTS).catch('name').default('name'),
+  dir: z.enum(['asc', 'desc']).catch('asc').default('asc'),
   after: z.string().max(400).optional().catch(undefined),
+  before: z.string().max(400).optional().catch(undefined),
+  page: z.literal('last').optional().catch(undefined),
 });
 
-function decodeCursor(raw: string | undefined) {
+const cursorShape = z.object({ value: z.string().max(300), id: z.number().int().positive() });
+
+/** A page cursor from the URL; anything unreadable simply means "from the start". */
+function decodeCursor(raw: string | undefined, before: boolean) {
   if (!raw) return undefined;
-  const parsed = z.object({ value: z.string().max(300), id: z.number().int().positive() }).safeParse((() => { try { return JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')); } catch { return null; } })());
-  return parsed.success ? parsed.data : undefined;
+  let json: unknown = null;
+  try {
+    json = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const parsed = cursorShape.safeParse(json);
+  return parsed.success ? { ...parsed.data, before } : undefined;
 }
+
+const encodeCursor = (value: string, id: number) => Buffer.from(JSON.stringify({ value, id })).toString('base64url');
 
 const date = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC');
 
@@ -37,14 +51,16 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const { user: me, org } = await requireAdmin();
   const raw = await searchParams;
   const query = params.parse(Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])));
-  const { rows, hasMore } = userTablePage({ orgId: org.id, policy: org.twoFactorPolicy, q: query.q || undefined, state: query.state, method: query.method, sort: query.sort, after: decodeCursor(query.after), limit: PAGE_SIZE });
+  const cursor = query.page === 'last' ? undefined : (decodeCursor(query.after, false) ?? decodeCursor(query.before, true));
+  const { rows, hasNext, hasPrevious } = userTablePage({ orgId: org.id, policy: org.twoFactorPolicy, q: query.q || undefined, state: query.state, method: query.method, sort: query.sort, dir: query.dir, cursor, last: query.page === 'last', limit: PAGE_SIZE });
   const link = (change: Record<string, string | undefined>) => {
     const next = new URLSearchParams();
-    for (const [k, v] of Object.entries({ q: query.q, state: query.state, method: query.method, sort: query.sort, ...change })) if (v) next.set(k, v);
+    for (const [k, v] of Object.entries({ q: query.q, state: query.state, method: query.method, sort: query.sort, dir: query.dir === 'desc' ? 'desc' : undefined, ...change })) if (v) next.set(k, v);
     return `/admin/users?${next}`;
   };
+  const keyOf = (u: { name: string; email: string; id: number }) => encodeCursor(query.sort === 'name' ? u.name : u.email, u.id);
+  const first = rows[0];
   const last = rows[rows.length - 1];
-  const nextCursor = last ? Buffer.from(JSON.stringify({ value: query.sort === 'name' ? last.name : last.email, id: last.id })).toString('base64url') : undefined;
   const notice = raw.notice === 'reset' && typeof raw.email === 'string' ? `2FA of ${raw.email} was reset. They were signed out everywhere.` : null;
   return (
     <section className="space-y-4" aria-labelledby="users-heading">
@@ -75,6 +91,13 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           <select id="sort" name="sort" defaultValue={query.sort} className="input">
             <option value="name">Name</option>
             <option value="email">Email</option>
+          </select>
+        </div>
+        <div>
+          <label htmlFor="dir" className="block text-sm font-medium">Order</label>
+          <select id="dir" name="dir" defaultValue={query.dir} className="input">
+            <option value="asc">A to Z</option>
+            <option value="desc">Z to A</option>
           </select>
         </div>
         <button type="submit" className="btn-primary">Apply</button>
@@ -122,9 +145,11 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           </table>
         </div>
       )}
-      <nav aria-label="Pages" className="flex gap-4">
-        {query.after ? <Link href={link({ after: undefined })}>First page</Link> : null}
-        {hasMore && nextCursor ? <Link href={link({ after: nextCursor })}>Next page</Link> : null}
+      <nav aria-label="Pages" className="flex flex-wrap gap-4">
+        {hasPrevious ? <Link href={link({})}>First page</Link> : null}
+        {hasPrevious && first ? <Link href={link({ before: keyOf(first) })}>Previous page</Link> : null}
+        {hasNext && last ? <Link href={link({ after: keyOf(last) })}>Next page</Link> : null}
+        {hasNext ? <Link href={link({ page: 'last' })}>Last page</Link> : null}
       </nav>
     </section>
   );

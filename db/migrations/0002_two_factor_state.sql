@@ -1,0 +1,3 @@
+ALTER TABLE `users` ADD `two_factor_state` text GENERATED ALWAYS AS (case when sign_in_method = 'sso' then 'sso' when totp_enabled_at is not null then 'enabled' else 'none' end) VIRTUAL;--> statement-breakpoint
+CREATE INDEX `users_org_state_name_idx` ON `users` (`org_id`,`two_factor_state`,"name" collate nocase,`id`);--> statement-breakpoint
+CREATE INDEX `users_org_state_email_idx` ON `users` (`org_id`,`two_factor_state`,`email`);

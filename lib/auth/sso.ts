@@ -1,0 +1,62 @@
+import 'server-only';
+import { and, eq } from 'drizzle-orm';
+import { db, writeTransaction } from '@/db';
+import { users } from '@/db/schema';
+import { audit } from '@/lib/audit';
+import { log } from '@/lib/log';
+import { createSession } from './session';
+
+export type SsoRefusal = 'unverified' | 'unknown' | 'password_user' | 'linked_elsewhere';
+export type SsoOutcome = { ok: true; userId: number } | { ok: false; reason: SsoRefusal };
+
+export interface IdentityClaims {
+  issuer: string;
+  subject: string;
+  email?: unknown;
+  emailVerified?: unknown;
+}
+
+/**
+ * Finds the SSO user for an identity. A bound user is found by issuer + subject only; the first
+ * sign-in links a pre-created SSO user of the same email, and only when the IdP says the email is
+ * verified. Password users, unknown or unverified emails, and accounts bound to another identity
+ * are refused: there is no silent linking.
+ */
+export function bindSsoIdentity(claims: IdentityClaims): SsoOutcome {
+  return writeTransaction((tx) => {
+    const bound = tx
+      .select({ id: users.id, method: users.signInMethod })
+      .from(users)
+      .where(and(eq(users.oidcIssuer, claims.issuer), eq(users.oidcSubject, claims.subject)))
+      .get();
+    if (bound) return bound.method === 'sso' ? { ok: true, userId: bound.id } : { ok: false, reason: 'password_user' };
+    if (claims.emailVerified !== true || typeof claims.email !== 'string') return { ok: false, reason: 'unverified' };
+    const email = claims.email.trim().toLowerCase();
+    const user = tx.select({ id: users.id, orgId: users.orgId, method: users.signInMethod, subject: users.oidcSubject }).from(users).where(eq(users.email, email)).get();
+    if (!user) return { ok: false, reason: 'unknown' };
+    if (user.method !== 'sso') return { ok: false, reason: 'password_user' };
+    if (user.subject !== null) return { ok: false, reason: 'linked_elsewhere' };
+    tx.update(users).set({ oidcIssuer: claims.issuer, oidcSubject: claims.subject }).where(eq(users.id, user.id)).run();
+    audit(tx, { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action: 'sso.linked', detail: { issuer: claims.issuer } });
+    return { ok: true, userId: user.id };
+  });
+}
+
+/** Starts an SSO session for a bound user: no Deskgate second factor, under any policy. */
+export function startSsoSession(issuer: string, subject: string, ip: string | null): string | null {
+  const user = db()
+    .select({ id: users.id, orgId: users.orgId })
+    .from(users)
+    .where(and(eq(users.oidcIssuer, issuer), eq(users.oidcSubject, subject), eq(users.signInMethod, 'sso')))
+    .get();
+  if (!user) return null;
+  return writeTransaction((tx) => {
+    const sessionId = createSession(tx, user.id, 'sso', null);
+    audit(tx, { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action: 'sign_in', detail: { method: 'sso' }, ip });
+    return sessionId;
+  });
+}
+
+export function logSsoRefusal(reason: SsoRefusal, issuer: string) {
+  log('sign_in.sso_refused', { reason, issuer });
+}
