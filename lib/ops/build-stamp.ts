@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const INPUTS = ['app', 'lib', 'db', 'public', 'proxy.ts', 'next.config.ts', 'tsconfig.json', 'postcss.config.mjs', 'package-lock.json'];
@@ -29,4 +30,16 @@ export function buildIsCurrent(root: string): boolean {
   const stamp = path.join(root, STAMP_FILE);
   if (!existsSync(path.join(root, '.next', 'BUILD_ID')) || !existsSync(stamp)) return false;
   return readFileSync(stamp, 'utf8') === sourceDigest(root);
+}
+
+/** Builds when the build is missing or older than the source; false when the build failed. */
+export function ensureBuild(root: string): boolean {
+  if (buildIsCurrent(root)) return true;
+  console.log('Building Deskgate (the build is missing or older than the source)…');
+  const digest = sourceDigest(root);
+  const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
+  const build = spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' } });
+  if (build.status !== 0) return false;
+  writeFileSync(path.join(root, STAMP_FILE), digest);
+  return true;
 }

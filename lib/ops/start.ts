@@ -1,15 +1,13 @@
 // `npm start`: build when missing or stale, migrate, load or create secrets, seed the demo, serve.
-import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { db } from '@/db';
 import { config, ConfigError } from '@/lib/config';
 import { MissingKeyError, secrets } from '@/lib/secrets';
-import { buildIsCurrent, sourceDigest, STAMP_FILE } from './build-stamp';
+import { ensureBuild } from './build-stamp';
 import { seedDemoIfEmpty } from './demo';
 
 const root = process.cwd();
-const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
 
 function fail(message: string): never {
   console.error(`deskgate: ${message}`);
@@ -21,13 +19,7 @@ async function main() {
   // Database and keys first: a missing key is refused before minutes of building.
   db();
   secrets();
-  if (!buildIsCurrent(root)) {
-    console.log('Building Deskgate (the build is missing or older than the source)…');
-    const digest = sourceDigest(root);
-    const build = spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' } });
-    if (build.status !== 0) fail('the build failed; see the output above.');
-    writeFileSync(path.join(root, STAMP_FILE), digest);
-  }
+  if (!ensureBuild(root)) fail('the build failed; see the output above.');
   if (process.env.DESKGATE_DEMO !== '0') {
     const demo = await seedDemoIfEmpty();
     if (demo) {

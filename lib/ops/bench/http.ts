@@ -1,0 +1,57 @@
+// A small HTTP client for the benchmark: cookies per client, server-action forms posted as a browser without JavaScript would.
+
+const entities: Record<string, string> = { '&quot;': '"', '&amp;': '&', '&#x27;': "'", '&#39;': "'", '&lt;': '<', '&gt;': '>' };
+const decode = (s: string) => s.replace(/&(quot|amp|#x27|#39|lt|gt);/g, (e) => entities[e]!);
+
+/** The hidden fields of the form that holds an input named `field`. */
+export function actionFields(html: string, field: string): Record<string, string> {
+  const form = (html.match(/<form\b[\s\S]*?<\/form>/g) ?? []).find((f) => f.includes(`name="${field}"`));
+  if (!form) throw new Error(`no form with a field named ${field}`);
+  const fields: Record<string, string> = {};
+  for (const [input] of form.matchAll(/<input\b[^>]*>/g)) {
+    if (!/type="hidden"/.test(input)) continue;
+    const name = /name="([^"]*)"/.exec(input)?.[1];
+    if (name) fields[decode(name)] = decode(/value="([^"]*)"/.exec(input)?.[1] ?? '');
+  }
+  return fields;
+}
+
+export class Client {
+  private cookies = new Map<string, string>();
+  constructor(readonly base: string) {}
+
+  private remember(response: Response) {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const eq = pair!.indexOf('=');
+      const name = pair!.slice(0, eq);
+      const value = pair!.slice(eq + 1);
+      if (/max-age=0|expires=thu, 01 jan 1970/i.test(line) || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  private headers(extra: Record<string, string> = {}) {
+    return { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '), ...extra };
+  }
+
+  async get(path: string): Promise<Response> {
+    const response = await fetch(this.base + path, { headers: this.headers(), redirect: 'manual' });
+    this.remember(response);
+    return response;
+  }
+
+  async post(path: string, fields: Record<string, string>): Promise<Response> {
+    const body = new FormData();
+    for (const [k, v] of Object.entries(fields)) body.append(k, v);
+    const response = await fetch(this.base + path, { method: 'POST', body, headers: this.headers({ origin: this.base }), redirect: 'manual' });
+    this.remember(response);
+    return response;
+  }
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}

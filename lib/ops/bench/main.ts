@@ -1,0 +1,237 @@
+// `npm run bench [-- --quick]`: the production server on a fresh database, filled with demo:bulk,
+// driven from this separate process over loopback. Prints one table; writes bench-results.json.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import bcrypt from 'bcryptjs';
+import * as OTPAuth from 'otpauth';
+import { config } from '@/lib/config';
+import { secrets } from '@/lib/secrets';
+import { ensureBuild } from '../build-stamp';
+import { actionFields, Client, percentile } from './http';
+import { benchAccounts, type BenchUser } from './setup';
+
+const quick = process.argv.includes('--quick');
+const root = process.cwd();
+const dir = mkdtempSync(path.join(os.tmpdir(), 'deskgate-bench-'));
+const port = Number(process.env.BENCH_PORT ?? 3499);
+const base = `http://localhost:${port}`;
+const env: Record<string, string> = {
+  DATABASE_URL: `file:${path.join(dir, 'bench.db')}`,
+  DESKGATE_DEMO: '0',
+  // The benchmark measures work, not the throttles: every client comes from one address.
+  DESKGATE_LOGIN_IP_FAILURES: '1000000',
+  DESKGATE_LOGIN_EMAIL_FAILURES: '1000000',
+  DESKGATE_2FA_USER_FAILURES: '1000000',
+  DESKGATE_LOG: 'off',
+  NEXT_TELEMETRY_DISABLED: '1',
+};
+Object.assign(process.env, env);
+
+interface Result {
+  name: string;
+  value: number;
+  unit: string;
+  budget: string;
+  pass: boolean | null;
+}
+const results: Result[] = [];
+const record = (name: string, value: number, unit: string, budget = '', pass: boolean | null = null) => results.push({ name, value: Math.round(value * 100) / 100, unit, budget, pass });
+const now = () => performance.now();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const code = (secret: string, step: number) => new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate({ timestamp: step * 30_000 });
+
+function step1SingleHash() {
+  const cost = config().bcryptCost;
+  const times: number[] = [];
+  for (let i = 0; i < (quick ? 3 : 5); i++) {
+    const t = now();
+    bcrypt.hashSync('benchmark-password', cost);
+    times.push(now() - t);
+  }
+  const single = percentile(times, 50);
+  const cores = os.availableParallelism();
+  record(`bcrypt hash at cost ${cost} (median)`, single, 'ms');
+  record(`hashing limit L = ${cores} cores ÷ hash time`, (cores * 1000) / single, 'sign-ins/s');
+  return (cores * 1000) / single;
+}
+
+async function startServer() {
+  const started = now();
+  const child = spawn(process.execPath, [path.join(root, 'lib/ops/server.mjs')], { env: { ...process.env, PORT: String(port), NODE_ENV: 'production', NODE_OPTIONS: '' }, stdio: 'ignore' });
+  let peak = 0;
+  const sampler = setInterval(() => {
+    try {
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
+      peak = Math.max(peak, kb / 1024);
+    } catch {
+      // not on Linux, or the process is gone
+    }
+  }, 50);
+  for (;;) {
+    try {
+      if ((await fetch(`${base}/login`)).status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    await sleep(20);
+  }
+  record('start to first 200', now() - started, 'ms', '≤ 2000 ms', now() - started <= 2000);
+  return { child, peakRss: () => peak, stop: () => (clearInterval(sampler), child.kill('SIGTERM')) };
+}
+
+/** The whole two-step sign-in of one user: password, TOTP code, landing page. Returns the client, signed in. */
+async function signIn(user: { email: string; secret?: string }, password: string, forms: Forms, step: number, timeVerify?: number[]) {
+  const client = new Client(base);
+  const login = await client.post('/login', { ...forms.login, email: user.email, password });
+  const next = login.headers.get('location') ?? '';
+  if (next.includes('/login/verify')) {
+    const t = now();
+    const verify = await client.post('/login/verify', { ...forms.verify, method: 'code', code: code(user.secret!, step) });
+    timeVerify?.push(now() - t);
+    if (!(verify.headers.get('location') ?? '').endsWith('/')) throw new Error(`verify failed for ${user.email}: ${verify.status}`);
+  } else if (!next.endsWith('/')) {
+    throw new Error(`sign-in failed for ${user.email}: ${login.status} ${next}`);
+  }
+  const home = await client.get('/');
+  if (home.status !== 200) throw new Error(`landing page ${home.status}`);
+  await home.arrayBuffer();
+  return client;
+}
+
+interface Forms {
+  login: Record<string, string>;
+  verify: Record<string, string>;
+}
+
+/** Hands out users so that nobody signs in twice within one time step (codes are single-use). */
+class UserPool {
+  private used = new Map<string, number>();
+  constructor(private readonly users: BenchUser[]) {}
+  take(step: number): BenchUser {
+    for (const u of this.users) {
+      if ((this.used.get(u.email) ?? -1) < step) {
+        this.used.set(u.email, step);
+        return u;
+      }
+    }
+    throw new Error('the benchmark ran out of users for this time step');
+  }
+}
+
+async function main() {
+  if (!ensureBuild(root)) throw new Error('the build failed');
+  secrets();
+  const L = step1SingleHash();
+  const accounts = await benchAccounts(quick ? 400 : 800);
+  const bulk = spawnSync(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'lib/cli/main.ts', 'demo:bulk', '--org', 'bench', '--users', String(quick ? 20_000 : 100_000)], { env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (bulk.status !== 0) throw new Error('demo:bulk failed');
+
+  const server = await startServer();
+  try {
+    const loginHtml = await (await fetch(`${base}/login`)).text();
+    const forms: Forms = { login: actionFields(loginHtml, 'email'), verify: {} };
+    const probe = new Client(base);
+    await probe.post('/login', { ...forms.login, email: accounts.people[0]!.email, password: accounts.password });
+    forms.verify = actionFields(await (await probe.get('/login/verify')).text(), 'code');
+    const pool = new UserPool(accounts.people);
+    const stepNow = () => Math.floor(Date.now() / 30_000);
+
+    // A signed-in reader for the cheap page, and a warm-up.
+    const reader = await signIn(pool.take(stepNow()), accounts.password, forms, stepNow());
+    for (let i = 0; i < 10; i++) await (await reader.get('/')).arrayBuffer();
+
+    // 2 + 3: sign-ins at saturation, and a cheap page meanwhile.
+    const clients = os.availableParallelism() * 3;
+    const duration = quick ? 8_000 : 20_000;
+    let done = 0;
+    const pageTimes: number[] = [];
+    const start = now();
+    const until = start + duration;
+    const loaders = Array.from({ length: clients }, async () => {
+      while (now() < until) {
+        const step = stepNow();
+        await signIn(pool.take(step), accounts.password, forms, step);
+        done += 1;
+      }
+    });
+    const cheap = (async () => {
+      await sleep(500);
+      while (now() < until - 200) {
+        const t = now();
+        await (await reader.get('/')).arrayBuffer();
+        pageTimes.push(now() - t);
+        await sleep(25);
+      }
+    })();
+    await Promise.all([...loaders, cheap]);
+    const rate = (done * 1000) / (now() - start);
+    record(`full two-step sign-ins (${clients} clients)`, rate, 'sign-ins/s');
+    record('sign-in rate ÷ L', rate / L, 'ratio', '≥ 0.8', rate / L >= 0.8);
+    record('cheap page during sign-in load, p50', percentile(pageTimes, 50), 'ms');
+    record('cheap page during sign-in load, p99', percentile(pageTimes, 99), 'ms', '≤ 100 ms', percentile(pageTimes, 99) <= 100);
+
+    // 4: the verify step alone.
+    const verifyTimes: number[] = [];
+    for (let i = 0; i < (quick ? 20 : 60); i++) {
+      const step = stepNow();
+      await signIn(pool.take(step), accounts.password, forms, step, verifyTimes);
+    }
+    record('verify step, p50', percentile(verifyTimes, 50), 'ms', '≤ 10 ms', percentile(verifyTimes, 50) <= 10);
+    record('verify step, p99', percentile(verifyTimes, 99), 'ms');
+
+    // 5: the admin table at 100,000 users.
+    const admin = await signIn({ email: accounts.admin }, accounts.password, forms, stepNow());
+    for (const [label, query] of [['first page', ''], ['search', '?q=emma'], ['2FA filter', '?state=enabled'], ['last page', '?page=last']] as const) {
+      const times: number[] = [];
+      for (let i = 0; i < (quick ? 15 : 40); i++) {
+        const t = now();
+        const response = await admin.get(`/admin/users${query}`);
+        await response.arrayBuffer();
+        if (response.status !== 200) throw new Error(`/admin/users${query}: ${response.status}`);
+        times.push(now() - t);
+      }
+      record(`/admin/users ${label}, p50`, percentile(times, 50), 'ms');
+      record(`/admin/users ${label}, p95`, percentile(times, 95), 'ms', '≤ 50 ms', percentile(times, 95) <= 50);
+    }
+
+    // 6: first-load JavaScript.
+    const js = async (client: Client, page: string) => {
+      const html = await (await client.get(page)).text();
+      const srcs = [...new Set([...html.matchAll(/<script[^>]+src="([^"]+)"/g)].map((m) => m[1]!))];
+      let total = 0;
+      for (const src of srcs) total += gzipSync(Buffer.from(await (await fetch(base + src)).arrayBuffer())).length;
+      return total / 1024;
+    };
+    const baseline = await js(new Client(base), '/this-page-does-not-exist');
+    record('first-load JS of the framework baseline (404 page), gzip', baseline, 'KB');
+    const verifyClient = new Client(base);
+    await verifyClient.post('/login', { ...forms.login, email: pool.take(stepNow()).email, password: accounts.password });
+    for (const [page, client] of [['/login', new Client(base)], ['/login/verify', verifyClient], ['/profile/2fa', reader]] as const) {
+      const size = await js(client, page);
+      record(`first-load JS of ${page}, gzip`, size, 'KB', `≤ baseline + 15 KB (${(baseline + 15).toFixed(1)})`, size <= baseline + 15);
+    }
+
+    record('server peak RSS', server.peakRss(), 'MB', '≤ 250 MB', server.peakRss() <= 250);
+  } finally {
+    server.stop();
+  }
+
+  const width = Math.max(...results.map((r) => r.name.length));
+  console.log(`\nDeskgate benchmark${quick ? ' (quick)' : ''} — ${os.availableParallelism()} cores, ${new Date().toISOString()}\n`);
+  for (const r of results) {
+    const verdict = r.pass === null ? '' : r.pass ? 'pass' : 'FAIL';
+    console.log(`${r.name.padEnd(width)}  ${String(r.value).padStart(9)} ${r.unit.padEnd(11)} ${r.budget.padEnd(34)} ${verdict}`);
+  }
+  writeFileSync(path.join(root, 'bench-results.json'), JSON.stringify(results, null, 2) + '\n');
+  const failed = results.filter((r) => r.pass === false);
+  console.log(`\n${results.filter((r) => r.pass).length} budgets met, ${failed.length} missed. Written to bench-results.json.`);
+  process.exit(failed.length ? 1 : 0);
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench: ${(error as Error).message}`);
+  process.exit(2);
+});
