@@ -1,14 +1,28 @@
 import 'server-only';
 import { cache } from 'react';
-import { headers } from 'next/headers';
+import { cookies, headers } from 'next/headers';
+import { decode } from 'next-auth/jwt';
+import { secrets } from '@/lib/secrets';
 import { notFound, redirect } from 'next/navigation';
-import { auth } from './auth';
 import { loadSession, type CurrentSession } from './session';
 
-/** The signed-in session for this request (read once per request), or null. */
+// The cookie Auth.js sets: with the __Secure- prefix over HTTPS.
+const SESSION_COOKIES = ['__Secure-authjs.session-token', 'authjs.session-token'];
+
+/**
+ * The signed-in session for this request (read once per request), or null. It decrypts Auth.js's
+ * cookie directly instead of running the whole auth() handler on every page: the token only
+ * carries the session id, and the session row decides everything else.
+ */
 export const currentSession = cache(async (): Promise<CurrentSession | null> => {
-  const session = (await auth()) as { sessionId?: unknown } | null;
-  return typeof session?.sessionId === 'string' ? loadSession(session.sessionId) : null;
+  const jar = await cookies();
+  for (const name of SESSION_COOKIES) {
+    const value = jar.get(name)?.value;
+    if (!value) continue;
+    const token = await decode({ token: value, secret: secrets().authSecret, salt: name }).catch(() => null);
+    if (typeof token?.sub === 'string') return loadSession(token.sub);
+  }
+  return null;
 });
 
 /** For pages: the session, or a redirect to /login that comes back here afterwards. */

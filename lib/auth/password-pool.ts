@@ -17,6 +17,9 @@ interface Pending {
 const workerSource = `
 const { parentPort } = require('node:worker_threads');
 const bcrypt = require('bcryptjs');
+// On Linux a nice value belongs to the calling thread: hashing yields the cores to the thread
+// that serves pages, yet still uses every idle cycle.
+try { require('node:os').setPriority(10); } catch {}
 parentPort.on('message', (job) => {
   try {
     const result = job.op === 'hash' ? bcrypt.hashSync(job.password, job.cost) : bcrypt.compareSync(job.password, job.hash);

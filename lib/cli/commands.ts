@@ -79,8 +79,13 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
   async 'demo:bulk'(v) {
     const org = organization(v.org);
     const count = option('users', z.coerce.number().int().min(1).max(1_000_000), v.users);
-    const result = await bulkCreateUsers(org, count, (done) => process.stderr.write(`\rCreating users… ${done}/${count}`));
-    process.stderr.write('\n');
+    // One progress line: rewritten in place on a terminal, a line per tenth elsewhere.
+    const tenth = Math.max(1, Math.floor(count / 10));
+    const result = await bulkCreateUsers(org, count, (done) => {
+      if (process.stderr.isTTY) process.stderr.write(`\rCreating users… ${done}/${count}`);
+      else if (done % tenth < 500 || done === count) process.stderr.write(`Creating users… ${done}/${count}\n`);
+    });
+    if (process.stderr.isTTY) process.stderr.write('\n');
     return { text: `Created ${result.created} users in ${org.slug} (${result.twoFactor} with 2FA, ${result.sso} SSO). Their shared password, shown once: ${result.password}`, data: result };
   },
   async 'user:list'(v) {
