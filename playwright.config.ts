@@ -3,6 +3,8 @@ import { baseURL, e2eDir, idp, launchOptions, port, serverEnv, serverLog } from 
 
 export default defineConfig({
   testDir: 'e2e',
+  // After the run: no password, secret or code the tests used may appear in the server's log.
+  globalTeardown: './e2e/support/teardown.ts',
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
   workers: 2,
@@ -12,8 +14,8 @@ export default defineConfig({
   outputDir: `${e2eDir}/results`,
   use: { baseURL, launchOptions, trace: 'retain-on-failure' },
   projects: [
-    // races.spec.ts posts raw requests (no page): running it in one project is enough.
-    { name: 'js', use: { javaScriptEnabled: true }, testIgnore: /races\.spec\.ts/ },
+    // races and attacks post raw requests (no page): running them in one project is enough.
+    { name: 'js', use: { javaScriptEnabled: true }, testIgnore: /(races|attacks)\.spec\.ts/ },
     { name: 'no-js', use: { javaScriptEnabled: false } },
   ],
   webServer: process.env.E2E_BASE_URL

@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, desc, eq, not, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, not, sql, type SQL } from 'drizzle-orm';
 import { db } from '@/db';
 import { users, type TwoFactorPolicy } from '@/db/schema';
 
@@ -43,16 +43,24 @@ function stateFilter(state: TwoFactorState, policy: TwoFactorPolicy): SQL {
   }
 }
 
-/** The query behind one page of the table (one row more than a page, to know whether more follow). */
-export function userTableQuery(query: UserTableQuery) {
+/**
+ * The queries behind one page of the table, each asking one row more than a page (to know whether
+ * more follow). A search is two prefix ranges — names and emails — each on its own index; an OR
+ * of both would make SQLite walk the whole organization in sort order.
+ */
+export function userTableQueries(query: UserTableQuery) {
+  if (!query.q) return [pageQuery(query, undefined)];
+  const q = query.q.toLowerCase();
+  const end = q + '\uffff';
+  return [
+    pageQuery(query, and(sql`${users.name} collate nocase >= ${q}`, sql`${users.name} collate nocase < ${end}`)),
+    pageQuery(query, and(sql`${users.email} >= ${q}`, sql`${users.email} < ${end}`)),
+  ];
+}
+
+function pageQuery(query: UserTableQuery, match: SQL | undefined) {
   const sortColumn = query.sort === 'name' ? sql`${users.name} collate nocase` : sql`${users.email}`;
-  const where: (SQL | undefined)[] = [eq(users.orgId, query.orgId)];
-  if (query.q) {
-    // Prefix search, answered from the (org, name) and (org, email) indexes.
-    const q = query.q.toLowerCase();
-    const end = q + '\uffff';
-    where.push(or(and(sql`${users.name} collate nocase >= ${q}`, sql`${users.name} collate nocase < ${end}`), and(sql`${users.email} >= ${q}`, sql`${users.email} < ${end}`)));
-  }
+  const where: (SQL | undefined)[] = [eq(users.orgId, query.orgId), match];
   if (query.state) where.push(stateFilter(query.state, query.policy));
   if (query.method === 'sso') where.push(eq(users.twoFactorState, 'sso'));
   if (query.method === 'password') where.push(eq(users.signInMethod, 'password'));
@@ -86,8 +94,12 @@ export function userTableQuery(query: UserTableQuery) {
 
 /** One page of an organization's users: keyset-paged along an index in either direction, never OFFSET. */
 export function userTablePage(query: UserTableQuery) {
-  const rows = userTableQuery(query).all();
   const backwards = query.last === true || query.cursor?.before === true;
+  const rows = mergeRuns(
+    userTableQueries(query).map((q) => q.all()),
+    query.sort,
+    (query.dir === 'asc') !== backwards,
+  );
   const more = rows.length > query.limit;
   const page = rows.slice(0, query.limit);
   if (backwards) page.reverse();
@@ -96,6 +108,20 @@ export function userTablePage(query: UserTableQuery) {
     hasNext: backwards ? !query.last : more,
     hasPrevious: backwards ? more : query.cursor !== undefined,
   };
+}
+
+/** Merges runs already in table order into one, without duplicates (a user can match by name and by email). */
+function mergeRuns<T extends { id: number; name: string; email: string }>(runs: T[][], sort: UserSort, ascending: boolean): T[] {
+  if (runs.length === 1) return runs[0]!;
+  const key = (r: T) => (sort === 'name' ? r.name.toLowerCase() : r.email);
+  const seen = new Set<number>();
+  return runs
+    .flat()
+    .filter((r) => !seen.has(r.id) && seen.add(r.id))
+    .sort((a, b) => {
+      const order = key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.id - b.id;
+      return ascending ? order : -order;
+    });
 }
 
 export function stateOf(user: { signInMethod: string; totpEnabledAt: number | null; twoFactorRequired: boolean }, policy: TwoFactorPolicy): TwoFactorState {

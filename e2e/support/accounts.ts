@@ -4,6 +4,7 @@ import { createOrganization } from '@/lib/accounts/organizations';
 import { createUser, setUserTwoFactorRequired } from '@/lib/accounts/users';
 import { beginEnrollment, confirmEnrollment } from '@/lib/auth/enrollment';
 import * as OTPAuth from 'otpauth';
+import { rememberSecret } from './secrets-log';
 
 const operator = { kind: 'operator' } as const;
 
@@ -44,6 +45,7 @@ export class TestOrg {
     const password = `pw-${randomBytes(9).toString('base64url')}`;
     const name = options.name ?? `${role === 'admin' ? 'Admin' : 'Member'} ${local.slice(-4)}`;
     const created = await createUser({ org: this.slug, email, name, role, method, password: method === 'password' ? password : undefined }, operator);
+    rememberSecret(password);
     return { id: created.id, email, name, password, role, method };
   }
 
@@ -54,6 +56,7 @@ export class TestOrg {
     const previous = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate({ timestamp: Date.now() - 30_000 });
     const result = confirmEnrollment(user.id, previous, { audit: { orgId: this.id, actor: operator, targetUserId: user.id } });
     if (!result.ok) throw new Error(`could not enroll the test user: ${result.reason}`);
+    rememberSecret(secret, previous, ...result.codes);
     return { ...user, secret, recoveryCodes: result.codes };
   }
 

@@ -5,6 +5,23 @@ import next from 'next';
 
 const port = Number(process.env.PORT || 3000);
 const trustProxy = process.env.TRUST_PROXY === '1';
+// Hosts besides our own that may post forms (as next.config.ts gives Next.js).
+const allowedOrigins = (process.env.ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+
+/** A POST whose Origin is another site: refused here with a plain 403 (Next.js would answer 500). */
+function crossSite(req) {
+  const origin = req.headers.origin;
+  if (req.method !== 'POST' || origin === undefined) return false;
+  let host;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    return true; // "null" or garbage
+  }
+  const own = (trustProxy && req.headers['x-forwarded-host']) || req.headers.host;
+  return host !== own && !allowedOrigins.includes(host);
+}
+
 // Next fetches its own redirects during server actions: it must know where it listens.
 const app = next({ dev: false, dir: process.cwd(), hostname: 'localhost', port });
 const handle = app.getRequestHandler();
@@ -19,6 +36,11 @@ const server = createServer((req, res) => {
     delete req.headers['x-forwarded-host'];
     delete req.headers['x-forwarded-proto'];
     delete req.headers['x-forwarded-port'];
+  }
+  if (crossSite(req)) {
+    res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+    res.end('Refused: this form was sent from another site. Open the page on this site and try again.\n');
+    return;
   }
   if (req.method === 'POST') {
     // A form posted without JavaScript that meets a redirect (e.g. its session ended meanwhile)
