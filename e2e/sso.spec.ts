@@ -97,6 +97,7 @@ test.describe('configuration', () => {
     await page.getByRole('button', { name: 'Sign in with Test IdP' }).click();
     await expect(page).toHaveURL(/\/login\?error=/);
     await expect(page.locator('p[role=alert]')).toHaveText(/Signing in with Test IdP did not work/);
+    await expect(page).toHaveTitle(/Sign in/);
     await expectAccessible(page);
   });
 });
