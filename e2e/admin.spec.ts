@@ -1,7 +1,7 @@
 import { expect, expectAccessible, TestOrg, test } from './fixtures';
 import { LoginPage } from './pages/login-page';
 import { VerifyPage } from './pages/verify-page';
-import { auditActions, liveSessions, userRow } from './support/db';
+import { auditActions, liveSessions, organizationPolicy, userRow } from './support/db';
 import { baseURL } from './support/env';
 import { actionFields } from './support/forms';
 import { bulkUsers } from './support/accounts';
@@ -52,10 +52,13 @@ test('reset 2FA end to end: confirm page, sessions end, setup at next sign-in wh
   await signInDirectly(page.context(), admin.id, 'password');
   await page.goto('/admin/users');
   await page.getByRole('link', { name: 'Reset 2FA of Victor Lostphone' }).click();
-  await expect(page.getByRole('heading', { name: 'Reset 2FA of Victor Lostphone?' })).toBeVisible();
+  // Without JavaScript: a confirmation page. With it: the same confirmation in a modal dialog.
+  const confirm = test.info().project.use.javaScriptEnabled === false ? page.locator('main') : page.getByRole('dialog', { name: 'Reset 2FA of Victor Lostphone?' });
+  await expect(confirm.getByRole('heading', { name: 'Reset 2FA of Victor Lostphone?' })).toBeVisible();
+  if (test.info().project.use.javaScriptEnabled === false) await expect(page).toHaveURL(/\/reset$/);
   await expectAccessible(page);
-  await page.getByLabel(/Reason/).fill('lost phone');
-  await page.getByRole('button', { name: 'Reset 2FA' }).click();
+  await confirm.getByLabel(/Reason/).fill('lost phone');
+  await confirm.getByRole('button', { name: 'Reset 2FA' }).click();
   await expect(page.getByText(`2FA of ${victim.email} was reset`)).toBeVisible();
   expect(userRow(victim.id).totpSecret).toBeNull();
   expect(liveSessions(victim.id)).toBe(0);
@@ -111,6 +114,10 @@ test('authorization: members, other organizations, pending challenges and visito
   await signInDirectly(page.context(), admin.id, 'password');
   const html = await (await page.context().request.get(`/admin/users/${victim.id}/reset`)).text();
   const fields = actionFields(html, 'userId');
+  const usersHtml = await (await page.context().request.get('/admin/users')).text();
+  const requireFields = actionFields(usersHtml, 'required');
+  const policyFields = actionFields(await (await page.context().request.get('/admin/settings')).text(), 'policy');
+  const policyBefore = organizationPolicy(org.id);
 
   const callers: [string, (c: import('@playwright/test').BrowserContext) => Promise<void>][] = [
     ['anonymous', async () => {}],
@@ -131,9 +138,18 @@ test('authorization: members, other organizations, pending challenges and visito
       const response = await context.request.get(path, { maxRedirects: 0 });
       expect([303, 307, 404], `${who} GET ${path}`).toContain(response.status());
     }
-    const replay = await context.request.post(`/admin/users/${victim.id}/reset`, { multipart: { ...fields, userId: String(victim.id), reason: 'attack' }, headers: { Origin: baseURL }, maxRedirects: 0 });
-    expect(replay.status(), `${who} replay`).toBeLessThan(500);
+    const replays = [
+      [`/admin/users/${victim.id}/reset`, { ...fields, userId: String(victim.id), reason: 'attack' }],
+      ['/admin/users', { ...requireFields, userId: String(victim.id), required: 'on' }],
+      ['/admin/settings', { ...policyFields, policy: 'required' }],
+    ] as const;
+    for (const [path, multipart] of replays) {
+      const replay = await context.request.post(path, { multipart, headers: { Origin: baseURL }, maxRedirects: 0 });
+      expect(replay.status(), `${who} replay to ${path}`).toBeLessThan(500);
+    }
     expect(userRow(victim.id).totpSecret, `${who} changed nothing`).not.toBeNull();
+    expect(userRow(victim.id).twoFactorRequired, `${who} changed nothing`).toBe(false);
+    expect(organizationPolicy(org.id), `${who} changed nothing`).toBe(policyBefore);
     await context.close();
   }
 

@@ -20,3 +20,7 @@ export function setOrganizationPolicyForUser(userId: number, policy: 'off' | 'op
   const { orgId } = userRow(userId);
   db().update(organizations).set({ twoFactorPolicy: policy }).where(eq(organizations.id, orgId)).run();
 }
+
+export function organizationPolicy(orgId: number) {
+  return db().select({ policy: organizations.twoFactorPolicy }).from(organizations).where(eq(organizations.id, orgId)).get()!.policy;
+}

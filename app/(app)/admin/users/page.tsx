@@ -5,6 +5,7 @@ import { ActionForm } from '@/app/_components/action-form';
 import { SORTS, stateOf, TWO_FACTOR_STATES, userTablePage, type TwoFactorState } from '@/db/queries/admin-users';
 import { requireAdmin } from '@/lib/auth/current';
 import { setTwoFactorRequiredAction } from '../actions';
+import { ResetTwoFactorLink } from './reset-dialog';
 
 export const metadata: Metadata = { title: 'Users' };
 
@@ -129,7 +130,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                     <td className="px-3 py-2">
                       {u.signInMethod === 'sso' ? '—' : u.id === me.id ? <span>Use your profile for your own 2FA</span> : (
                         <div className="flex flex-wrap items-center gap-2">
-                          <Link href={`/admin/users/${u.id}/reset`} className="btn-secondary py-1 no-underline" aria-label={`Reset 2FA of ${u.name}`}>Reset 2FA</Link>
+                          <ResetTwoFactorLink userId={u.id} name={u.name} email={u.email} />
                           <ActionForm action={setTwoFactorRequiredAction}>
                             <input type="hidden" name="userId" value={u.id} />
                             <input type="hidden" name="required" value={u.twoFactorRequired ? 'off' : 'on'} />
