@@ -14,9 +14,10 @@ export default defineConfig({
   outputDir: `${e2eDir}/results`,
   use: { baseURL, launchOptions, trace: 'retain-on-failure' },
   projects: [
-    // races and attacks post raw requests (no page): running them in one project is enough.
-    { name: 'js', use: { javaScriptEnabled: true }, testIgnore: /(races|attacks)\.spec\.ts/ },
-    { name: 'no-js', use: { javaScriptEnabled: false } },
+    // races, attacks and enumeration post raw requests (no page): running them in one project is enough.
+    { name: 'js', use: { javaScriptEnabled: true }, testIgnore: /(races|attacks|enumeration)\.spec\.ts/ },
+    // keyboard.spec.ts follows focus that JavaScript moves.
+    { name: 'no-js', use: { javaScriptEnabled: false }, testIgnore: /keyboard\.spec\.ts/ },
   ],
   webServer: process.env.E2E_BASE_URL
     ? undefined

@@ -35,6 +35,8 @@ test('the users table shows each kind of user; search, filter and paging live in
   await expect(row('Dave Sso')).toBeVisible();
   await page.goto('/admin/users?q=nobody-here');
   await expect(page.getByText('No users match.')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Show all users' })).toBeVisible();
+  await expectAccessible(page);
   await page.goto('/admin/users?sort=bogus&state=bogus&after=%%%');
   await expect(row('Alice Enrolled')).toBeVisible();
 });

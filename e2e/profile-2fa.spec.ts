@@ -149,6 +149,7 @@ test('disable: refused when required, allowed when optional', async ({ page, org
   await tab.goto();
   await tab.stepUp('Disable 2FA', { password: 'wrong-password' });
   await expect(tab.error()).toContainText("That password isn't right.");
+  await expectAccessible(page);
   expect(userRow(optional.id).totpSecret).not.toBeNull();
   await page.getByLabel('Password').fill(optional.password);
   await page.getByRole('button', { name: 'Disable 2FA' }).click();

@@ -1,4 +1,4 @@
-import { expect, test, totp } from './fixtures';
+import { expect, expectAccessible, test, totp } from './fixtures';
 import { LoginPage } from './pages/login-page';
 import { VerifyPage } from './pages/verify-page';
 import { startExtraServer, type ExtraServer } from './support/server';
@@ -27,6 +27,7 @@ test('step-up asks for a code once the second factor is no longer fresh, and acc
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Regenerate recovery codes' }).click();
   await expect(page.getByText('Enter the 6-digit code from your authenticator app, or use a recovery code.')).toBeVisible();
+  await expectAccessible(page);
 
   await page.getByLabel('Password').fill(user.password);
   await page.getByLabel('Authentication code').fill(totp(user.secret, step));

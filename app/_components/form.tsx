@@ -1,7 +1,7 @@
 'use client';
 
 import { useFormStatus } from 'react-dom';
-import type { InputHTMLAttributes, ReactNode } from 'react';
+import { useEffect, useRef, type InputHTMLAttributes, type ReactNode } from 'react';
 
 export function SubmitButton({ children, className = 'btn-primary', name, value }: { children: ReactNode; className?: string; name?: string; value?: string }) {
   const { pending } = useFormStatus();
@@ -44,12 +44,22 @@ export function Field({ name, label, errors, hint, id = name, ...input }: FieldP
   );
 }
 
-/** The form-level outcome, announced to screen readers when it appears. */
+/**
+ * The form-level outcome, announced to screen readers when it appears. When an error arrives,
+ * focus moves to the first invalid field of the form (or to the message itself).
+ */
 export function FormMessage({ error, ok }: { error?: string; ok?: string }) {
+  const region = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!error || !region.current) return;
+    const form = region.current.closest('form');
+    const target = form?.querySelector<HTMLElement>('[aria-invalid="true"]') ?? region.current.querySelector<HTMLElement>('[role=alert]');
+    target?.focus();
+  }, [error]);
   return (
-    <div aria-live="polite" aria-atomic="true">
+    <div ref={region} aria-live="polite" aria-atomic="true">
       {error ? (
-        <p role="alert" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
+        <p role="alert" tabIndex={-1} className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
           {error}
         </p>
       ) : null}

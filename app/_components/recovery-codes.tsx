@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useState, type ReactNode } from 'react';
+import { StepHeading } from './step-heading';
 
 interface Props {
   codes: string[];
@@ -34,9 +35,9 @@ export function RecoveryCodes({ codes, email, appName, children }: Props) {
   const file = recoveryCodesFile(codes, email, appName);
   return (
     <section aria-labelledby="recovery-codes-heading" className="space-y-4">
-      <h2 id="recovery-codes-heading" tabIndex={-1} className="text-xl font-semibold">
+      <StepHeading id="recovery-codes-heading" className="text-xl font-semibold">
         Save your recovery codes
-      </h2>
+      </StepHeading>
       <p>
         If you lose your phone, each of these codes lets you sign in once. <strong>This is the only time they are shown.</strong> Save
         them as a file, print them or copy them to your password manager.

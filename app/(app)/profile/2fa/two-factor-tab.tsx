@@ -5,6 +5,7 @@ import { useActionState, type ReactNode } from 'react';
 import { CodeField, RecoveryCodeField } from '@/app/_components/code-fields';
 import { Field, FormMessage, SubmitButton } from '@/app/_components/form';
 import { RecoveryCodes, SavedCodesCheckbox } from '@/app/_components/recovery-codes';
+import { StepHeading } from '@/app/_components/step-heading';
 import type { ActionState } from '@/lib/action';
 import { cancelEnrollmentAction, confirmEnrollmentAction, disableAction, reconfigureAction, regenerateCodesAction, startEnrollmentAction } from './actions';
 
@@ -91,7 +92,7 @@ function SetUp({ view }: { view: TabView }) {
 function Enrolling({ view, enrollment, state, action }: { view: TabView; enrollment: ReactNode; state: ActionState; action: (f: FormData) => void }) {
   return (
     <>
-      <h2 className="text-xl font-semibold">{view.reconfiguring ? 'Move 2FA to a new authenticator' : 'Set up two-factor authentication'}</h2>
+      <StepHeading className="text-xl font-semibold">{view.reconfiguring ? 'Move 2FA to a new authenticator' : 'Set up two-factor authentication'}</StepHeading>
       {view.reconfiguring ? <p>Your current authenticator and recovery codes keep working until you confirm the new one.</p> : null}
       {enrollment}
       <section className="space-y-2">
@@ -174,9 +175,9 @@ function StepUp({ kind, needsCode, regenState, regenAction }: { kind: StepUpKind
   const text = stepUpText[kind];
   return (
     <section aria-labelledby="step-up-heading" className="space-y-4 rounded-md border border-slate-300 p-4 dark:border-slate-700">
-      <h3 id="step-up-heading" tabIndex={-1} className="text-lg font-semibold">
+      <StepHeading level={3} id="step-up-heading" className="text-lg font-semibold">
         {text.title}
-      </h3>
+      </StepHeading>
       <p>{text.explain}</p>
       <form action={action} className="space-y-4" noValidate>
         <FormMessage error={state.error} />

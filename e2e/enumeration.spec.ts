@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import { request as playwrightRequest } from '@playwright/test';
+import { expect, TestOrg, test } from './fixtures';
+import { actionFields } from './support/forms';
+import { startExtraServer } from './support/server';
+
+// Plain HTTP, run once (see playwright.config.ts). A server whose email throttle locks after 3
+// failures, so one account can be locked while the others are each tried once.
+test('unknown email, wrong password, SSO-only and locked accounts answer the same, in the same time', async () => {
+  test.setTimeout(120_000);
+  const server = await startExtraServer(3360 + test.info().workerIndex, { DESKGATE_LOGIN_EMAIL_FAILURES: '3' });
+  const request = await playwrightRequest.newContext({ baseURL: server.baseURL });
+  try {
+    const tries = 30;
+    const org = TestOrg.create('optional');
+    const passwordUsers = await Promise.all(Array.from({ length: tries }, () => org.user()));
+    const ssoUsers = await Promise.all(Array.from({ length: tries }, () => org.user({ method: 'sso' })));
+    const locked = await org.user();
+    const fields = actionFields(await (await request.get('/login')).text(), 'email');
+    const attempt = async (email: string, password: string) => {
+      const started = performance.now();
+      const response = await request.post('/login', { multipart: { ...fields, email, password }, headers: { Origin: server.baseURL }, maxRedirects: 0 });
+      const html = await response.text();
+      return { ms: performance.now() - started, status: response.status(), message: /<p role="alert"[^>]*>([^<]*)<\/p>/.exec(html)?.[1] };
+    };
+    for (let i = 0; i < 4; i++) await attempt(locked.email, `wrong-${i}`);
+
+    type Attempt = () => ReturnType<typeof attempt>;
+    const cases: Record<string, Attempt[]> = {
+      'unknown email': Array.from({ length: tries }, () => () => attempt(`nobody-${randomBytes(4).toString('hex')}@nowhere.example`, 'some-password')),
+      'wrong password': passwordUsers.map((u) => () => attempt(u.email, 'not-the-password')),
+      'SSO-only account': ssoUsers.map((u) => () => attempt(u.email, 'some-password')),
+      'locked account': Array.from({ length: tries }, () => () => attempt(locked.email, locked.password)),
+    };
+    const medians: Record<string, number> = {};
+    const messages = new Set<string | undefined>();
+    const statuses = new Set<number>();
+    // Round-robin, one try of each kind per round: whatever else the machine does affects all alike.
+    const times: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+    for (let round = 0; round < tries; round++) {
+      for (const [name, runs] of Object.entries(cases)) {
+        const result = await runs[round]!();
+        times[name]!.push(result.ms);
+        messages.add(result.message);
+        statuses.add(result.status);
+      }
+    }
+    for (const [name, list] of Object.entries(times)) medians[name] = list.sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
+    expect([...statuses]).toEqual([200]);
+    expect([...messages]).toHaveLength(1);
+    expect([...messages][0]).toContain('match an account that can sign in here');
+    const values = Object.values(medians);
+    expect(Math.max(...values) / Math.min(...values), JSON.stringify(medians)).toBeLessThanOrEqual(1.2);
+  } finally {
+    await request.dispose();
+    await server.stop();
+  }
+});

@@ -1,0 +1,76 @@
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, TestOrg, test, totp } from '../fixtures';
+import { bulkUsers } from '../support/accounts';
+import { signInDirectly } from '../support/sessions';
+
+const dir = path.join(process.cwd(), 'docs', 'screenshots');
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+
+test('every screen', async ({ page, browser }) => {
+  test.setTimeout(180_000);
+  const org = TestOrg.create('optional');
+  const admin = await org.userWith2fa({ role: 'admin', name: 'Ada Admin' });
+  await bulkUsers(org, 30);
+  await org.user({ method: 'sso', name: 'Sam SSO' });
+
+  await page.goto('/login');
+  await shot(page, 'sign-in');
+  await page.getByLabel('Email').fill(admin.email);
+  await page.getByLabel('Password').fill('wrong-password');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.locator('p[role=alert]')).toBeVisible();
+  await shot(page, 'sign-in-error');
+  await page.getByLabel('Password').fill(admin.password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page).toHaveURL(/verify/);
+  await shot(page, 'verify');
+  await page.getByLabel('Authentication code').fill(totp(admin.secret));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await shot(page, 'home');
+  await page.goto('/profile/2fa');
+  await shot(page, '2fa-tab-enabled');
+  await page.goto('/profile/2fa?action=regenerate');
+  await shot(page, '2fa-step-up');
+  await page.goto('/profile/password');
+  await shot(page, 'password-tab');
+  await page.goto('/admin/users');
+  await shot(page, 'admin-users');
+  await page.goto('/admin/settings');
+  await shot(page, 'admin-settings');
+  await page.goto('/admin/audit');
+  await shot(page, 'admin-audit');
+
+  // Forced setup, its steps and the recovery codes, on a phone-sized screen in dark mode too.
+  const required = TestOrg.create('required');
+  const newcomer = await required.user({ name: 'Nina Newcomer' });
+  // The phone-sized one first: the desktop one completes the setup.
+  for (const [name, options] of [['-phone-dark', { viewport: { width: 375, height: 800 }, colorScheme: 'dark' as const }], ['', { viewport: { width: 1100, height: 800 } }]] as const) {
+    const context = await browser.newContext(options);
+    const p = await context.newPage();
+    await p.goto('/login');
+    await p.getByLabel('Email').fill(newcomer.email);
+    await p.getByLabel('Password').fill(newcomer.password);
+    await p.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expect(p).toHaveURL(/setup-2fa/);
+    await shot(p, `setup-scan${name}`);
+    if (name === '') {
+      const key = (await p.getByTestId('setup-key').innerText()).replace(/\s+/g, '');
+      await p.getByLabel('Authentication code').fill(totp(key));
+      await p.getByRole('button', { name: 'Verify and turn on' }).click();
+      await expect(p.getByTestId('recovery-codes')).toBeVisible();
+      await shot(p, 'setup-recovery-codes');
+    }
+    await context.close();
+  }
+
+  // The 2FA tab when it is off, and for an SSO user.
+  const member = await org.user({ name: 'Max Member' });
+  const fresh = await browser.newContext();
+  await signInDirectly(fresh, member.id, 'password');
+  const mp = await fresh.newPage();
+  await mp.goto('/profile/2fa');
+  await shot(mp, '2fa-tab-off');
+  await fresh.close();
+});
