@@ -1,25 +1,18 @@
 import { test as base, expect, type Page } from '@playwright/test';
-import * as OTPAuth from 'otpauth';
 import './support/env';
 
 // The fixtures write audit events too; the server's log is the one that matters.
 process.env.DESKGATE_LOG = 'off';
 import { TestOrg } from './support/accounts';
 import { axeViolations } from './support/axe';
-import { rememberSecret } from './support/secrets-log';
+import { totp } from './support/totp';
 import { LoginPage } from './pages/login-page';
 
 export { expect };
 export { TestOrg } from './support/accounts';
 export type { TestUser, TwoFactorUser } from './support/accounts';
 
-/** The code an authenticator app shows for `secret` (base32, spaces allowed) at a 30 s time step. */
-export function totp(secret: string, step = Math.floor(Date.now() / 30_000)): string {
-  const t = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret.replace(/\s+/g, '')), digits: 6, period: 30, algorithm: 'SHA1' });
-  const code = t.generate({ timestamp: step * 30_000 });
-  rememberSecret(secret.replace(/\s+/g, ''), code);
-  return code;
-}
+export { totp };
 
 /** Fails the test on any WCAG 2.1 A/AA violation on the page as it is now. */
 export async function expectAccessible(page: Page): Promise<void> {

@@ -64,10 +64,7 @@ test('wrong password, wrong code and malformed codes change nothing', async ({ p
 
 test('reconfigure keeps the old secret and codes until the new one is confirmed', async ({ page, browser, org, loginPage }) => {
   const user = await org.userWith2fa();
-  await loginPage.goto();
-  await loginPage.submitPassword(user.email, user.password);
-  await new VerifyPage(page).submitCode(totp(user.secret));
-  await expect(page).toHaveURL(/\/$/);
+  await loginPage.signInWithCode(user);
   const tab = new TwoFactorPage(page);
   await tab.goto();
   // Fresh second factor: the password is enough.
@@ -103,10 +100,7 @@ test('reconfigure keeps the old secret and codes until the new one is confirmed'
 
 test('regenerate replaces the recovery codes at once', async ({ page, browser, org, loginPage }) => {
   const user = await org.userWith2fa();
-  await loginPage.goto();
-  await loginPage.submitPassword(user.email, user.password);
-  await new VerifyPage(page).submitCode(totp(user.secret));
-  await expect(page).toHaveURL(/\/$/);
+  await loginPage.signInWithCode(user);
   const tab = new TwoFactorPage(page);
   await tab.goto();
   await tab.stepUp('Regenerate recovery codes', { password: user.password });
@@ -142,10 +136,7 @@ test('disable: refused when required, allowed when optional', async ({ page, org
   await page.context().clearCookies();
 
   const optional = await org.userWith2fa();
-  await loginPage.goto();
-  await loginPage.submitPassword(optional.email, optional.password);
-  await new VerifyPage(page).submitCode(totp(optional.secret));
-  await expect(page).toHaveURL(/\/$/);
+  await loginPage.signInWithCode(optional);
   await tab.goto();
   await tab.stepUp('Disable 2FA', { password: 'wrong-password' });
   await expect(tab.error()).toContainText("That password isn't right.");

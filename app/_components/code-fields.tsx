@@ -1,6 +1,6 @@
 'use client';
 
-import { Field } from './form';
+import { Field, FormMessage, SubmitButton } from './form';
 
 /** The 6-digit code input, as authenticator apps and password managers expect it. */
 export function CodeField({ errors, label = 'Authentication code', required = true }: { errors?: string[]; label?: string; required?: boolean }) {
@@ -22,4 +22,18 @@ export function CodeField({ errors, label = 'Authentication code', required = tr
 
 export function RecoveryCodeField({ errors, label = 'Recovery code', required = true }: { errors?: string[]; label?: string; required?: boolean }) {
   return <Field name="recoveryCode" label={label} autoComplete="off" autoCapitalize="characters" spellCheck={false} maxLength={40} required={required} errors={errors} hint="Looks like XXXX-XXXX-XXXX-XXXX." className="input max-w-72 font-mono" />;
+}
+
+/** Step 3 of enrollment (profile and forced setup alike): the code the app shows turns 2FA on. */
+export function ConfirmCodeStep({ action, state }: { action: (formData: FormData) => void; state: { error?: string; fieldErrors?: Record<string, string[] | undefined> } }) {
+  return (
+    <section className="space-y-2">
+      <h3 className="font-semibold">3. Enter the code from the app</h3>
+      <form action={action} className="space-y-4" noValidate>
+        <FormMessage error={state.error} />
+        <CodeField errors={state.fieldErrors?.code} />
+        <SubmitButton>Verify and turn on</SubmitButton>
+      </form>
+    </section>
+  );
 }

@@ -1,5 +1,7 @@
 import { expect, type Page } from '@playwright/test';
 import { submit } from '../support/submit';
+import { totp } from '../support/totp';
+import { VerifyPage } from './verify-page';
 
 export class LoginPage {
   constructor(readonly page: Page) {}
@@ -19,6 +21,14 @@ export class LoginPage {
     await this.email().fill(email);
     await this.password().fill(password);
     await submit(this.page, this.submit());
+  }
+
+  /** Signs in a user with 2FA: password, then the current code from their secret; waits for the start page. */
+  async signInWithCode(user: { email: string; password: string; secret: string }) {
+    await this.goto();
+    await this.submitPassword(user.email, user.password);
+    await new VerifyPage(this.page).submitCode(totp(user.secret));
+    await expect(this.page).toHaveURL(/\/$/);
   }
 
   /** Signs in a user without 2FA and waits for the landing page. */

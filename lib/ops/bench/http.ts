@@ -1,20 +1,4 @@
-// A small HTTP client for the benchmark: cookies per client, server-action forms posted as a browser without JavaScript would.
-
-const entities: Record<string, string> = { '&quot;': '"', '&amp;': '&', '&#x27;': "'", '&#39;': "'", '&lt;': '<', '&gt;': '>' };
-const decode = (s: string) => s.replace(/&(quot|amp|#x27|#39|lt|gt);/g, (e) => entities[e]!);
-
-/** The hidden fields of the form that holds an input named `field`. */
-export function actionFields(html: string, field: string): Record<string, string> {
-  const form = (html.match(/<form\b[\s\S]*?<\/form>/g) ?? []).find((f) => f.includes(`name="${field}"`));
-  if (!form) throw new Error(`no form with a field named ${field}`);
-  const fields: Record<string, string> = {};
-  for (const [input] of form.matchAll(/<input\b[^>]*>/g)) {
-    if (!/type="hidden"/.test(input)) continue;
-    const name = /name="([^"]*)"/.exec(input)?.[1];
-    if (name) fields[decode(name)] = decode(/value="([^"]*)"/.exec(input)?.[1] ?? '');
-  }
-  return fields;
-}
+// A small HTTP client for the benchmark: cookies per client, forms posted as a browser without JavaScript would.
 
 export class Client {
   private cookies = new Map<string, string>();

@@ -10,7 +10,8 @@ import * as OTPAuth from 'otpauth';
 import { config } from '@/lib/config';
 import { secrets } from '@/lib/secrets';
 import { ensureBuild } from '../build-stamp';
-import { actionFields, Client, percentile } from './http';
+import { actionFields } from '@/lib/testing/forms';
+import { Client, percentile } from './http';
 import { benchAccounts, type BenchUser } from './setup';
 
 const quick = process.argv.includes('--quick');

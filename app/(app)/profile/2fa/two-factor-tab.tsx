@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useActionState, type ReactNode } from 'react';
-import { CodeField, RecoveryCodeField } from '@/app/_components/code-fields';
+import { CodeField, ConfirmCodeStep, RecoveryCodeField } from '@/app/_components/code-fields';
 import { Field, FormMessage, SubmitButton } from '@/app/_components/form';
 import { RecoveryCodes, SavedCodesCheckbox } from '@/app/_components/recovery-codes';
 import { StepHeading } from '@/app/_components/step-heading';
@@ -95,14 +95,7 @@ function Enrolling({ view, enrollment, state, action }: { view: TabView; enrollm
       <StepHeading className="text-xl font-semibold">{view.reconfiguring ? 'Move 2FA to a new authenticator' : 'Set up two-factor authentication'}</StepHeading>
       {view.reconfiguring ? <p>Your current authenticator and recovery codes keep working until you confirm the new one.</p> : null}
       {enrollment}
-      <section className="space-y-2">
-        <h3 className="font-semibold">3. Enter the code from the app</h3>
-        <form action={action} className="space-y-4" noValidate>
-          <FormMessage error={state.error} />
-          <CodeField errors={state.fieldErrors?.code} />
-          <SubmitButton>Verify and turn on</SubmitButton>
-        </form>
-      </section>
+      <ConfirmCodeStep action={action} state={state} />
       <form action={cancelEnrollmentAction}>
         <button type="submit" className="btn-secondary">
           Cancel

@@ -5,7 +5,7 @@ import { findUserById } from '@/lib/accounts/users';
 import { currentChallenge } from '@/lib/auth/challenge-cookie';
 import { pendingSecret } from '@/lib/auth/enrollment';
 import { config } from '@/lib/config';
-import { cancelChallengeAction } from '../verify/actions';
+import { CancelSignIn } from '../cancel-sign-in';
 import { confirmSetupAction, continueSignInAction } from './actions';
 import { SetupSteps } from './setup-steps';
 
@@ -24,11 +24,7 @@ export default async function SetupPage() {
       <h1 className="text-2xl font-semibold">Set up two-factor authentication</h1>
       <p>Your organization requires two-factor authentication. Set it up now to finish signing in; it takes about two minutes.</p>
       <SetupSteps confirm={confirmSetupAction} proceed={continueSignInAction} email={user.email} appName={config().appName} enrollment={secret ? <EnrollmentDetails secret={secret} email={user.email} /> : undefined} />
-      <form action={cancelChallengeAction}>
-        <button type="submit" className="btn-secondary w-full">
-          Cancel
-        </button>
-      </form>
+      <CancelSignIn />
     </div>
   );
 }

@@ -1,7 +1,7 @@
 'use client';
 
 import { useActionState, type ReactNode } from 'react';
-import { CodeField } from '@/app/_components/code-fields';
+import { ConfirmCodeStep } from '@/app/_components/code-fields';
 import { FormMessage, SubmitButton } from '@/app/_components/form';
 import { RecoveryCodes, SavedCodesCheckbox } from '@/app/_components/recovery-codes';
 import type { ActionState, FormAction } from '@/lib/action';
@@ -44,14 +44,7 @@ export function SetupSteps({ confirm, proceed, email, appName, enrollment }: Pro
   return (
     <>
       {enrollment}
-      <section className="space-y-2">
-        <h3 className="font-semibold">3. Enter the code from the app</h3>
-        <form action={confirmAction} className="space-y-4" noValidate>
-          <FormMessage error={state.error} />
-          <CodeField errors={state.fieldErrors?.code} />
-          <SubmitButton>Verify and turn on</SubmitButton>
-        </form>
-      </section>
+      <ConfirmCodeStep action={confirmAction} state={state} />
     </>
   );
 }

@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { currentChallenge } from '@/lib/auth/challenge-cookie';
-import { cancelChallengeAction, verifyCodeAction } from './actions';
+import { CancelSignIn } from '../cancel-sign-in';
+import { verifyCodeAction } from './actions';
 import { VerifyForm } from './verify-form';
 
 export const metadata: Metadata = { title: 'Two-factor authentication' };
@@ -15,11 +16,7 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
       <h1 className="text-2xl font-semibold">Two-factor authentication</h1>
       <p>{recovery ? 'Enter one of the recovery codes you saved when you set up 2FA. Each code works once.' : 'Open your authenticator app and enter the 6-digit code it shows for this account.'}</p>
       <VerifyForm key={recovery ? 'recovery' : 'code'} action={verifyCodeAction} recovery={recovery} />
-      <form action={cancelChallengeAction}>
-        <button type="submit" className="btn-secondary w-full">
-          Cancel
-        </button>
-      </form>
+      <CancelSignIn />
     </div>
   );
 }
