@@ -41,3 +41,20 @@ test('the whole enrollment can be done with the keyboard alone, and focus follow
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Two-factor authentication is on' })).toBeVisible();
 });
+
+test('sign-in with a code can be done with the keyboard alone', async ({ page, org }) => {
+  const user = await org.userWith2fa();
+  await page.goto('/login');
+  await tabTo(page, page.getByLabel('Email'));
+  await page.keyboard.type(user.email);
+  await page.keyboard.press('Tab');
+  await expect(page.getByLabel('Password')).toBeFocused();
+  await page.keyboard.type(user.password);
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/login\/verify$/);
+  await tabTo(page, page.getByLabel('Authentication code'));
+  await page.keyboard.type(totp(user.secret));
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('heading', { name: /Welcome/ })).toBeVisible();
+});
