@@ -14,10 +14,12 @@ export default defineConfig({
   outputDir: `${e2eDir}/results`,
   use: { baseURL, launchOptions, trace: 'retain-on-failure' },
   projects: [
-    // races, attacks and enumeration post raw requests (no page): running them in one project is enough.
+    // races and attacks post raw requests (no page): running them in one project is enough.
     { name: 'js', use: { javaScriptEnabled: true }, testIgnore: /(races|attacks|enumeration)\.spec\.ts/ },
     // keyboard.spec.ts follows focus that JavaScript moves.
-    { name: 'no-js', use: { javaScriptEnabled: false }, testIgnore: /keyboard\.spec\.ts/ },
+    { name: 'no-js', use: { javaScriptEnabled: false }, testIgnore: /(keyboard|enumeration)\.spec\.ts/ },
+    // Timing comparisons run last, alone, so that the other tests' load does not skew them.
+    { name: 'timing', testMatch: /enumeration\.spec\.ts/, dependencies: ['js', 'no-js'] },
   ],
   webServer: process.env.E2E_BASE_URL
     ? undefined

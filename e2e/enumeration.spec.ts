@@ -4,7 +4,7 @@ import { expect, TestOrg, test } from './fixtures';
 import { actionFields } from './support/forms';
 import { startExtraServer } from './support/server';
 
-// Plain HTTP, run once (see playwright.config.ts). A server whose email throttle locks after 3
+// Plain HTTP, run once and last, alone (the `timing` project). A server whose email throttle locks after 3
 // failures, so one account can be locked while the others are each tried once.
 test('unknown email, wrong password, SSO-only and locked accounts answer the same, in the same time', async () => {
   test.setTimeout(120_000);

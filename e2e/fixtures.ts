@@ -16,6 +16,8 @@ export { totp };
 
 /** Fails the test on any WCAG 2.1 A/AA violation on the page as it is now. */
 export async function expectAccessible(page: Page): Promise<void> {
+  // After a client-side navigation the title arrives a moment after the content.
+  await expect(page).toHaveTitle(/\S/);
   expect(await axeViolations(page, test.info().project.use.javaScriptEnabled !== false), `axe violations on ${page.url()}`).toEqual([]);
 }
 
