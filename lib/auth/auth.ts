@@ -67,8 +67,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       if (user?.id) return { sub: user.id };
       return { sub: token.sub };
     },
-    session({ session, token }) {
-      return { expires: session.expires, sessionId: token.sub } as unknown as typeof session;
+    // Pages read the session row through the cookie (lib/auth/current.ts); Auth.js's own session
+    // object carries nothing, so no endpoint can hand the session id to a script.
+    session({ session }) {
+      return { expires: session.expires } as unknown as typeof session;
     },
   },
   logger: {
