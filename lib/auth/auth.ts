@@ -34,7 +34,7 @@ function identityIssuer(claimed: unknown): string {
  * Auth.js carries one thing: the session row's id, inside its encrypted JWT. The Credentials
  * provider accepts no password — only a challenge that the sign-in steps have fully verified.
  */
-export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
+export const { handlers, signIn, signOut } = NextAuth(() => ({
   secret: secrets().authSecret,
   trustHost: true,
   session: { strategy: 'jwt', maxAge: Math.floor(config().sessionMaxMs / 1000) },

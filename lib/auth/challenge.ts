@@ -97,8 +97,3 @@ export function countChallengeAttempt(token: string, limit: number): boolean {
     }
   );
 }
-
-/** Attempts left on a verify challenge after `failures`. */
-export function attemptsLeft(failures: number, limit: number): number {
-  return Math.max(0, limit - failures);
-}
