@@ -25,6 +25,13 @@ export interface BulkResult {
  * (real encrypted secrets and hashed recovery codes, some used up), 5% flagged as required, the
  * rest without 2FA. Every password user shares one random password, returned once.
  */
+/** An address the sign-in form accepts: "Müller" becomes "muller" (names keep their accents). */
+const asciiEmail = (address: string) =>
+  address
+    .normalize('NFKD')
+    .replace(/[^\x20-\x7e]/g, '')
+    .toLowerCase();
+
 export async function bulkCreateUsers(org: { id: number; slug: string }, count: number, progress: (done: number) => void): Promise<BulkResult> {
   const password = randomBytes(12).toString('base64url');
   const passwordHash = await hashPassword(password);
@@ -42,7 +49,7 @@ export async function bulkCreateUsers(org: { id: number; slug: string }, count: 
         const isSso = kind < 3;
         rows.push({
           orgId: org.id,
-          email: `${first}.${last}.${tag}${i}@${org.slug}.example`.toLowerCase(),
+          email: asciiEmail(`${first}.${last}.${tag}${i}@${org.slug}.example`),
           name: `${first} ${last}`,
           role: i % 97 === 0 ? ('admin' as const) : ('member' as const),
           signInMethod: isSso ? ('sso' as const) : ('password' as const),
