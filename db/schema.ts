@@ -57,8 +57,9 @@ export const users = sqliteTable(
   (t) => [
     index('users_org_idx').on(t.orgId),
     // The admin table: keyset pages by name or by email within an organization, and prefix search.
-    index('users_org_name_idx').on(t.orgId, sql`${t.name} collate nocase`, t.id),
-    index('users_org_email_idx').on(t.orgId, t.email),
+    // Each also holds the other sort key, so a search reads and sorts index entries only.
+    index('users_org_name_idx').on(t.orgId, sql`${t.name} collate nocase`, t.id, t.email),
+    index('users_org_email_idx').on(t.orgId, t.email, t.id, sql`${t.name} collate nocase`),
     index('users_org_state_name_idx').on(t.orgId, t.twoFactorState, sql`${t.name} collate nocase`, t.id),
     index('users_org_state_email_idx').on(t.orgId, t.twoFactorState, t.email),
     uniqueIndex('users_oidc_idx').on(t.oidcIssuer, t.oidcSubject),

@@ -44,6 +44,14 @@ test('the admin table query uses its indexes at 100,000 users: no full scan, no 
   }
 });
 
+test('a search reads index entries only, by name and by email, in either sort order', () => {
+  for (const sort of ['name', 'email'] as const) {
+    const details = plan({ ...base, sort, q: 'emma' }).filter((d) => d.startsWith('SEARCH'));
+    assert.equal(details.length, 2, details.join(' | '));
+    for (const detail of details) assert.match(detail, /USING COVERING INDEX users_org_(name|email)_idx/, `sort by ${sort}: ${details.join(' | ')}`);
+  }
+});
+
 test('pages walk the whole organization forwards and backwards without gaps or repeats', () => {
   const q: UserTableQuery = { orgId: small.id, policy: 'required', sort: 'name', dir: 'asc', limit: 25 };
   const seen: number[] = [];
