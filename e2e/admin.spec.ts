@@ -117,7 +117,7 @@ test('authorization: members, other organizations, pending challenges and visito
   const html = await (await page.context().request.get(`/admin/users/${victim.id}/reset`)).text();
   const fields = actionFields(html, 'userId');
   const usersHtml = await (await page.context().request.get('/admin/users')).text();
-  const requireFields = actionFields(usersHtml, 'required');
+  const requireFields = actionFields(usersHtml, 'require-2fa');
   const policyFields = actionFields(await (await page.context().request.get('/admin/settings')).text(), 'policy');
   const policyBefore = organizationPolicy(org.id);
 
@@ -142,7 +142,7 @@ test('authorization: members, other organizations, pending challenges and visito
     }
     const replays = [
       [`/admin/users/${victim.id}/reset`, { ...fields, userId: String(victim.id), reason: 'attack' }],
-      ['/admin/users', { ...requireFields, userId: String(victim.id), required: 'on' }],
+      ['/admin/users', { ...requireFields, require: String(victim.id) }],
       ['/admin/settings', { ...policyFields, policy: 'required' }],
     ] as const;
     for (const [path, multipart] of replays) {

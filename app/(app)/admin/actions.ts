@@ -8,6 +8,7 @@ import { setOrganizationPolicy } from '@/lib/accounts/organizations';
 import { setUserTwoFactorRequired } from '@/lib/accounts/users';
 import { resetTwoFactor } from '@/lib/auth/two-factor-changes';
 import { policyField } from '@/lib/validation/accounts';
+import { optional } from '@/lib/validation/fields';
 
 const userId = z.coerce.number({ error: 'Choose a user.' }).int().positive('Choose a user.').max(Number.MAX_SAFE_INTEGER);
 const NO_SUCH_USER = 'There is no such user in your organization.';
@@ -24,11 +25,16 @@ export const resetTwoFactorAction = adminAction(
   },
 );
 
-export const setTwoFactorRequiredAction = adminAction(z.object({ userId, required: z.enum(['on', 'off']) }), async (input, { current, ip }): Promise<ActionState> => {
-  const target = orgUser(current.org.id, input.userId);
+// Each row's button names the change: `require` or `stopRequiring`, with the user's id as its value.
+const requiredChange = z
+  .object({ require: optional(userId), stopRequiring: optional(userId) })
+  .refine((c) => (c.require === undefined) !== (c.stopRequiring === undefined), { error: 'Choose one user to change.' })
+  .transform((c) => (c.require !== undefined ? { userId: c.require, on: true } : { userId: c.stopRequiring!, on: false }));
+
+export const setTwoFactorRequiredAction = adminAction(requiredChange, async ({ userId, on }, { current, ip }): Promise<ActionState> => {
+  const target = orgUser(current.org.id, userId);
   if (!target) return { error: NO_SUCH_USER };
   if (target.signInMethod === 'sso') return { error: 'SSO users have no Deskgate 2FA.' };
-  const on = input.required === 'on';
   const result = setUserTwoFactorRequired(target.id, on, { kind: 'user', userId: current.user.id }, ip);
   return { ok: on ? `2FA is now required for ${target.name}.${result.sessionsEnded ? ' They were signed out and will set it up at their next sign-in.' : ''}` : `2FA is no longer required for ${target.name}.` };
 });

@@ -5,11 +5,12 @@ import { ActionForm } from '@/app/_components/action-form';
 import { SORTS, stateOf, TWO_FACTOR_STATES, userTablePage, type TwoFactorState } from '@/db/queries/admin-users';
 import { requireAdmin } from '@/lib/auth/current';
 import { setTwoFactorRequiredAction } from '../actions';
-import { ResetTwoFactorLink } from './reset-dialog';
+import { ResetDialogProvider, ResetTwoFactorLink } from './reset-dialog';
 
 export const metadata: Metadata = { title: 'Users' };
 
 const PAGE_SIZE = 25;
+const REQUIRE_FORM = 'require-2fa';
 const stateLabel: Record<TwoFactorState, string> = { enabled: 'Enabled', not_set_up: 'Not set up', required: 'Required, not set up', sso: 'Managed by identity provider' };
 const stateBadge: Record<TwoFactorState, string> = {
   enabled: 'bg-green-100 text-green-900 dark:bg-green-950 dark:text-green-100',
@@ -104,47 +105,49 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         <button type="submit" className="btn-primary">Apply</button>
         <Link href="/admin/users" className="btn-secondary no-underline">Clear</Link>
       </form>
+      <ActionForm id={REQUIRE_FORM} action={setTwoFactorRequiredAction} />
       {rows.length === 0 ? (
         <p className="card">No users match. <Link href="/admin/users">Show all users</Link></p>
       ) : (
-        <div tabIndex={0} role="region" aria-label="Users table" className="overflow-x-auto rounded-xl border border-slate-200 dark:border-slate-800">
-          <table className="min-w-full divide-y divide-slate-200 bg-white text-sm dark:divide-slate-800 dark:bg-slate-900">
-            <thead>
-              <tr className="text-left">
-                {['Name', 'Email', 'Role', 'Sign-in method', '2FA', 'Recovery codes left', 'Last sign-in', 'Last 2FA use', 'Actions'].map((h) => <th key={h} scope="col" className="px-3 py-2 font-semibold">{h}</th>)}
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
-              {rows.map((u) => {
-                const state = stateOf(u, org.twoFactorPolicy);
-                return (
-                  <tr key={u.id}>
-                    <th scope="row" className="px-3 py-2 text-left font-medium">{u.name}</th>
-                    <td className="px-3 py-2">{u.email}</td>
-                    <td className="px-3 py-2">{u.role === 'admin' ? 'Admin' : 'Member'}</td>
-                    <td className="px-3 py-2">{u.signInMethod === 'sso' ? 'SSO' : 'Password'}</td>
-                    <td className="px-3 py-2"><span className={`rounded-full px-2 py-0.5 text-xs font-medium ${stateBadge[state]}`}>{stateLabel[state]}</span>{u.twoFactorRequired && state === 'enabled' ? <span className="ml-1 text-xs">(required)</span> : null}</td>
-                    <td className="px-3 py-2">{u.totpEnabledAt ? u.recoveryCodesLeft : '—'}</td>
-                    <td className="px-3 py-2">{date(u.lastSignInAt)}</td>
-                    <td className="px-3 py-2">{date(u.totpLastUsedAt)}</td>
-                    <td className="px-3 py-2">
-                      {u.signInMethod === 'sso' ? '—' : u.id === me.id ? <span>Use your profile for your own 2FA</span> : (
-                        <div className="flex flex-wrap items-center gap-2">
-                          <ResetTwoFactorLink userId={u.id} name={u.name} email={u.email} />
-                          <ActionForm action={setTwoFactorRequiredAction}>
-                            <input type="hidden" name="userId" value={u.id} />
-                            <input type="hidden" name="required" value={u.twoFactorRequired ? 'off' : 'on'} />
-                            <button type="submit" className="btn-secondary py-1" aria-label={`${u.twoFactorRequired ? 'Stop requiring' : 'Require'} 2FA for ${u.name}`}>{u.twoFactorRequired ? 'Stop requiring 2FA' : 'Require 2FA'}</button>
-                          </ActionForm>
-                        </div>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+        <ResetDialogProvider>
+          <div tabIndex={0} role="region" aria-label="Users table" className="overflow-x-auto rounded-xl border border-slate-200 dark:border-slate-800">
+            <table className="min-w-full divide-y divide-slate-200 bg-white text-sm dark:divide-slate-800 dark:bg-slate-900">
+              <thead>
+                <tr className="text-left">
+                  {['Name', 'Email', 'Role', 'Sign-in method', '2FA', 'Recovery codes left', 'Last sign-in', 'Last 2FA use', 'Actions'].map((h) => <th key={h} scope="col" className="px-3 py-2 font-semibold">{h}</th>)}
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
+                {rows.map((u) => {
+                  const state = stateOf(u, org.twoFactorPolicy);
+                  return (
+                    <tr key={u.id}>
+                      <th scope="row" className="px-3 py-2 text-left font-medium">{u.name}</th>
+                      <td className="px-3 py-2">{u.email}</td>
+                      <td className="px-3 py-2">{u.role === 'admin' ? 'Admin' : 'Member'}</td>
+                      <td className="px-3 py-2">{u.signInMethod === 'sso' ? 'SSO' : 'Password'}</td>
+                      <td className="px-3 py-2"><span className={`rounded-full px-2 py-0.5 text-xs font-medium ${stateBadge[state]}`}>{stateLabel[state]}</span>{u.twoFactorRequired && state === 'enabled' ? <span className="ml-1 text-xs">(required)</span> : null}</td>
+                      <td className="px-3 py-2">{u.totpEnabledAt ? u.recoveryCodesLeft : '—'}</td>
+                      <td className="px-3 py-2">{date(u.lastSignInAt)}</td>
+                      <td className="px-3 py-2">{date(u.totpLastUsedAt)}</td>
+                      <td className="px-3 py-2">
+                        {u.signInMethod === 'sso' ? '—' : u.id === me.id ? <span>Use your profile for your own 2FA</span> : (
+                          <div className="flex flex-wrap items-center gap-2">
+                            <ResetTwoFactorLink userId={u.id} name={u.name} email={u.email} />
+                            {/* Submits the one form above the table, which shows the outcome. */}
+                            <button type="submit" form={REQUIRE_FORM} name={u.twoFactorRequired ? 'stopRequiring' : 'require'} value={u.id} className="btn-secondary py-1" aria-label={`${u.twoFactorRequired ? 'Stop requiring' : 'Require'} 2FA for ${u.name}`}>
+                              {u.twoFactorRequired ? 'Stop requiring 2FA' : 'Require 2FA'}
+                            </button>
+                          </div>
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        </ResetDialogProvider>
       )}
       <nav aria-label="Pages" className="flex flex-wrap gap-4">
         {hasPrevious ? <Link href={link({})}>First page</Link> : null}
