@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+/** What a form shows when its input was refused: one line on top, and a message by each field. */
+export interface ValidationFailure {
+  error: string;
+  fieldErrors: Record<string, string[] | undefined>;
+}
+
+/** FormData as a plain object; a repeated field becomes an array so that string fields refuse it. */
+export function formEntries(formData: FormData): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of formData.entries()) {
+    if (key.startsWith('$ACTION')) continue;
+    const prev = out[key];
+    out[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+  }
+  return out;
+}
+
+/** A form's input checked against its schema: the parsed data, or the messages to show. */
+export function validate<S extends z.ZodType>(schema: S, formData: FormData): { data: z.infer<S> } | { state: ValidationFailure } {
+  const parsed = schema.safeParse(formEntries(formData));
+  if (parsed.success) return { data: parsed.data };
+  const fieldErrors = z.flattenError(parsed.error).fieldErrors as Record<string, string[] | undefined>;
+  return { state: { error: 'Please correct the highlighted fields.', fieldErrors } };
+}
