@@ -8,14 +8,16 @@ import { currentPasswordField, emailField, newPasswordField, optional, recoveryC
 export const signInSchema = z.object({
   email: emailField,
   password: currentPasswordField,
-  callbackUrl: z.string().optional(),
+  // Where to go afterwards: a value that is not one plain string counts as absent (safeCallbackUrl then sends to /).
+  callbackUrl: z.string().optional().catch(undefined),
 });
 
 /** Sign-in, second step: the form says which factor it carries; the other field is absent. */
-export const verifyCodeSchema = z.discriminatedUnion('method', [
-  z.object({ method: z.literal('code'), code: totpCodeField }),
-  z.object({ method: z.literal('recovery'), recoveryCode: recoveryCodeField }),
-]);
+export const verifyCodeSchema = z.discriminatedUnion(
+  'method',
+  [z.object({ method: z.literal('code'), code: totpCodeField }), z.object({ method: z.literal('recovery'), recoveryCode: recoveryCodeField })],
+  { error: 'Choose whether to enter a code from your app or a recovery code.' },
+);
 
 /** A code from the authenticator app that is being set up (at sign-in or on the profile). */
 export const confirmCodeSchema = z.object({ code: totpCodeField });
@@ -30,13 +32,13 @@ export const startEnrollmentSchema = z.object({ password: currentPasswordField }
 export const stepUpSchema = z.object({ password: currentPasswordField, code: optional(totpCodeField), recoveryCode: optional(recoveryCodeField) });
 
 export const changePasswordSchema = z
-  .object({ currentPassword: currentPasswordField, newPassword: newPasswordField, confirmPassword: z.string() })
+  .object({ currentPassword: currentPasswordField, newPassword: newPasswordField, confirmPassword: z.string({ error: 'Enter the new password again.' }) })
   .refine((v) => v.newPassword === v.confirmPassword, { message: 'The two new passwords do not match.', path: ['confirmPassword'] });
 
 const userId = z.coerce.number({ error: 'Choose a user.' }).int().positive('Choose a user.').max(Number.MAX_SAFE_INTEGER);
 
-export const resetTwoFactorSchema = z.object({ userId, reason: z.string().trim().max(500, 'Keep the reason under 500 characters.').optional() });
+export const resetTwoFactorSchema = z.object({ userId, reason: z.string({ error: 'Enter the reason as text.' }).trim().max(500, 'Keep the reason under 500 characters.').optional() });
 
-export const setTwoFactorRequiredSchema = z.object({ userId, required: z.enum(['on', 'off']) });
+export const setTwoFactorRequiredSchema = z.object({ userId, required: z.enum(['on', 'off'], { error: 'Choose whether 2FA is required.' }) });
 
 export const setPolicySchema = z.object({ policy: policyField });
