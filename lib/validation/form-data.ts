@@ -6,15 +6,19 @@ export interface ValidationFailure {
   fieldErrors: Record<string, string[] | undefined>;
 }
 
-/** FormData as a plain object; a repeated field becomes an array so that string fields refuse it. */
+/**
+ * FormData as a plain object; a repeated field becomes an array so that string fields refuse it.
+ * Collected in a Map: fields named `__proto__` or `toString` are fields like any other.
+ */
 export function formEntries(formData: FormData): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const fields = new Map<string, FormDataEntryValue[]>();
   for (const [key, value] of formData.entries()) {
     if (key.startsWith('$ACTION')) continue;
-    const prev = out[key];
-    out[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+    const values = fields.get(key);
+    if (values) values.push(value);
+    else fields.set(key, [value]);
   }
-  return out;
+  return Object.fromEntries([...fields].map(([key, values]) => [key, values.length === 1 ? values[0] : values]));
 }
 
 /** A form's input checked against its schema: the parsed data, or the messages to show. */
