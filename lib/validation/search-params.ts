@@ -9,6 +9,14 @@ export function firstValues(raw: SearchParams): Record<string, string | undefine
   return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
 }
 
+/**
+ * The message a page shows for a code in its URL (`?notice=expired`): only the table's own
+ * entries, so that `?notice=__proto__` or `?notice=constructor` finds nothing.
+ */
+export function messageFor(table: Record<string, string>, code: unknown): string | undefined {
+  return typeof code === 'string' && Object.hasOwn(table, code) ? table[code] : undefined;
+}
+
 /** The query of the admin users table. */
 export const usersPageParams = z.object({
   q: z.string().trim().max(100).optional().catch(undefined),
