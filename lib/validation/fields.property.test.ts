@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { normalizeRecoveryCode } from '@/lib/auth/recovery-codes';
 import { normalizeTotpCode } from '@/lib/auth/totp';
-import { anyString, asciiDigit, codeLikeString, fileValue, hugeString, isReadableMessage, nonAsciiDigit, numRuns, TRICKY_LETTERS, whitespace } from '@/lib/testing/arbitraries';
+import { anyString, asciiDigit, codeLikeString, fileValue, hostileName, hugeString, isReadableMessage, nonAsciiDigit, numRuns, TRICKY_LETTERS, whitespace } from '@/lib/testing/arbitraries';
 import { currentPasswordField, emailField, MAX_PASSWORD_BYTES, MIN_PASSWORD_LENGTH, newPasswordField, optional, recoveryCodeField, safeCallbackUrl, totpCodeField } from './fields';
 
 fc.configureGlobal({ includeErrorInReport: true });
@@ -12,6 +12,7 @@ const RUNS = numRuns(500);
 /** Anything at all, as a field might receive it from a forged request or a careless caller. */
 const anyInput = fc.oneof(
   { arbitrary: fc.anything(), weight: 4 },
+  { arbitrary: fc.dictionary(hostileName, fc.anything({ maxDepth: 1 }), { maxKeys: 3 }), weight: 1 }, // {toString: 0} and the like
   { arbitrary: anyString, weight: 4 },
   { arbitrary: fileValue, weight: 1 },
   { arbitrary: fc.array(anyString, { maxLength: 3 }), weight: 1 },
