@@ -142,7 +142,7 @@ test('authorization: members, other organizations, pending challenges and visito
     }
     const replays = [
       [`/admin/users/${victim.id}/reset`, { ...fields, userId: String(victim.id), reason: 'attack' }],
-      ['/admin/users', { ...requireFields, require: String(victim.id) }],
+      ['/admin/users', { ...requireFields, userId: String(victim.id) }],
       ['/admin/settings', { ...policyFields, policy: 'required' }],
     ] as const;
     for (const [path, multipart] of replays) {

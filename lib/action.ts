@@ -4,6 +4,7 @@ import { currentSession } from './auth/current';
 import type { CurrentSession } from './auth/session';
 import { PoolBusyError } from './auth/password';
 import { clientAddress } from './request';
+import { validate } from './validation/form-data';
 
 /** What every server action answers: a form re-renders from it, with JavaScript or without. */
 export interface ActionState {
@@ -20,24 +21,6 @@ export type FormAction = (previous: ActionState, formData: FormData) => Promise<
 
 export const BUSY_MESSAGE = 'The server is busy right now. Please try again in a moment.';
 const SIGNED_OUT = 'Your session has ended. Sign in again to continue.';
-
-/** FormData as a plain object; a repeated field becomes an array so that string fields refuse it. */
-export function formEntries(formData: FormData): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of formData.entries()) {
-    if (key.startsWith('$ACTION')) continue;
-    const prev = out[key];
-    out[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
-  }
-  return out;
-}
-
-function validate<S extends z.ZodType>(schema: S, formData: FormData): { data: z.infer<S> } | { state: ActionState } {
-  const parsed = schema.safeParse(formEntries(formData));
-  if (parsed.success) return { data: parsed.data };
-  const fieldErrors = z.flattenError(parsed.error).fieldErrors as Record<string, string[] | undefined>;
-  return { state: { error: 'Please correct the highlighted fields.', fieldErrors } };
-}
 
 async function guarded(run: () => Promise<ActionState>): Promise<ActionState> {
   try {

@@ -17,10 +17,9 @@ export function newRecoveryCodes(): string[] {
 
 /** What is hashed: upper case, no separators, the look-alikes mapped as Crockford does. Null when it cannot be a code. */
 export function normalizeRecoveryCode(input: string): string | null {
-  const code = input
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+  const typed = input.replace(/[\s-]/g, '');
+  // ASCII only, checked before upper-casing: toUpperCase() turns ı into I, ſ into S and ß into SS.
+  if (!/^[0-9A-Za-z]{16}$/.test(typed)) return null;
+  const code = typed.toUpperCase().replace(/O/g, '0').replace(/[IL]/g, '1');
   return /^[0-9A-HJKMNP-TV-Z]{16}$/.test(code) ? code : null;
 }

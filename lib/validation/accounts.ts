@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { ROLES, SIGN_IN_METHODS, TWO_FACTOR_POLICIES } from '@/db/schema';
 import { emailField, newPasswordField } from './fields';
 
+const slugRule = 'Use 1–40 lower-case letters, digits and dashes (not at either end).';
 export const slugField = z
-  .string()
+  .string({ error: slugRule })
   .trim()
   .toLowerCase()
-  .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, 'Use 1–40 lower-case letters, digits and dashes (not at either end).');
-export const nameField = z.string().trim().min(1, 'Enter a name.').max(100, 'Use at most 100 characters.');
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, slugRule);
+export const nameField = z.string({ error: 'Enter a name.' }).trim().min(1, 'Enter a name.').max(100, 'Use at most 100 characters.');
 export const policyField = z.enum(TWO_FACTOR_POLICIES, { error: 'Choose off, optional or required.' });
 
 export const newOrganizationSchema = z.object({ slug: slugField, name: nameField, policy: policyField.default('optional') });
@@ -18,7 +19,7 @@ export const newUserSchema = z
     email: emailField,
     name: nameField,
     role: z.enum(ROLES, { error: 'Choose member or admin.' }).default('member'),
-    method: z.enum(SIGN_IN_METHODS),
+    method: z.enum(SIGN_IN_METHODS, { error: 'Choose password or SSO.' }),
     password: newPasswordField.optional(),
   })
   .refine((u) => (u.method === 'password') === (u.password !== undefined), {

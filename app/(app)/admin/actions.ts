@@ -1,20 +1,17 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import { z } from 'zod';
 import { orgUser } from '@/db/queries/admin-users';
 import { adminAction, type ActionState } from '@/lib/action';
 import { setOrganizationPolicy } from '@/lib/accounts/organizations';
 import { setUserTwoFactorRequired } from '@/lib/accounts/users';
 import { resetTwoFactor } from '@/lib/auth/two-factor-changes';
-import { policyField } from '@/lib/validation/accounts';
-import { optional } from '@/lib/validation/fields';
+import { resetTwoFactorSchema, setPolicySchema, setTwoFactorRequiredSchema } from '@/lib/validation/forms';
 
-const userId = z.coerce.number({ error: 'Choose a user.' }).int().positive('Choose a user.').max(Number.MAX_SAFE_INTEGER);
 const NO_SUCH_USER = 'There is no such user in your organization.';
 
 export const resetTwoFactorAction = adminAction(
-  z.object({ userId, reason: z.string().trim().max(500, 'Keep the reason under 500 characters.').optional() }),
+  resetTwoFactorSchema,
   async (input, { current, ip }): Promise<ActionState> => {
     const target = orgUser(current.org.id, input.userId);
     if (!target) return { error: NO_SUCH_USER };
@@ -25,21 +22,16 @@ export const resetTwoFactorAction = adminAction(
   },
 );
 
-// Each row's button names the change: `require` or `stopRequiring`, with the user's id as its value.
-const requiredChange = z
-  .object({ require: optional(userId), stopRequiring: optional(userId) })
-  .refine((c) => (c.require === undefined) !== (c.stopRequiring === undefined), { error: 'Choose one user to change.' })
-  .transform((c) => (c.require !== undefined ? { userId: c.require, on: true } : { userId: c.stopRequiring!, on: false }));
-
-export const setTwoFactorRequiredAction = adminAction(requiredChange, async ({ userId, on }, { current, ip }): Promise<ActionState> => {
-  const target = orgUser(current.org.id, userId);
+export const setTwoFactorRequiredAction = adminAction(setTwoFactorRequiredSchema, async (input, { current, ip }): Promise<ActionState> => {
+  const target = orgUser(current.org.id, input.userId);
   if (!target) return { error: NO_SUCH_USER };
   if (target.signInMethod === 'sso') return { error: 'SSO users have no Deskgate 2FA.' };
+  const on = input.required === 'on';
   const result = setUserTwoFactorRequired(target.id, on, { kind: 'user', userId: current.user.id }, ip);
   return { ok: on ? `2FA is now required for ${target.name}.${result.sessionsEnded ? ' They were signed out and will set it up at their next sign-in.' : ''}` : `2FA is no longer required for ${target.name}.` };
 });
 
-export const setPolicyAction = adminAction(z.object({ policy: policyField }), async ({ policy }, { current, ip }): Promise<ActionState> => {
+export const setPolicyAction = adminAction(setPolicySchema, async ({ policy }, { current, ip }): Promise<ActionState> => {
   const result = setOrganizationPolicy(current.org.id, policy, { kind: 'user', userId: current.user.id }, ip);
   if (!result.changed) return { ok: 'Nothing changed.' };
   return { ok: `Saved. ${result.sessionsEnded} user${result.sessionsEnded === 1 ? '' : 's'} without 2FA ${result.sessionsEnded === 1 ? 'was' : 'were'} signed out to set it up.` };

@@ -1,7 +1,6 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import { z } from 'zod';
 import { db } from '@/db';
 import { publicAction } from '@/lib/action';
 import { audit } from '@/lib/audit';
@@ -14,15 +13,10 @@ import { signIn } from '@/lib/auth/auth';
 import { finishSignIn } from '@/lib/auth/sign-in';
 import { config } from '@/lib/config';
 import { log } from '@/lib/log';
-import { currentPasswordField, emailField, safeCallbackUrl } from '@/lib/validation/fields';
+import { safeCallbackUrl } from '@/lib/validation/fields';
+import { signInSchema } from '@/lib/validation/forms';
 
 const GENERIC_FAILURE = "That email and password don't match an account that can sign in here. Check them and try again.";
-
-const signInSchema = z.object({
-  email: emailField,
-  password: currentPasswordField,
-  callbackUrl: z.string().optional(),
-});
 
 export const signInAction = publicAction(signInSchema, async ({ email, password, callbackUrl }, { ip }) => {
   const values = { email };

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { currentSession } from '@/lib/auth/current';
 import { safeCallbackUrl } from '@/lib/validation/fields';
+import { messageFor } from '@/lib/validation/search-params';
 import { config } from '@/lib/config';
 import { signInAction, ssoSignInAction } from './actions';
 import { LoginForm } from './login-form';
@@ -26,10 +27,10 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const params = await searchParams;
   const callbackUrl = safeCallbackUrl(params.callbackUrl);
   if (await currentSession()) redirect(callbackUrl);
-  const notice = typeof params.notice === 'string' ? notices[params.notice] : undefined;
+  const notice = messageFor(notices, params.notice);
   const sso = config().oidc;
   const ssoError =
-    typeof params.sso === 'string' ? ssoRefusals[params.sso] : params.error ? `Signing in with ${sso?.name ?? 'single sign-on'} did not work. Try again in a moment, or contact your administrator if it keeps failing.` : undefined;
+    typeof params.sso === 'string' ? messageFor(ssoRefusals, params.sso) : params.error ? `Signing in with ${sso?.name ?? 'single sign-on'} did not work. Try again in a moment, or contact your administrator if it keeps failing.` : undefined;
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Sign in</h1>

@@ -1,21 +1,15 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { z } from 'zod';
 import { auditPage } from '@/db/queries/audit';
 import { requireAdmin } from '@/lib/auth/current';
+import { auditPageParams, firstValues, type SearchParams } from '@/lib/validation/search-params';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
-const params = z.object({
-  action: z.string().trim().max(60).regex(/^[a-z0-9_.]*$/).optional().catch(undefined),
-  user: z.string().trim().toLowerCase().max(254).optional().catch(undefined),
-  before: z.coerce.number().int().positive().optional().catch(undefined),
-});
-
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const { org } = await requireAdmin();
   const raw = await searchParams;
-  const query = params.parse(Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])));
+  const query = auditPageParams.parse(firstValues(raw));
   const { rows, hasMore } = auditPage(org.id, { action: query.action || undefined, userEmail: query.user || undefined, before: query.before, limit: 50 });
   const next = new URLSearchParams();
   if (query.action) next.set('action', query.action);

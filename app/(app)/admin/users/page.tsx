@@ -1,16 +1,17 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { z } from 'zod';
 import { ActionForm } from '@/app/_components/action-form';
-import { SORTS, stateOf, TWO_FACTOR_STATES, userTablePage, type TwoFactorState } from '@/db/queries/admin-users';
+import { stateOf, TWO_FACTOR_STATES, userTablePage, type TwoFactorState } from '@/db/queries/admin-users';
 import { requireAdmin } from '@/lib/auth/current';
+import { decodeCursor, encodeCursor, firstValues, usersPageParams, type SearchParams } from '@/lib/validation/search-params';
 import { setTwoFactorRequiredAction } from '../actions';
 import { ResetDialogProvider, ResetTwoFactorLink } from './reset-dialog';
 
 export const metadata: Metadata = { title: 'Users' };
 
 const PAGE_SIZE = 25;
-const REQUIRE_FORM = 'require-2fa';
+// Two forms for the whole table; each row's button submits one of them with its user's id.
+const REQUIRE_FORM = { on: 'require-2fa', off: 'stop-requiring-2fa' } as const;
 const stateLabel: Record<TwoFactorState, string> = { enabled: 'Enabled', not_set_up: 'Not set up', required: 'Required, not set up', sso: 'Managed by identity provider' };
 const stateBadge: Record<TwoFactorState, string> = {
   enabled: 'bg-green-100 text-green-900 dark:bg-green-950 dark:text-green-100',
@@ -19,40 +20,12 @@ const stateBadge: Record<TwoFactorState, string> = {
   sso: 'bg-blue-100 text-blue-900 dark:bg-blue-950 dark:text-blue-100',
 };
 
-const params = z.object({
-  q: z.string().trim().max(100).optional().catch(undefined),
-  state: z.enum(TWO_FACTOR_STATES).optional().catch(undefined),
-  method: z.enum(['password', 'sso']).optional().catch(undefined),
-  sort: z.enum(SORTS).catch('name').default('name'),
-  dir: z.enum(['asc', 'desc']).catch('asc').default('asc'),
-  after: z.string().max(400).optional().catch(undefined),
-  before: z.string().max(400).optional().catch(undefined),
-  page: z.literal('last').optional().catch(undefined),
-});
-
-const cursorShape = z.object({ value: z.string().max(300), id: z.number().int().positive() });
-
-/** A page cursor from the URL; anything unreadable simply means "from the start". */
-function decodeCursor(raw: string | undefined, before: boolean) {
-  if (!raw) return undefined;
-  let json: unknown = null;
-  try {
-    json = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  const parsed = cursorShape.safeParse(json);
-  return parsed.success ? { ...parsed.data, before } : undefined;
-}
-
-const encodeCursor = (value: string, id: number) => Buffer.from(JSON.stringify({ value, id })).toString('base64url');
-
 const date = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC');
 
-export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function UsersPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const { user: me, org } = await requireAdmin();
   const raw = await searchParams;
-  const query = params.parse(Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])));
+  const query = usersPageParams.parse(firstValues(raw));
   const cursor = query.page === 'last' ? undefined : (decodeCursor(query.after, false) ?? decodeCursor(query.before, true));
   const { rows, hasNext, hasPrevious } = userTablePage({ orgId: org.id, policy: org.twoFactorPolicy, q: query.q || undefined, state: query.state, method: query.method, sort: query.sort, dir: query.dir, cursor, last: query.page === 'last', limit: PAGE_SIZE });
   const link = (change: Record<string, string | undefined>) => {
@@ -105,7 +78,11 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         <button type="submit" className="btn-primary">Apply</button>
         <Link href="/admin/users" className="btn-secondary no-underline">Clear</Link>
       </form>
-      <ActionForm id={REQUIRE_FORM} action={setTwoFactorRequiredAction} />
+      {(['on', 'off'] as const).map((required) => (
+        <ActionForm key={required} id={REQUIRE_FORM[required]} action={setTwoFactorRequiredAction}>
+          <input type="hidden" name="required" value={required} />
+        </ActionForm>
+      ))}
       {rows.length === 0 ? (
         <p className="card">No users match. <Link href="/admin/users">Show all users</Link></p>
       ) : (
@@ -134,8 +111,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                         {u.signInMethod === 'sso' ? '—' : u.id === me.id ? <span>Use your profile for your own 2FA</span> : (
                           <div className="flex flex-wrap items-center gap-2">
                             <ResetTwoFactorLink userId={u.id} name={u.name} email={u.email} />
-                            {/* Submits the one form above the table, which shows the outcome. */}
-                            <button type="submit" form={REQUIRE_FORM} name={u.twoFactorRequired ? 'stopRequiring' : 'require'} value={u.id} className="btn-secondary py-1" aria-label={`${u.twoFactorRequired ? 'Stop requiring' : 'Require'} 2FA for ${u.name}`}>
+                            {/* Submits a form above the table, which shows the outcome. */}
+                            <button type="submit" form={REQUIRE_FORM[u.twoFactorRequired ? 'off' : 'on']} name="userId" value={u.id} className="btn-secondary py-1" aria-label={`${u.twoFactorRequired ? 'Stop requiring' : 'Require'} 2FA for ${u.name}`}>
                               {u.twoFactorRequired ? 'Stop requiring 2FA' : 'Require 2FA'}
                             </button>
                           </div>

@@ -1,7 +1,6 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import { z } from 'zod';
 import { db } from '@/db';
 import { userAction, type ActionState } from '@/lib/action';
 import { audit } from '@/lib/audit';
@@ -13,9 +12,8 @@ import { isTwoFactorRequired } from '@/lib/auth/policy';
 import type { CurrentSession } from '@/lib/auth/session';
 import { checkStepUp } from '@/lib/auth/step-up';
 import { disableTwoFactor, regenerateRecoveryCodes } from '@/lib/auth/two-factor-changes';
-import { currentPasswordField, optional, recoveryCodeField, totpCodeField } from '@/lib/validation/fields';
+import { confirmCodeSchema, startEnrollmentSchema, stepUpSchema } from '@/lib/validation/forms';
 
-const stepUpSchema = z.object({ password: currentPasswordField, code: optional(totpCodeField), recoveryCode: optional(recoveryCodeField) });
 const NOT_ALLOWED = 'Your organization has not enabled two-factor authentication, so it cannot be set up or changed here.';
 
 /** Whether this user may set up or change 2FA here (password users, policy optional or required). */
@@ -25,7 +23,7 @@ function mayManage(current: CurrentSession): boolean {
 
 const actor = (current: CurrentSession) => ({ kind: 'user' as const, userId: current.user.id });
 
-export const startEnrollmentAction = userAction(z.object({ password: currentPasswordField }), async ({ password }, { current, ip }) => {
+export const startEnrollmentAction = userAction(startEnrollmentSchema, async ({ password }, { current, ip }) => {
   if (!mayManage(current)) return { error: NOT_ALLOWED };
   if (current.user.totpEnabledAt !== null) return { error: '2FA is already on. Use “Reconfigure 2FA” to move it to another device.' };
   const check = await checkPassword(current.user.email, password, ip);
@@ -34,7 +32,7 @@ export const startEnrollmentAction = userAction(z.object({ password: currentPass
   redirect('/profile/2fa');
 });
 
-export const confirmEnrollmentAction = userAction(z.object({ code: totpCodeField }), async ({ code }, { current, ip }): Promise<ActionState> => {
+export const confirmEnrollmentAction = userAction(confirmCodeSchema, async ({ code }, { current, ip }): Promise<ActionState> => {
   if (!mayManage(current)) return { error: NOT_ALLOWED };
   const result = confirmEnrollment(current.user.id, code, {
     sessionId: current.sessionId,

@@ -5,6 +5,7 @@ import { pendingSecret } from '@/lib/auth/enrollment';
 import { isTwoFactorRequired } from '@/lib/auth/policy';
 import { stepUpNeedsCode } from '@/lib/auth/step-up';
 import { config } from '@/lib/config';
+import { messageFor } from '@/lib/validation/search-params';
 import { TwoFactorTab, type StepUpKind, type TabView } from './two-factor-tab';
 
 export const metadata: Metadata = { title: 'Two-factor authentication' };
@@ -47,7 +48,7 @@ export default async function TwoFactorPage({ searchParams }: { searchParams: Pr
     reconfiguring: enabled && pending !== null,
     recovered: params.recovered === '1',
   };
-  const notice = typeof params.notice === 'string' ? notices[params.notice] : undefined;
+  const notice = messageFor(notices, params.notice);
   return (
     <>
       {notice ? (

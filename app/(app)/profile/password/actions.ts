@@ -1,17 +1,12 @@
 'use server';
 
-import { z } from 'zod';
 import { userAction, type ActionState } from '@/lib/action';
 import { changePassword } from '@/lib/accounts/users';
 import { checkPassword } from '@/lib/auth/credentials';
 import { WRONG_PASSWORD } from '@/lib/auth/messages';
-import { currentPasswordField, newPasswordField } from '@/lib/validation/fields';
+import { changePasswordSchema } from '@/lib/validation/forms';
 
-const schema = z
-  .object({ currentPassword: currentPasswordField, newPassword: newPasswordField, confirmPassword: z.string() })
-  .refine((v) => v.newPassword === v.confirmPassword, { message: 'The two new passwords do not match.', path: ['confirmPassword'] });
-
-export const changePasswordAction = userAction(schema, async ({ currentPassword, newPassword }, { current, ip }): Promise<ActionState> => {
+export const changePasswordAction = userAction(changePasswordSchema, async ({ currentPassword, newPassword }, { current, ip }): Promise<ActionState> => {
   if (current.user.signInMethod !== 'password') return { error: 'Your password is managed by your identity provider.' };
   const check = await checkPassword(current.user.email, currentPassword, ip);
   if (!check.ok) return check.locked ? { error: 'Too many failed password attempts. Try again later.' } : { error: WRONG_PASSWORD, fieldErrors: { currentPassword: [WRONG_PASSWORD] } };

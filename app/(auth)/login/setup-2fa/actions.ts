@@ -1,7 +1,6 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import { z } from 'zod';
 import { db } from '@/db';
 import { publicAction, type ActionState } from '@/lib/action';
 import { audit } from '@/lib/audit';
@@ -11,9 +10,9 @@ import { clearChallengeCookie, currentChallenge } from '@/lib/auth/challenge-coo
 import { confirmEnrollment } from '@/lib/auth/enrollment';
 import { WRONG_CODE } from '@/lib/auth/messages';
 import { finishSignIn } from '@/lib/auth/sign-in';
-import { totpCodeField } from '@/lib/validation/fields';
+import { confirmCodeSchema, continueSignInSchema } from '@/lib/validation/forms';
 
-export const confirmSetupAction = publicAction(z.object({ code: totpCodeField }), async ({ code }, { ip }): Promise<ActionState> => {
+export const confirmSetupAction = publicAction(confirmCodeSchema, async ({ code }, { ip }): Promise<ActionState> => {
   const challenge = await currentChallenge('setup');
   if (!challenge) redirect('/login?notice=expired');
   const user = findUserById(challenge.userId)!;
@@ -26,9 +25,7 @@ export const confirmSetupAction = publicAction(z.object({ code: totpCodeField })
   redirect('/login?notice=expired');
 });
 
-const continueSchema = z.object({ saved: z.literal('yes', { error: 'Confirm that you have saved your recovery codes.' }) });
-
-export const continueSignInAction = publicAction(continueSchema, async (_input, { ip }): Promise<ActionState> => {
+export const continueSignInAction = publicAction(continueSignInSchema, async (_input, { ip }): Promise<ActionState> => {
   const challenge = await currentChallenge('setup');
   if (!challenge) redirect('/login?notice=expired');
   // Only after the enrollment step verified a code does the session start.

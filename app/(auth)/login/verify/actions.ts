@@ -1,7 +1,6 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import { z } from 'zod';
 import { db } from '@/db';
 import { publicAction, type ActionState } from '@/lib/action';
 import { audit } from '@/lib/audit';
@@ -13,13 +12,7 @@ import { finishSignIn } from '@/lib/auth/sign-in';
 import { minutesUntil } from '@/lib/auth/throttle';
 import { findUserById } from '@/lib/accounts/users';
 import { config } from '@/lib/config';
-import { recoveryCodeField, totpCodeField } from '@/lib/validation/fields';
-
-// The form says which factor it carries; the other field is absent.
-const schema = z.discriminatedUnion('method', [
-  z.object({ method: z.literal('code'), code: totpCodeField }),
-  z.object({ method: z.literal('recovery'), recoveryCode: recoveryCodeField }),
-]);
+import { verifyCodeSchema } from '@/lib/validation/forms';
 
 async function endChallenge(token: string, notice: string): Promise<never> {
   deleteChallenge(db(), token);
@@ -27,7 +20,7 @@ async function endChallenge(token: string, notice: string): Promise<never> {
   redirect(`/login?notice=${notice}`);
 }
 
-export const verifyCodeAction = publicAction(schema, async (input, { ip }): Promise<ActionState> => {
+export const verifyCodeAction = publicAction(verifyCodeSchema, async (input, { ip }): Promise<ActionState> => {
   const challenge = await currentChallenge('verify');
   if (!challenge) redirect('/login?notice=expired');
   const user = findUserById(challenge.userId)!;

@@ -1,0 +1,44 @@
+// The schemas of the server actions' forms. They live here, not in the 'use server' files
+// (which may export only async functions), so that tests can feed them any FormData.
+import { z } from 'zod';
+import { policyField } from './accounts';
+import { currentPasswordField, emailField, newPasswordField, optional, recoveryCodeField, totpCodeField } from './fields';
+
+/** Sign-in, first step. */
+export const signInSchema = z.object({
+  email: emailField,
+  password: currentPasswordField,
+  // Where to go afterwards: a value that is not one plain string counts as absent (safeCallbackUrl then sends to /).
+  callbackUrl: z.string().optional().catch(undefined),
+});
+
+/** Sign-in, second step: the form says which factor it carries; the other field is absent. */
+export const verifyCodeSchema = z.discriminatedUnion(
+  'method',
+  [z.object({ method: z.literal('code'), code: totpCodeField }), z.object({ method: z.literal('recovery'), recoveryCode: recoveryCodeField })],
+  { error: 'Choose whether to enter a code from your app or a recovery code.' },
+);
+
+/** A code from the authenticator app that is being set up (at sign-in or on the profile). */
+export const confirmCodeSchema = z.object({ code: totpCodeField });
+
+/** Forced setup at sign-in, last step: the recovery codes were saved. */
+export const continueSignInSchema = z.object({ saved: z.literal('yes', { error: 'Confirm that you have saved your recovery codes.' }) });
+
+/** Starting 2FA setup on the profile. */
+export const startEnrollmentSchema = z.object({ password: currentPasswordField });
+
+/** A sensitive 2FA change on the profile: the password, and a code unless one was verified recently. */
+export const stepUpSchema = z.object({ password: currentPasswordField, code: optional(totpCodeField), recoveryCode: optional(recoveryCodeField) });
+
+export const changePasswordSchema = z
+  .object({ currentPassword: currentPasswordField, newPassword: newPasswordField, confirmPassword: z.string({ error: 'Enter the new password again.' }) })
+  .refine((v) => v.newPassword === v.confirmPassword, { message: 'The two new passwords do not match.', path: ['confirmPassword'] });
+
+const userId = z.coerce.number({ error: 'Choose a user.' }).int().positive('Choose a user.').max(Number.MAX_SAFE_INTEGER);
+
+export const resetTwoFactorSchema = z.object({ userId, reason: z.string({ error: 'Enter the reason as text.' }).trim().max(500, 'Keep the reason under 500 characters.').optional() });
+
+export const setTwoFactorRequiredSchema = z.object({ userId, required: z.enum(['on', 'off'], { error: 'Choose whether 2FA is required.' }) });
+
+export const setPolicySchema = z.object({ policy: policyField });
