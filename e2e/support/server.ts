@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync } from 'node:fs';
 import path from 'node:path';
 import { serverEnv } from './env';
 
@@ -7,15 +8,29 @@ export interface ExtraServer {
   stop: () => Promise<void>;
 }
 
+export interface KillableServer extends ExtraServer {
+  /** Kills the process with SIGKILL, as a crash or the OOM killer would (no shutdown code runs). */
+  kill: () => Promise<void>;
+}
+
+interface Options {
+  /** Appends the server's output to this file instead of dropping it. */
+  log?: string;
+  /** Extra `node` options (e.g. `--require` a test preload). */
+  nodeOptions?: string;
+}
+
 /**
  * A second app process on the same database and build, with its own settings (e.g. lowered
  * session lifetimes). It shares everything stored, as a second replica would.
  */
-export async function startExtraServer(port: number, env: Record<string, string>): Promise<ExtraServer> {
+export async function startExtraServer(port: number, env: Record<string, string>, options: Options = {}): Promise<KillableServer> {
+  const output = options.log ? openSync(options.log, 'a') : 'ignore';
   const child: ChildProcess = spawn(process.execPath, [path.join(process.cwd(), 'lib/ops/server.mjs')], {
-    env: { ...process.env, ...serverEnv, ...env, PORT: String(port), NODE_ENV: 'production', NODE_OPTIONS: '' },
-    stdio: 'ignore',
+    env: { ...process.env, ...serverEnv, ...env, PORT: String(port), NODE_ENV: 'production', NODE_OPTIONS: options.nodeOptions ?? '' },
+    stdio: ['ignore', output, output],
   });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const baseURL = `http://localhost:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -24,15 +39,15 @@ export async function startExtraServer(port: number, env: Record<string, string>
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the extra server on ${port} did not start`);
+    if (Date.now() > deadline || child.exitCode !== null) {
+      child.kill('SIGKILL');
+      throw new Error(`the extra server on ${port} did not start`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return {
-    baseURL,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+  const end = (signal: NodeJS.Signals) => async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
   };
+  return { baseURL, stop: end('SIGTERM'), kill: end('SIGKILL') };
 }

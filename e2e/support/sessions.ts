@@ -6,14 +6,19 @@ import { db } from '@/db';
 import { createSession } from '@/lib/auth/session';
 import { baseURL, e2eDir } from './env';
 
+/** A new session row for the user and the cookie Auth.js would set for it (name and value). */
+export async function newSessionCookie(userId: number, method: 'password' | 'sso') {
+  const sessionId = createSession(db(), userId, method, null);
+  const secret = readFileSync(path.join(e2eDir, 'auth-secret'), 'utf8').trim();
+  const name = 'authjs.session-token';
+  return { name, value: await encode({ token: { sub: sessionId }, secret, salt: name }) };
+}
+
 /**
  * Signs a user in without the UI, as a finished sign-in would: a session row and the cookie
  * Auth.js would set. For SSO users until a test drives the IdP, and for setting up state quickly.
  */
 export async function signInDirectly(context: BrowserContext, userId: number, method: 'password' | 'sso') {
-  const sessionId = createSession(db(), userId, method, null);
-  const secret = readFileSync(path.join(e2eDir, 'auth-secret'), 'utf8').trim();
-  const name = 'authjs.session-token';
-  const value = await encode({ token: { sub: sessionId }, secret, salt: name });
-  await context.addCookies([{ name, value, url: baseURL, httpOnly: true, sameSite: 'Lax' }]);
+  const cookie = await newSessionCookie(userId, method);
+  await context.addCookies([{ ...cookie, url: baseURL, httpOnly: true, sameSite: 'Lax' }]);
 }

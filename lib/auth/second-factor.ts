@@ -15,7 +15,11 @@ export function secondFactorRule(userId: number): ThrottleRule {
   return { key: `2fa:user:${userId}`, limit: userFailures, windowMs, lockMs };
 }
 
-export type FactorResult = { ok: true; kind: 'totp' | 'recovery'; codesLeft: number } | { ok: false; lockedUntil?: number };
+export type FactorResult = { ok: true; kind: 'totp' | 'recovery'; codesLeft: number } | { ok: false; lockedUntil?: number; withdrawn?: true };
+export type AcceptedFactor = Extract<FactorResult, { ok: true }>;
+
+/** Thrown inside the transaction when the caller's follow-up refuses: rolls the accepted factor back. */
+class Withdrawn extends Error {}
 
 /**
  * Accepts a TOTP code only for a time step later than the user's last accepted one, by one
@@ -52,27 +56,42 @@ export function consumeRecoveryCode(tx: Executor, userId: number, input: string,
 
 /**
  * Checks a second factor of a user with 2FA: counted by the shared throttle before the check,
- * accepted atomically, the failure count reset on success.
+ * accepted atomically, the failure count reset on success. `andThen` runs in the same transaction
+ * once the factor is accepted (mark the challenge ready, audit, ...), so a used code and what it
+ * was used for are written together or not at all, even if the process dies; when it returns
+ * false, nothing is written and the result is `withdrawn`.
  */
-export function verifySecondFactor(userId: number, input: { code?: string; recoveryCode?: string }, now = Date.now()): FactorResult {
+export function verifySecondFactor(
+  userId: number,
+  input: { code?: string; recoveryCode?: string },
+  now = Date.now(),
+  andThen?: (tx: Executor, accepted: AcceptedFactor) => boolean,
+): FactorResult {
   const rule = secondFactorRule(userId);
   const attempt = countAttempt([rule], now);
   if ('lockedUntil' in attempt) return { ok: false, lockedUntil: attempt.lockedUntil };
-  return writeTransaction(
-    (tx) => {
-      const user = tx.select({ secret: users.totpSecret, left: users.recoveryCodesLeft }).from(users).where(eq(users.id, userId)).get();
-      if (!user?.secret) return { ok: false };
-      let kind: 'totp' | 'recovery' | null = null;
-      if (input.recoveryCode !== undefined) {
-        if (consumeRecoveryCode(tx, userId, input.recoveryCode, now)) kind = 'recovery';
-      } else if (input.code !== undefined && acceptTotp(tx, userId, decryptForUser(user.secret, userId), input.code, now)) {
-        kind = 'totp';
+  try {
+    return writeTransaction(
+      (tx): FactorResult => {
+        const user = tx.select({ secret: users.totpSecret, left: users.recoveryCodesLeft }).from(users).where(eq(users.id, userId)).get();
+        if (!user?.secret) return { ok: false };
+        let kind: 'totp' | 'recovery' | null = null;
+        if (input.recoveryCode !== undefined) {
+          if (consumeRecoveryCode(tx, userId, input.recoveryCode, now)) kind = 'recovery';
+        } else if (input.code !== undefined && acceptTotp(tx, userId, decryptForUser(user.secret, userId), input.code, now)) {
+          kind = 'totp';
+        }
+        if (!kind) return { ok: false };
+        clearAttempts(tx, [rule.key]);
+        const accepted: AcceptedFactor = { ok: true, kind, codesLeft: kind === 'recovery' ? user.left - 1 : user.left };
+        if (andThen && !andThen(tx, accepted)) throw new Withdrawn();
+        return accepted;
       }
-      if (!kind) return { ok: false };
-      clearAttempts(tx, [rule.key]);
-      return { ok: true, kind, codesLeft: kind === 'recovery' ? user.left - 1 : user.left };
-    }
-  );
+    );
+  } catch (error) {
+    if (error instanceof Withdrawn) return { ok: false, withdrawn: true };
+    throw error;
+  }
 }
 
 /** Step-up asks for a code unless this session verified a second factor recently. */

@@ -34,7 +34,12 @@ export async function checkStepUp(current: CurrentSession, input: StepUpInput, i
   if (input.code === undefined && input.recoveryCode === undefined) {
     return { fieldErrors: { code: ['Enter the 6-digit code from your authenticator app, or use a recovery code.'] }, error: 'Confirm with a code from your authenticator app.' };
   }
-  const result = verifySecondFactor(current.user.id, input.recoveryCode !== undefined ? { recoveryCode: input.recoveryCode } : { code: input.code });
+  // The session counts as freshly verified in the transaction that uses the code.
+  const factor = input.recoveryCode !== undefined ? { recoveryCode: input.recoveryCode } : { code: input.code };
+  const result = verifySecondFactor(current.user.id, factor, Date.now(), (tx) => {
+    markSessionSecondFactor(tx, current.sessionId);
+    return true;
+  });
   if (!result.ok) {
     audit(db(), { orgId: current.org.id, actor: { kind: 'user', userId: current.user.id }, targetUserId: current.user.id, action: 'step_up.failed', detail: { factor: 'second', locked: !!result.lockedUntil }, ip });
     if (result.lockedUntil) return { error: lockedMessage(minutesUntil(result.lockedUntil)) };
@@ -42,6 +47,5 @@ export async function checkStepUp(current: CurrentSession, input: StepUpInput, i
     const message = field === 'code' ? WRONG_CODE : WRONG_RECOVERY_CODE;
     return { fieldErrors: { [field]: [message] }, error: message };
   }
-  markSessionSecondFactor(db(), current.sessionId);
   return null;
 }

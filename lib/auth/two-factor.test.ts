@@ -80,6 +80,25 @@ test('recovery codes: single use, counted down', async () => {
   assert.equal(verifySecondFactor(other.user.id, { recoveryCode: codes[4]! }).ok, false, "another user's code");
 });
 
+test('a code and what it is used for commit together: a refused follow-up leaves the code unused', async () => {
+  const { user, codes } = await enrolled(Date.now());
+  const left = () => db().select({ n: users.recoveryCodesLeft }).from(users).where(eq(users.id, user.id)).get()!.n;
+  const withdrawn = verifySecondFactor(user.id, { recoveryCode: codes[0]! }, Date.now(), (tx) => {
+    tx.update(users).set({ name: 'written in the same transaction' }).where(eq(users.id, user.id)).run();
+    return false;
+  });
+  assert.deepEqual(withdrawn, { ok: false, withdrawn: true });
+  assert.equal(left(), 10, 'the code is not used');
+  assert.notEqual(db().select({ name: users.name }).from(users).where(eq(users.id, user.id)).get()!.name, 'written in the same transaction', 'the follow-up is rolled back too');
+  const used = verifySecondFactor(user.id, { recoveryCode: codes[0]! }, Date.now(), (tx, accepted) => {
+    tx.update(users).set({ name: `left ${accepted.codesLeft}` }).where(eq(users.id, user.id)).run();
+    return true;
+  });
+  assert.deepEqual(used, { ok: true, kind: 'recovery', codesLeft: 9 });
+  assert.equal(db().select({ name: users.name }).from(users).where(eq(users.id, user.id)).get()!.name, 'left 9');
+  assert.equal(left(), 9);
+});
+
 test('reconfigure keeps the old secret and codes until the new secret is confirmed', async () => {
   const now = Date.now();
   const { user, secret: old, codes: oldCodes } = await enrolled(now);

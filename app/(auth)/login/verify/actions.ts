@@ -27,15 +27,22 @@ export const verifyCodeAction = publicAction(verifyCodeSchema, async (input, { i
   const limit = config().secondFactor.challengeFailures;
   // Counted before the check: parallel guesses cannot exceed the limit.
   if (!countChallengeAttempt(challenge.token, limit)) return endChallenge(challenge.token, 'too-many');
-  const result = verifySecondFactor(user.id, input.method === 'recovery' ? { recoveryCode: input.recoveryCode } : { code: input.code });
   const recovery = input.method === 'recovery';
+  const now = Date.now();
+  // One transaction: the code is used, the challenge becomes ready and the sign-in is audited — a
+  // crash cannot leave a used recovery code that nothing records. The session follows from the
+  // ready challenge (finishSignIn), in a transaction of its own.
+  const result = verifySecondFactor(user.id, recovery ? { recoveryCode: input.recoveryCode } : { code: input.code }, now, (tx, accepted) => {
+    if (!markChallengeReady(tx, challenge.token, now)) return false;
+    audit(tx, { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action: recovery ? 'sign_in.recovery_code_used' : 'sign_in', detail: { method: 'password', secondFactor: accepted.kind, codesLeft: accepted.codesLeft }, ip });
+    return true;
+  });
   if (result.ok) {
-    const now = Date.now();
-    if (!markChallengeReady(db(), challenge.token, now)) redirect('/login?notice=expired');
-    audit(db(), { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action: recovery ? 'sign_in.recovery_code_used' : 'sign_in', detail: { method: 'password', secondFactor: result.kind, codesLeft: result.codesLeft }, ip });
     await clearChallengeCookie();
     return finishSignIn(challenge.token, recovery ? '/profile/2fa?recovered=1' : (challenge.callbackUrl ?? '/'));
   }
+  // The challenge ended meanwhile (another request finished it): the code stays unused.
+  if (result.withdrawn) redirect('/login?notice=expired');
   audit(db(), { orgId: user.orgId, actor: { kind: 'system' }, targetUserId: user.id, action: result.lockedUntil ? 'sign_in.locked' : 'sign_in.second_factor_failed', detail: { factor: recovery ? 'recovery' : 'totp' }, ip });
   if (result.lockedUntil) return { error: lockedMessage(minutesUntil(result.lockedUntil)) };
   const left = limit - (findChallenge(challenge.token)?.failures ?? limit);
