@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { z } from 'zod';
 import { boundArgument, formValue, hostileName, numRuns, toFormData, type Entry } from '@/lib/testing/arbitraries';
-import { formEntries, validate } from './form-data';
+import { formEntries, UNREADABLE_FORM, validate } from './form-data';
 import { totpCodeField } from './fields';
 
 fc.configureGlobal({ includeErrorInReport: true });
@@ -50,6 +50,18 @@ test('validate: a repeated field is refused by a string field, whatever its valu
       const checked = validate(z.object({ code: totpCodeField }), toFormData(values.map((v): Entry => ['code', v])));
       assert.ok('state' in checked);
       assert.deepEqual(checked.state.fieldErrors, { code: ['Enter the 6-digit code from your authenticator app.'] });
+    }),
+    { numRuns: RUNS },
+  );
+});
+
+test('validate: a forged call that passes anything but a form gets one plain message', () => {
+  const schema = z.object({ code: z.string() });
+  fc.assert(
+    fc.property(fc.oneof(fc.jsonValue(), fc.constant(undefined), fc.constant(new URLSearchParams('code=1')), fc.constant(new Map([['code', '1']]))), (value) => {
+      const checked = validate(schema, value);
+      assert.ok('state' in checked);
+      assert.deepEqual(checked.state, { error: UNREADABLE_FORM, fieldErrors: {} });
     }),
     { numRuns: RUNS },
   );

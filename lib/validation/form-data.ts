@@ -21,8 +21,12 @@ export function formEntries(formData: FormData): Record<string, unknown> {
   return Object.fromEntries([...fields].map(([key, values]) => [key, values.length === 1 ? values[0] : values]));
 }
 
+export const UNREADABLE_FORM = 'This form could not be read. Reload the page and try again.';
+
 /** A form's input checked against its schema: the parsed data, or the messages to show. */
-export function validate<S extends z.ZodType>(schema: S, formData: FormData): { data: z.infer<S> } | { state: ValidationFailure } {
+export function validate<S extends z.ZodType>(schema: S, formData: unknown): { data: z.infer<S> } | { state: ValidationFailure } {
+  // An action is a public endpoint: a forged call can pass any arguments, not only a form.
+  if (!(formData instanceof FormData)) return { state: { error: UNREADABLE_FORM, fieldErrors: {} } };
   const parsed = schema.safeParse(formEntries(formData));
   if (parsed.success) return { data: parsed.data };
   const fieldErrors = z.flattenError(parsed.error).fieldErrors as Record<string, string[] | undefined>;

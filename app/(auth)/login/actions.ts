@@ -45,7 +45,8 @@ export const signInAction = publicAction(signInSchema, async ({ email, password,
 });
 
 /** "Sign in with {OIDC_NAME}": off to the identity provider, which handles the second factor. */
-export async function ssoSignInAction(formData: FormData): Promise<void> {
+export async function ssoSignInAction(formData: unknown): Promise<void> {
   if (!config().oidc) redirect('/login');
-  await signIn('oidc', { redirectTo: safeCallbackUrl(formData.get('callbackUrl')) });
+  // A forged call may pass anything; only a real form can carry a callback URL.
+  await signIn('oidc', { redirectTo: safeCallbackUrl(formData instanceof FormData ? formData.get('callbackUrl') : undefined) });
 }
