@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { currentSession } from './auth/current';
 import type { CurrentSession } from './auth/session';
 import { PoolBusyError } from './auth/password';
-import { clientAddress } from './request';
+import { clientAddress, markActionEntered } from './request';
 import { validate } from './validation/form-data';
 
 /** What every server action answers: a form re-renders from it, with JavaScript or without. */
@@ -41,6 +41,7 @@ export interface UserContext extends PublicContext {
 /** An action anyone may call: validated input, a client address, no identity. */
 export function publicAction<S extends z.ZodType>(schema: S, handler: (input: z.infer<S>, ctx: PublicContext) => Promise<ActionState>): FormAction {
   return async (_previous, formData) => {
+    markActionEntered();
     const checked = validate(schema, formData);
     if ('state' in checked) return checked.state;
     return guarded(async () => handler(checked.data, { ip: await clientAddress() }));
@@ -50,6 +51,7 @@ export function publicAction<S extends z.ZodType>(schema: S, handler: (input: z.
 /** An action for a signed-in user: identity from the session row, never from the form. */
 export function userAction<S extends z.ZodType>(schema: S, handler: (input: z.infer<S>, ctx: UserContext) => Promise<ActionState>): FormAction {
   return async (_previous, formData) => {
+    markActionEntered();
     const current = await currentSession();
     if (!current) return { error: SIGNED_OUT };
     const checked = validate(schema, formData);
@@ -61,6 +63,7 @@ export function userAction<S extends z.ZodType>(schema: S, handler: (input: z.in
 /** An action for an organization admin; targets must still be checked against `current.org.id`. */
 export function adminAction<S extends z.ZodType>(schema: S, handler: (input: z.infer<S>, ctx: UserContext) => Promise<ActionState>): FormAction {
   return async (previous, formData) => {
+    markActionEntered();
     const current = await currentSession();
     if (!current) return { error: SIGNED_OUT };
     if (current.user.role !== 'admin') return { error: 'Only an administrator of your organization can do that.' };

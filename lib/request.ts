@@ -19,3 +19,10 @@ export async function isHttps(): Promise<boolean> {
   const h = await headers();
   return h.get('x-forwarded-proto') === 'https';
 }
+
+/** Tells lib/ops/server.mjs that this POST reached one of our server actions: a 5xx after this is ours, not bad input. */
+export function markActionEntered(): void {
+  const calls = (globalThis as Record<symbol, unknown>)[Symbol.for('deskgate.action-calls')] as { getStore(): { entered: boolean } | undefined } | undefined;
+  const call = calls?.getStore();
+  if (call) call.entered = true;
+}

@@ -5,9 +5,10 @@ import { audit } from '@/lib/audit';
 import { signOut } from '@/lib/auth/auth';
 import { currentSession } from '@/lib/auth/current';
 import { revokeSession } from '@/lib/auth/session';
-import { clientAddress } from '@/lib/request';
+import { clientAddress, markActionEntered } from '@/lib/request';
 
 export async function signOutAction(): Promise<void> {
+  markActionEntered();
   const current = await currentSession();
   if (current) {
     revokeSession(current.sessionId);

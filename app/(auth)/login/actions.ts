@@ -15,6 +15,7 @@ import { config } from '@/lib/config';
 import { log } from '@/lib/log';
 import { safeCallbackUrl } from '@/lib/validation/fields';
 import { signInSchema } from '@/lib/validation/forms';
+import { markActionEntered } from '@/lib/request';
 
 const GENERIC_FAILURE = "That email and password don't match an account that can sign in here. Check them and try again.";
 
@@ -46,6 +47,7 @@ export const signInAction = publicAction(signInSchema, async ({ email, password,
 
 /** "Sign in with {OIDC_NAME}": off to the identity provider, which handles the second factor. */
 export async function ssoSignInAction(formData: unknown): Promise<void> {
+  markActionEntered();
   if (!config().oidc) redirect('/login');
   // A forged call may pass anything; only a real form can carry a callback URL.
   await signIn('oidc', { redirectTo: safeCallbackUrl(formData instanceof FormData ? formData.get('callbackUrl') : undefined) });

@@ -13,6 +13,7 @@ import type { CurrentSession } from '@/lib/auth/session';
 import { checkStepUp } from '@/lib/auth/step-up';
 import { disableTwoFactor, regenerateRecoveryCodes } from '@/lib/auth/two-factor-changes';
 import { confirmCodeSchema, startEnrollmentSchema, stepUpSchema } from '@/lib/validation/forms';
+import { markActionEntered } from '@/lib/request';
 
 const NOT_ALLOWED = 'Your organization has not enabled two-factor authentication, so it cannot be set up or changed here.';
 
@@ -44,6 +45,7 @@ export const confirmEnrollmentAction = userAction(confirmCodeSchema, async ({ co
 });
 
 export async function cancelEnrollmentAction(): Promise<void> {
+  markActionEntered();
   const current = await currentSession();
   if (current) cancelEnrollment(current.user.id);
   redirect('/profile/2fa');

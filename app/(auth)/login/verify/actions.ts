@@ -13,6 +13,7 @@ import { minutesUntil } from '@/lib/auth/throttle';
 import { findUserById } from '@/lib/accounts/users';
 import { config } from '@/lib/config';
 import { verifyCodeSchema } from '@/lib/validation/forms';
+import { markActionEntered } from '@/lib/request';
 
 async function endChallenge(token: string, notice: string): Promise<never> {
   deleteChallenge(db(), token);
@@ -52,6 +53,7 @@ export const verifyCodeAction = publicAction(verifyCodeSchema, async (input, { i
 });
 
 export async function cancelChallengeAction(): Promise<void> {
+  markActionEntered();
   const challenge = (await currentChallenge('verify')) ?? (await currentChallenge('setup'));
   if (challenge) deleteChallenge(db(), challenge.token);
   await clearChallengeCookie();
