@@ -1,5 +1,6 @@
 import { expect, test } from './fixtures';
-import { liveSessions } from './support/db';
+import { ACTION_FORMS, postAction, serverActions, sessionContext } from './support/actions';
+import { liveSessions, organizationPolicy, userRow } from './support/db';
 import { actionFields } from './support/forms';
 
 // Known attacks, kept as regression tests. Plain HTTP: run once (see playwright.config.ts).
@@ -27,4 +28,30 @@ test('a server action posted from a foreign origin is refused and changes nothin
   const ok = await request.post('/login', { multipart: { ...fields, email: user.email, password: user.password }, headers: { Origin: baseURL! }, maxRedirects: 0 });
   expect(ok.status()).toBe(303);
   expect(liveSessions(user.id)).toBe(1);
+});
+
+test("every server action refuses a post from a foreign origin, even with a signed-in admin's cookie", async ({ org }) => {
+  const admin = await org.userWith2fa({ role: 'admin' });
+  const victim = await org.userWith2fa();
+  const context = await sessionContext(admin.id);
+  const values = { userId: String(victim.id), required: 'on', policy: 'required', reason: 'csrf', password: admin.password, recoveryCode: admin.recoveryCodes[0]!, currentPassword: admin.password, newPassword: 'csrf-password-1', confirmPassword: 'csrf-password-1' };
+  expect(Object.keys(ACTION_FORMS).sort()).toEqual([...serverActions().keys()].sort());
+  try {
+    for (const name of Object.keys(ACTION_FORMS)) {
+      for (const origin of ['https://evil.example', 'null', 'http://localhost.evil.example']) {
+        const response = await postAction(context, name, values, { origin });
+        expect(response.status(), `${name} from ${origin}`).toBe(403);
+      }
+    }
+    expect(userRow(victim.id).totpSecret).not.toBeNull();
+    expect(userRow(victim.id).twoFactorRequired).toBe(false);
+    expect(userRow(admin.id).totpSecret).not.toBeNull();
+    expect(organizationPolicy(org.id)).toBe('optional');
+    expect(liveSessions(admin.id)).toBe(1);
+    // The same forged request from our own origin goes through: the refusal was the origin's.
+    expect((await postAction(context, 'setTwoFactorRequiredAction', values)).status()).toBe(200);
+    expect(userRow(victim.id).twoFactorRequired).toBe(true);
+  } finally {
+    await context.dispose();
+  }
 });

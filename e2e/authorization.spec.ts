@@ -1,0 +1,211 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { request as playwrightRequest, type APIRequestContext } from '@playwright/test';
+import { db } from '@/db';
+import { expect, test, TestOrg, totp, type TestUser, type TwoFactorUser } from './fixtures';
+import { ACTION_FORMS, challengeContext, postAction, serverActions, sessionContext } from './support/actions';
+import { baseURL } from './support/env';
+
+// The authorization matrix, as data: every page, route handler and server action, and who may use
+// it. The test walks all of it as each kind of caller; server actions are replayed as forged
+// requests (the action id is public) with the caller's cookies and the victim's ids and secrets.
+// A refusal must change nothing; the rightful caller's replay (at the end) shows the replay works.
+// Plain HTTP: the config runs this file in one project.
+
+const CALLERS = ['anonymous', 'verify', 'setup', 'member', 'admin', 'otherAdmin', 'sso'] as const;
+type Caller = (typeof CALLERS)[number];
+const signedIn: Caller[] = ['member', 'admin', 'otherAdmin', 'sso'];
+const passwordUsers: Caller[] = ['member', 'admin', 'otherAdmin'];
+const everyone: Caller[] = [...CALLERS];
+
+/** Pages and route handlers: `allowed` callers get 200; everyone else a redirect or a 404, never the content. */
+const ROUTES: { route: string; method?: 'GET' | 'POST'; path: (w: World) => string; allowed: Caller[] }[] = [
+  { route: '/login', path: () => '/login', allowed: ['anonymous', 'verify', 'setup'] },
+  { route: '/login/verify', path: () => '/login/verify', allowed: ['verify'] },
+  { route: '/login/setup-2fa', path: () => '/login/setup-2fa', allowed: ['setup'] },
+  { route: '/', path: () => '/', allowed: signedIn },
+  // Redirects everyone: to the 2FA tab, or to sign-in.
+  { route: '/profile', path: () => '/profile', allowed: [] },
+  { route: '/profile/2fa', path: () => '/profile/2fa', allowed: signedIn },
+  // SSO users see that their password is managed by the identity provider, and no form.
+  { route: '/profile/password', path: () => '/profile/password', allowed: signedIn },
+  { route: '/admin/users', path: () => '/admin/users', allowed: ['admin', 'otherAdmin'] },
+  { route: '/admin/users/[id]/reset', path: (w) => `/admin/users/${w.victim.id}/reset`, allowed: ['admin'] },
+  { route: '/admin/settings', path: () => '/admin/settings', allowed: ['admin', 'otherAdmin'] },
+  { route: '/admin/audit', path: () => '/admin/audit', allowed: ['admin', 'otherAdmin'] },
+  // Auth.js's endpoints: the session endpoint is closed (it would hand the session id to scripts).
+  { route: '/api/auth/[...nextauth]', path: () => '/api/auth/session', allowed: [] },
+  { route: '/api/auth/[...nextauth]', path: () => '/api/auth/csrf', allowed: everyone },
+  { route: '/api/auth/[...nextauth]', path: () => '/api/auth/providers', allowed: everyone },
+];
+
+/** Server actions (their forms are in support/actions.ts): who may use them. Everyone else's replay changes nothing. */
+const ACTIONS: Record<string, Caller[]> = {
+  signInAction: everyone,
+  ssoSignInAction: everyone,
+  verifyCodeAction: ['verify'],
+  cancelChallengeAction: ['verify', 'setup'],
+  confirmSetupAction: ['setup'],
+  continueSignInAction: ['setup'],
+  signOutAction: signedIn,
+  startEnrollmentAction: passwordUsers,
+  confirmEnrollmentAction: passwordUsers,
+  cancelEnrollmentAction: passwordUsers,
+  reconfigureAction: passwordUsers,
+  regenerateCodesAction: passwordUsers,
+  disableAction: passwordUsers,
+  changePasswordAction: passwordUsers,
+  resetTwoFactorAction: ['admin'],
+  setTwoFactorRequiredAction: ['admin'],
+  setPolicyAction: ['admin'],
+};
+
+interface World {
+  org: TestOrg;
+  admin: TwoFactorUser;
+  /** The member caller, with 2FA: the victim whose ids and secrets the replays carry. */
+  victim: TwoFactorUser;
+  /** Has 2FA; the `verify` caller stopped at the code step with it. */
+  pending: TwoFactorUser;
+  /** 2FA required, not set up; the `setup` caller stopped at forced setup with it. */
+  setup: TestUser;
+  sso: TestUser;
+  plain: TestUser;
+  otherAdmin: TwoFactorUser;
+  contexts: Record<Caller, APIRequestContext>;
+}
+
+/** Everything a replay could change for the organization under attack. */
+function snapshot(w: World) {
+  const ids = [w.admin, w.victim, w.pending, w.setup, w.sso, w.plain].map((u) => u.id).join(',');
+  const one = (sql: string) => db().$client.prepare(sql).all();
+  return {
+    users: one(`select id, password_hash, totp_secret, totp_enabled_at, totp_last_step, two_factor_required, two_factor_version, recovery_codes_left from users where id in (${ids}) order by id`),
+    sessions: one(`select user_id, revoked_at is null as live, second_factor_at is not null as verified from sessions where user_id in (${ids}) order by id`),
+    challenges: one(`select user_id, purpose, failures from login_challenges where user_id in (${ids}) order by user_id, purpose`),
+    pending: one(`select user_id from pending_enrollments where user_id in (${ids}) order by user_id`),
+    codes: one(`select user_id, code_hash, used_at is not null as used from recovery_codes where user_id in (${ids}) order by id`),
+    policy: one(`select two_factor_policy from organizations where id = ${w.org.id}`),
+  };
+}
+
+/** The victim's ids and secrets, under every field name any action reads. */
+function replayValues(w: World): Record<string, string> {
+  return {
+    email: w.victim.email,
+    password: w.victim.password,
+    currentPassword: w.victim.password,
+    newPassword: 'a-new-password-42',
+    confirmPassword: 'a-new-password-42',
+    method: 'recovery',
+    code: totp(w.victim.secret),
+    recoveryCode: w.victim.recoveryCodes[0]!,
+    userId: String(w.victim.id),
+    required: 'on',
+    policy: 'required',
+    reason: 'replayed',
+    saved: 'yes',
+    callbackUrl: '/admin/users',
+  };
+}
+
+/** A caller stopped after the password step, at the step the test expects. */
+async function atStep(user: TestUser, expected: RegExp) {
+  const { context, location } = await challengeContext(user);
+  expect(location, `${user.email} stops at ${expected}`).toMatch(expected);
+  return context;
+}
+
+async function makeWorld(): Promise<World> {
+  const org = TestOrg.create('optional');
+  const admin = await org.userWith2fa({ role: 'admin', name: 'Matrix Admin' });
+  const victim = await org.userWith2fa({ name: 'Matrix Victim' });
+  const pending = await org.userWith2fa();
+  const setup = await org.user();
+  org.requireTwoFactor(setup);
+  const sso = await org.user({ method: 'sso' });
+  const plain = await org.user({ name: 'Matrix Plain' });
+  const otherAdmin = await TestOrg.create('optional').userWith2fa({ role: 'admin' });
+  const contexts: Record<Caller, APIRequestContext> = {
+    anonymous: await playwrightRequest.newContext({ baseURL }),
+    verify: await atStep(pending, /\/login\/verify$/),
+    setup: await atStep(setup, /\/login\/setup-2fa$/),
+    member: await sessionContext(victim.id, 'password'),
+    admin: await sessionContext(admin.id, 'password'),
+    otherAdmin: await sessionContext(otherAdmin.id, 'password'),
+    sso: await sessionContext(sso.id, 'sso'),
+  };
+  return { org, admin, victim, pending, setup, sso, plain, otherAdmin, contexts };
+}
+
+/** Every page.tsx and route.ts under app/, as its route. */
+function appRoutes(dir = 'app', route = ''): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (entry.isDirectory()) return appRoutes(path.join(dir, entry.name), /^\(.*\)$/.test(entry.name) ? route : `${route}/${entry.name}`);
+    return /^(page|route)\.tsx?$/.test(entry.name) ? [route || '/'] : [];
+  });
+}
+
+test('the matrix lists every page, route handler and server action of the build', () => {
+  expect([...new Set(ROUTES.map((r) => r.route))].sort()).toEqual(appRoutes().sort());
+  expect(Object.keys(ACTIONS).sort()).toEqual([...serverActions().keys()].sort());
+  expect(Object.keys(ACTION_FORMS).sort()).toEqual([...serverActions().keys()].sort());
+});
+
+test('authorization matrix: every caller gets exactly what the table allows; refused replays change nothing', async () => {
+  test.setTimeout(120_000);
+  const w = await makeWorld();
+  try {
+    // Pages and route handlers.
+    for (const route of ROUTES) {
+      for (const caller of CALLERS) {
+        const response = await w.contexts[caller].get(route.path(w), { maxRedirects: 0 });
+        const label = `${caller} GET ${route.path(w)}`;
+        if (route.allowed.includes(caller)) expect(response.status(), label).toBe(200);
+        else expect([303, 307, 308, 404], label).toContain(response.status());
+      }
+    }
+    // Nobody gets a session from the credentials callback without a ready challenge: not with a
+    // password, and not with a challenge that is still waiting for its code.
+    const sessionsOf = db().$client.prepare('select count(*) as n from sessions where user_id = ?');
+    for (const caller of CALLERS) {
+      const csrf = (await (await w.contexts[caller].get('/api/auth/csrf')).json()) as { csrfToken: string };
+      const response = await w.contexts[caller].post('/api/auth/callback/credentials', { form: { csrfToken: csrf.csrfToken, email: w.pending.email, password: w.pending.password, challenge: 'forged' }, headers: { Origin: baseURL }, maxRedirects: 0 });
+      expect(response.status(), `${caller} credentials callback`).toBeLessThan(500);
+    }
+    expect((sessionsOf.get(w.pending.id) as { n: number }).n, 'no session for the user at the code step').toBe(0);
+
+    // Server actions, replayed by everyone the table does not allow.
+    const values = replayValues(w);
+    for (const [action, allowed] of Object.entries(ACTIONS)) {
+      for (const caller of CALLERS.filter((c) => !allowed.includes(c))) {
+        const before = snapshot(w);
+        const response = await postAction(w.contexts[caller], action, values);
+        const label = `${caller} replays ${action}`;
+        expect(response.status(), label).toBeLessThan(500);
+        expect(await response.text(), label).not.toMatch(/\bat \S+ \(.*:\d+:\d+\)/);
+        expect(snapshot(w), `${label}: nothing changed`).toEqual(before);
+      }
+    }
+
+    // The rightful callers' replays do change things: the forged requests are the real thing.
+    const changes: [Caller, string, Record<string, string>, (before: ReturnType<typeof snapshot>, after: ReturnType<typeof snapshot>) => boolean][] = [
+      ['verify', 'verifyCodeAction', { method: 'recovery', recoveryCode: w.pending.recoveryCodes[0]! }, (b, a) => a.sessions.length === b.sessions.length + 1],
+      ['setup', 'cancelChallengeAction', {}, (b, a) => a.challenges.length === b.challenges.length - 1],
+      ['member', 'regenerateCodesAction', { password: w.victim.password, recoveryCode: w.victim.recoveryCodes[1]! }, (b, a) => JSON.stringify(a.codes) !== JSON.stringify(b.codes)],
+      ['member', 'changePasswordAction', { currentPassword: w.victim.password, newPassword: 'a-new-password-42', confirmPassword: 'a-new-password-42' }, (b, a) => JSON.stringify(a.users) !== JSON.stringify(b.users)],
+      ['admin', 'setTwoFactorRequiredAction', { userId: String(w.plain.id), required: 'on' }, (b, a) => JSON.stringify(a.users) !== JSON.stringify(b.users)],
+      ['admin', 'resetTwoFactorAction', { userId: String(w.victim.id), reason: 'matrix' }, (b, a) => JSON.stringify(a.users) !== JSON.stringify(b.users)],
+      ['admin', 'setPolicyAction', { policy: 'required' }, (b, a) => JSON.stringify(a.policy) !== JSON.stringify(b.policy)],
+      ['admin', 'signOutAction', {}, (b, a) => JSON.stringify(a.sessions) !== JSON.stringify(b.sessions)],
+    ];
+    for (const [caller, name, fields, changed] of changes) {
+      const before = snapshot(w);
+      const response = await postAction(w.contexts[caller], name, fields);
+      expect(response.status(), `${caller} ${name}`).toBeLessThan(400);
+      expect(changed(before, snapshot(w)), `${caller}'s own ${name} took effect`).toBe(true);
+    }
+  } finally {
+    for (const context of Object.values(w.contexts)) await context.dispose();
+  }
+});

@@ -1,0 +1,136 @@
+import { request as playwrightRequest, type APIRequestContext } from '@playwright/test';
+import fc from 'fast-check';
+import type { z } from 'zod';
+import { db } from '@/db';
+import { anyString, boundArgument, codeLikeString, formEntriesFor, hugeString, type Entry } from '@/lib/testing/arbitraries';
+import { emailField, recoveryCodeField, totpCodeField } from '@/lib/validation/fields';
+import { expect, test, TestOrg, type TestUser } from './fixtures';
+import { ACTION_FORMS, challengeContext, forgedActionFields, serverActions, sessionContext } from './support/actions';
+import { baseURL } from './support/env';
+
+// Hostile input against the running server: every server action gets malformed forms — missing,
+// repeated, huge and non-ASCII fields, files, forged action ids and bound arguments — posted as a
+// browser without JavaScript would, and as React's client would (a `Next-Action` header with a
+// body of arguments). No answer may be a 5xx or show a stack trace, and nothing may change.
+// FUZZ_RUNS sets the requests per action (default 40; the full pass is FUZZ_RUNS=1000).
+// Plain HTTP: the config runs this file in one project.
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
+
+type Caller = 'anonymous' | 'verify' | 'setup' | 'user' | 'admin';
+
+/** Each action with the caller that gets past its identity check, so the input reaches validation. */
+const CALLER: Record<string, Caller> = {
+  signInAction: 'anonymous',
+  ssoSignInAction: 'anonymous',
+  verifyCodeAction: 'verify',
+  cancelChallengeAction: 'anonymous',
+  confirmSetupAction: 'setup',
+  continueSignInAction: 'setup',
+  signOutAction: 'anonymous',
+  startEnrollmentAction: 'user',
+  confirmEnrollmentAction: 'user',
+  cancelEnrollmentAction: 'anonymous',
+  reconfigureAction: 'user',
+  regenerateCodesAction: 'user',
+  disableAction: 'user',
+  changePasswordAction: 'user',
+  resetTwoFactorAction: 'admin',
+  setTwoFactorRequiredAction: 'admin',
+  setPolicyAction: 'admin',
+};
+
+/** Values near the real thing but never valid: the point is what validation does with them. */
+const nearly = fc.oneof(anyString, codeLikeString(), hugeString, fc.constantFrom('', ' ', '0', '-1', '1e309', '0x10', 'on ', 'Required', 'yes\u0000'));
+// A well-formed wrong code or address is a failed attempt, counted by design: leave those to the
+// other specs, so that here "nothing changes" holds without exception.
+const wellFormed: Record<string, z.ZodType> = { email: emailField, code: totpCodeField, recoveryCode: recoveryCodeField };
+const hostile = (field: string) => (wellFormed[field] ? nearly.filter((v) => !wellFormed[field]!.safeParse(v).success) : nearly);
+
+/** A request body as React's client sends it: a JSON array of arguments, of any shape. */
+const forgedArguments = fc.oneof(
+  fc.array(boundArgument, { maxLength: 3 }).map((args) => `[${args.join(',')}]`),
+  boundArgument,
+  anyString,
+  fc.constantFrom('', '[', '["$K1"]', '["$@1"]', '[{"$ACTION_ID":1}]', '["$Q1","$W2"]', 'null'),
+);
+
+function multipart(entries: Entry[]) {
+  const form = new FormData();
+  for (const [name, value] of entries) form.append(name, value);
+  return form;
+}
+
+/** The state a fuzzed request could touch. */
+function snapshot(userIds: number[], orgId: number) {
+  const ids = userIds.join(',');
+  const all = (sql: string) => db().$client.prepare(sql).all();
+  return JSON.stringify([
+    all(`select id, password_hash, totp_secret, totp_enabled_at, totp_last_step, two_factor_required, two_factor_version, recovery_codes_left from users where id in (${ids}) order by id`),
+    all(`select user_id, revoked_at, second_factor_at from sessions where user_id in (${ids}) order by id`),
+    all(`select user_id, purpose from login_challenges where user_id in (${ids}) order by user_id`),
+    all(`select user_id, secret from pending_enrollments where user_id in (${ids})`),
+    all(`select user_id, count(used_at) from recovery_codes where user_id in (${ids}) group by user_id`),
+    all(`select two_factor_policy from organizations where id = ${orgId}`),
+  ]);
+}
+
+const STACK = /\bat \S+ \(.*:\d+:\d+\)|node_modules\/|\bTypeError\b|\bReferenceError\b/;
+
+test('every server action survives malformed and forged input: no 5xx, no stack trace, no change', async () => {
+  test.setTimeout(60_000 + RUNS * Object.keys(CALLER).length * 150);
+  const org = TestOrg.create('optional');
+  const admin = await org.userWith2fa({ role: 'admin' });
+  const user = await org.userWith2fa();
+  const pending = await org.userWith2fa();
+  const setup: TestUser = await org.user();
+  org.requireTwoFactor(setup);
+  const contexts: Record<Caller, APIRequestContext> = {
+    anonymous: await playwrightRequest.newContext({ baseURL }),
+    verify: (await challengeContext(pending)).context,
+    setup: (await challengeContext(setup)).context,
+    user: await sessionContext(user.id),
+    admin: await sessionContext(admin.id),
+  };
+  const watched = [admin.id, user.id, pending.id, setup.id];
+  const before = snapshot(watched, org.id);
+  let sent = 0;
+  try {
+    for (const [name, caller] of Object.entries(CALLER)) {
+      const context = contexts[caller];
+      const action = serverActions().get(name)!;
+      const target = { name, ...ACTION_FORMS[name]! };
+      const fields = Object.fromEntries(target.fields.map((f) => [f, hostile(f)]));
+      const request = fc.oneof(
+        { arbitrary: formEntriesFor(fields).map((entries) => ({ how: 'form' as const, entries })), weight: 3 },
+        { arbitrary: forgedArguments.map((body) => ({ how: 'client' as const, body })), weight: 1 },
+        { arbitrary: fc.tuple(boundArgument, formEntriesFor(fields)).map(([bound, entries]) => ({ how: 'bound' as const, bound, entries })), weight: 1 },
+      );
+      await fc.assert(
+        fc.asyncProperty(request, async (r) => {
+          let response;
+          if (r.how === 'client') {
+            response = await context.fetch(target.page, { method: 'POST', headers: { Origin: baseURL, 'Next-Action': action.id, 'Content-Type': 'text/plain;charset=UTF-8', Accept: 'text/x-component' }, data: r.body, maxRedirects: 0 });
+          } else {
+            const forged = r.how === 'bound' ? forgedActionFields(target.name, target.kind, r.bound) : forgedActionFields(target.name, target.kind);
+            const entries: Entry[] = [...Object.entries(forged), ...r.entries];
+            response = await context.fetch(target.page, { method: 'POST', headers: { Origin: baseURL }, multipart: multipart(entries), maxRedirects: 0 });
+          }
+          sent += 1;
+          const label = `${target.name} (${r.how}): ${response.status()}`;
+          expect(response.status(), label).toBeLessThan(500);
+          expect(await response.text(), label).not.toMatch(STACK);
+        }),
+        { numRuns: RUNS, endOnFailure: true },
+      );
+      expect(snapshot(watched, org.id), `${target.name}: nothing changed`).toBe(before);
+    }
+    expect(sent).toBe(RUNS * Object.keys(CALLER).length);
+  } finally {
+    for (const context of Object.values(contexts)) await context.dispose();
+  }
+});
+
+test('the fuzz covers every server action of the build', () => {
+  expect(Object.keys(CALLER).sort()).toEqual([...serverActions().keys()].sort());
+});
