@@ -71,7 +71,9 @@ export class PasswordPool {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(workerSource, { eval: true });
+    // bcrypt needs a few kilobytes per hash: small heaps keep each thread's memory small (V8's
+    // defaults would let every worker grow its own young generation to tens of megabytes).
+    const worker = new Worker(workerSource, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 } });
     worker.unref();
     worker.on('message', (message: { result?: string | boolean; error?: string }) => {
       const pending = this.busy.get(worker);

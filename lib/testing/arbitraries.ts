@@ -28,12 +28,14 @@ export const whitespace = fc.constantFrom(...WHITESPACE);
 export const anyString = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 40 }), fc.string({ maxLength: 40 }));
 
 /** A long string, up to 1 MB (mostly much less, to keep runs fast): a short pattern repeated. */
-export const hugeString = fc
-  .tuple(
-    fc.string({ unit: 'binary', minLength: 1, maxLength: 3 }),
-    fc.oneof({ arbitrary: fc.integer({ min: 300, max: 5_000 }), weight: 4 }, { arbitrary: fc.integer({ min: 5_000, max: 1_000_000 }), weight: 1 }),
-  )
-  .map(([pattern, length]) => pattern.repeat(Math.ceil(length / pattern.length)).slice(0, length));
+export const hugeStringUpTo = (max: number) =>
+  fc
+    .tuple(
+      fc.string({ unit: 'binary', minLength: 1, maxLength: 3 }),
+      fc.oneof({ arbitrary: fc.integer({ min: 300, max: 5_000 }), weight: 4 }, { arbitrary: fc.integer({ min: 5_000, max }), weight: 1 }),
+    )
+    .map(([pattern, length]) => pattern.repeat(Math.ceil(length / pattern.length)).slice(0, length));
+export const hugeString = hugeStringUpTo(1_000_000);
 
 /** A string made of pieces that validation cares about: digits of every script, spaces, letters, dashes. */
 export const codeLikeString = (maxLength = 24) =>
@@ -62,7 +64,7 @@ export const fileValue = fc.oneof(
  * `plausible` values (valid ones for the form at hand) are mixed in so that generated forms
  * get past the first check and reach the later ones.
  */
-export const formValue = (plausible: fc.Arbitrary<string> = fc.constant('')) =>
+export const formValue = (plausible: fc.Arbitrary<string> = fc.constant(''), huge = hugeString) =>
   fc.oneof(
     { arbitrary: plausible, weight: 6 },
     { arbitrary: anyString, weight: 3 },
@@ -70,7 +72,7 @@ export const formValue = (plausible: fc.Arbitrary<string> = fc.constant('')) =>
     { arbitrary: fc.constantFrom('', ' ', 'null', 'undefined', 'true', '0', '-1', 'NaN', 'Infinity', '1e309', '0x10', '[]', '{}', '[object Object]'), weight: 1 },
     { arbitrary: fc.double().map(String), weight: 1 },
     { arbitrary: fileValue, weight: 1 },
-    { arbitrary: hugeString, weight: 1 },
+    { arbitrary: huge, weight: 1 },
   );
 
 /** Names a forged request may add: React's own action fields, prototype names, anything. */
@@ -88,11 +90,11 @@ export type Entry = [string, string | Blob];
  * Form entries for a form with these fields: each field absent, present once or repeated, with
  * hostile or plausible values, plus extra fields and forged action ids and bound arguments.
  */
-export function formEntriesFor(fields: Record<string, fc.Arbitrary<string>>): fc.Arbitrary<Entry[]> {
+export function formEntriesFor(fields: Record<string, fc.Arbitrary<string>>, huge = hugeString): fc.Arbitrary<Entry[]> {
   const perField = Object.entries(fields).map(([name, plausible]) =>
     fc
       .oneof({ arbitrary: fc.constant(1), weight: 8 }, { arbitrary: fc.constant(0), weight: 1 }, { arbitrary: fc.integer({ min: 2, max: 3 }), weight: 1 })
-      .chain((count) => fc.array(formValue(plausible), { minLength: count, maxLength: count }))
+      .chain((count) => fc.array(formValue(plausible, huge), { minLength: count, maxLength: count }))
       .map((values) => values.map((value): Entry => [name, value])),
   );
   const extras = fc.array(
