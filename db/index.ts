@@ -18,6 +18,28 @@ function migrationsApplied(sqlite: Database.Database): boolean {
   return row.n >= journal.entries.length;
 }
 
+/**
+ * Drizzle asks better-sqlite3 to prepare every query anew, and SQLite compiles the SQL each time.
+ * Queries repeat (values are bound as parameters), so the compiled statements are kept and reused.
+ */
+function reuseStatements(sqlite: Database.Database): void {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const statements = new Map<string, Database.Statement>();
+  sqlite.prepare = ((source: string) => {
+    const known = statements.get(source);
+    if (known) {
+      // Drizzle switches a statement to raw (array) rows when it wants them; start each use plain.
+      if (known.reader) known.raw(false);
+      return known;
+    }
+    const statement = prepare(source);
+    // Bounded: search pages and id lists make a few distinct statements, not an unbounded number.
+    if (statements.size >= 500) statements.clear();
+    statements.set(source, statement);
+    return statement;
+  }) as typeof sqlite.prepare;
+}
+
 /** Opens (creating when missing) and migrates a database; `:memory:` for tests. */
 export function openDatabase(file: string) {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
@@ -26,6 +48,7 @@ export function openDatabase(file: string) {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  reuseStatements(sqlite);
   const database = drizzle(sqlite, { schema });
   if (!migrationsApplied(sqlite)) migrate(database, { migrationsFolder });
   return database;
