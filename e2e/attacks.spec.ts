@@ -1,6 +1,7 @@
 import { expect, test } from './fixtures';
 import { ACTION_FORMS, postAction, serverActions, sessionContext } from './support/actions';
 import { liveSessions, organizationPolicy, userRow } from './support/db';
+import { baseURL, idp } from './support/env';
 import { actionFields } from './support/forms';
 
 // Known attacks, kept as regression tests. Plain HTTP: run once (see playwright.config.ts).
@@ -51,6 +52,21 @@ test("every server action refuses a post from a foreign origin, even with a sign
     // The same forged request from our own origin goes through: the refusal was the origin's.
     expect((await postAction(context, 'setTwoFactorRequiredAction', values)).status()).toBe(200);
     expect(userRow(victim.id).twoFactorRequired).toBe(true);
+  } finally {
+    await context.dispose();
+  }
+});
+
+test("Auth.js's own CSRF check stays on: starting SSO without its token does not reach the identity provider", async ({ playwright }) => {
+  const context = await playwright.request.newContext({ baseURL });
+  try {
+    const refused = await context.post('/api/auth/signin/oidc', { form: { callbackUrl: '/' }, headers: { Origin: baseURL }, maxRedirects: 0 });
+    expect(refused.status()).toBeLessThan(500);
+    expect(refused.headers()['location'] ?? '').not.toContain(idp.issuer);
+    // With the token (and its cookie) the same post goes to the identity provider: the refusal was the token's.
+    const { csrfToken } = (await (await context.get('/api/auth/csrf')).json()) as { csrfToken: string };
+    const allowed = await context.post('/api/auth/signin/oidc', { form: { callbackUrl: '/', csrfToken }, headers: { Origin: baseURL }, maxRedirects: 0 });
+    expect(allowed.headers()['location'] ?? '').toContain(idp.issuer);
   } finally {
     await context.dispose();
   }
