@@ -4,6 +4,7 @@ import { request as playwrightRequest, type APIRequestContext } from '@playwrigh
 import { db } from '@/db';
 import { expect, test, TestOrg, totp, type TestUser, type TwoFactorUser } from './fixtures';
 import { ACTION_FORMS, challengeContext, postAction, serverActions, sessionContext } from './support/actions';
+import { securityState } from './support/db';
 import { baseURL } from './support/env';
 
 // The authorization matrix, as data: every page, route handler and server action, and who may use
@@ -77,16 +78,7 @@ interface World {
 
 /** Everything a replay could change for the organization under attack. */
 function snapshot(w: World) {
-  const ids = [w.admin, w.victim, w.pending, w.setup, w.sso, w.plain].map((u) => u.id).join(',');
-  const one = (sql: string) => db().$client.prepare(sql).all();
-  return {
-    users: one(`select id, password_hash, totp_secret, totp_enabled_at, totp_last_step, two_factor_required, two_factor_version, recovery_codes_left from users where id in (${ids}) order by id`),
-    sessions: one(`select user_id, revoked_at is null as live, second_factor_at is not null as verified from sessions where user_id in (${ids}) order by id`),
-    challenges: one(`select user_id, purpose, failures from login_challenges where user_id in (${ids}) order by user_id, purpose`),
-    pending: one(`select user_id from pending_enrollments where user_id in (${ids}) order by user_id`),
-    codes: one(`select user_id, code_hash, used_at is not null as used from recovery_codes where user_id in (${ids}) order by id`),
-    policy: one(`select two_factor_policy from organizations where id = ${w.org.id}`),
-  };
+  return securityState([w.admin, w.victim, w.pending, w.setup, w.sso, w.plain].map((u) => u.id), w.org.id);
 }
 
 /** The victim's ids and secrets, under every field name any action reads. */

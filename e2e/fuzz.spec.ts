@@ -1,12 +1,12 @@
 import { request as playwrightRequest, type APIRequestContext } from '@playwright/test';
 import fc from 'fast-check';
 import type { z } from 'zod';
-import { db } from '@/db';
-import { anyString, boundArgument, codeLikeString, formEntriesFor, hugeStringUpTo, type Entry } from '@/lib/testing/arbitraries';
+import { anyString, boundArgument, codeLikeString, formEntriesFor, hugeStringUpTo, toFormData } from '@/lib/testing/arbitraries';
 import { emailField, recoveryCodeField, totpCodeField } from '@/lib/validation/fields';
 import { resetTwoFactorSchema } from '@/lib/validation/forms';
 import { expect, test, TestOrg, type TestUser } from './fixtures';
 import { ACTION_FORMS, challengeContext, forgedActionFields, serverActions, sessionContext } from './support/actions';
+import { securityState } from './support/db';
 import { baseURL } from './support/env';
 
 // Hostile input against the running server: every server action gets malformed forms — missing,
@@ -62,26 +62,6 @@ const forgedArguments = fc.oneof(
   fc.constantFrom('', '[', '["$K1"]', '["$@1"]', '[{"$ACTION_ID":1}]', '["$Q1","$W2"]', 'null'),
 );
 
-function multipart(entries: Entry[]) {
-  const form = new FormData();
-  for (const [name, value] of entries) form.append(name, value);
-  return form;
-}
-
-/** The state a fuzzed request could touch. */
-function snapshot(userIds: number[], orgId: number) {
-  const ids = userIds.join(',');
-  const all = (sql: string) => db().$client.prepare(sql).all();
-  return JSON.stringify([
-    all(`select id, password_hash, totp_secret, totp_enabled_at, totp_last_step, two_factor_required, two_factor_version, recovery_codes_left from users where id in (${ids}) order by id`),
-    all(`select user_id, revoked_at, second_factor_at from sessions where user_id in (${ids}) order by id`),
-    all(`select user_id, purpose from login_challenges where user_id in (${ids}) order by user_id`),
-    all(`select user_id, secret from pending_enrollments where user_id in (${ids})`),
-    all(`select user_id, count(used_at) from recovery_codes where user_id in (${ids}) group by user_id`),
-    all(`select two_factor_policy from organizations where id = ${orgId}`),
-  ]);
-}
-
 // Linear on purpose: `.*` here made every check quadratic in the page's length.
 const STACK = /\bat [^\s(]+ \([^()\n]*:\d+:\d+\)|node_modules\/|\bTypeError\b|\bReferenceError\b/;
 
@@ -101,7 +81,7 @@ test('every server action survives malformed and forged input: no 5xx, no stack 
     admin: await sessionContext(admin.id),
   };
   const watched = [admin.id, user.id, pending.id, setup.id];
-  const before = snapshot(watched, org.id);
+  const before = securityState(watched, org.id);
   let sent = 0;
   try {
     for (const [name, caller] of Object.entries(CALLER)) {
@@ -127,7 +107,7 @@ test('every server action survives malformed and forged input: no 5xx, no stack 
             body = r.body;
           } else {
             const forged = r.how === 'bound' ? forgedActionFields(target.name, target.kind, r.bound) : forgedActionFields(target.name, target.kind);
-            body = multipart([...Object.entries(forged), ...r.entries]);
+            body = toFormData([...Object.entries(forged), ...r.entries]);
           }
           const response = await fetch(url, { method: 'POST', headers, body, redirect: 'manual' });
           const text = await response.text();
@@ -137,7 +117,7 @@ test('every server action survives malformed and forged input: no 5xx, no stack 
         }),
         { numRuns: RUNS, endOnFailure: true },
       );
-      expect(snapshot(watched, org.id), `${target.name}: nothing changed`).toBe(before);
+      expect(securityState(watched, org.id), `${target.name}: nothing changed`).toEqual(before);
     }
     expect(sent).toBe(RUNS * Object.keys(CALLER).length);
   } finally {
