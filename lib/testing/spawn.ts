@@ -1,11 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-/** A throwaway folder for a database file. */
+/** A throwaway folder for a database file, removed when the test process exits. */
 export function tempDir(): string {
-  return mkdtempSync(path.join(tmpdir(), 'deskgate-unit-'));
+  const dir = mkdtempSync(path.join(tmpdir(), 'deskgate-unit-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 /** Runs one of the project's TypeScript entry points the way npm scripts do. */
