@@ -45,6 +45,12 @@ export const users = sqliteTable(
     recoveryCodesLeft: integer('recovery_codes_left').notNull().default(0),
     // Bumped by every change of the user's 2FA, so a stale enrollment cannot be confirmed.
     twoFactorVersion: integer('two_factor_version').notNull().default(0),
+    // Bumped by every change a sign-in in progress must not outlive (password, 2FA, reset, policy,
+    // requirement): the session is made only if it still equals what the password step saw.
+    credentialsVersion: integer('credentials_version').notNull().default(0),
+    // Consecutive second-factor failures across every prompt; at the hard cap the second step stays
+    // suspended until an admin resets the user's 2FA. A success sets it back to 0.
+    secondFactorFailures: integer('second_factor_failures').notNull().default(0),
     // SSO binding: once linked, the user is found by issuer + subject only, never by email again.
     oidcIssuer: text('oidc_issuer'),
     oidcSubject: text('oidc_subject'),
@@ -97,6 +103,8 @@ export const loginChallenges = sqliteTable(
     failures: integer('failures').notNull().default(0),
     secondFactorAt: integer('second_factor_at'),
     callbackUrl: text('callback_url'),
+    // The user's credentials version when the password was checked (see users.credentialsVersion).
+    credentialsVersion: integer('credentials_version').notNull().default(0),
   },
   (t) => [index('login_challenges_user_idx').on(t.userId)],
 );
@@ -107,6 +115,9 @@ export const pendingEnrollments = sqliteTable('pending_enrollments', {
     .references(() => users.id, { onDelete: 'cascade' }),
   secret: text('secret').notNull(),
   baseVersion: integer('base_version').notNull(),
+  // The digest of the session (profile) or setup challenge (interstitial) that started it: only
+  // that one may see the secret or confirm it.
+  owner: text('owner').notNull().default(''),
   expiresAt: integer('expires_at').notNull(),
 });
 
@@ -131,13 +142,18 @@ export const throttleHits = sqliteTable(
     key: text('key').notNull(),
     at: integer('at').notNull(),
   },
-  (t) => [index('throttle_hits_key_idx').on(t.key, t.at)],
+  // By time too: expired hits are purged a few at a time, oldest first, whatever their key.
+  (t) => [index('throttle_hits_key_idx').on(t.key, t.at), index('throttle_hits_at_idx').on(t.at)],
 );
 
-export const throttleLocks = sqliteTable('throttle_locks', {
-  key: text('key').primaryKey(),
-  until: integer('until').notNull(),
-});
+export const throttleLocks = sqliteTable(
+  'throttle_locks',
+  {
+    key: text('key').primaryKey(),
+    until: integer('until').notNull(),
+  },
+  (t) => [index('throttle_locks_until_idx').on(t.until)],
+);
 
 export const auditEvents = sqliteTable(
   'audit_events',
