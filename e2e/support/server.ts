@@ -24,7 +24,9 @@ interface Options {
  * A second app process on the same database and build, with its own settings (e.g. lowered
  * session lifetimes). It shares everything stored, as a second replica would.
  */
-export async function startExtraServer(port: number, env: Record<string, string>, options: Options = {}): Promise<KillableServer> {
+export async function startExtraServer(basePort: number, env: Record<string, string>, options: Options = {}): Promise<KillableServer> {
+  // Two suites on one machine (two worktrees) keep apart with E2E_PORT_OFFSET.
+  const port = basePort + Number(process.env.E2E_PORT_OFFSET ?? 0);
   const output = options.log ? openSync(options.log, 'a') : 'ignore';
   const child: ChildProcess = spawn(process.execPath, [path.join(process.cwd(), 'lib/ops/server.mjs')], {
     env: { ...process.env, ...serverEnv, ...env, PORT: String(port), NODE_ENV: 'production', NODE_OPTIONS: options.nodeOptions ?? '' },
