@@ -182,7 +182,7 @@ function twoFactorRow(id: number) {
 }
 
 async function context(baseURL: string, cookie?: { name: string; value: string }): Promise<APIRequestContext> {
-  const cookies = cookie ? [{ ...cookie, domain: 'localhost', path: '/', expires: -1, httpOnly: true, secure: false, sameSite: 'Lax' as const }] : [];
+  const cookies = cookie ? [{ name: cookie.name, value: cookie.value, domain: 'localhost', path: '/', expires: -1, httpOnly: true, secure: false, sameSite: 'Lax' as const }] : [];
   return playwrightRequest.newContext({ baseURL, storageState: { cookies, origins: [] } });
 }
 
@@ -201,7 +201,7 @@ test('a server killed with SIGKILL amid 2FA changes restarts intact, with every 
   const enrolling = await Promise.all(
     enrollees.map(async (user) => {
       const cookie = await newSessionCookie(user.id, 'password');
-      const secret = beginEnrollment(user.id);
+      const secret = beginEnrollment(user.id, { sessionId: cookie.sessionId });
       rememberSecret(secret);
       const pendingSecret = (db().$client.prepare('select secret from pending_enrollments where user_id = ?').get(user.id) as { secret: string }).secret;
       const subject: Subject = {
@@ -222,8 +222,8 @@ test('a server killed with SIGKILL amid 2FA changes restarts intact, with every 
   const targets = await Promise.all(Array.from({ length: PER_KIND }, () => org.userWith2fa()));
   const resetSubjects = targets.map((user) => {
     createSession(db(), user.id, 'password', null);
-    beginEnrollment(user.id);
-    createChallenge(user.id, 'verify', '/');
+    beginEnrollment(user.id, { sessionId: createSession(db(), user.id, 'password', null) });
+    createChallenge(user.id, 'verify', '/', 0);
     db().insert(throttleHits).values({ key: `2fa:user:${user.id}`, at: Date.now() }).run();
     const { secret, version } = twoFactorRow(user.id);
     const subject: Subject = {

@@ -2,7 +2,8 @@ import { expect, expectAccessible, TestOrg, test, totp } from './fixtures';
 import { LoginPage } from './pages/login-page';
 import { TwoFactorPage } from './pages/two-factor-page';
 import { VerifyPage } from './pages/verify-page';
-import { setOrganizationPolicyForUser, userRow } from './support/db';
+import { postAction } from './support/actions';
+import { securityState, setOrganizationPolicyForUser, userRow } from './support/db';
 import { signInDirectly } from './support/sessions';
 
 test('enable 2FA: password, QR and key, code, recovery codes shown once', async ({ page, org, loginPage }) => {
@@ -192,7 +193,8 @@ test('a second browser confirming a stale QR cannot overwrite the enrollment', a
   const otherPage = await other.newPage();
   const otherTab = new TwoFactorPage(otherPage);
   await otherTab.goto();
-  await otherPage.getByRole('button', { name: 'Cancel' }).click();
+  // The other browser's setup is not shown here; starting one here supersedes it.
+  await expect(otherPage.getByRole('status')).toContainText('A setup was started on another device');
   const winner = await otherTab.startEnrollment(user.password);
   await otherTab.submitCode(totp(winner));
   await otherTab.recoveryCodes();
@@ -233,4 +235,39 @@ test('changing the password ends the other sessions', async ({ page, browser, or
   await otherPage.goto('/');
   await expect(otherPage).toHaveURL(/\/login/);
   await other.close();
+});
+
+test('a setup belongs to the browser that started it: another session sees none of it and cannot confirm it', async ({ page, browser, org }) => {
+  const user = await org.userWith2fa();
+  await signInDirectly(page.context(), user.id, 'password');
+  const tab = new TwoFactorPage(page);
+  await tab.goto();
+  await tab.stepUp('Reconfigure 2FA', { password: user.password, code: totp(user.secret) });
+  const key = await tab.setupKey();
+
+  // The same user in another browser (a copied cookie, a forgotten kiosk).
+  const other = await browser.newContext();
+  await signInDirectly(other, user.id, 'password');
+  const otherPage = await other.newPage();
+  await otherPage.goto('/profile/2fa');
+  await expect(otherPage.getByRole('status')).toContainText('A setup was started on another device');
+  const html = await otherPage.content();
+  for (const part of [key, key.slice(0, 4) + ' ' + key.slice(4, 8), 'otpauth://']) expect(html).not.toContain(part);
+  await expect(otherPage.getByRole('img', { name: /QR code/ })).toHaveCount(0);
+  await expectAccessible(otherPage);
+
+  // Its forged confirmation with a correct code for the new key is refused, and changes nothing.
+  const before = securityState([user.id], org.id);
+  const forged = await postAction(other.request, 'confirmEnrollmentAction', { code: totp(key) });
+  expect(forged.status()).toBe(200);
+  expect(await forged.text()).toContain('so it cannot be confirmed here');
+  expect(securityState([user.id], org.id)).toEqual(before);
+  await other.close();
+
+  // The browser that started it finishes, and stays signed in.
+  await tab.submitCode(totp(key));
+  expect(await tab.recoveryCodes()).toHaveLength(10);
+  await tab.finish();
+  const { decryptForUser } = await import('@/lib/auth/crypto');
+  expect(decryptForUser(userRow(user.id).totpSecret!, user.id)).toBe(key);
 });

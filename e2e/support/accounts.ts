@@ -3,6 +3,7 @@ import type { TwoFactorPolicy } from '@/db/schema';
 import { createOrganization } from '@/lib/accounts/organizations';
 import { createUser, setUserTwoFactorRequired } from '@/lib/accounts/users';
 import { beginEnrollment, confirmEnrollment } from '@/lib/auth/enrollment';
+import { newToken } from '@/lib/auth/tokens';
 import * as OTPAuth from 'otpauth';
 import { rememberSecret } from './secrets-log';
 
@@ -52,9 +53,11 @@ export class TestOrg {
   /** A password user with 2FA already on. The previous time step's code was used to enroll, so the current one is still fresh. */
   async userWith2fa(options: { role?: 'member' | 'admin'; name?: string } = {}): Promise<TwoFactorUser> {
     const user = await this.user(options);
-    const secret = beginEnrollment(user.id);
+    // Set up as an operator would: the enrollment is owned by a token no browser holds.
+    const owner = { challengeToken: newToken() };
+    const secret = beginEnrollment(user.id, owner);
     const previous = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate({ timestamp: Date.now() - 30_000 });
-    const result = confirmEnrollment(user.id, previous, { audit: { orgId: this.id, actor: operator, targetUserId: user.id } });
+    const result = confirmEnrollment(user.id, previous, { owner, audit: { orgId: this.id, actor: operator, targetUserId: user.id } });
     if (!result.ok) throw new Error(`could not enroll the test user: ${result.reason}`);
     rememberSecret(secret, previous, ...result.codes);
     return { ...user, secret, recoveryCodes: result.codes };

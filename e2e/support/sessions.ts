@@ -11,7 +11,7 @@ export async function newSessionCookie(userId: number, method: 'password' | 'sso
   const sessionId = createSession(db(), userId, method, null);
   const secret = readFileSync(path.join(e2eDir, 'auth-secret'), 'utf8').trim();
   const name = 'authjs.session-token';
-  return { name, value: await encode({ token: { sub: sessionId }, secret, salt: name }) };
+  return { name, value: await encode({ token: { sub: sessionId }, secret, salt: name }), sessionId };
 }
 
 /**
@@ -19,6 +19,6 @@ export async function newSessionCookie(userId: number, method: 'password' | 'sso
  * Auth.js would set. For SSO users until a test drives the IdP, and for setting up state quickly.
  */
 export async function signInDirectly(context: BrowserContext, userId: number, method: 'password' | 'sso') {
-  const cookie = await newSessionCookie(userId, method);
-  await context.addCookies([{ ...cookie, url: baseURL, httpOnly: true, sameSite: 'Lax' }]);
+  const { name, value } = await newSessionCookie(userId, method);
+  await context.addCookies([{ name, value, url: baseURL, httpOnly: true, sameSite: 'Lax' }]);
 }

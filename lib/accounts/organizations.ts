@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { type Executor, db, writeTransaction } from '@/db';
 import { organizations, users, type TwoFactorPolicy } from '@/db/schema';
 import { audit, type Actor } from '@/lib/audit';
@@ -44,6 +44,12 @@ export function setOrganizationPolicy(orgId: number, policy: TwoFactorPolicy, ac
       if (!org) throw new AccountError('No such organization.');
       if (org.policy === policy) return { changed: false, sessionsEnded: 0 };
       tx.update(organizations).set({ twoFactorPolicy: policy }).where(eq(organizations.id, orgId)).run();
+      // What the password step decides depends on the policy only for password users without 2FA:
+      // their sign-ins in progress must not become sessions under the old policy.
+      tx.update(users)
+        .set({ credentialsVersion: sql`${users.credentialsVersion} + 1` })
+        .where(and(eq(users.orgId, orgId), eq(users.signInMethod, 'password'), isNull(users.totpEnabledAt)))
+        .run();
       const members = tx
         .select({ id: users.id, signInMethod: users.signInMethod, totpEnabledAt: users.totpEnabledAt, twoFactorRequired: users.twoFactorRequired })
         .from(users)

@@ -1,11 +1,11 @@
 import 'server-only';
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { db, writeTransaction } from '@/db';
 import { organizations, users } from '@/db/schema';
 import { audit, type Actor } from '@/lib/audit';
 import { deleteUserChallenges } from '@/lib/auth/challenge';
 import { hashPassword } from '@/lib/auth/password';
-import { revokeUserSessions } from '@/lib/auth/session';
+import { revokeUserSessions, sessionStillLive } from '@/lib/auth/session';
 import { isTwoFactorRequired } from '@/lib/auth/policy';
 import type { NewUser } from '@/lib/validation/accounts';
 import { AccountError, endSessionsOfNewlyRequired, findOrganization } from './organizations';
@@ -59,7 +59,7 @@ export function setUserTwoFactorRequired(userId: number, required: boolean, acto
       if (!user) throw new AccountError('No such user.');
       if (user.signInMethod !== 'password') throw new AccountError('SSO users sign in through the identity provider, which handles their 2FA.');
       if (user.twoFactorRequired === required) return { changed: false, sessionsEnded: 0 };
-      tx.update(users).set({ twoFactorRequired: required }).where(eq(users.id, userId)).run();
+      tx.update(users).set({ twoFactorRequired: required, credentialsVersion: sql`${users.credentialsVersion} + 1` }).where(eq(users.id, userId)).run();
       const newly = isTwoFactorRequired({ ...user, twoFactorRequired: required }, user.policy) && !isTwoFactorRequired(user, user.policy);
       const sessionsEnded = newly ? endSessionsOfNewlyRequired(tx, [user]) : 0;
       audit(tx, { orgId: user.orgId, actor, targetUserId: userId, action: required ? 'user.2fa_required' : 'user.2fa_not_required', detail: { sessionsEnded }, ip });
@@ -72,15 +72,18 @@ export function findUserById(userId: number) {
   return db().select({ id: users.id, orgId: users.orgId, email: users.email, name: users.name }).from(users).where(eq(users.id, userId)).get();
 }
 
-/** Sets a new password: the user's other sessions and pending sign-ins end. */
-export async function changePassword(userId: number, newPassword: string, ctx: { orgId: number; ip: string | null; sessionId: string }) {
+/**
+ * Sets a new password: the user's other sessions and pending sign-ins end. Returns false, changing
+ * nothing, when the caller's session ended while the new password was being hashed.
+ */
+export async function changePassword(userId: number, newPassword: string, ctx: { orgId: number; ip: string | null; sessionId: string }): Promise<boolean> {
   const passwordHash = await hashPassword(newPassword);
-  writeTransaction(
-    (tx) => {
-      tx.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
-      revokeUserSessions(tx, userId, ctx.sessionId);
-      deleteUserChallenges(tx, userId);
-      audit(tx, { orgId: ctx.orgId, actor: { kind: 'user', userId }, targetUserId: userId, action: 'password.changed', ip: ctx.ip });
-    }
-  );
+  return writeTransaction((tx) => {
+    if (!sessionStillLive(tx, ctx.sessionId, userId)) return false;
+    tx.update(users).set({ passwordHash, credentialsVersion: sql`${users.credentialsVersion} + 1` }).where(eq(users.id, userId)).run();
+    revokeUserSessions(tx, userId, ctx.sessionId);
+    deleteUserChallenges(tx, userId);
+    audit(tx, { orgId: ctx.orgId, actor: { kind: 'user', userId }, targetUserId: userId, action: 'password.changed', ip: ctx.ip });
+    return true;
+  });
 }

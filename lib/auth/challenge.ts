@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, eq, gt, lt, ne, sql } from 'drizzle-orm';
 import { type Executor, db, writeTransaction } from '@/db';
-import { loginChallenges, type ChallengePurpose, type LoginChallenge } from '@/db/schema';
+import { loginChallenges, users, type ChallengePurpose, type LoginChallenge } from '@/db/schema';
 import { config } from '@/lib/config';
 import { createSession } from './session';
 import { newToken, tokenDigest } from './tokens';
@@ -15,13 +15,16 @@ export function challengeLifetime(purpose: ChallengePurpose): number {
   return READY_MS;
 }
 
-/** Writes a challenge row and returns its token (the row keeps only the digest). */
-export function createChallenge(userId: number, purpose: ChallengePurpose, callbackUrl: string, secondFactorAt: number | null = null): string {
+/**
+ * Writes a challenge row and returns its token (the row keeps only the digest). `credentialsVersion`
+ * is the user's as the password step read it: a change since then refuses the session.
+ */
+export function createChallenge(userId: number, purpose: ChallengePurpose, callbackUrl: string, credentialsVersion: number): string {
   const token = newToken();
   const now = Date.now();
   db()
     .insert(loginChallenges)
-    .values({ id: tokenDigest(token), userId, purpose, createdAt: now, expiresAt: now + challengeLifetime(purpose), callbackUrl, secondFactorAt })
+    .values({ id: tokenDigest(token), userId, purpose, createdAt: now, expiresAt: now + challengeLifetime(purpose), callbackUrl, credentialsVersion })
     .run();
   return token;
 }
@@ -49,19 +52,26 @@ export function deleteUserChallenges(tx: Executor, userId: number, exceptToken?:
   tx.delete(loginChallenges).where(and(...where)).run();
 }
 
-/** Marks a challenge as fully verified: the next step is signIn, which consumes it. */
-export function markChallengeReady(tx: Executor, token: string, secondFactorAt: number | null): boolean {
+/**
+ * Marks a challenge as fully verified under a new token, which only this request holds: the next
+ * step is signIn, which consumes it. Whoever copied the challenge cookie at the password step holds
+ * a token that no longer names any row. Returns the new token, or null when the challenge is gone.
+ */
+export function markChallengeReady(tx: Executor, token: string, secondFactorAt: number | null): string | null {
+  const ready = newToken();
   const result = tx
     .update(loginChallenges)
-    .set({ purpose: 'ready', secondFactorAt, expiresAt: Date.now() + READY_MS })
+    .set({ id: tokenDigest(ready), purpose: 'ready', secondFactorAt, expiresAt: Date.now() + READY_MS })
     .where(and(eq(loginChallenges.id, tokenDigest(token)), gt(loginChallenges.expiresAt, Date.now()), sql`${loginChallenges.purpose} != 'ready'`))
     .run();
-  return result.changes === 1;
+  return result.changes === 1 ? ready : null;
 }
 
 /**
  * The only way to a session: consumes a `ready` challenge and creates the session row in one
- * transaction. Returns the new session id, or null for anything else.
+ * transaction, if the user's credentials did not change since the password step (a password
+ * change, a 2FA change or reset, a policy or requirement change). Returns the new session id, or
+ * null for anything else.
  */
 export function redeemReadyChallenge(token: unknown): string | null {
   if (typeof token !== 'string' || token.length === 0 || token.length > 100) return null;
@@ -70,19 +80,21 @@ export function redeemReadyChallenge(token: unknown): string | null {
       const row = tx
         .delete(loginChallenges)
         .where(and(eq(loginChallenges.id, tokenDigest(token)), eq(loginChallenges.purpose, 'ready'), gt(loginChallenges.expiresAt, Date.now())))
-        .returning({ userId: loginChallenges.userId, method: loginChallenges.method, secondFactorAt: loginChallenges.secondFactorAt })
+        .returning({ userId: loginChallenges.userId, method: loginChallenges.method, secondFactorAt: loginChallenges.secondFactorAt, credentialsVersion: loginChallenges.credentialsVersion })
         .get();
       if (!row) return null;
+      const user = tx.select({ credentialsVersion: users.credentialsVersion }).from(users).where(eq(users.id, row.userId)).get();
+      if (user?.credentialsVersion !== row.credentialsVersion) return null;
       return createSession(tx, row.userId, row.method, row.secondFactorAt);
     }
   );
 }
 
 /**
- * Counts one code attempt on a `verify` challenge before the code is checked. Returns false when
- * the challenge is gone, expired, already used, or out of attempts (it is then deleted).
+ * Counts one code attempt on a `verify` challenge before the code is checked: `counted`, or `gone`
+ * (expired, or already verified: its token changed), or `exhausted` (out of attempts: deleted).
  */
-export function countChallengeAttempt(token: string, limit: number): boolean {
+export function countChallengeAttempt(token: string, limit: number): 'counted' | 'gone' | 'exhausted' {
   const id = tokenDigest(token);
   return writeTransaction(
     (tx) => {
@@ -91,9 +103,9 @@ export function countChallengeAttempt(token: string, limit: number): boolean {
         .set({ failures: sql`${loginChallenges.failures} + 1` })
         .where(and(eq(loginChallenges.id, id), eq(loginChallenges.purpose, 'verify'), gt(loginChallenges.expiresAt, Date.now()), lt(loginChallenges.failures, limit)))
         .run();
-      if (bumped.changes === 1) return true;
-      tx.delete(loginChallenges).where(and(eq(loginChallenges.id, id), eq(loginChallenges.purpose, 'verify'))).run();
-      return false;
+      if (bumped.changes === 1) return 'counted';
+      const ended = tx.delete(loginChallenges).where(and(eq(loginChallenges.id, id), eq(loginChallenges.purpose, 'verify'))).run();
+      return ended.changes === 1 ? 'exhausted' : 'gone';
     }
   );
 }

@@ -30,6 +30,7 @@ export async function checkPassword(email: string, password: string, ip: string)
       signInMethod: users.signInMethod,
       twoFactorRequired: users.twoFactorRequired,
       totpEnabledAt: users.totpEnabledAt,
+      credentialsVersion: users.credentialsVersion,
       policy: organizations.twoFactorPolicy,
     })
     .from(users)

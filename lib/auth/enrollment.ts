@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, eq, gt } from 'drizzle-orm';
+import { and, eq, gt, sql } from 'drizzle-orm';
 import { type Executor, db, writeTransaction } from '@/db';
 import { loginChallenges, pendingEnrollments, recoveryCodes, users } from '@/db/schema';
 import { audit, type AuditEntry } from '@/lib/audit';
@@ -12,26 +12,49 @@ import { acceptTotp, markSessionSecondFactor } from './second-factor';
 import { revokeUserSessions } from './session';
 import { newTotpSecret } from './totp';
 
-/** The user's pending secret (decrypted for display), when one is waiting and not expired. */
-export function pendingSecret(userId: number, now = Date.now()): string | null {
-  const row = db().select({ secret: pendingEnrollments.secret }).from(pendingEnrollments).where(and(eq(pendingEnrollments.userId, userId), gt(pendingEnrollments.expiresAt, now))).get();
-  return row ? decryptForUser(row.secret, userId) : null;
+/**
+ * Who started an enrollment: the session (profile) or the setup challenge (interstitial). The
+ * pending secret belongs to it alone: another session of the same user, a copied cookie or a
+ * forgotten kiosk, sees neither the secret nor may confirm it.
+ */
+export type EnrollmentOwner = { sessionId: string } | { challengeToken: string };
+
+const ownerDigest = (owner: EnrollmentOwner) => tokenDigest('sessionId' in owner ? owner.sessionId : owner.challengeToken);
+
+/** What the caller may see of the user's pending enrollment: its secret (decrypted) when it started it. */
+export type PendingView = { secret: string } | { elsewhere: true } | null;
+
+export function pendingEnrollment(userId: number, owner: EnrollmentOwner, now = Date.now()): PendingView {
+  const row = db()
+    .select({ secret: pendingEnrollments.secret, owner: pendingEnrollments.owner })
+    .from(pendingEnrollments)
+    .where(and(eq(pendingEnrollments.userId, userId), gt(pendingEnrollments.expiresAt, now)))
+    .get();
+  if (!row) return null;
+  return row.owner === ownerDigest(owner) ? { secret: decryptForUser(row.secret, userId) } : { elsewhere: true };
 }
 
-/** Starts (or restarts) enrollment: one pending secret per user, encrypted, remembering the 2FA it would replace. */
-export function beginEnrollment(userId: number, now = Date.now()): string {
+/**
+ * Starts (or restarts) enrollment: one pending secret per user, encrypted, remembering the 2FA it
+ * would replace and who started it. A start from another session supersedes the earlier one.
+ */
+export function beginEnrollment(userId: number, owner: EnrollmentOwner, now = Date.now()): string {
   const secret = newTotpSecret();
   writeTransaction((tx) => {
     const user = tx.select({ version: users.twoFactorVersion }).from(users).where(eq(users.id, userId)).get();
     if (!user) throw new Error('No such user');
-    const row = { secret: encryptForUser(secret, userId), baseVersion: user.version, expiresAt: now + config().setupChallengeMs };
+    const row = { secret: encryptForUser(secret, userId), baseVersion: user.version, owner: ownerDigest(owner), expiresAt: now + config().setupChallengeMs };
     tx.insert(pendingEnrollments).values({ userId, ...row }).onConflictDoUpdate({ target: pendingEnrollments.userId, set: row }).run();
   });
   return secret;
 }
 
-export function cancelEnrollment(userId: number): void {
-  db().delete(pendingEnrollments).where(eq(pendingEnrollments.userId, userId)).run();
+/** Cancels the caller's own pending enrollment; one started elsewhere stays. */
+export function cancelEnrollment(userId: number, owner: EnrollmentOwner): void {
+  db()
+    .delete(pendingEnrollments)
+    .where(and(eq(pendingEnrollments.userId, userId), eq(pendingEnrollments.owner, ownerDigest(owner))))
+    .run();
 }
 
 /** Replaces a user's recovery codes with fresh ones and returns them (the only time they exist in clear). */
@@ -45,13 +68,14 @@ export function replaceRecoveryCodes(tx: Executor, userId: number): string[] {
   return codes;
 }
 
-export type ConfirmResult = { ok: true; codes: string[] } | { ok: false; reason: 'expired' | 'stale' | 'invalid' };
+export type ConfirmResult = { ok: true; codes: string[] } | { ok: false; reason: 'expired' | 'superseded' | 'stale' | 'invalid' };
 
 interface ConfirmOptions {
-  /** The session that confirmed (profile): it stays, others end, and it counts as a fresh second factor. */
-  sessionId?: string;
-  /** The setup challenge that confirmed (interstitial): it stays, marked as enrolled; other pending sign-ins end. */
-  challengeToken?: string;
+  /**
+   * Who confirms; it must be who started. A session stays while the user's others end, and counts
+   * as a fresh second factor; a setup challenge stays, marked as enrolled, while other pending sign-ins end.
+   */
+  owner: EnrollmentOwner;
   audit: Omit<AuditEntry, 'action' | 'detail'>;
 }
 
@@ -64,20 +88,27 @@ export function confirmEnrollment(userId: number, code: string, options: Confirm
     (tx) => {
       const pending = tx.select().from(pendingEnrollments).where(and(eq(pendingEnrollments.userId, userId), gt(pendingEnrollments.expiresAt, now))).get();
       if (!pending) return { ok: false, reason: 'expired' };
+      if (pending.owner !== ownerDigest(options.owner)) return { ok: false, reason: 'superseded' };
       const user = tx.select({ version: users.twoFactorVersion, enabledAt: users.totpEnabledAt }).from(users).where(eq(users.id, userId)).get()!;
       if (user.version !== pending.baseVersion) return { ok: false, reason: 'stale' };
       if (!acceptTotp(tx, userId, decryptForUser(pending.secret, userId), code, now, true)) return { ok: false, reason: 'invalid' };
-      tx.update(users)
-        .set({ totpSecret: pending.secret, totpEnabledAt: now, twoFactorVersion: user.version + 1 })
+      const changed = tx
+        .update(users)
+        .set({ totpSecret: pending.secret, totpEnabledAt: now, twoFactorVersion: user.version + 1, credentialsVersion: sql`${users.credentialsVersion} + 1` })
         .where(and(eq(users.id, userId), eq(users.twoFactorVersion, pending.baseVersion)))
-        .run();
+        .returning({ credentialsVersion: users.credentialsVersion })
+        .get()!;
       tx.delete(pendingEnrollments).where(eq(pendingEnrollments.userId, userId)).run();
       const codes = replaceRecoveryCodes(tx, userId);
-      revokeUserSessions(tx, userId, options.sessionId);
-      if (options.sessionId) markSessionSecondFactor(tx, options.sessionId, now);
-      deleteUserChallenges(tx, userId, options.challengeToken);
-      if (options.challengeToken) {
-        tx.update(loginChallenges).set({ secondFactorAt: now }).where(eq(loginChallenges.id, tokenDigest(options.challengeToken))).run();
+      const { owner } = options;
+      const sessionId = 'sessionId' in owner ? owner.sessionId : undefined;
+      const challengeToken = 'challengeToken' in owner ? owner.challengeToken : undefined;
+      revokeUserSessions(tx, userId, sessionId);
+      if (sessionId) markSessionSecondFactor(tx, sessionId, now);
+      deleteUserChallenges(tx, userId, challengeToken);
+      if (challengeToken) {
+        // The sign-in that made this change carries it: its session may still be made.
+        tx.update(loginChallenges).set({ secondFactorAt: now, credentialsVersion: changed.credentialsVersion }).where(eq(loginChallenges.id, tokenDigest(challengeToken))).run();
       }
       audit(tx, { ...options.audit, action: user.enabledAt === null ? '2fa.enabled' : '2fa.reconfigured' });
       return { ok: true, codes };

@@ -6,3 +6,4 @@ export const WRONG_PASSWORD = "That password isn't right.";
 export function lockedMessage(minutes: number): string {
   return `Too many failed attempts. For your security, this is locked for ${minutes} minute${minutes === 1 ? '' : 's'}. Try again later or ask your administrator to reset your 2FA.`;
 }
+export const SETUP_SUPERSEDED = 'Two-factor setup was started again from another sign-in, so it cannot be finished here. Cancel, then sign in again to set it up on this device.';

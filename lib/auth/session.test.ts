@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eq } from 'drizzle-orm';
-import { db } from '@/db';
-import { sessions } from '@/db/schema';
-import { createOrganization } from '@/lib/accounts/organizations';
-import { createUser } from '@/lib/accounts/users';
+import { db, writeTransaction } from '@/db';
+import { sessions, users } from '@/db/schema';
+import { createOrganization, setOrganizationPolicy } from '@/lib/accounts/organizations';
+import { changePassword, createUser, setUserTwoFactorRequired } from '@/lib/accounts/users';
 import { config } from '@/lib/config';
-import { createChallenge, redeemReadyChallenge } from './challenge';
+import { createChallenge, findChallenge, markChallengeReady, redeemReadyChallenge } from './challenge';
+import { resetTwoFactor } from './two-factor-changes';
 import { createSession, loadSession, revokeSession, revokeUserSessions } from './session';
 import { tokenDigest } from './tokens';
 
@@ -14,6 +15,8 @@ process.env.DESKGATE_LOG = 'off';
 const operator = { kind: 'operator' } as const;
 createOrganization({ slug: 'unit', name: 'Unit', policy: 'optional' }, operator);
 const user = await createUser({ org: 'unit', email: 'u@unit.example', name: 'U', role: 'member', method: 'password', password: 'password-1' }, operator);
+
+const version = () => db().select({ v: users.credentialsVersion }).from(users).where(eq(users.id, user.id)).get()!.v;
 
 test('a fresh session loads with its user and organization; the row keeps only a digest', () => {
   const id = createSession(db(), user.id, 'password', null);
@@ -49,11 +52,36 @@ test('revoking one session or all of a user’s', () => {
 });
 
 test('only a ready challenge becomes a session, and only once', () => {
-  const verify = createChallenge(user.id, 'verify', '/');
+  const verify = createChallenge(user.id, 'verify', '/', version());
   assert.equal(redeemReadyChallenge(verify), null, 'a verify challenge is not a sign-in');
-  const ready = createChallenge(user.id, 'ready', '/');
+  const ready = createChallenge(user.id, 'ready', '/', version());
   const sid = redeemReadyChallenge(ready);
   assert.ok(sid && loadSession(sid));
   assert.equal(redeemReadyChallenge(ready), null, 'single use');
   for (const junk of [undefined, '', 'x'.repeat(500), 42, { token: ready }]) assert.equal(redeemReadyChallenge(junk), null);
+});
+
+test('a verified challenge changes its token: the cookie copied at the password step redeems nothing', () => {
+  const copied = createChallenge(user.id, 'verify', '/', version());
+  const ready = writeTransaction((tx) => markChallengeReady(tx, copied, Date.now()));
+  assert.ok(ready && ready !== copied);
+  assert.equal(redeemReadyChallenge(copied), null, 'the old token names no row');
+  assert.equal(findChallenge(copied), null);
+  assert.equal(writeTransaction((tx) => markChallengeReady(tx, copied, Date.now())), null, 'nor can it be marked ready again');
+  assert.ok(redeemReadyChallenge(ready), 'the new token, held only by the request that verified, signs in');
+});
+
+test('a session is refused when the credentials changed after the password step', async () => {
+  const changes: [string, () => unknown][] = [
+    ['password change', () => changePassword(user.id, 'a-new-password-2', { orgId: user.orgId, ip: null, sessionId: createSession(db(), user.id, 'password', null) })],
+    ['requirement change', () => setUserTwoFactorRequired(user.id, true, operator)],
+    ['policy change', () => setOrganizationPolicy(user.orgId, 'required', operator)],
+    ['admin reset', () => resetTwoFactor(user.id, { actor: operator, orgId: user.orgId, ip: null })],
+  ];
+  for (const [name, change] of changes) {
+    const ready = createChallenge(user.id, 'ready', '/', version());
+    await change();
+    assert.equal(redeemReadyChallenge(ready), null, `no session after a ${name}`);
+  }
+  assert.ok(redeemReadyChallenge(createChallenge(user.id, 'ready', '/', version())), 'an unchanged version still signs in');
 });

@@ -68,13 +68,29 @@ export function loadSession(sessionId: string, now = Date.now()): CurrentSession
     .innerJoin(organizations, eq(organizations.id, users.orgId))
     .where(eq(sessions.id, digest))
     .get();
-  if (!row || row.revokedAt !== null) return null;
-  const { sessionMaxMs, sessionIdleMs } = config();
-  if (now - row.createdAt >= sessionMaxMs || now - row.lastSeenAt >= sessionIdleMs) return null;
+  if (!row || !isLive(row, now)) return null;
   if (now - row.lastSeenAt >= touchEvery()) {
     db().update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, digest)).run();
   }
   return { sessionId, method: row.method, secondFactorAt: row.secondFactorAt, user: row.user, org: row.org };
+}
+
+function isLive(row: { revokedAt: number | null; createdAt: number; lastSeenAt: number }, now: number): boolean {
+  const { sessionMaxMs, sessionIdleMs } = config();
+  return row.revokedAt === null && now - row.createdAt < sessionMaxMs && now - row.lastSeenAt < sessionIdleMs;
+}
+
+/**
+ * Whether a user's session is still live, read inside a write transaction: a change that checked
+ * the caller before a slow step (a password hash) re-checks here that nothing ended it meanwhile.
+ */
+export function sessionStillLive(tx: Executor, sessionId: string, userId: number, now = Date.now()): boolean {
+  const row = tx
+    .select({ userId: sessions.userId, revokedAt: sessions.revokedAt, createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt })
+    .from(sessions)
+    .where(eq(sessions.id, tokenDigest(sessionId)))
+    .get();
+  return row !== undefined && row.userId === userId && isLive(row, now);
 }
 
 export function revokeSession(sessionId: string): void {

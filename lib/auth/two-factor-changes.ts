@@ -1,11 +1,12 @@
 import 'server-only';
 import { eq, sql } from 'drizzle-orm';
 import { type Executor, writeTransaction } from '@/db';
-import { organizations, pendingEnrollments, recoveryCodes, users } from '@/db/schema';
+import { organizations, pendingEnrollments, recoveryCodes, users, type TwoFactorPolicy } from '@/db/schema';
 import { audit, type Actor } from '@/lib/audit';
 import { deleteUserChallenges } from './challenge';
 import { replaceRecoveryCodes } from './enrollment';
-import { revokeUserSessions } from './session';
+import { isTwoFactorRequired, type TwoFactorSubject } from './policy';
+import { revokeUserSessions, sessionStillLive } from './session';
 import { clearThrottleState } from './throttle';
 
 interface ChangeContext {
@@ -16,24 +17,42 @@ interface ChangeContext {
   sessionId?: string;
 }
 
+/** Why a change the user asked for was refused when re-checked inside its transaction. */
+export type Refusal = 'signed_out' | 'off' | 'required' | 'not_allowed';
+
+/**
+ * The user's own change re-checks, inside its write transaction, what was checked before the slow
+ * password step: the session still live, and 2FA's state and the policy still allowing it.
+ */
+function recheck(tx: Executor, userId: number, sessionId: string | undefined, allows: (user: TwoFactorSubject, policy: TwoFactorPolicy) => Refusal | null): Refusal | null {
+  if (sessionId === undefined || !sessionStillLive(tx, sessionId, userId)) return 'signed_out';
+  const row = tx
+    .select({ signInMethod: users.signInMethod, twoFactorRequired: users.twoFactorRequired, totpEnabledAt: users.totpEnabledAt, policy: organizations.twoFactorPolicy })
+    .from(users)
+    .innerJoin(organizations, eq(organizations.id, users.orgId))
+    .where(eq(users.id, userId))
+    .get();
+  return row ? allows(row, row.policy) : 'signed_out';
+}
+
 /** New recovery codes; the old ones stop working at once. */
-export function regenerateRecoveryCodes(userId: number, ctx: ChangeContext): string[] {
-  return writeTransaction(
-    (tx) => {
-      const codes = replaceRecoveryCodes(tx, userId);
-      tx.update(users).set({ twoFactorVersion: sql`${users.twoFactorVersion} + 1` }).where(eq(users.id, userId)).run();
-      revokeUserSessions(tx, userId, ctx.sessionId);
-      deleteUserChallenges(tx, userId);
-      audit(tx, { orgId: ctx.orgId, actor: ctx.actor, targetUserId: userId, action: '2fa.recovery_codes_regenerated', ip: ctx.ip });
-      return codes;
-    }
-  );
+export function regenerateRecoveryCodes(userId: number, ctx: ChangeContext): { codes: string[] } | { refused: Refusal } {
+  return writeTransaction((tx) => {
+    const refused = recheck(tx, userId, ctx.sessionId, (user, policy) => (user.totpEnabledAt === null ? 'off' : policy === 'off' ? 'not_allowed' : null));
+    if (refused) return { refused };
+    const codes = replaceRecoveryCodes(tx, userId);
+    tx.update(users).set({ twoFactorVersion: sql`${users.twoFactorVersion} + 1`, credentialsVersion: sql`${users.credentialsVersion} + 1` }).where(eq(users.id, userId)).run();
+    revokeUserSessions(tx, userId, ctx.sessionId);
+    deleteUserChallenges(tx, userId);
+    audit(tx, { orgId: ctx.orgId, actor: ctx.actor, targetUserId: userId, action: '2fa.recovery_codes_regenerated', ip: ctx.ip });
+    return { codes };
+  });
 }
 
 function removeTwoFactor(userId: number) {
   return (tx: Executor) => {
     tx.update(users)
-      .set({ totpSecret: null, totpEnabledAt: null, totpLastUsedAt: null, recoveryCodesLeft: 0, twoFactorVersion: sql`${users.twoFactorVersion} + 1` })
+      .set({ totpSecret: null, totpEnabledAt: null, totpLastUsedAt: null, recoveryCodesLeft: 0, twoFactorVersion: sql`${users.twoFactorVersion} + 1`, credentialsVersion: sql`${users.credentialsVersion} + 1` })
       .where(eq(users.id, userId))
       .run();
     tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)).run();
@@ -42,15 +61,16 @@ function removeTwoFactor(userId: number) {
   };
 }
 
-/** The user turns 2FA off (the caller checked that it is not required of them). */
-export function disableTwoFactor(userId: number, ctx: ChangeContext): void {
-  writeTransaction(
-    (tx) => {
-      removeTwoFactor(userId)(tx);
-      revokeUserSessions(tx, userId, ctx.sessionId);
-      audit(tx, { orgId: ctx.orgId, actor: ctx.actor, targetUserId: userId, action: '2fa.disabled', ip: ctx.ip });
-    }
-  );
+/** The user turns 2FA off, unless it is required of them (re-checked here, inside the transaction). */
+export function disableTwoFactor(userId: number, ctx: ChangeContext): Refusal | null {
+  return writeTransaction((tx) => {
+    const refused = recheck(tx, userId, ctx.sessionId, (user, policy) => (user.totpEnabledAt === null ? 'off' : isTwoFactorRequired(user, policy) ? 'required' : null));
+    if (refused) return refused;
+    removeTwoFactor(userId)(tx);
+    revokeUserSessions(tx, userId, ctx.sessionId);
+    audit(tx, { orgId: ctx.orgId, actor: ctx.actor, targetUserId: userId, action: '2fa.disabled', ip: ctx.ip });
+    return null;
+  });
 }
 
 /**

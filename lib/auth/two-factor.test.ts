@@ -5,11 +5,11 @@ import { eq } from 'drizzle-orm';
 import { db } from '@/db';
 import { users } from '@/db/schema';
 import { createOrganization } from '@/lib/accounts/organizations';
-import { createUser } from '@/lib/accounts/users';
+import { createUser, setUserTwoFactorRequired } from '@/lib/accounts/users';
 import { config } from '@/lib/config';
-import { beginEnrollment, confirmEnrollment, pendingSecret } from './enrollment';
+import { beginEnrollment, cancelEnrollment, confirmEnrollment, pendingEnrollment } from './enrollment';
 import { verifySecondFactor } from './second-factor';
-import { createSession, loadSession } from './session';
+import { createSession, loadSession, revokeSession } from './session';
 import { disableTwoFactor, regenerateRecoveryCodes, resetTwoFactor } from './two-factor-changes';
 
 process.env.DESKGATE_LOG = 'off';
@@ -21,12 +21,15 @@ async function freshUser() {
   return createUser({ org: 'tf', email: `u${n}@tf.example`, name: `U${n}`, role: 'member', method: 'password', password: 'password-1' }, operator);
 }
 const codeAt = (secret: string, ms: number) => new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate({ timestamp: ms });
+// Who started an enrollment, as a session (profile) or a setup challenge (interstitial) would.
+const mine = { sessionId: 'session-of-this-browser' };
+const other = { sessionId: 'session-of-another-browser' };
 const ctx = (userId: number) => ({ actor: { kind: 'user' as const, userId }, orgId: org.id, ip: '127.0.0.1' });
 
 async function enrolled(now: number) {
   const user = await freshUser();
-  const secret = beginEnrollment(user.id, now);
-  const result = confirmEnrollment(user.id, codeAt(secret, now), { audit: { orgId: org.id, actor: operator, targetUserId: user.id } }, now);
+  const secret = beginEnrollment(user.id, mine, now);
+  const result = confirmEnrollment(user.id, codeAt(secret, now), { owner: mine, audit: { orgId: org.id, actor: operator, targetUserId: user.id } }, now);
   assert.ok(result.ok);
   return { user, secret, codes: result.codes };
 }
@@ -34,27 +37,27 @@ async function enrolled(now: number) {
 test('enrollment: the pending secret survives a reload, a wrong code changes nothing, the right one turns 2FA on', async () => {
   const user = await freshUser();
   const now = Date.now();
-  const secret = beginEnrollment(user.id, now);
-  assert.equal(pendingSecret(user.id, now), secret);
-  const wrong = confirmEnrollment(user.id, codeAt(secret, now - 5 * 60_000), { audit: { orgId: org.id, actor: operator } }, now);
+  const secret = beginEnrollment(user.id, mine, now);
+  assert.deepEqual(pendingEnrollment(user.id, mine, now), { secret });
+  const wrong = confirmEnrollment(user.id, codeAt(secret, now - 5 * 60_000), { owner: mine, audit: { orgId: org.id, actor: operator } }, now);
   assert.deepEqual(wrong, { ok: false, reason: 'invalid' });
   assert.equal(db().select({ s: users.totpSecret }).from(users).where(eq(users.id, user.id)).get()?.s, null);
-  const right = confirmEnrollment(user.id, codeAt(secret, now), { audit: { orgId: org.id, actor: operator } }, now);
+  const right = confirmEnrollment(user.id, codeAt(secret, now), { owner: mine, audit: { orgId: org.id, actor: operator } }, now);
   assert.ok(right.ok && right.codes.length === 10);
-  assert.equal(pendingSecret(user.id, now), null, 'the pending secret is gone');
-  const expired = beginEnrollment(user.id, now - config().setupChallengeMs - 1);
+  assert.equal(pendingEnrollment(user.id, mine, now), null, 'the pending secret is gone');
+  const expired = beginEnrollment(user.id, mine, now - config().setupChallengeMs - 1);
   assert.ok(expired);
-  assert.equal(pendingSecret(user.id, now), null, 'an expired pending secret is not shown');
+  assert.equal(pendingEnrollment(user.id, mine, now), null, 'an expired pending secret is not shown');
 });
 
 test('a stale QR (2FA changed since it was shown) cannot overwrite the enrollment', async () => {
   const user = await freshUser();
   const now = Date.now();
-  const first = beginEnrollment(user.id, now);
+  const first = beginEnrollment(user.id, mine, now);
   // A second browser starts its own enrollment and confirms it first... then the first tries.
-  const second = beginEnrollment(user.id, now);
-  assert.ok(confirmEnrollment(user.id, codeAt(second, now), { audit: { orgId: org.id, actor: operator } }, now).ok);
-  const stale = confirmEnrollment(user.id, codeAt(first, now + 30_000), { audit: { orgId: org.id, actor: operator } }, now + 30_000);
+  const second = beginEnrollment(user.id, mine, now);
+  assert.ok(confirmEnrollment(user.id, codeAt(second, now), { owner: mine, audit: { orgId: org.id, actor: operator } }, now).ok);
+  const stale = confirmEnrollment(user.id, codeAt(first, now + 30_000), { owner: mine, audit: { orgId: org.id, actor: operator } }, now + 30_000);
   assert.equal(stale.ok, false);
   // Even a pending row re-created from before the change is refused by its version.
   assert.equal(verifySecondFactor(user.id, { code: codeAt(second, now + 60_000) }, now + 60_000).ok, true, 'the confirmed secret is the one that works');
@@ -99,13 +102,30 @@ test('a code and what it is used for commit together: a refused follow-up leaves
   assert.equal(left(), 9);
 });
 
+test('a setup belongs to the session that started it: others see no part of it and cannot confirm or cancel it', async () => {
+  const user = await freshUser();
+  const now = Date.now();
+  const secret = beginEnrollment(user.id, mine, now);
+  assert.deepEqual(pendingEnrollment(user.id, other, now), { elsewhere: true }, 'another session learns only that a setup exists');
+  const forged = confirmEnrollment(user.id, codeAt(secret, now), { owner: other, audit: { orgId: org.id, actor: operator } }, now);
+  assert.deepEqual(forged, { ok: false, reason: 'superseded' });
+  cancelEnrollment(user.id, other);
+  assert.deepEqual(pendingEnrollment(user.id, mine, now), { secret }, "another session's cancel leaves it");
+  assert.equal(db().select({ s: users.totpSecret }).from(users).where(eq(users.id, user.id)).get()?.s, null, 'nothing was turned on');
+  // The other session starts its own: the first is superseded, and its confirmation is refused as such.
+  const theirs = beginEnrollment(user.id, other, now);
+  assert.deepEqual(confirmEnrollment(user.id, codeAt(secret, now), { owner: mine, audit: { orgId: org.id, actor: operator } }, now), { ok: false, reason: 'superseded' });
+  assert.deepEqual(pendingEnrollment(user.id, mine, now), { elsewhere: true });
+  assert.ok(confirmEnrollment(user.id, codeAt(theirs, now), { owner: other, audit: { orgId: org.id, actor: operator } }, now).ok);
+});
+
 test('reconfigure keeps the old secret and codes until the new secret is confirmed', async () => {
   const now = Date.now();
   const { user, secret: old, codes: oldCodes } = await enrolled(now);
-  const fresh = beginEnrollment(user.id, now + 30_000);
+  const fresh = beginEnrollment(user.id, mine, now + 30_000);
   assert.equal(verifySecondFactor(user.id, { code: codeAt(old, now + 30_000) }, now + 30_000).ok, true, 'old secret still works');
   assert.equal(verifySecondFactor(user.id, { recoveryCode: oldCodes[0]! }).ok, true, 'old codes still work');
-  const confirmed = confirmEnrollment(user.id, codeAt(fresh, now + 60_000), { audit: { orgId: org.id, actor: operator } }, now + 60_000);
+  const confirmed = confirmEnrollment(user.id, codeAt(fresh, now + 60_000), { owner: mine, audit: { orgId: org.id, actor: operator } }, now + 60_000);
   assert.ok(confirmed.ok);
   assert.equal(verifySecondFactor(user.id, { code: codeAt(old, now + 90_000) }, now + 90_000).ok, false, 'old secret dead');
   assert.equal(verifySecondFactor(user.id, { recoveryCode: oldCodes[1]! }).ok, false, 'old codes dead');
@@ -116,11 +136,13 @@ test('regenerate kills old codes at once; disable and reset remove everything', 
   const { user, codes } = await enrolled(Date.now());
   const keep = createSession(db(), user.id, 'password', null);
   const other = createSession(db(), user.id, 'password', null);
-  const fresh = regenerateRecoveryCodes(user.id, { ...ctx(user.id), sessionId: keep });
+  const regenerated = regenerateRecoveryCodes(user.id, { ...ctx(user.id), sessionId: keep });
+  assert.ok('codes' in regenerated);
+  const fresh = regenerated.codes;
   assert.equal(verifySecondFactor(user.id, { recoveryCode: codes[0]! }).ok, false);
   assert.equal(loadSession(other), null, 'other sessions end');
   assert.ok(loadSession(keep), 'this session stays');
-  disableTwoFactor(user.id, { ...ctx(user.id), sessionId: keep });
+  assert.equal(disableTwoFactor(user.id, { ...ctx(user.id), sessionId: keep }), null);
   assert.equal(verifySecondFactor(user.id, { recoveryCode: fresh[0]! }).ok, false);
   const row = db().select().from(users).where(eq(users.id, user.id)).get()!;
   assert.deepEqual([row.totpSecret, row.totpEnabledAt, row.recoveryCodesLeft], [null, null, 0]);
@@ -143,4 +165,19 @@ test('the second-factor throttle: counted before the check, 10 failures lock, su
   assert.ok(!locked.ok && locked.lockedUntil && locked.lockedUntil > now, 'the 11th attempt is locked, even with the right code');
   const later = now + 60_000 + config().secondFactor.lockMs + 1000;
   assert.equal(verifySecondFactor(user.id, { code: codeAt(secret, later) }, later).ok, true, 'the lock ends');
+});
+
+test('disable and regenerate re-check the session and the policy inside their transaction', async () => {
+  const { user, codes } = await enrolled(Date.now());
+  const revoked = createSession(db(), user.id, 'password', null);
+  revokeSession(revoked);
+  assert.deepEqual(regenerateRecoveryCodes(user.id, { ...ctx(user.id), sessionId: revoked }), { refused: 'signed_out' });
+  assert.equal(disableTwoFactor(user.id, { ...ctx(user.id), sessionId: revoked }), 'signed_out');
+  const live = createSession(db(), user.id, 'password', null);
+  // Required since the page was loaded (the password check takes a while): disable is refused.
+  setUserTwoFactorRequired(user.id, true, operator);
+  assert.equal(disableTwoFactor(user.id, { ...ctx(user.id), sessionId: live }), 'required');
+  const row = db().select().from(users).where(eq(users.id, user.id)).get()!;
+  assert.ok(row.totpSecret && row.recoveryCodesLeft === 10, '2FA is untouched');
+  assert.equal(verifySecondFactor(user.id, { recoveryCode: codes[0]! }).ok, true, 'the codes still work');
 });

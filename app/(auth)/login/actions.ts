@@ -35,14 +35,15 @@ export const signInAction = publicAction(signInSchema, async ({ email, password,
   const target = safeCallbackUrl(callbackUrl);
   const step = secondStep(user, user.policy);
   if (step !== 'ready') {
-    // Forced setup starts with a pending secret that lives exactly as long as the challenge.
-    if (step === 'setup') beginEnrollment(user.id);
-    await setChallengeCookie(createChallenge(user.id, step, target), step);
+    const token = createChallenge(user.id, step, target, user.credentialsVersion);
+    // Forced setup starts with a pending secret that lives exactly as long as the challenge, and belongs to it.
+    if (step === 'setup') beginEnrollment(user.id, { challengeToken: token });
+    await setChallengeCookie(token, step);
     log('sign_in.challenge', { user: user.id, purpose: step, ip });
     redirect(step === 'verify' ? '/login/verify' : '/login/setup-2fa');
   }
   audit(db(), { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action: 'sign_in', detail: { method: 'password', secondFactor: 'none' }, ip });
-  return finishSignIn(createChallenge(user.id, 'ready', target), target);
+  return finishSignIn(createChallenge(user.id, 'ready', target, user.credentialsVersion), target);
 });
 
 /** "Sign in with {OIDC_NAME}": off to the identity provider, which handles the second factor. */

@@ -11,6 +11,7 @@ import { config } from '@/lib/config';
 import { secrets } from '@/lib/secrets';
 import { ensureBuild } from '../build-stamp';
 import { actionFields } from '@/lib/testing/forms';
+import { commitCost } from './commit-cost';
 import { Client, percentile } from './http';
 import { benchAccounts, type BenchUser } from './setup';
 
@@ -131,6 +132,11 @@ async function main() {
   if (!ensureBuild(root)) throw new Error('the build failed');
   secrets();
   const L = step1SingleHash();
+  // The server commits with synchronous = FULL (durable across power loss); what that costs here.
+  const commits = commitCost(path.join(dir, 'commit-cost.db'), quick ? 200 : 500);
+  record('SQLite commit, synchronous = NORMAL (median)', commits.normal, 'ms');
+  record('SQLite commit, synchronous = FULL (median)', commits.full, 'ms');
+  record('FULL ÷ NORMAL commit time', commits.full / commits.normal, 'ratio');
   const accounts = await benchAccounts(quick ? 500 : 1000);
   const bulk = spawnSync(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'lib/cli/main.ts', 'demo:bulk', '--org', 'bench', '--users', String(quick ? 20_000 : 100_000)], { env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'ignore', 'inherit'] });
   if (bulk.status !== 0) throw new Error('demo:bulk failed');

@@ -11,7 +11,7 @@ import { WRONG_CODE, WRONG_PASSWORD } from '@/lib/auth/messages';
 import { isTwoFactorRequired } from '@/lib/auth/policy';
 import type { CurrentSession } from '@/lib/auth/session';
 import { checkStepUp } from '@/lib/auth/step-up';
-import { disableTwoFactor, regenerateRecoveryCodes } from '@/lib/auth/two-factor-changes';
+import { disableTwoFactor, regenerateRecoveryCodes, type Refusal } from '@/lib/auth/two-factor-changes';
 import { confirmCodeSchema, startEnrollmentSchema, stepUpSchema } from '@/lib/validation/forms';
 import { markActionEntered } from '@/lib/request';
 
@@ -22,6 +22,15 @@ function mayManage(current: CurrentSession): boolean {
   return current.user.signInMethod === 'password' && current.org.twoFactorPolicy !== 'off';
 }
 
+const REQUIRED = 'Your organization requires two-factor authentication, so it cannot be turned off.';
+// What a change re-checked inside its transaction found had changed since the page was loaded.
+const REFUSED: Record<Refusal, string> = {
+  signed_out: 'Your session has ended. Sign in again to continue.',
+  off: '2FA is already off.',
+  required: REQUIRED,
+  not_allowed: NOT_ALLOWED,
+};
+
 const actor = (current: CurrentSession) => ({ kind: 'user' as const, userId: current.user.id });
 
 export const startEnrollmentAction = userAction(startEnrollmentSchema, async ({ password }, { current, ip }) => {
@@ -29,25 +38,31 @@ export const startEnrollmentAction = userAction(startEnrollmentSchema, async ({ 
   if (current.user.totpEnabledAt !== null) return { error: '2FA is already on. Use “Reconfigure 2FA” to move it to another device.' };
   const check = await checkPassword(current.user.email, password, ip);
   if (!check.ok) return check.locked ? { error: 'Too many failed password attempts. Try again later.' } : { error: WRONG_PASSWORD, fieldErrors: { password: [WRONG_PASSWORD] } };
-  beginEnrollment(current.user.id);
+  beginEnrollment(current.user.id, { sessionId: current.sessionId });
   redirect('/profile/2fa');
 });
+
+const CONFIRM_REFUSED = {
+  superseded: 'This setup was started on another device, or replaced by a newer one, so it cannot be confirmed here. Start again to set up 2FA on this device.',
+  stale: 'Your 2FA was changed in another window, so this QR code is no longer valid. Start again.',
+  expired: 'This setup step has expired. Start again.',
+};
 
 export const confirmEnrollmentAction = userAction(confirmCodeSchema, async ({ code }, { current, ip }): Promise<ActionState> => {
   if (!mayManage(current)) return { error: NOT_ALLOWED };
   const result = confirmEnrollment(current.user.id, code, {
-    sessionId: current.sessionId,
+    owner: { sessionId: current.sessionId },
     audit: { orgId: current.org.id, actor: actor(current), targetUserId: current.user.id, ip },
   });
   if (result.ok) return { codes: result.codes, ok: 'Two-factor authentication is on.' };
   if (result.reason === 'invalid') return { error: WRONG_CODE, fieldErrors: { code: [WRONG_CODE] } };
-  return { error: result.reason === 'stale' ? 'Your 2FA was changed in another window, so this QR code is no longer valid. Start again.' : 'This setup step has expired. Start again.' };
+  return { error: CONFIRM_REFUSED[result.reason] };
 });
 
 export async function cancelEnrollmentAction(): Promise<void> {
   markActionEntered();
   const current = await currentSession();
-  if (current) cancelEnrollment(current.user.id);
+  if (current) cancelEnrollment(current.user.id, { sessionId: current.sessionId });
   redirect('/profile/2fa');
 }
 
@@ -55,7 +70,7 @@ export const reconfigureAction = userAction(stepUpSchema, async (input, { curren
   if (!mayManage(current) || current.user.totpEnabledAt === null) return { error: NOT_ALLOWED };
   const denied = await checkStepUp(current, input, ip);
   if (denied) return denied;
-  beginEnrollment(current.user.id);
+  beginEnrollment(current.user.id, { sessionId: current.sessionId });
   redirect('/profile/2fa');
 });
 
@@ -63,18 +78,20 @@ export const regenerateCodesAction = userAction(stepUpSchema, async (input, { cu
   if (!mayManage(current) || current.user.totpEnabledAt === null) return { error: NOT_ALLOWED };
   const denied = await checkStepUp(current, input, ip);
   if (denied) return denied;
-  const codes = regenerateRecoveryCodes(current.user.id, { actor: actor(current), orgId: current.org.id, ip, sessionId: current.sessionId });
-  return { codes, ok: 'New recovery codes are ready. The old ones no longer work.' };
+  const result = regenerateRecoveryCodes(current.user.id, { actor: actor(current), orgId: current.org.id, ip, sessionId: current.sessionId });
+  if ('refused' in result) return { error: REFUSED[result.refused] };
+  return { codes: result.codes, ok: 'New recovery codes are ready. The old ones no longer work.' };
 });
 
 export const disableAction = userAction(stepUpSchema, async (input, { current, ip }) => {
   if (current.user.totpEnabledAt === null) return { error: '2FA is already off.' };
   if (isTwoFactorRequired(current.user, current.org.twoFactorPolicy)) {
     audit(db(), { orgId: current.org.id, actor: actor(current), targetUserId: current.user.id, action: '2fa.disable_refused', ip });
-    return { error: 'Your organization requires two-factor authentication, so it cannot be turned off.' };
+    return { error: REQUIRED };
   }
   const denied = await checkStepUp(current, input, ip);
   if (denied) return denied;
-  disableTwoFactor(current.user.id, { actor: actor(current), orgId: current.org.id, ip, sessionId: current.sessionId });
+  const refused = disableTwoFactor(current.user.id, { actor: actor(current), orgId: current.org.id, ip, sessionId: current.sessionId });
+  if (refused) return { error: REFUSED[refused] };
   redirect('/profile/2fa?notice=disabled');
 });

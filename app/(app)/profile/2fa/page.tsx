@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { EnrollmentDetails } from '@/app/_components/enrollment-details';
 import { requireSession } from '@/lib/auth/current';
-import { pendingSecret } from '@/lib/auth/enrollment';
+import { pendingEnrollment } from '@/lib/auth/enrollment';
 import { isTwoFactorRequired } from '@/lib/auth/policy';
 import { stepUpNeedsCode } from '@/lib/auth/step-up';
 import { config } from '@/lib/config';
@@ -29,7 +29,8 @@ export default async function TwoFactorPage({ searchParams }: { searchParams: Pr
   const enabled = user.totpEnabledAt !== null;
   const canManage = policy !== 'off';
   const required = isTwoFactorRequired(user, policy);
-  const pending = canManage ? pendingSecret(user.id) : null;
+  const found = canManage ? pendingEnrollment(user.id, { sessionId: current.sessionId }) : null;
+  const pending = found && 'secret' in found ? found.secret : null;
   const requested = typeof params.action === 'string' ? params.action : null;
   const allowed: StepUpKind[] = [...(canManage ? (['reconfigure', 'regenerate'] as const) : []), ...(required ? [] : (['disable'] as const))];
   const stepUp = enabled && allowed.includes(requested as StepUpKind) ? (requested as StepUpKind) : null;
@@ -47,6 +48,7 @@ export default async function TwoFactorPage({ searchParams }: { searchParams: Pr
     needsCode: stepUpNeedsCode(current),
     reconfiguring: enabled && pending !== null,
     recovered: params.recovered === '1',
+    setupElsewhere: found !== null && 'elsewhere' in found,
   };
   const notice = messageFor(notices, params.notice);
   return (

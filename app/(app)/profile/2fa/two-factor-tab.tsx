@@ -24,6 +24,8 @@ export interface TabView {
   needsCode: boolean;
   reconfiguring: boolean;
   recovered: boolean;
+  /** Another session of this user has a setup in progress: nothing of it is shown here. */
+  setupElsewhere: boolean;
 }
 
 /**
@@ -51,11 +53,21 @@ export function TwoFactorTab({ view, enrollment }: { view: TabView; enrollment?:
   }
   return (
     <div className="card space-y-6">
+      {view.setupElsewhere ? <SetupElsewhere enabled={view.state === 'enabled'} /> : null}
       {view.state === 'unavailable' ? <Unavailable /> : null}
       {view.state === 'setup' ? <SetUp view={view} /> : null}
       {view.state === 'enrolling' ? <Enrolling view={view} enrollment={enrollment} state={confirmState} action={confirmAction} /> : null}
       {view.state === 'enabled' ? <Enabled view={view} regenState={regenState} regenAction={regenAction} /> : null}
     </div>
+  );
+}
+
+function SetupElsewhere({ enabled }: { enabled: boolean }) {
+  return (
+    <p role="status" className="rounded-md border border-amber-400 bg-amber-50 p-3 text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+      A setup was started on another device. It can only be finished there. To {enabled ? 'reconfigure 2FA' : 'set up 2FA'} on this device instead, start
+      again here: the other setup then stops working.
+    </p>
   );
 }
 

@@ -10,6 +10,8 @@ export const changePasswordAction = userAction(changePasswordSchema, async ({ cu
   if (current.user.signInMethod !== 'password') return { error: 'Your password is managed by your identity provider.' };
   const check = await checkPassword(current.user.email, currentPassword, ip);
   if (!check.ok) return check.locked ? { error: 'Too many failed password attempts. Try again later.' } : { error: WRONG_PASSWORD, fieldErrors: { currentPassword: [WRONG_PASSWORD] } };
-  await changePassword(current.user.id, newPassword, { orgId: current.org.id, ip, sessionId: current.sessionId });
+  if (!(await changePassword(current.user.id, newPassword, { orgId: current.org.id, ip, sessionId: current.sessionId }))) {
+    return { error: 'Your session has ended, so the password was not changed. Sign in again to continue.' };
+  }
   return { ok: 'Your password was changed. You were signed out everywhere else.' };
 });

@@ -8,7 +8,7 @@ import { findUserById } from '@/lib/accounts/users';
 import { markChallengeReady } from '@/lib/auth/challenge';
 import { clearChallengeCookie, currentChallenge } from '@/lib/auth/challenge-cookie';
 import { confirmEnrollment } from '@/lib/auth/enrollment';
-import { WRONG_CODE } from '@/lib/auth/messages';
+import { SETUP_SUPERSEDED, WRONG_CODE } from '@/lib/auth/messages';
 import { finishSignIn } from '@/lib/auth/sign-in';
 import { confirmCodeSchema, continueSignInSchema } from '@/lib/validation/forms';
 
@@ -17,11 +17,12 @@ export const confirmSetupAction = publicAction(confirmCodeSchema, async ({ code 
   if (!challenge) redirect('/login?notice=expired');
   const user = findUserById(challenge.userId)!;
   const result = confirmEnrollment(user.id, code, {
-    challengeToken: challenge.token,
+    owner: { challengeToken: challenge.token },
     audit: { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, ip },
   });
   if (result.ok) return { codes: result.codes, ok: 'Two-factor authentication is on.' };
   if (result.reason === 'invalid') return { error: WRONG_CODE, fieldErrors: { code: [WRONG_CODE] } };
+  if (result.reason === 'superseded') return { error: SETUP_SUPERSEDED };
   redirect('/login?notice=expired');
 });
 
@@ -31,8 +32,9 @@ export const continueSignInAction = publicAction(continueSignInSchema, async (_i
   // Only after the enrollment step verified a code does the session start.
   if (challenge.secondFactorAt === null) redirect('/login/setup-2fa');
   const user = findUserById(challenge.userId)!;
-  if (!markChallengeReady(db(), challenge.token, challenge.secondFactorAt)) redirect('/login?notice=expired');
+  const ready = markChallengeReady(db(), challenge.token, challenge.secondFactorAt);
+  if (!ready) redirect('/login?notice=expired');
   audit(db(), { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action: 'sign_in', detail: { method: 'password', secondFactor: 'setup' }, ip });
   await clearChallengeCookie();
-  return finishSignIn(challenge.token, challenge.callbackUrl ?? '/');
+  return finishSignIn(ready, challenge.callbackUrl ?? '/');
 });

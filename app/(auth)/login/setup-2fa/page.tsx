@@ -3,9 +3,10 @@ import { redirect } from 'next/navigation';
 import { EnrollmentDetails } from '@/app/_components/enrollment-details';
 import { findUserById } from '@/lib/accounts/users';
 import { currentChallenge } from '@/lib/auth/challenge-cookie';
-import { pendingSecret } from '@/lib/auth/enrollment';
+import { pendingEnrollment } from '@/lib/auth/enrollment';
 import { config } from '@/lib/config';
 import { CancelSignIn } from '../cancel-sign-in';
+import { SETUP_SUPERSEDED } from '@/lib/auth/messages';
 import { confirmSetupAction, continueSignInAction } from './actions';
 import { SetupSteps } from './setup-steps';
 
@@ -17,8 +18,18 @@ export default async function SetupPage() {
   if (!challenge) redirect('/login?notice=expired');
   const user = findUserById(challenge.userId)!;
   const enrolled = challenge.secondFactorAt !== null;
-  const secret = enrolled ? null : pendingSecret(user.id);
-  if (!enrolled && !secret) redirect('/login?notice=expired');
+  const pending = enrolled ? null : pendingEnrollment(user.id, { challengeToken: challenge.token });
+  if (!enrolled && !pending) redirect('/login?notice=expired');
+  if (pending && 'elsewhere' in pending) {
+    return (
+      <div className="space-y-6">
+        <h1 className="text-2xl font-semibold">Set up two-factor authentication</h1>
+        <p role="status">{SETUP_SUPERSEDED}</p>
+        <CancelSignIn />
+      </div>
+    );
+  }
+  const secret = pending?.secret;
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Set up two-factor authentication</h1>

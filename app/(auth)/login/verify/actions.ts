@@ -27,26 +27,36 @@ export const verifyCodeAction = publicAction(verifyCodeSchema, async (input, { i
   const user = findUserById(challenge.userId)!;
   const limit = config().secondFactor.challengeFailures;
   // Counted before the check: parallel guesses cannot exceed the limit.
-  if (!countChallengeAttempt(challenge.token, limit)) return endChallenge(challenge.token, 'too-many');
+  const attempt = countChallengeAttempt(challenge.token, limit);
+  if (attempt === 'exhausted') return endChallenge(challenge.token, 'too-many');
+  // A double submission whose twin already verified: that sign-in goes on (a signed-in browser
+  // is sent on from /login); nothing here may end it.
+  if (attempt === 'gone') redirect('/login?notice=expired');
   const recovery = input.method === 'recovery';
   const now = Date.now();
   // One transaction: the code is used, the challenge becomes ready and the sign-in is audited — a
   // crash cannot leave a used recovery code that nothing records. The session follows from the
-  // ready challenge (finishSignIn), in a transaction of its own.
+  // ready challenge (finishSignIn), in a transaction of its own, under the ready challenge's new token.
+  const handoff = { token: '' };
   const result = verifySecondFactor(user.id, recovery ? { recoveryCode: input.recoveryCode } : { code: input.code }, now, (tx, accepted) => {
-    if (!markChallengeReady(tx, challenge.token, now)) return false;
+    const ready = markChallengeReady(tx, challenge.token, now);
+    if (!ready) return false;
+    handoff.token = ready;
     audit(tx, { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action: recovery ? 'sign_in.recovery_code_used' : 'sign_in', detail: { method: 'password', secondFactor: accepted.kind, codesLeft: accepted.codesLeft }, ip });
     return true;
   });
   if (result.ok) {
     await clearChallengeCookie();
-    return finishSignIn(challenge.token, recovery ? '/profile/2fa?recovered=1' : (challenge.callbackUrl ?? '/'));
+    return finishSignIn(handoff.token, recovery ? '/profile/2fa?recovered=1' : (challenge.callbackUrl ?? '/'));
   }
   // The challenge ended meanwhile (another request finished it): the code stays unused.
   if (result.withdrawn) redirect('/login?notice=expired');
   audit(db(), { orgId: user.orgId, actor: { kind: 'system' }, targetUserId: user.id, action: result.lockedUntil ? 'sign_in.locked' : 'sign_in.second_factor_failed', detail: { factor: recovery ? 'recovery' : 'totp' }, ip });
   if (result.lockedUntil) return { error: lockedMessage(minutesUntil(result.lockedUntil)) };
-  const left = limit - (findChallenge(challenge.token)?.failures ?? limit);
+  const remaining = findChallenge(challenge.token);
+  // Verified meanwhile by a twin submission (its token changed), or expired: nothing to count down.
+  if (!remaining) redirect('/login?notice=expired');
+  const left = limit - remaining.failures;
   if (left <= 0) return endChallenge(challenge.token, 'too-many');
   const message = `${recovery ? WRONG_RECOVERY_CODE : WRONG_CODE} ${left} attempt${left === 1 ? '' : 's'} left.`;
   return { error: message, fieldErrors: recovery ? { recoveryCode: [message] } : { code: [message] } };
