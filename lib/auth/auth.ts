@@ -37,7 +37,7 @@ function identityIssuer(claimed: unknown): string {
  */
 export const { handlers, signIn, signOut } = NextAuth(() => ({
   secret: secrets().authSecret,
-  trustHost: true,
+  trustHost: config().authTrustHost,
   session: { strategy: 'jwt', maxAge: Math.floor(config().sessionMaxMs / 1000) },
   pages: { signIn: '/login', error: '/login' },
   providers: [
