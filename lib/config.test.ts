@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import path from 'node:path';
+import { runScript, tempDir } from '@/lib/testing/spawn';
 import { ConfigError, readConfig } from './config';
 
 const trustHost = (env: Record<string, string>) => readConfig(env).authTrustHost;
@@ -20,4 +22,10 @@ test('AUTH_TRUST_HOST is honoured: unset keeps trusting the host, false needs AU
 test('a malformed AUTH_TRUST_HOST or AUTH_URL is refused with one clear line', () => {
   assert.throws(() => readConfig({ AUTH_TRUST_HOST: 'yes' }), /Invalid environment variable AUTH_TRUST_HOST: must be true, 1, false or 0/);
   assert.throws(() => readConfig({ AUTH_URL: 'deskgate.example.com' }), /Invalid environment variable AUTH_URL: must be the URL the app is served at/);
+});
+
+test('npm start refuses AUTH_TRUST_HOST=false without AUTH_URL with one line, before building anything', () => {
+  const started = runScript('lib/ops/start.ts', [], { DATABASE_URL: `file:${path.join(tempDir(), 'trust.db')}`, AUTH_TRUST_HOST: 'false', AUTH_URL: '' });
+  assert.equal(started.status, 1);
+  assert.equal(started.stderr, 'deskgate: AUTH_TRUST_HOST=false needs AUTH_URL, the URL the app is served at (such as https://deskgate.example.com).\n');
 });
