@@ -12,8 +12,23 @@ function ssoOrigin(): string {
   }
 }
 
+// lib/ops/server.mjs refuses these before anything reads them; this covers `next start` too.
+const AUTH_BODY_LIMIT = 64 * 1024;
+
+/** A body to /api/auth/* over the limit (413) or without a length (411), answered before Auth.js reads it. */
+function oversizedAuthBody(request: NextRequest): Response | null {
+  if (!request.nextUrl.pathname.startsWith('/api/auth')) return null;
+  const length = request.headers.get('content-length');
+  const status = length === null ? (request.headers.has('transfer-encoding') ? 411 : 0) : Number(length) > AUTH_BODY_LIMIT ? 413 : 0;
+  if (!status) return null;
+  const sentence = status === 413 ? 'Refused: this request is larger than 64 kB, more than any sign-in form sends.\n' : 'Refused: send this request with a Content-Length.\n';
+  return new Response(sentence, { status, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } });
+}
+
 /** Security headers on every response; a fresh CSP nonce for every page. */
 export function proxy(request: NextRequest) {
+  const refused = oversizedAuthBody(request);
+  if (refused) return refused;
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString('base64');
   const dev = process.env.NODE_ENV === 'development';
   const csp = [

@@ -1,5 +1,5 @@
 import 'server-only';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
@@ -40,9 +40,18 @@ function reuseStatements(sqlite: Database.Database): void {
   }) as typeof sqlite.prepare;
 }
 
+/**
+ * Creates the folder (0700) and an empty database file (0600) when missing; SQLite gives the
+ * -wal and -shm files the database file's mode. Existing ones keep the mode their owner chose.
+ */
+function createPrivately(file: string): void {
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, 'a', 0o600));
+}
+
 /** Opens (creating when missing) and migrates a database; `:memory:` for tests. */
 export function openDatabase(file: string) {
-  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') createPrivately(file);
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
   // FULL: with WAL, NORMAL may lose the last commits on power loss (a used recovery code could come back).

@@ -12,6 +12,8 @@ const schema = z.object({
   DATABASE_URL: z.string().min(1).default('file:./data/deskgate.db'),
   APP_NAME: z.string().min(1).default('Deskgate'),
   TRUST_PROXY: z.enum(['0', '1']).default('0'),
+  AUTH_URL: unsetWhenEmpty(z.url({ error: 'must be the URL the app is served at, such as https://deskgate.example.com' })),
+  AUTH_TRUST_HOST: unsetWhenEmpty(z.enum(['true', '1', 'false', '0'], { error: 'must be true, 1, false or 0' })),
   DESKGATE_SESSION_MAX_SECONDS: seconds(24 * 3600),
   DESKGATE_SESSION_IDLE_SECONDS: seconds(3600),
   DESKGATE_STEP_UP_SECONDS: seconds(600),
@@ -38,18 +40,23 @@ export type Config = ReturnType<typeof readConfig>;
 
 export class ConfigError extends Error {}
 
-function readConfig(env: NodeJS.ProcessEnv) {
+export function readConfig(env: Record<string, string | undefined>) {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new ConfigError(`Invalid environment variable ${issue.path.join('.')}: ${issue.message}`);
   }
   const e = parsed.data;
+  const trustHost = e.AUTH_TRUST_HOST === undefined || e.AUTH_TRUST_HOST === 'true' || e.AUTH_TRUST_HOST === '1';
+  // Auth.js refuses every request when it may not read the host and has no fixed URL: say so at start.
+  if (!trustHost && !e.AUTH_URL) throw new ConfigError('AUTH_TRUST_HOST=false needs AUTH_URL, the URL the app is served at (such as https://deskgate.example.com).');
   const ms = (s: number) => s * 1000;
   return {
     databasePath: resolveDatabasePath(e.DATABASE_URL),
     appName: e.APP_NAME,
     trustProxy: e.TRUST_PROXY === '1',
+    // With AUTH_URL, Auth.js takes the origin from it and no header is trusted (its own default too).
+    authTrustHost: trustHost || e.AUTH_URL !== undefined,
     sessionMaxMs: ms(e.DESKGATE_SESSION_MAX_SECONDS),
     sessionIdleMs: ms(e.DESKGATE_SESSION_IDLE_SECONDS),
     stepUpMs: ms(e.DESKGATE_STEP_UP_SECONDS),

@@ -1,10 +1,13 @@
 import 'server-only';
 import { headers } from 'next/headers';
 import { config } from './config';
+import { PEER_KEY, verifiedPeer } from './peer';
 
 /**
  * The client's address: the last hop of X-Forwarded-For when TRUST_PROXY=1 (what our proxy saw),
- * otherwise the socket's peer, which lib/ops/server.mjs writes into a header nobody else can set.
+ * otherwise the socket's peer, which lib/ops/server.mjs writes with a MAC nobody else can make.
+ * Without it (`next start`, `next dev`) every client is 'unknown': one shared per-address bucket,
+ * which fails closed — a forged address would let one client spread its guesses over many.
  */
 export async function clientAddress(): Promise<string> {
   const h = await headers();
@@ -12,7 +15,8 @@ export async function clientAddress(): Promise<string> {
     const hops = (h.get('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     if (hops.length > 0) return hops[hops.length - 1]!;
   }
-  return h.get('x-deskgate-peer') ?? 'unknown';
+  const key = (globalThis as Record<symbol, Buffer | undefined>)[PEER_KEY];
+  return verifiedPeer(h.get('x-deskgate-peer'), h.get('x-deskgate-peer-mac'), key) ?? 'unknown';
 }
 
 export async function isHttps(): Promise<boolean> {

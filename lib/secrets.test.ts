@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { runScript, tempDir } from '@/lib/testing/spawn';
 
-test('secrets are generated beside the database with mode 0600; a missing key for encrypted data refuses to start', () => {
-  const dir = tempDir();
+test('secrets are generated beside the database (folder 0700) with mode 0600, whole; a missing key for encrypted data refuses to start', () => {
+  // A folder the database creates (tempDir itself is 0700 already).
+  const dir = path.join(tempDir(), 'data');
   const env = { DATABASE_URL: `file:${path.join(dir, 'keys.db')}`, DESKGATE_LOG: 'off' };
   // The CLI opens the database; the start script then creates the keys (and stops before building, below).
   assert.equal(runScript('lib/cli/main.ts', ['org:create', '--slug', 'k', '--name', 'K'], env).status, 0);
@@ -15,7 +16,10 @@ test('secrets are generated beside the database with mode 0600; a missing key fo
   for (const file of ['auth-secret', 'encryption-key', 'code-key']) {
     assert.ok(existsSync(path.join(dir, file)), file);
     assert.equal(statSync(path.join(dir, file)).mode & 0o777, 0o600, file);
+    assert.match(readFileSync(path.join(dir, file), 'utf8'), /^[\w-]{43}\n$/, `${file} is whole`);
   }
+  assert.equal(statSync(dir).mode & 0o777, 0o700, 'the folder the database was created in');
+  assert.deepEqual(readdirSync(dir).filter((name) => name.endsWith('.tmp')), [], 'no temporary key file is left behind');
 
   // Encrypted data exists, and the key file is lost.
   const sqlite = new Database(path.join(dir, 'keys.db'));

@@ -1,6 +1,6 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { db } from '@/db';
@@ -58,14 +58,43 @@ function loadOne(spec: SecretSpec): string {
     );
   }
   const value = randomBytes(spec.bytes).toString('base64url');
+  // Another process wrote it first: use theirs.
+  return writeKeyFile(file, value) ? value : readFileSync(file, 'utf8').trim();
+}
+
+function fsyncFolder(folder: string): void {
+  const fd = openSync(folder, 'r');
   try {
-    writeFileSync(file, value + '\n', { mode: 0o600, flag: 'wx' });
-  } catch (error) {
-    // Another process wrote it first: use theirs.
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8').trim();
-    throw error;
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
-  return value;
+}
+
+/**
+ * Writes a key file that is, after a crash or power loss, either whole or absent: written and
+ * fsynced under a temporary name, linked into place (which fails if another process won), then
+ * the folder fsynced so that the name itself is durable. False when the file already existed.
+ */
+function writeKeyFile(file: string, value: string): boolean {
+  const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const fd = openSync(temporary, 'wx', 0o600);
+  try {
+    writeSync(fd, value + '\n');
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    linkSync(temporary, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+  fsyncFolder(path.dirname(file));
+  return true;
 }
 
 function decodeKey(value: string, name: string): Buffer {

@@ -18,6 +18,8 @@ interface Options {
   log?: string;
   /** Extra `node` options (e.g. `--require` a test preload). */
   nodeOptions?: string;
+  /** Serve with plain `next start` instead of lib/ops/server.mjs (what an operator might run). */
+  nextStart?: boolean;
 }
 
 /**
@@ -28,7 +30,8 @@ export async function startExtraServer(basePort: number, env: Record<string, str
   // Two suites on one machine (two worktrees) keep apart with E2E_PORT_OFFSET.
   const port = basePort + Number(process.env.E2E_PORT_OFFSET ?? 0);
   const output = options.log ? openSync(options.log, 'a') : 'ignore';
-  const child: ChildProcess = spawn(process.execPath, [path.join(process.cwd(), 'lib/ops/server.mjs')], {
+  const script = options.nextStart ? [path.join(process.cwd(), 'node_modules/next/dist/bin/next'), 'start', '-p', String(port)] : [path.join(process.cwd(), 'lib/ops/server.mjs')];
+  const child: ChildProcess = spawn(process.execPath, script, {
     env: { ...process.env, ...serverEnv, ...env, PORT: String(port), NODE_ENV: 'production', NODE_OPTIONS: options.nodeOptions ?? '' },
     stdio: ['ignore', output, output],
   });

@@ -6,6 +6,7 @@ import { secrets } from '@/lib/secrets';
 import { log } from '@/lib/log';
 import { clientAddress } from '@/lib/request';
 import { redeemReadyChallenge } from './challenge';
+import { endSession } from './sign-out';
 import { bindSsoIdentity, logSsoRefusal, startSsoSession } from './sso';
 
 /** The generic OpenID Connect provider (`oidc`): code flow with PKCE, state and nonce. */
@@ -36,7 +37,7 @@ function identityIssuer(claimed: unknown): string {
  */
 export const { handlers, signIn, signOut } = NextAuth(() => ({
   secret: secrets().authSecret,
-  trustHost: true,
+  trustHost: config().authTrustHost,
   session: { strategy: 'jwt', maxAge: Math.floor(config().sessionMaxMs / 1000) },
   pages: { signIn: '/login', error: '/login' },
   providers: [
@@ -71,6 +72,13 @@ export const { handlers, signIn, signOut } = NextAuth(() => ({
     // object carries nothing, so no endpoint can hand the session id to a script.
     session({ session }) {
       return { expires: session.expires } as unknown as typeof session;
+    },
+  },
+  events: {
+    // Auth.js's own POST /api/auth/signout only clears the cookie; a copy of it must die too.
+    async signOut(message) {
+      const sessionId = 'token' in message ? message.token?.sub : undefined;
+      if (typeof sessionId === 'string') endSession(sessionId, await clientAddress());
     },
   },
   logger: {

@@ -1,9 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import Database from 'better-sqlite3';
+import bcrypt from 'bcryptjs';
 import { runScript, tempDir } from '@/lib/testing/spawn';
 
-const env = { DATABASE_URL: `file:${path.join(tempDir(), 'cli.db')}`, DESKGATE_LOG: 'off' };
+const file = path.join(tempDir(), 'cli.db');
+const env = { DATABASE_URL: `file:${file}`, DESKGATE_LOG: 'off' };
 const cli = (...args: string[]) => runScript('lib/cli/main.ts', args, env);
 
 test('creates an organization and users, lists them as JSON, audits as the operator', () => {
@@ -27,6 +30,16 @@ test('creates an organization and users, lists them as JSON, audits as the opera
   assert.ok(events.some((e) => e.action === 'user.2fa_required'));
 });
 
+test('--password-stdin takes the password from the first line of standard input, so it is not in the process list', () => {
+  assert.equal(cli('org:create', '--slug', 'stdin', '--name', 'Stdin').status, 0);
+  const created = runScript('lib/cli/main.ts', ['user:create', '--org', 'stdin', '--email', 'bob@stdin.example', '--name', 'Bob', '--password-stdin'], env, 'from stdin 1\r\nsecond line\n');
+  assert.equal(created.status, 0, created.stderr);
+  const sqlite = new Database(file, { readonly: true });
+  const { hash } = sqlite.prepare("select password_hash as hash from users where email = 'bob@stdin.example'").get() as { hash: string };
+  sqlite.close();
+  assert.equal(bcrypt.compareSync('from stdin 1', hash), true, 'the first line, without its line break');
+});
+
 test('bad input: one clear line on stderr, a non-zero exit, nothing changed', () => {
   cli('org:create', '--slug', 'bad-input', '--name', 'Bad');
   const before = cli('user:list', '--org', 'bad-input', '--json').stdout;
@@ -39,7 +52,9 @@ test('bad input: one clear line on stderr, a non-zero exit, nothing changed', ()
     [['user:create', '--org', 'bad-input', '--email', 'not-an-email', '--name', 'N', '--password', 'long-enough-1'], /--email: Enter a valid email address/],
     [['user:create', '--org', 'bad-input', '--email', 'a@b.example', '--name', 'N', '--password', 'short'], /--password: Use at least 8 characters/],
     [['user:create', '--org', 'bad-input', '--email', 'a@b.example', '--name', 'N', '--password', 'x'.repeat(73)], /at most 72 bytes/],
-    [['user:create', '--org', 'bad-input', '--email', 'a@b.example', '--name', 'N', '--password', 'long-enough-1', '--sso'], /either --password or --sso/],
+    [['user:create', '--org', 'bad-input', '--email', 'a@b.example', '--name', 'N', '--password', 'long-enough-1', '--sso'], /one of --password, --password-stdin or --sso/],
+    [['user:create', '--org', 'bad-input', '--email', 'a@b.example', '--name', 'N', '--password', 'long-enough-1', '--password-stdin'], /one of --password, --password-stdin or --sso/],
+    [['user:create', '--org', 'bad-input', '--email', 'a@b.example', '--name', 'N', '--password-stdin'], /--password: Use at least 8 characters/],
     [['user:create', '--org', 'bad-input', '--email', 'a@b.example', '--name', 'N'], /needs a password/],
     [['user:require-2fa', '--email', 'nobody@b.example', '--on'], /no user has the email/],
     [['user:require-2fa', '--email', 'a@b.example'], /exactly one of --on or --off/],

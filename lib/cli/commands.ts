@@ -1,4 +1,5 @@
 import 'server-only';
+import { createInterface } from 'node:readline';
 import { desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { db } from '@/db';
@@ -44,6 +45,16 @@ function user(email: unknown) {
   return found;
 }
 
+/** The first line of standard input (without its line break), so a password stays out of the process list. */
+async function firstLineOfStdin(): Promise<string> {
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
+  for await (const line of lines) {
+    lines.close();
+    return line;
+  }
+  return '';
+}
+
 const date = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z'));
 
 export const commands: Record<string, (v: Values) => Promise<Output>> = {
@@ -60,8 +71,9 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
     return { text, data: { slug: org.slug, policy, ...result } };
   },
   async 'user:create'(v) {
-    if (v.sso && v.password !== undefined) throw new CliError('give either --password or --sso, not both');
-    const input = parse(newUserSchema, { org: v.org, email: v.email, name: v.name, role: v.role, method: v.sso ? 'sso' : 'password', password: v.password });
+    if ([v.password !== undefined, v['password-stdin'] === true, v.sso === true].filter(Boolean).length > 1) throw new CliError('give one of --password, --password-stdin or --sso, not more');
+    const password = v['password-stdin'] ? await firstLineOfStdin() : v.password;
+    const input = parse(newUserSchema, { org: v.org, email: v.email, name: v.name, role: v.role, method: v.sso ? 'sso' : 'password', password });
     const created = await createUser(input, operator);
     return { text: `Created ${created.role} ${created.email} in ${input.org} (${created.method}).`, data: created };
   },

@@ -9,7 +9,8 @@ const HELP = `Usage: npm run cli -- <command> [options] [--json]
 Commands:
   org:create --slug SLUG --name NAME [--policy off|optional|required]
   org:policy --slug SLUG --policy off|optional|required
-  user:create --org SLUG --email EMAIL --name NAME (--password PASSWORD | --sso) [--role member|admin]
+  user:create --org SLUG --email EMAIL --name NAME (--password PASSWORD | --password-stdin | --sso) [--role member|admin]
+                                        --password-stdin reads the password from the first line of standard input
   user:require-2fa --email EMAIL --on|--off
   user:reset-2fa --email EMAIL
   user:list --org SLUG
@@ -27,6 +28,7 @@ const options = {
   org: { type: 'string' },
   email: { type: 'string' },
   password: { type: 'string' },
+  'password-stdin': { type: 'boolean' },
   sso: { type: 'boolean' },
   role: { type: 'string' },
   on: { type: 'boolean' },

@@ -1,6 +1,7 @@
 // The production HTTP server: Next.js behind a thin layer that records who is really connecting.
 // Plain JavaScript so that it runs without a compiler; `npm start` (lib/ops/start.ts) launches it.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHmac, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import next from 'next';
 
@@ -63,6 +64,37 @@ function refuseUndecodableCalls(res, call) {
   };
 }
 
+// The client address goes to lib/request.ts (lib/peer.ts) with a MAC under a key made at each start and
+// handed over in memory: a client's own x-deskgate-peer is never believed, whatever serves the app.
+const peerKey = randomBytes(32);
+globalThis[Symbol.for('deskgate.peer-key')] = peerKey;
+
+function recordPeer(req) {
+  delete req.headers['x-deskgate-peer'];
+  delete req.headers['x-deskgate-peer-mac'];
+  const address = req.socket.remoteAddress;
+  if (!address) return;
+  req.headers['x-deskgate-peer'] = address;
+  req.headers['x-deskgate-peer-mac'] = createHmac('sha256', peerKey).update(address).digest('base64url');
+}
+
+// Auth.js reads whole bodies into memory; no sign-in request comes near this. proxy.ts checks it too.
+const AUTH_BODY_LIMIT = 64 * 1024;
+
+/** Refuses an oversized body to /api/auth/* before anyone reads it; one without a length, too (411). */
+function refuseOversizedAuthBody(req, res) {
+  // The path as the router will see it (dot segments resolved); proxy.ts catches any other spelling.
+  const path = new URL(`http://localhost/${(req.url ?? '').replace(/^\/+/, '')}`).pathname.replace(/\/{2,}/g, '/');
+  if (!path.startsWith('/api/auth')) return false;
+  const length = req.headers['content-length'];
+  const status = length === undefined ? (req.headers['transfer-encoding'] ? 411 : 0) : Number(length) > AUTH_BODY_LIMIT ? 413 : 0;
+  if (!status) return false;
+  // Closing the connection stops Node from draining the rest of the body.
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', connection: 'close' });
+  res.end(status === 413 ? 'Refused: this request is larger than 64 kB, more than any sign-in form sends.\n' : 'Refused: send this request with a Content-Length.\n');
+  return true;
+}
+
 // Next fetches its own redirects during server actions: it must know where it listens.
 const app = next({ dev: false, dir: process.cwd(), hostname: 'localhost', port });
 const handle = app.getRequestHandler();
@@ -70,8 +102,8 @@ const handle = app.getRequestHandler();
 await app.prepare();
 
 const server = createServer((req, res) => {
-  // Only this server writes x-deskgate-peer; without a trusted proxy, forwarded headers are the client's own words.
-  req.headers['x-deskgate-peer'] = req.socket.remoteAddress ?? 'unknown';
+  recordPeer(req);
+  // Without a trusted proxy, forwarded headers are the client's own words.
   if (!trustProxy) {
     delete req.headers['x-forwarded-for'];
     delete req.headers['x-forwarded-host'];
@@ -83,6 +115,7 @@ const server = createServer((req, res) => {
     res.end('Refused: this form was sent from another site. Open the page on this site and try again.\n');
     return;
   }
+  if (refuseOversizedAuthBody(req, res)) return;
   if (req.method !== 'POST') return handle(req, res);
   // A form posted without JavaScript that meets a redirect (e.g. its session ended meanwhile)
   // must land with a GET: 307 would re-post the form to the sign-in page.

@@ -10,11 +10,12 @@ export function tempDir(): string {
   return dir;
 }
 
-/** Runs one of the project's TypeScript entry points the way npm scripts do. */
-export function runScript(script: string, args: string[], env: Record<string, string>) {
+/** Runs one of the project's TypeScript entry points the way npm scripts do; `input` is its standard input. */
+export function runScript(script: string, args: string[], env: Record<string, string>, input = '') {
   const result = spawnSync(process.execPath, ['--conditions=react-server', '--import', 'tsx', script, ...args], {
     env: { ...process.env, NODE_OPTIONS: '', DESKGATE_BCRYPT_COST: '4', ...env },
     encoding: 'utf8',
+    input,
     timeout: 60_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

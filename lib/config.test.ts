@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { runScript, tempDir } from '@/lib/testing/spawn';
+import { ConfigError, readConfig } from './config';
+
+const trustHost = (env: Record<string, string>) => readConfig(env).authTrustHost;
+
+test('AUTH_TRUST_HOST is honoured: unset keeps trusting the host, false needs AUTH_URL', () => {
+  assert.equal(trustHost({}), true, 'unset: as before (the custom server strips X-Forwarded-Host unless TRUST_PROXY=1)');
+  assert.equal(trustHost({ AUTH_TRUST_HOST: '' }), true, 'empty counts as unset');
+  assert.equal(trustHost({ AUTH_TRUST_HOST: 'true' }), true);
+  assert.equal(trustHost({ AUTH_TRUST_HOST: '1' }), true);
+  // With a fixed URL Auth.js takes the origin from it, so no header is trusted either way.
+  assert.equal(trustHost({ AUTH_TRUST_HOST: 'false', AUTH_URL: 'https://deskgate.example.com' }), true);
+  assert.equal(trustHost({ AUTH_TRUST_HOST: '0', AUTH_URL: 'https://deskgate.example.com' }), true);
+  for (const value of ['false', '0']) {
+    assert.throws(() => readConfig({ AUTH_TRUST_HOST: value }), (error: Error) => error instanceof ConfigError && /^AUTH_TRUST_HOST=false needs AUTH_URL, the URL the app is served at/.test(error.message) && !error.message.includes('\n'));
+  }
+});
+
+test('a malformed AUTH_TRUST_HOST or AUTH_URL is refused with one clear line', () => {
+  assert.throws(() => readConfig({ AUTH_TRUST_HOST: 'yes' }), /Invalid environment variable AUTH_TRUST_HOST: must be true, 1, false or 0/);
+  assert.throws(() => readConfig({ AUTH_URL: 'deskgate.example.com' }), /Invalid environment variable AUTH_URL: must be the URL the app is served at/);
+});
+
+test('npm start refuses AUTH_TRUST_HOST=false without AUTH_URL with one line, before building anything', () => {
+  const started = runScript('lib/ops/start.ts', [], { DATABASE_URL: `file:${path.join(tempDir(), 'trust.db')}`, AUTH_TRUST_HOST: 'false', AUTH_URL: '' });
+  assert.equal(started.status, 1);
+  assert.equal(started.stderr, 'deskgate: AUTH_TRUST_HOST=false needs AUTH_URL, the URL the app is served at (such as https://deskgate.example.com).\n');
+});
