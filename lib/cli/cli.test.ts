@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { runScript, tempDir } from '@/lib/testing/spawn';
 
-const env = { DATABASE_URL: `file:${path.join(tempDir(), 'cli.db')}`, DESKGATE_LOG: 'off' };
+const file = path.join(tempDir(), 'cli.db');
+const env = { DATABASE_URL: `file:${file}`, DESKGATE_LOG: 'off' };
 const cli = (...args: string[]) => runScript('lib/cli/main.ts', args, env);
 
 test('creates an organization and users, lists them as JSON, audits as the operator', () => {
@@ -25,6 +27,18 @@ test('creates an organization and users, lists them as JSON, audits as the opera
   assert.equal(resetEvent?.actorKind, 'operator');
   assert.match(resetEvent!.detail, /break-glass/);
   assert.ok(events.some((e) => e.action === 'user.2fa_required'));
+});
+
+test('user:list shows a user whose second step is locked at the hard cap; user:reset-2fa lifts it', () => {
+  assert.equal(cli('org:create', '--slug', 'capped', '--name', 'Capped').status, 0);
+  assert.equal(cli('user:create', '--org', 'capped', '--email', 'guessed@capped.example', '--name', 'Guessed', '--password', 'long-enough-1').status, 0);
+  const sqlite = new Database(file);
+  sqlite.prepare('update users set second_factor_failures = 100 where email = ?').run('guessed@capped.example');
+  sqlite.close();
+  assert.match(cli('user:list', '--org', 'capped').stdout, /guessed@capped\.example\t.*2FA off, locked\t/);
+  assert.equal(JSON.parse(cli('user:list', '--org', 'capped', '--json').stdout)[0].secondFactorLocked, true);
+  assert.equal(cli('user:reset-2fa', '--email', 'guessed@capped.example').status, 0);
+  assert.doesNotMatch(cli('user:list', '--org', 'capped').stdout, /locked/);
 });
 
 test('bad input: one clear line on stderr, a non-zero exit, nothing changed', () => {

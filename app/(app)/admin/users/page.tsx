@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { ActionForm } from '@/app/_components/action-form';
 import { stateOf, TWO_FACTOR_STATES, userTablePage, type TwoFactorState } from '@/db/queries/admin-users';
 import { requireAdmin } from '@/lib/auth/current';
+import { isSecondFactorSuspended } from '@/lib/auth/second-factor';
 import { decodeCursor, encodeCursor, firstValues, usersPageParams, type SearchParams } from '@/lib/validation/search-params';
 import { setTwoFactorRequiredAction } from '../actions';
 import { ResetDialogProvider, ResetTwoFactorLink } from './reset-dialog';
@@ -103,7 +104,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                       <td className="px-3 py-2">{u.email}</td>
                       <td className="px-3 py-2">{u.role === 'admin' ? 'Admin' : 'Member'}</td>
                       <td className="px-3 py-2">{u.signInMethod === 'sso' ? 'SSO' : 'Password'}</td>
-                      <td className="px-3 py-2"><span className={`rounded-full px-2 py-0.5 text-xs font-medium ${stateBadge[state]}`}>{stateLabel[state]}</span>{u.twoFactorRequired && state === 'enabled' ? <span className="ml-1 text-xs">(required)</span> : null}</td>
+                      <td className="px-3 py-2"><span className={`rounded-full px-2 py-0.5 text-xs font-medium ${stateBadge[state]}`}>{stateLabel[state]}</span>{u.twoFactorRequired && state === 'enabled' ? <span className="ml-1 text-xs">(required)</span> : null}{isSecondFactorSuspended(u.secondFactorFailures) ? <span className="ml-1 rounded-full bg-red-100 px-2 py-0.5 text-xs font-medium text-red-900 dark:bg-red-950 dark:text-red-100">Locked</span> : null}</td>
                       <td className="px-3 py-2">{u.totpEnabledAt ? u.recoveryCodesLeft : '—'}</td>
                       <td className="px-3 py-2">{date(u.lastSignInAt)}</td>
                       <td className="px-3 py-2">{date(u.totpLastUsedAt)}</td>
