@@ -1,4 +1,4 @@
-import { expect, expectAccessible, TestOrg, test } from './fixtures';
+import { expect, expectAccessible, TestOrg, test, totp } from './fixtures';
 import { LoginPage } from './pages/login-page';
 import { VerifyPage } from './pages/verify-page';
 import { auditActions, liveSessions, organizationPolicy, userRow } from './support/db';
@@ -60,6 +60,8 @@ test('reset 2FA end to end: confirm page, sessions end, setup at next sign-in wh
   if (test.info().project.use.javaScriptEnabled === false) await expect(page).toHaveURL(/\/reset$/);
   await expectAccessible(page);
   await confirm.getByLabel(/Reason/).fill('lost phone');
+  await confirm.getByLabel('Your password').fill(admin.password);
+  await confirm.getByLabel('Authentication code').fill(totp(admin.secret));
   await confirm.getByRole('button', { name: 'Reset 2FA' }).click();
   await expect(page.getByText(`2FA of ${victim.email} was reset`)).toBeVisible();
   expect(userRow(victim.id).totpSecret).toBeNull();

@@ -32,6 +32,7 @@ const ROUTES: { route: string; method?: 'GET' | 'POST'; path: (w: World) => stri
   { route: '/profile/password', path: () => '/profile/password', allowed: signedIn },
   { route: '/admin/users', path: () => '/admin/users', allowed: ['admin', 'otherAdmin'] },
   { route: '/admin/users/[id]/reset', path: (w) => `/admin/users/${w.victim.id}/reset`, allowed: ['admin'] },
+  { route: '/admin/users/[id]/stop-requiring', path: (w) => `/admin/users/${w.setup.id}/stop-requiring`, allowed: ['admin'] },
   { route: '/admin/settings', path: () => '/admin/settings', allowed: ['admin', 'otherAdmin'] },
   { route: '/admin/audit', path: () => '/admin/audit', allowed: ['admin', 'otherAdmin'] },
   // Auth.js's endpoints: the session endpoint is closed (it would hand the session id to scripts).
@@ -186,9 +187,12 @@ test('authorization matrix: every caller gets exactly what the table allows; ref
       ['setup', 'cancelChallengeAction', {}, (b, a) => a.challenges.length === b.challenges.length - 1],
       ['member', 'regenerateCodesAction', { password: w.victim.password, recoveryCode: w.victim.recoveryCodes[1]! }, (b, a) => JSON.stringify(a.codes) !== JSON.stringify(b.codes)],
       ['member', 'changePasswordAction', { currentPassword: w.victim.password, newPassword: 'a-new-password-42', confirmPassword: 'a-new-password-42' }, (b, a) => JSON.stringify(a.users) !== JSON.stringify(b.users)],
+      // Destructive admin changes step up: the first with a recovery code, the rest within its freshness.
+      ['admin', 'resetTwoFactorAction', { userId: String(w.victim.id), reason: 'matrix', password: w.admin.password, recoveryCode: w.admin.recoveryCodes[0]! }, (b, a) => JSON.stringify(a.users) !== JSON.stringify(b.users)],
       ['admin', 'setTwoFactorRequiredAction', { userId: String(w.plain.id), required: 'on' }, (b, a) => JSON.stringify(a.users) !== JSON.stringify(b.users)],
-      ['admin', 'resetTwoFactorAction', { userId: String(w.victim.id), reason: 'matrix' }, (b, a) => JSON.stringify(a.users) !== JSON.stringify(b.users)],
+      ['admin', 'setTwoFactorRequiredAction', { userId: String(w.plain.id), required: 'off', password: w.admin.password }, (b, a) => JSON.stringify(a.users) !== JSON.stringify(b.users)],
       ['admin', 'setPolicyAction', { policy: 'required' }, (b, a) => JSON.stringify(a.policy) !== JSON.stringify(b.policy)],
+      ['admin', 'setPolicyAction', { policy: 'optional', password: w.admin.password }, (b, a) => JSON.stringify(a.policy) !== JSON.stringify(b.policy)],
       ['admin', 'signOutAction', {}, (b, a) => JSON.stringify(a.sessions) !== JSON.stringify(b.sessions)],
     ];
     for (const [caller, name, fields, changed] of changes) {
@@ -199,5 +203,52 @@ test('authorization matrix: every caller gets exactly what the table allows; ref
     }
   } finally {
     for (const context of Object.values(w.contexts)) await context.dispose();
+  }
+});
+
+test("destructive admin actions need the admin's step-up: without it, or with a wrong password or code, nothing changes", async () => {
+  const org = TestOrg.create('required');
+  const admin = await org.userWith2fa({ role: 'admin' });
+  const victim = await org.userWith2fa();
+  org.requireTwoFactor(victim);
+  const context = await sessionContext(admin.id);
+  const state = () => securityState([admin.id, victim.id], org.id);
+  const changes: [string, Record<string, string>][] = [
+    ['resetTwoFactorAction', { userId: String(victim.id), reason: 'forged' }],
+    ['setTwoFactorRequiredAction', { userId: String(victim.id), required: 'off' }],
+    ['setPolicyAction', { policy: 'optional' }],
+  ];
+  // The session has not verified a second factor: the password alone is not enough either.
+  const wrongStepUps: Record<string, string>[] = [
+    {},
+    { code: totp(admin.secret) },
+    { password: 'not-the-password-1', code: totp(admin.secret) },
+    { password: admin.password },
+    { password: admin.password, code: totp(victim.secret) },
+    { password: admin.password, recoveryCode: victim.recoveryCodes[0]! },
+    { password: victim.password, recoveryCode: admin.recoveryCodes[0]! },
+  ];
+  try {
+    for (const [name, fields] of changes) {
+      for (const stepUp of wrongStepUps) {
+        const before = state();
+        const response = await postAction(context, name, { ...fields, ...stepUp });
+        const label = `${name} with ${Object.keys(stepUp).join(', ') || 'no step-up'}`;
+        expect(response.status(), label).toBe(200);
+        expect(state(), `${label}: nothing changed`).toEqual(before);
+      }
+    }
+    // Audited like the profile's step-up: each wrong password or code (a missing field is only asked for).
+    expect(db().$client.prepare("select count(*) as n from audit_events where target_user_id = ? and action = 'step_up.failed'").get(admin.id)).toEqual({ n: 12 });
+    // The same forged requests with the admin's own step-up go through: the refusals were the step-up's.
+    const before = state();
+    expect((await postAction(context, 'setTwoFactorRequiredAction', { ...changes[1]![1], password: admin.password, code: totp(admin.secret) })).status()).toBe(303);
+    expect((await postAction(context, 'setPolicyAction', { ...changes[2]![1], password: admin.password })).status()).toBe(200);
+    expect((await postAction(context, 'resetTwoFactorAction', { ...changes[0]![1], password: admin.password })).status()).toBe(303);
+    const after = state();
+    expect(after.policy).not.toEqual(before.policy);
+    expect(after.users.find((u) => (u as { id: number }).id === victim.id)).toMatchObject({ totp_secret: null, two_factor_required: 0 });
+  } finally {
+    await context.dispose();
   }
 });

@@ -317,7 +317,8 @@ test('a server killed with SIGKILL amid 2FA changes restarts intact, with every 
       ops.get('reset')!.push({
         subject,
         context: adminContext,
-        post: () => adminContext.post(page, { multipart: { ...fields, reason: 'Lost phone' }, headers: { Origin: baseURL }, maxRedirects: 0 }),
+        // The admin has no 2FA: the step-up is the password alone.
+        post: () => adminContext.post(page, { multipart: { ...fields, reason: 'Lost phone', password: admin.password }, headers: { Origin: baseURL }, maxRedirects: 0 }),
         acknowledged: async (r) => r.status() === 303 && (r.headers()['location'] ?? '').includes('/admin/users?notice=reset'),
       });
     }

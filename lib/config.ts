@@ -26,6 +26,7 @@ const schema = z.object({
   DESKGATE_2FA_USER_FAILURES: seconds(10),
   DESKGATE_2FA_WINDOW_SECONDS: seconds(900),
   DESKGATE_2FA_LOCK_SECONDS: seconds(900),
+  DESKGATE_2FA_MAX_FAILURES: seconds(100),
   DESKGATE_LOGIN_EMAIL_FAILURES: seconds(10),
   DESKGATE_LOGIN_IP_FAILURES: seconds(50),
   DESKGATE_LOGIN_WINDOW_SECONDS: seconds(900),
@@ -70,6 +71,7 @@ export function readConfig(env: Record<string, string | undefined>) {
       userFailures: e.DESKGATE_2FA_USER_FAILURES,
       windowMs: ms(e.DESKGATE_2FA_WINDOW_SECONDS),
       lockMs: ms(e.DESKGATE_2FA_LOCK_SECONDS),
+      maxFailures: e.DESKGATE_2FA_MAX_FAILURES,
     },
     // SSO is on when the three OIDC settings are all given.
     oidc:

@@ -97,6 +97,7 @@ function rowsById(ids: number[]) {
       recoveryCodesLeft: users.recoveryCodesLeft,
       lastSignInAt: users.lastSignInAt,
       totpLastUsedAt: users.totpLastUsedAt,
+      secondFactorFailures: users.secondFactorFailures,
     })
     .from(users)
     .where(inArray(users.id, ids))
@@ -147,7 +148,7 @@ export function stateOf(user: { signInMethod: string; totpEnabledAt: number | nu
 /** A user of this organization (for admin actions), or undefined: ids from forms are checked here. */
 export function orgUser(orgId: number, userId: number) {
   return db()
-    .select({ id: users.id, name: users.name, email: users.email, role: users.role, signInMethod: users.signInMethod, twoFactorRequired: users.twoFactorRequired, totpEnabledAt: users.totpEnabledAt })
+    .select({ id: users.id, name: users.name, email: users.email, role: users.role, signInMethod: users.signInMethod, twoFactorRequired: users.twoFactorRequired, totpEnabledAt: users.totpEnabledAt, secondFactorFailures: users.secondFactorFailures })
     .from(users)
     .where(and(eq(users.orgId, orgId), eq(users.id, userId)))
     .get();

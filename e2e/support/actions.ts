@@ -70,9 +70,9 @@ export const ACTION_FORMS: Record<string, ActionForm> = {
   regenerateCodesAction: { kind: 'state', page: '/profile/2fa', fields: ['password', 'code', 'recoveryCode'] },
   disableAction: { kind: 'state', page: '/profile/2fa', fields: ['password', 'code', 'recoveryCode'] },
   changePasswordAction: { kind: 'state', page: '/profile/password', fields: ['currentPassword', 'newPassword', 'confirmPassword'] },
-  resetTwoFactorAction: { kind: 'state', page: '/admin/users', fields: ['userId', 'reason'] },
-  setTwoFactorRequiredAction: { kind: 'state', page: '/admin/users', fields: ['userId', 'required'] },
-  setPolicyAction: { kind: 'state', page: '/admin/settings', fields: ['policy'] },
+  resetTwoFactorAction: { kind: 'state', page: '/admin/users', fields: ['userId', 'reason', 'password', 'code', 'recoveryCode'] },
+  setTwoFactorRequiredAction: { kind: 'state', page: '/admin/users', fields: ['userId', 'required', 'password', 'code', 'recoveryCode'] },
+  setPolicyAction: { kind: 'state', page: '/admin/settings', fields: ['policy', 'password', 'code', 'recoveryCode'] },
 };
 
 /** Posts a forged call of the action to its page, as a browser without JavaScript would. */

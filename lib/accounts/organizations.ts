@@ -37,12 +37,17 @@ export function endSessionsOfNewlyRequired(tx: Executor, candidates: { id: numbe
   return affected.length;
 }
 
-export function setOrganizationPolicy(orgId: number, policy: TwoFactorPolicy, actor: Actor, ip: string | null = null) {
+/**
+ * `mayLowerRequired`: false when the caller did not step up because it read another policy; if the
+ * policy is `required` by now, nothing changes and the result says `needsStepUp`.
+ */
+export function setOrganizationPolicy(orgId: number, policy: TwoFactorPolicy, actor: Actor, ip: string | null = null, mayLowerRequired = true) {
   return writeTransaction(
     (tx) => {
       const org = tx.select({ policy: organizations.twoFactorPolicy }).from(organizations).where(eq(organizations.id, orgId)).get();
       if (!org) throw new AccountError('No such organization.');
       if (org.policy === policy) return { changed: false, sessionsEnded: 0 };
+      if (org.policy === 'required' && !mayLowerRequired) return { changed: false, sessionsEnded: 0, needsStepUp: true };
       tx.update(organizations).set({ twoFactorPolicy: policy }).where(eq(organizations.id, orgId)).run();
       // What the password step decides depends on the policy only for password users without 2FA:
       // their sign-ins in progress must not become sessions under the old policy.

@@ -39,7 +39,7 @@ export function findUserByEmail(email: string) {
 
 export function listUsers(orgId: number) {
   return db()
-    .select({ id: users.id, email: users.email, name: users.name, role: users.role, signInMethod: users.signInMethod, twoFactorRequired: users.twoFactorRequired, totpEnabledAt: users.totpEnabledAt, recoveryCodesLeft: users.recoveryCodesLeft, lastSignInAt: users.lastSignInAt })
+    .select({ id: users.id, email: users.email, name: users.name, role: users.role, signInMethod: users.signInMethod, twoFactorRequired: users.twoFactorRequired, totpEnabledAt: users.totpEnabledAt, recoveryCodesLeft: users.recoveryCodesLeft, lastSignInAt: users.lastSignInAt, secondFactorFailures: users.secondFactorFailures })
     .from(users)
     .where(eq(users.orgId, orgId))
     .orderBy(asc(users.email))

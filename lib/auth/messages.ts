@@ -7,3 +7,6 @@ export function lockedMessage(minutes: number): string {
   return `Too many failed attempts. For your security, this is locked for ${minutes} minute${minutes === 1 ? '' : 's'}. Try again later or ask your administrator to reset your 2FA.`;
 }
 export const SETUP_SUPERSEDED = 'Two-factor setup was started again from another sign-in, so it cannot be finished here. Cancel, then sign in again to set it up on this device.';
+
+/** The hard cap on consecutive second-factor failures was reached: only an admin reset lifts it. */
+export const SECOND_FACTOR_SUSPENDED = 'Your second step is locked after too many failed attempts. Ask your administrator to reset your two-factor authentication.';

@@ -15,8 +15,40 @@ export function secondFactorRule(userId: number): ThrottleRule {
   return { key: `2fa:user:${userId}`, limit: userFailures, windowMs, lockMs };
 }
 
-export type FactorResult = { ok: true; kind: 'totp' | 'recovery'; codesLeft: number } | { ok: false; lockedUntil?: number; withdrawn?: true };
+/**
+ * `suspended`: the user is at the hard cap, nothing was checked; `tripped`: this failure reached
+ * the cap (exactly one attempt trips it, so it is audited once).
+ */
+export type FactorResult =
+  | { ok: true; kind: 'totp' | 'recovery'; codesLeft: number }
+  | { ok: false; lockedUntil?: number; withdrawn?: true; suspended?: true; tripped?: true };
 export type AcceptedFactor = Extract<FactorResult, { ok: true }>;
+
+/**
+ * The hard cap on consecutive second-factor failures (NIST SP 800-63B-4 §3.2.2): at the cap the
+ * second step stays suspended until an admin or operator resets the user's 2FA.
+ */
+export function isSecondFactorSuspended(failures: number): boolean {
+  return failures >= config().secondFactor.maxFailures;
+}
+
+type Counted = { failures: number } | { lockedUntil: number } | { suspended: true };
+
+/**
+ * Counts one attempt before it is checked: against the hard cap and the sliding-window throttle,
+ * in one immediate transaction (the throttle's own becomes a savepoint of it), so parallel
+ * attempts from any process are counted one after another. A refused attempt counts for neither.
+ */
+function countFactorAttempt(userId: number, rule: ThrottleRule, now: number): Counted {
+  return writeTransaction((tx): Counted => {
+    const failures = tx.select({ n: users.secondFactorFailures }).from(users).where(eq(users.id, userId)).get()?.n ?? 0;
+    if (isSecondFactorSuspended(failures)) return { suspended: true };
+    const attempt = countAttempt([rule], now);
+    if ('lockedUntil' in attempt) return attempt;
+    tx.update(users).set({ secondFactorFailures: failures + 1 }).where(eq(users.id, userId)).run();
+    return { failures: failures + 1 };
+  });
+}
 
 /** Thrown inside the transaction when the caller's follow-up refuses: rolls the accepted factor back. */
 class Withdrawn extends Error {}
@@ -55,8 +87,8 @@ export function consumeRecoveryCode(tx: Executor, userId: number, input: string,
 }
 
 /**
- * Checks a second factor of a user with 2FA: counted by the shared throttle before the check,
- * accepted atomically, the failure count reset on success. `andThen` runs in the same transaction
+ * Checks a second factor of a user with 2FA: counted by the shared throttle and the hard cap
+ * before the check, accepted atomically, both failure counts reset on success. `andThen` runs in the same transaction
  * once the factor is accepted (mark the challenge ready, audit, ...), so a used code and what it
  * was used for are written together or not at all, even if the process dies; when it returns
  * false, nothing is written and the result is `withdrawn`.
@@ -68,21 +100,24 @@ export function verifySecondFactor(
   andThen?: (tx: Executor, accepted: AcceptedFactor) => boolean,
 ): FactorResult {
   const rule = secondFactorRule(userId);
-  const attempt = countAttempt([rule], now);
+  const attempt = countFactorAttempt(userId, rule, now);
+  if ('suspended' in attempt) return { ok: false, suspended: true };
   if ('lockedUntil' in attempt) return { ok: false, lockedUntil: attempt.lockedUntil };
+  const failed: FactorResult = isSecondFactorSuspended(attempt.failures) ? { ok: false, suspended: true, tripped: true } : { ok: false };
   try {
     return writeTransaction(
       (tx): FactorResult => {
         const user = tx.select({ secret: users.totpSecret, left: users.recoveryCodesLeft }).from(users).where(eq(users.id, userId)).get();
-        if (!user?.secret) return { ok: false };
+        if (!user?.secret) return failed;
         let kind: 'totp' | 'recovery' | null = null;
         if (input.recoveryCode !== undefined) {
           if (consumeRecoveryCode(tx, userId, input.recoveryCode, now)) kind = 'recovery';
         } else if (input.code !== undefined && acceptTotp(tx, userId, decryptForUser(user.secret, userId), input.code, now)) {
           kind = 'totp';
         }
-        if (!kind) return { ok: false };
+        if (!kind) return failed;
         clearAttempts(tx, [rule.key]);
+        tx.update(users).set({ secondFactorFailures: 0 }).where(eq(users.id, userId)).run();
         const accepted: AcceptedFactor = { ok: true, kind, codesLeft: kind === 'recovery' ? user.left - 1 : user.left };
         if (andThen && !andThen(tx, accepted)) throw new Withdrawn();
         return accepted;

@@ -3,7 +3,7 @@ import { db } from '@/db';
 import type { ActionState } from '@/lib/action';
 import { audit } from '@/lib/audit';
 import { checkPassword } from './credentials';
-import { lockedMessage, WRONG_CODE, WRONG_PASSWORD, WRONG_RECOVERY_CODE } from './messages';
+import { lockedMessage, SECOND_FACTOR_SUSPENDED, WRONG_CODE, WRONG_PASSWORD, WRONG_RECOVERY_CODE } from './messages';
 import { markSessionSecondFactor, secondFactorIsFresh, verifySecondFactor } from './second-factor';
 import type { CurrentSession } from './session';
 import { minutesUntil } from './throttle';
@@ -41,7 +41,10 @@ export async function checkStepUp(current: CurrentSession, input: StepUpInput, i
     return true;
   });
   if (!result.ok) {
-    audit(db(), { orgId: current.org.id, actor: { kind: 'user', userId: current.user.id }, targetUserId: current.user.id, action: 'step_up.failed', detail: { factor: 'second', locked: !!result.lockedUntil }, ip });
+    // Refused at the hard cap: nothing was checked, and the cap was audited once when it tripped.
+    if (result.suspended && !result.tripped) return { error: SECOND_FACTOR_SUSPENDED };
+    audit(db(), { orgId: current.org.id, actor: { kind: 'user', userId: current.user.id }, targetUserId: current.user.id, action: result.tripped ? '2fa.suspended' : 'step_up.failed', detail: { factor: 'second', locked: !!result.lockedUntil }, ip });
+    if (result.suspended) return { error: SECOND_FACTOR_SUSPENDED };
     if (result.lockedUntil) return { error: lockedMessage(minutesUntil(result.lockedUntil)) };
     const field = input.recoveryCode !== undefined ? 'recoveryCode' : 'code';
     const message = field === 'code' ? WRONG_CODE : WRONG_RECOVERY_CODE;

@@ -84,6 +84,8 @@ export function resetTwoFactor(userId: number, ctx: ChangeContext & { reason?: s
       if (!target || target.orgId !== ctx.orgId) return false;
       removeTwoFactor(userId)(tx);
       clearThrottleState(tx, `2fa:user:${userId}`);
+      // Lifts the hard cap on second-factor failures (see isSecondFactorSuspended).
+      tx.update(users).set({ secondFactorFailures: 0 }).where(eq(users.id, userId)).run();
       revokeUserSessions(tx, userId);
       audit(tx, { orgId: ctx.orgId, actor: ctx.actor, targetUserId: userId, action: '2fa.reset', detail: ctx.reason ? { reason: ctx.reason } : undefined, ip: ctx.ip });
       return true;

@@ -40,6 +40,18 @@ test('--password-stdin takes the password from the first line of standard input,
   assert.equal(bcrypt.compareSync('from stdin 1', hash), true, 'the first line, without its line break');
 });
 
+test('user:list shows a user whose second step is locked at the hard cap; user:reset-2fa lifts it', () => {
+  assert.equal(cli('org:create', '--slug', 'capped', '--name', 'Capped').status, 0);
+  assert.equal(cli('user:create', '--org', 'capped', '--email', 'guessed@capped.example', '--name', 'Guessed', '--password', 'long-enough-1').status, 0);
+  const sqlite = new Database(file);
+  sqlite.prepare('update users set second_factor_failures = 100 where email = ?').run('guessed@capped.example');
+  sqlite.close();
+  assert.match(cli('user:list', '--org', 'capped').stdout, /guessed@capped\.example\t.*2FA off, locked\t/);
+  assert.equal(JSON.parse(cli('user:list', '--org', 'capped', '--json').stdout)[0].secondFactorLocked, true);
+  assert.equal(cli('user:reset-2fa', '--email', 'guessed@capped.example').status, 0);
+  assert.doesNotMatch(cli('user:list', '--org', 'capped').stdout, /locked/);
+});
+
 test('bad input: one clear line on stderr, a non-zero exit, nothing changed', () => {
   cli('org:create', '--slug', 'bad-input', '--name', 'Bad');
   const before = cli('user:list', '--org', 'bad-input', '--json').stdout;

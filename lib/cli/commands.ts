@@ -6,6 +6,7 @@ import { db } from '@/db';
 import { auditEvents } from '@/db/schema';
 import { createOrganization, findOrganization, setOrganizationPolicy } from '@/lib/accounts/organizations';
 import { createUser, findUserByEmail, listUsers, setUserTwoFactorRequired } from '@/lib/accounts/users';
+import { isSecondFactorSuspended } from '@/lib/auth/second-factor';
 import { resetTwoFactor } from '@/lib/auth/two-factor-changes';
 import { bulkCreateUsers } from '@/lib/ops/bulk';
 import { emailField } from '@/lib/validation/fields';
@@ -102,8 +103,8 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
   },
   async 'user:list'(v) {
     const org = organization(v.org);
-    const rows = listUsers(org.id);
-    const text = rows.map((u) => `${u.email}\t${u.name}\t${u.role}\t${u.signInMethod}\t2FA ${u.totpEnabledAt ? 'on' : 'off'}${u.twoFactorRequired ? ' (required)' : ''}\tcodes ${u.recoveryCodesLeft}\tlast sign-in ${date(u.lastSignInAt)}`).join('\n');
+    const rows = listUsers(org.id).map(({ secondFactorFailures, ...u }) => ({ ...u, secondFactorLocked: isSecondFactorSuspended(secondFactorFailures) }));
+    const text = rows.map((u) => `${u.email}\t${u.name}\t${u.role}\t${u.signInMethod}\t2FA ${u.totpEnabledAt ? 'on' : 'off'}${u.twoFactorRequired ? ' (required)' : ''}${u.secondFactorLocked ? ', locked' : ''}\tcodes ${u.recoveryCodesLeft}\tlast sign-in ${date(u.lastSignInAt)}`).join('\n');
     return { text: text || `${org.slug} has no users.`, data: rows };
   },
   async 'audit:list'(v) {

@@ -53,6 +53,8 @@ interface Spec {
 }
 
 const form = (fields: Record<string, fc.Arbitrary<string>>) => fc.record(fields);
+const stepUpFields = { password, code: totpCode, recoveryCode };
+const validStepUp = { password, code: fc.oneof(totpCode, fc.constant('')), recoveryCode: fc.oneof(recoveryCode, fc.constant('')) };
 
 const specs: Record<string, Spec> = {
   signIn: {
@@ -72,8 +74,8 @@ const specs: Record<string, Spec> = {
   startEnrollment: { schema: startEnrollmentSchema, fields: { password }, valid: form({ password }) },
   stepUp: {
     schema: stepUpSchema,
-    fields: { password, code: totpCode, recoveryCode },
-    valid: fc.record({ password, code: fc.oneof(totpCode, fc.constant('')), recoveryCode: fc.oneof(recoveryCode, fc.constant('')) }, { requiredKeys: ['password'] }),
+    fields: stepUpFields,
+    valid: fc.record(validStepUp, { requiredKeys: ['password'] }),
     optional: ['code', 'recoveryCode'],
   },
   changePassword: {
@@ -83,19 +85,21 @@ const specs: Record<string, Spec> = {
   },
   resetTwoFactor: {
     schema: resetTwoFactorSchema,
-    fields: { userId, reason: fc.string({ maxLength: 500 }) },
-    valid: fc.record({ userId, reason: fc.string({ maxLength: 500 }) }, { requiredKeys: ['userId'] }),
-    optional: ['reason'],
+    fields: { userId, reason: fc.string({ maxLength: 500 }), ...stepUpFields },
+    valid: fc.record({ userId, reason: fc.string({ maxLength: 500 }), ...validStepUp }, { requiredKeys: ['userId', 'password'] }),
+    optional: ['reason', 'code', 'recoveryCode'],
   },
   setTwoFactorRequired: {
     schema: setTwoFactorRequiredSchema,
-    fields: { userId, required: fc.constantFrom('on', 'off') },
-    valid: form({ userId, required: fc.constantFrom('on', 'off') }),
+    fields: { userId, required: fc.constantFrom('on', 'off'), ...stepUpFields },
+    valid: fc.record({ userId, required: fc.constantFrom('on', 'off'), ...validStepUp }, { requiredKeys: ['userId', 'required'] }),
+    optional: ['password', 'code', 'recoveryCode'],
   },
   setPolicy: {
     schema: setPolicySchema,
-    fields: { policy: fc.constantFrom('off', 'optional', 'required') },
-    valid: form({ policy: fc.constantFrom('off', 'optional', 'required') }),
+    fields: { policy: fc.constantFrom('off', 'optional', 'required'), ...stepUpFields },
+    valid: fc.record({ policy: fc.constantFrom('off', 'optional', 'required'), ...validStepUp }, { requiredKeys: ['policy'] }),
+    optional: ['password', 'code', 'recoveryCode'],
   },
 };
 

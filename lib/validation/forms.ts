@@ -28,8 +28,13 @@ export const continueSignInSchema = z.object({ saved: z.literal('yes', { error: 
 /** Starting 2FA setup on the profile. */
 export const startEnrollmentSchema = z.object({ password: currentPasswordField });
 
-/** A sensitive 2FA change on the profile: the password, and a code unless one was verified recently. */
-export const stepUpSchema = z.object({ password: currentPasswordField, code: optional(totpCodeField), recoveryCode: optional(recoveryCodeField) });
+/** Step-up before a sensitive change: the password, and a code unless one was verified recently. */
+const stepUpFields = { password: currentPasswordField, code: optional(totpCodeField), recoveryCode: optional(recoveryCodeField) };
+/** For forms where only some choices need a step-up (the action decides). */
+const stepUpFieldsWhenNeeded = { ...stepUpFields, password: optional(currentPasswordField) };
+
+/** A sensitive 2FA change on the profile. */
+export const stepUpSchema = z.object(stepUpFields);
 
 export const changePasswordSchema = z
   .object({ currentPassword: currentPasswordField, newPassword: newPasswordField, confirmPassword: z.string({ error: 'Enter the new password again.' }) })
@@ -37,8 +42,9 @@ export const changePasswordSchema = z
 
 const userId = z.coerce.number({ error: 'Choose a user.' }).int().positive('Choose a user.').max(Number.MAX_SAFE_INTEGER);
 
-export const resetTwoFactorSchema = z.object({ userId, reason: z.string({ error: 'Enter the reason as text.' }).trim().max(500, 'Keep the reason under 500 characters.').optional() });
+/** Destructive admin changes step up like the profile: a reset always, "stop requiring" and lowering the policy from required. */
+export const resetTwoFactorSchema = z.object({ userId, reason: z.string({ error: 'Enter the reason as text.' }).trim().max(500, 'Keep the reason under 500 characters.').optional(), ...stepUpFields });
 
-export const setTwoFactorRequiredSchema = z.object({ userId, required: z.enum(['on', 'off'], { error: 'Choose whether 2FA is required.' }) });
+export const setTwoFactorRequiredSchema = z.object({ userId, required: z.enum(['on', 'off'], { error: 'Choose whether 2FA is required.' }), ...stepUpFieldsWhenNeeded });
 
-export const setPolicySchema = z.object({ policy: policyField });
+export const setPolicySchema = z.object({ policy: policyField, ...stepUpFieldsWhenNeeded });

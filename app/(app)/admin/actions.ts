@@ -5,10 +5,25 @@ import { orgUser } from '@/db/queries/admin-users';
 import { adminAction, type ActionState } from '@/lib/action';
 import { setOrganizationPolicy } from '@/lib/accounts/organizations';
 import { setUserTwoFactorRequired } from '@/lib/accounts/users';
+import type { CurrentSession } from '@/lib/auth/session';
+import { checkStepUp } from '@/lib/auth/step-up';
 import { resetTwoFactor } from '@/lib/auth/two-factor-changes';
 import { resetTwoFactorSchema, setPolicySchema, setTwoFactorRequiredSchema } from '@/lib/validation/forms';
 
 const NO_SUCH_USER = 'There is no such user in your organization.';
+const CONFIRM = 'Enter your password to confirm this change.';
+
+interface StepUpFields {
+  password?: string;
+  code?: string;
+  recoveryCode?: string;
+}
+
+/** Destructive admin changes need the profile's step-up (checkStepUp): null when the admin passed. */
+async function adminStepUp(current: CurrentSession, { password, code, recoveryCode }: StepUpFields, ip: string): Promise<ActionState | null> {
+  if (password === undefined) return { error: CONFIRM, fieldErrors: { password: [CONFIRM] } };
+  return checkStepUp(current, { password, code, recoveryCode }, ip);
+}
 
 export const resetTwoFactorAction = adminAction(
   resetTwoFactorSchema,
@@ -17,6 +32,9 @@ export const resetTwoFactorAction = adminAction(
     if (!target) return { error: NO_SUCH_USER };
     if (target.id === current.user.id) return { error: 'You cannot reset your own 2FA here. Use your profile instead.' };
     if (target.signInMethod === 'sso') return { error: "This user signs in through the identity provider, which handles their 2FA." };
+    const denied = await adminStepUp(current, input, ip);
+    // React empties the form after an action: the reason is put back.
+    if (denied) return { ...denied, values: { reason: input.reason ?? '' } };
     resetTwoFactor(target.id, { actor: { kind: 'user', userId: current.user.id }, orgId: current.org.id, ip, reason: input.reason || undefined });
     redirect(`/admin/users?notice=reset&email=${encodeURIComponent(target.email)}`);
   },
@@ -26,13 +44,29 @@ export const setTwoFactorRequiredAction = adminAction(setTwoFactorRequiredSchema
   const target = orgUser(current.org.id, input.userId);
   if (!target) return { error: NO_SUCH_USER };
   if (target.signInMethod === 'sso') return { error: 'SSO users have no Deskgate 2FA.' };
-  const on = input.required === 'on';
-  const result = setUserTwoFactorRequired(target.id, on, { kind: 'user', userId: current.user.id }, ip);
-  return { ok: on ? `2FA is now required for ${target.name}.${result.sessionsEnded ? ' They were signed out and will set it up at their next sign-in.' : ''}` : `2FA is no longer required for ${target.name}.` };
+  const actor = { kind: 'user' as const, userId: current.user.id };
+  if (input.required === 'on') {
+    const result = setUserTwoFactorRequired(target.id, true, actor, ip);
+    return { ok: `2FA is now required for ${target.name}.${result.sessionsEnded ? ' They were signed out and will set it up at their next sign-in.' : ''}` };
+  }
+  // Clearing a requirement weakens the account: the admin steps up, whatever the flag reads now.
+  const denied = await adminStepUp(current, input, ip);
+  if (denied) return denied;
+  setUserTwoFactorRequired(target.id, false, actor, ip);
+  redirect(`/admin/users?notice=not-required&email=${encodeURIComponent(target.email)}`);
 });
 
-export const setPolicyAction = adminAction(setPolicySchema, async ({ policy }, { current, ip }): Promise<ActionState> => {
-  const result = setOrganizationPolicy(current.org.id, policy, { kind: 'user', userId: current.user.id }, ip);
-  if (!result.changed) return { ok: 'Nothing changed.' };
-  return { ok: `Saved. ${result.sessionsEnded} user${result.sessionsEnded === 1 ? '' : 's'} without 2FA ${result.sessionsEnded === 1 ? 'was' : 'were'} signed out to set it up.` };
+export const setPolicyAction = adminAction(setPolicySchema, async (input, { current, ip }): Promise<ActionState> => {
+  const { policy } = input;
+  const lowering = current.org.twoFactorPolicy === 'required' && policy !== 'required';
+  // React empties the form after an action: the chosen policy is put back, saved or refused.
+  const values = { policy };
+  if (lowering) {
+    const denied = await adminStepUp(current, input, ip);
+    if (denied) return { ...denied, values };
+  }
+  const result = setOrganizationPolicy(current.org.id, policy, { kind: 'user', userId: current.user.id }, ip, lowering);
+  if ('needsStepUp' in result) return { error: 'Another administrator just made 2FA required. To lower the policy, confirm it’s you.', fieldErrors: { password: [CONFIRM] }, values };
+  if (!result.changed) return { ok: 'Nothing changed.', values };
+  return { values, ok: `Saved. ${result.sessionsEnded} user${result.sessionsEnded === 1 ? '' : 's'} without 2FA ${result.sessionsEnded === 1 ? 'was' : 'were'} signed out to set it up.` };
 });

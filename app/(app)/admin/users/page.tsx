@@ -3,15 +3,22 @@ import Link from 'next/link';
 import { ActionForm } from '@/app/_components/action-form';
 import { stateOf, TWO_FACTOR_STATES, userTablePage, type TwoFactorState } from '@/db/queries/admin-users';
 import { requireAdmin } from '@/lib/auth/current';
+import { isSecondFactorSuspended } from '@/lib/auth/second-factor';
+import { stepUpNeedsCode } from '@/lib/auth/step-up';
 import { decodeCursor, encodeCursor, firstValues, usersPageParams, type SearchParams } from '@/lib/validation/search-params';
 import { setTwoFactorRequiredAction } from '../actions';
-import { ResetDialogProvider, ResetTwoFactorLink } from './reset-dialog';
+import { ResetDialogProvider, ResetTwoFactorLink, StopRequiringLink } from './reset-dialog';
 
 export const metadata: Metadata = { title: 'Users' };
 
 const PAGE_SIZE = 25;
-// Two forms for the whole table; each row's button submits one of them with its user's id.
-const REQUIRE_FORM = { on: 'require-2fa', off: 'stop-requiring-2fa' } as const;
+// One form for the whole table; each row's "Require 2FA" button submits it with its user's id.
+// ("Stop requiring" weakens the account: it steps up in the dialog, or on a page of its own.)
+const REQUIRE_FORM = 'require-2fa';
+const notices: Record<string, (email: string) => string> = {
+  reset: (email) => `2FA of ${email} was reset. They were signed out everywhere.`,
+  'not-required': (email) => `2FA is no longer required for ${email}.`,
+};
 const stateLabel: Record<TwoFactorState, string> = { enabled: 'Enabled', not_set_up: 'Not set up', required: 'Required, not set up', sso: 'Managed by identity provider' };
 const stateBadge: Record<TwoFactorState, string> = {
   enabled: 'bg-green-100 text-green-900 dark:bg-green-950 dark:text-green-100',
@@ -23,7 +30,8 @@ const stateBadge: Record<TwoFactorState, string> = {
 const date = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC');
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const { user: me, org } = await requireAdmin();
+  const current = await requireAdmin();
+  const { user: me, org } = current;
   const raw = await searchParams;
   const query = usersPageParams.parse(firstValues(raw));
   const cursor = query.page === 'last' ? undefined : (decodeCursor(query.after, false) ?? decodeCursor(query.before, true));
@@ -36,7 +44,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const keyOf = (u: { name: string; email: string; id: number }) => encodeCursor(query.sort === 'name' ? u.name : u.email, u.id);
   const first = rows[0];
   const last = rows[rows.length - 1];
-  const notice = raw.notice === 'reset' && typeof raw.email === 'string' ? `2FA of ${raw.email} was reset. They were signed out everywhere.` : null;
+  const notice = typeof raw.notice === 'string' && Object.hasOwn(notices, raw.notice) && typeof raw.email === 'string' ? notices[raw.notice]!(raw.email) : null;
   return (
     <section className="space-y-4" aria-labelledby="users-heading">
       <h2 id="users-heading" className="text-xl font-semibold">Users</h2>
@@ -78,15 +86,13 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         <button type="submit" className="btn-primary">Apply</button>
         <Link href="/admin/users" className="btn-secondary no-underline">Clear</Link>
       </form>
-      {(['on', 'off'] as const).map((required) => (
-        <ActionForm key={required} id={REQUIRE_FORM[required]} action={setTwoFactorRequiredAction}>
-          <input type="hidden" name="required" value={required} />
-        </ActionForm>
-      ))}
+      <ActionForm id={REQUIRE_FORM} action={setTwoFactorRequiredAction}>
+        <input type="hidden" name="required" value="on" />
+      </ActionForm>
       {rows.length === 0 ? (
         <p className="card">No users match. <Link href="/admin/users">Show all users</Link></p>
       ) : (
-        <ResetDialogProvider>
+        <ResetDialogProvider needsCode={stepUpNeedsCode(current)}>
           <div tabIndex={0} role="region" aria-label="Users table" className="overflow-x-auto rounded-xl border border-slate-200 dark:border-slate-800">
             <table className="min-w-full divide-y divide-slate-200 bg-white text-sm dark:divide-slate-800 dark:bg-slate-900">
               <thead>
@@ -103,7 +109,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                       <td className="px-3 py-2">{u.email}</td>
                       <td className="px-3 py-2">{u.role === 'admin' ? 'Admin' : 'Member'}</td>
                       <td className="px-3 py-2">{u.signInMethod === 'sso' ? 'SSO' : 'Password'}</td>
-                      <td className="px-3 py-2"><span className={`rounded-full px-2 py-0.5 text-xs font-medium ${stateBadge[state]}`}>{stateLabel[state]}</span>{u.twoFactorRequired && state === 'enabled' ? <span className="ml-1 text-xs">(required)</span> : null}</td>
+                      <td className="px-3 py-2"><span className={`rounded-full px-2 py-0.5 text-xs font-medium ${stateBadge[state]}`}>{stateLabel[state]}</span>{u.twoFactorRequired && state === 'enabled' ? <span className="ml-1 text-xs">(required)</span> : null}{isSecondFactorSuspended(u.secondFactorFailures) ? <span className="ml-1 rounded-full bg-red-100 px-2 py-0.5 text-xs font-medium text-red-900 dark:bg-red-950 dark:text-red-100">Locked</span> : null}</td>
                       <td className="px-3 py-2">{u.totpEnabledAt ? u.recoveryCodesLeft : '—'}</td>
                       <td className="px-3 py-2">{date(u.lastSignInAt)}</td>
                       <td className="px-3 py-2">{date(u.totpLastUsedAt)}</td>
@@ -111,10 +117,14 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                         {u.signInMethod === 'sso' ? '—' : u.id === me.id ? <span>Use your profile for your own 2FA</span> : (
                           <div className="flex flex-wrap items-center gap-2">
                             <ResetTwoFactorLink userId={u.id} name={u.name} email={u.email} />
-                            {/* Submits a form above the table, which shows the outcome. */}
-                            <button type="submit" form={REQUIRE_FORM[u.twoFactorRequired ? 'off' : 'on']} name="userId" value={u.id} className="btn-secondary py-1" aria-label={`${u.twoFactorRequired ? 'Stop requiring' : 'Require'} 2FA for ${u.name}`}>
-                              {u.twoFactorRequired ? 'Stop requiring 2FA' : 'Require 2FA'}
-                            </button>
+                            {u.twoFactorRequired ? (
+                              <StopRequiringLink userId={u.id} name={u.name} email={u.email} />
+                            ) : (
+                              // Submits the form above the table, which shows the outcome.
+                              <button type="submit" form={REQUIRE_FORM} name="userId" value={u.id} className="btn-secondary py-1" aria-label={`Require 2FA for ${u.name}`}>
+                                Require 2FA
+                              </button>
+                            )}
                           </div>
                         )}
                       </td>

@@ -2,8 +2,7 @@
 
 import Link from 'next/link';
 import { createContext, use, useRef, useState, type ReactNode } from 'react';
-import { ActionForm } from '@/app/_components/action-form';
-import { resetTwoFactorAction } from '../actions';
+import { AdminChangeForm, changeText, type AdminChange } from './admin-change-form';
 
 interface Target {
   userId: number;
@@ -11,72 +10,93 @@ interface Target {
   email: string;
 }
 
-const OpenReset = createContext<((target: Target) => boolean) | null>(null);
+const OpenDialog = createContext<((change: AdminChange, target: Target) => boolean) | null>(null);
+
+const explain: Record<AdminChange, (email: string) => ReactNode> = {
+  reset: (email) => (
+    <>
+      This removes the authenticator secret and recovery codes of <strong>{email}</strong> and signs them out everywhere. If 2FA is required for them, they set it up
+      again at their next sign-in.
+    </>
+  ),
+  'stop-requiring': (email) => (
+    <>
+      <strong>{email}</strong> may then turn 2FA off, unless your organization&apos;s policy requires it for everyone.
+    </>
+  ),
+};
 
 /**
- * One confirmation <dialog> for the whole table: each row's "Reset 2FA" link fills it with its user.
- * (A dialog per row made the page several times heavier.)
+ * One confirmation <dialog> for the whole table: each row's "Reset 2FA" and "Stop requiring 2FA"
+ * links fill it with their change and user. (A dialog per row made the page several times heavier.)
+ * `needsCode`: the admin's step-up asks for a code as well as the password.
  */
-export function ResetDialogProvider({ children }: { children: ReactNode }) {
+export function ResetDialogProvider({ children, needsCode }: { children: ReactNode; needsCode: boolean }) {
   const dialog = useRef<HTMLDialogElement>(null);
-  const [target, setTarget] = useState<Target | null>(null);
-  const open = (next: Target) => {
+  const [open, setOpen] = useState<{ change: AdminChange; target: Target } | null>(null);
+  const show = (change: AdminChange, target: Target) => {
     if (!dialog.current?.showModal) return false;
-    setTarget(next);
+    setOpen({ change, target });
     if (!dialog.current.open) dialog.current.showModal();
     return true;
   };
   return (
-    <OpenReset value={open}>
+    <OpenDialog value={show}>
       {children}
-      <dialog ref={dialog} aria-labelledby={target ? 'reset-title' : undefined} className="m-auto max-w-lg rounded-xl p-6 text-left backdrop:bg-slate-900/50 dark:bg-slate-900 dark:text-slate-100">
-        {target ? (
-          <>
-            <h2 id="reset-title" className="text-xl font-semibold">
-              Reset 2FA of {target.name}?
+      <dialog ref={dialog} aria-labelledby={open ? 'admin-change-title' : undefined} className="m-auto max-w-lg rounded-xl p-6 text-left backdrop:bg-slate-900/50 dark:bg-slate-900 dark:text-slate-100">
+        {open ? (
+          <div className="space-y-4">
+            <h2 id="admin-change-title" className="text-xl font-semibold">
+              {changeText[open.change].title(open.target.name)}
             </h2>
-            <p className="mt-2">
-              This removes the authenticator secret and recovery codes of <strong>{target.email}</strong> and signs them out everywhere. If
-              2FA is required for them, they set it up again at their next sign-in.
-            </p>
-            {/* Keyed by user: another user's dialog starts with an empty reason and no old message. */}
-            <ActionForm key={target.userId} action={resetTwoFactorAction} className="mt-4 space-y-4">
-              <input type="hidden" name="userId" value={target.userId} />
-              <div className="space-y-1">
-                <label htmlFor="reset-reason" className="block text-sm font-medium">
-                  Reason (optional, kept in the audit log)
-                </label>
-                <input id="reset-reason" name="reason" maxLength={500} className="input" />
-              </div>
-              <div className="flex gap-3">
-                <button type="submit" className="btn-danger">
-                  Reset 2FA
-                </button>
+            <p>{explain[open.change](open.target.email)}</p>
+            <AdminChangeForm
+              key={`${open.change}-${open.target.userId}`}
+              change={open.change}
+              userId={open.target.userId}
+              needsCode={needsCode}
+              cancel={
                 <button type="button" className="btn-secondary" onClick={() => dialog.current?.close()}>
                   Cancel
                 </button>
-              </div>
-            </ActionForm>
-          </>
+              }
+            />
+          </div>
         ) : null}
       </dialog>
-    </OpenReset>
+    </OpenDialog>
   );
 }
 
-/** "Reset 2FA" for one row: a link to the confirmation page (works without JavaScript), which opens the dialog instead when it can. */
-export function ResetTwoFactorLink(target: Target) {
-  const open = use(OpenReset);
+/** A row's link to a change's confirmation page (works without JavaScript), which opens the dialog instead when it can. */
+function ChangeLink({ change, target, label, children }: { change: AdminChange; target: Target; label: string; children: ReactNode }) {
+  const show = use(OpenDialog);
   return (
     <Link
-      href={`/admin/users/${target.userId}/reset`}
+      href={`/admin/users/${target.userId}/${change}`}
       className="btn-secondary py-1 no-underline"
-      aria-label={`Reset 2FA of ${target.name}`}
+      aria-label={label}
       onClick={(event) => {
-        if (open?.(target)) event.preventDefault();
+        if (show?.(change, target)) event.preventDefault();
       }}
     >
-      Reset 2FA
+      {children}
     </Link>
+  );
+}
+
+export function ResetTwoFactorLink(target: Target) {
+  return (
+    <ChangeLink change="reset" target={target} label={`Reset 2FA of ${target.name}`}>
+      Reset 2FA
+    </ChangeLink>
+  );
+}
+
+export function StopRequiringLink(target: Target) {
+  return (
+    <ChangeLink change="stop-requiring" target={target} label={`Stop requiring 2FA for ${target.name}`}>
+      Stop requiring 2FA
+    </ChangeLink>
   );
 }

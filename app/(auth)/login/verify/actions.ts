@@ -6,7 +6,7 @@ import { publicAction, type ActionState } from '@/lib/action';
 import { audit } from '@/lib/audit';
 import { countChallengeAttempt, deleteChallenge, findChallenge, markChallengeReady } from '@/lib/auth/challenge';
 import { clearChallengeCookie, currentChallenge } from '@/lib/auth/challenge-cookie';
-import { lockedMessage, WRONG_CODE, WRONG_RECOVERY_CODE } from '@/lib/auth/messages';
+import { lockedMessage, SECOND_FACTOR_SUSPENDED, WRONG_CODE, WRONG_RECOVERY_CODE } from '@/lib/auth/messages';
 import { verifySecondFactor } from '@/lib/auth/second-factor';
 import { finishSignIn } from '@/lib/auth/sign-in';
 import { minutesUntil } from '@/lib/auth/throttle';
@@ -51,7 +51,11 @@ export const verifyCodeAction = publicAction(verifyCodeSchema, async (input, { i
   }
   // The challenge ended meanwhile (another request finished it): the code stays unused.
   if (result.withdrawn) redirect('/login?notice=expired');
-  audit(db(), { orgId: user.orgId, actor: { kind: 'system' }, targetUserId: user.id, action: result.lockedUntil ? 'sign_in.locked' : 'sign_in.second_factor_failed', detail: { factor: recovery ? 'recovery' : 'totp' }, ip });
+  // Refused at the hard cap: nothing was checked, and the cap was audited once when it tripped.
+  if (result.suspended && !result.tripped) return { error: SECOND_FACTOR_SUSPENDED };
+  const failure = result.tripped ? '2fa.suspended' : result.lockedUntil ? 'sign_in.locked' : 'sign_in.second_factor_failed';
+  audit(db(), { orgId: user.orgId, actor: { kind: 'system' }, targetUserId: user.id, action: failure, detail: { factor: recovery ? 'recovery' : 'totp' }, ip });
+  if (result.suspended) return { error: SECOND_FACTOR_SUSPENDED };
   if (result.lockedUntil) return { error: lockedMessage(minutesUntil(result.lockedUntil)) };
   const remaining = findChallenge(challenge.token);
   // Verified meanwhile by a twin submission (its token changed), or expired: nothing to count down.

@@ -1,16 +1,18 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { ActionForm } from '@/app/_components/action-form';
 import { orgUser } from '@/db/queries/admin-users';
 import { requireAdmin } from '@/lib/auth/current';
-import { resetTwoFactorAction } from '../../../actions';
+import { isSecondFactorSuspended } from '@/lib/auth/second-factor';
+import { stepUpNeedsCode } from '@/lib/auth/step-up';
+import { AdminChangeForm } from '../../admin-change-form';
 
 export const metadata: Metadata = { title: 'Reset 2FA' };
 
 /** The confirmation step of a reset: a page of its own, so it works without JavaScript. */
 export default async function ResetPage({ params }: { params: Promise<{ id: string }> }) {
-  const { user: me, org } = await requireAdmin();
+  const current = await requireAdmin();
+  const { user: me, org } = current;
   const id = Number((await params).id);
   const target = Number.isSafeInteger(id) && id > 0 ? orgUser(org.id, id) : undefined;
   if (!target || target.signInMethod === 'sso') notFound();
@@ -23,18 +25,9 @@ export default async function ResetPage({ params }: { params: Promise<{ id: stri
       <p>
         This removes the authenticator secret and recovery codes of <strong>{target.email}</strong> and signs them out everywhere.
         {target.totpEnabledAt ? '' : ' They have not set up 2FA yet; any setup in progress is cancelled.'} If 2FA is required for them, they set it up again at their next sign-in.
+        {isSecondFactorSuspended(target.secondFactorFailures) ? ' It also unlocks their second step, locked after too many failed attempts.' : ''}
       </p>
-      <ActionForm action={resetTwoFactorAction} className="space-y-4">
-        <input type="hidden" name="userId" value={target.id} />
-        <div className="space-y-1">
-          <label htmlFor="reason" className="block text-sm font-medium">Reason (optional, kept in the audit log)</label>
-          <input id="reason" name="reason" maxLength={500} className="input" placeholder="Lost phone" />
-        </div>
-        <div className="flex gap-3">
-          <button type="submit" className="btn-danger">Reset 2FA</button>
-          <Link href="/admin/users" className="btn-secondary no-underline">Cancel</Link>
-        </div>
-      </ActionForm>
+      <AdminChangeForm change="reset" userId={target.id} needsCode={stepUpNeedsCode(current)} cancel={<Link href="/admin/users" className="btn-secondary no-underline">Cancel</Link>} />
     </section>
   );
 }

@@ -1,0 +1,36 @@
+'use client';
+
+import { useActionState, type ReactNode } from 'react';
+import { Field, FormMessage, SubmitButton } from '@/app/_components/form';
+import { StepUpFields } from '@/app/_components/step-up-fields';
+import type { ActionState } from '@/lib/action';
+import { resetTwoFactorAction, setTwoFactorRequiredAction } from '../actions';
+
+/** The destructive changes an admin confirms with a step-up, on a page of their own or in the table's dialog. */
+export type AdminChange = 'reset' | 'stop-requiring';
+
+export const changeText: Record<AdminChange, { title: (name: string) => string; button: string }> = {
+  reset: { title: (name) => `Reset 2FA of ${name}?`, button: 'Reset 2FA' },
+  'stop-requiring': { title: (name) => `Stop requiring 2FA for ${name}?`, button: 'Stop requiring 2FA' },
+};
+
+/** Key it by change and user: another user's form starts empty. */
+export function AdminChangeForm({ change, userId, needsCode, cancel }: { change: AdminChange; userId: number; needsCode: boolean; cancel: ReactNode }) {
+  const [state, action] = useActionState<ActionState, FormData>(change === 'reset' ? resetTwoFactorAction : setTwoFactorRequiredAction, {});
+  return (
+    <form action={action} className="space-y-4" noValidate>
+      <FormMessage error={state.error} ok={state.ok} />
+      <input type="hidden" name="userId" value={userId} />
+      {change === 'reset' ? (
+        <Field name="reason" label="Reason (optional, kept in the audit log)" maxLength={500} placeholder="Lost phone" defaultValue={state.values?.reason} />
+      ) : (
+        <input type="hidden" name="required" value="off" />
+      )}
+      <StepUpFields needsCode={needsCode} state={state} />
+      <div className="flex flex-wrap gap-3">
+        <SubmitButton className="btn-danger">{changeText[change].button}</SubmitButton>
+        {cancel}
+      </div>
+    </form>
+  );
+}
