@@ -1,7 +1,7 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import { db } from '@/db';
+import { db, writeTransaction } from '@/db';
 import { publicAction, type ActionState } from '@/lib/action';
 import { audit } from '@/lib/audit';
 import { countChallengeAttempt, deleteChallenge, findChallenge, markChallengeReady } from '@/lib/auth/challenge';
@@ -26,25 +26,32 @@ export const verifyCodeAction = publicAction(verifyCodeSchema, async (input, { i
   if (!challenge) redirect('/login?notice=expired');
   const user = findUserById(challenge.userId)!;
   const limit = config().secondFactor.challengeFailures;
-  // Counted before the check: parallel guesses cannot exceed the limit.
-  const attempt = countChallengeAttempt(challenge.token, limit);
-  if (attempt === 'exhausted') return endChallenge(challenge.token, 'too-many');
-  // A double submission whose twin already verified: that sign-in goes on (a signed-in browser
-  // is sent on from /login); nothing here may end it.
-  if (attempt === 'gone') redirect('/login?notice=expired');
   const recovery = input.method === 'recovery';
   const now = Date.now();
-  // One transaction: the code is used, the challenge becomes ready and the sign-in is audited — a
-  // crash cannot leave a used recovery code that nothing records. The session follows from the
-  // ready challenge (finishSignIn), in a transaction of its own, under the ready challenge's new token.
+  // One transaction (the steps' own become savepoints of it), so one commit and one fsync: the
+  // challenge's attempt and the user's are counted before the check, then the code is used, the
+  // challenge becomes ready and the sign-in is audited — a crash cannot leave a used recovery code
+  // that nothing records. The session follows from the ready challenge (finishSignIn), in a
+  // transaction of its own, under the ready challenge's new token.
   const handoff = { token: '' };
-  const result = verifySecondFactor(user.id, recovery ? { recoveryCode: input.recoveryCode } : { code: input.code }, now, (tx, accepted) => {
-    const ready = markChallengeReady(tx, challenge.token, now);
-    if (!ready) return false;
-    handoff.token = ready;
-    audit(tx, { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action: recovery ? 'sign_in.recovery_code_used' : 'sign_in', detail: { method: 'password', secondFactor: accepted.kind, codesLeft: accepted.codesLeft }, ip });
-    return true;
+  const step = writeTransaction(() => {
+    // Counted before the check: parallel guesses cannot exceed the limit.
+    const attempt = countChallengeAttempt(challenge.token, limit);
+    if (attempt !== 'counted') return { attempt };
+    const result = verifySecondFactor(user.id, recovery ? { recoveryCode: input.recoveryCode } : { code: input.code }, now, (tx, accepted) => {
+      const ready = markChallengeReady(tx, challenge.token, now);
+      if (!ready) return false;
+      handoff.token = ready;
+      audit(tx, { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action: recovery ? 'sign_in.recovery_code_used' : 'sign_in', detail: { method: 'password', secondFactor: accepted.kind, codesLeft: accepted.codesLeft }, ip });
+      return true;
+    });
+    return { attempt, result };
   });
+  if (step.attempt === 'exhausted') return endChallenge(challenge.token, 'too-many');
+  // A double submission whose twin already verified: that sign-in goes on (a signed-in browser
+  // is sent on from /login); nothing here may end it.
+  if (!step.result) redirect('/login?notice=expired');
+  const { result } = step;
   if (result.ok) {
     await clearChallengeCookie();
     return finishSignIn(handoff.token, recovery ? '/profile/2fa?recovered=1' : (challenge.callbackUrl ?? '/'));
