@@ -1,0 +1,28 @@
+import 'server-only';
+import { cookies } from 'next/headers';
+import { isHttps } from '@/lib/request';
+import { readDeviceToken, signDeviceToken, type DeviceToken } from './device-token';
+
+const COOKIE = 'deskgate-device';
+// Long-lived on purpose: the point is to recognise the owner's browser months later, after sign-outs.
+const MAX_AGE_SECONDS = 365 * 24 * 3600;
+
+async function cookieName(): Promise<string> {
+  return (await isHttps()) ? `__Host-${COOKIE}` : COOKIE;
+}
+
+/** The device this request's browser proves it is (a valid device cookie), or null for an unknown client. */
+export async function currentDevice(): Promise<DeviceToken | null> {
+  return readDeviceToken((await cookies()).get(await cookieName())?.value);
+}
+
+/** After the password step passed: this browser is now a known device of the user, with a fresh nonce. */
+export async function rememberDevice(userId: number): Promise<void> {
+  (await cookies()).set(await cookieName(), signDeviceToken(userId), {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: await isHttps(),
+    path: '/',
+    maxAge: MAX_AGE_SECONDS,
+  });
+}
