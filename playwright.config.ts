@@ -14,8 +14,8 @@ export default defineConfig({
   outputDir: `${e2eDir}/results`,
   use: { baseURL, launchOptions, trace: 'retain-on-failure' },
   projects: [
-    // races, attacks, crash-safety, authorization and fuzz post raw requests (no page): one project is enough.
-    { name: 'js', use: { javaScriptEnabled: true }, testIgnore: /(races|attacks|crash-safety|authorization|fuzz|enumeration)\.spec\.ts/ },
+    // races, attacks, crash-safety, authorization, fuzz and lockout post raw requests: one project is enough.
+    { name: 'js', use: { javaScriptEnabled: true }, testIgnore: /(races|attacks|crash-safety|authorization|fuzz|enumeration|lockout)\.spec\.ts/ },
     // keyboard.spec.ts follows focus that JavaScript moves.
     { name: 'no-js', use: { javaScriptEnabled: false }, testIgnore: /(keyboard|enumeration)\.spec\.ts/ },
     // Timing comparisons run last, alone, so that the other tests' load does not skew them.
