@@ -28,14 +28,8 @@ export async function verifyPassword(password: string, hash: string | null): Pro
   return false;
 }
 
-function addressGate(): AddressGate {
-  const { hashesPerAddress, hashWorkers, hashQueue } = config();
-  // One address never holds every worker (when there are two or more): other addresses always find one free.
-  holder.deskgateAddressGate ??= new AddressGate(Math.max(1, Math.min(hashesPerAddress, hashWorkers - 1)), hashQueue);
-  return holder.deskgateAddressGate;
-}
-
 /** verifyPassword with at most DESKGATE_HASHES_PER_ADDRESS comparisons of one client address in flight; the rest wait or are refused busy. */
 export function verifyPasswordFrom(address: string, password: string, hash: string | null): Promise<boolean> {
-  return addressGate().run(address, () => verifyPassword(password, hash));
+  holder.deskgateAddressGate ??= new AddressGate(config().hashesPerAddress, config().hashQueue);
+  return holder.deskgateAddressGate.run(address, () => verifyPassword(password, hash));
 }
