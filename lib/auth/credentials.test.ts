@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { and, eq } from 'drizzle-orm';
 import { db } from '@/db';
-import { auditEvents } from '@/db/schema';
+import { auditEvents, users } from '@/db/schema';
 import { createOrganization } from '@/lib/accounts/organizations';
 import { createUser } from '@/lib/accounts/users';
 import { checkPassword, knownDevice } from './credentials';
-import { signDeviceToken, readDeviceToken } from './device-token';
+import { deviceTokenHolds, readDeviceToken, signDeviceToken } from './device-token';
 
 process.env.DESKGATE_LOG = 'off';
 process.env.DESKGATE_LOGIN_EMAIL_FAILURES = '3';
@@ -27,7 +27,9 @@ async function freshUser() {
   n += 1;
   return createUser({ org: 'cr', email: `u${n}@cr.example`, name: `U${n}`, role: 'member', method: 'password', password: 'right-password' }, operator);
 }
-const deviceOf = (userId: number) => knownDevice(readDeviceToken(signDeviceToken(userId)));
+const hashOf = (userId: number) => db().select({ hash: users.passwordHash }).from(users).where(eq(users.id, userId)).get()!.hash!;
+const tokenFor = (userId: number) => signDeviceToken(userId, hashOf(userId));
+const deviceOf = (userId: number) => knownDevice(readDeviceToken(tokenFor(userId)));
 const attacker = '203.0.113.7';
 
 async function lockOut(email: string) {
@@ -59,13 +61,24 @@ test('a device cookie of another user, or a forged one, is an unknown client', a
   const [user, other] = [await freshUser(), await freshUser()];
   await lockOut(user.email);
   assert.equal((await checkPassword(user.email, 'right-password', attacker, deviceOf(other.id))).ok, false);
-  const token = signDeviceToken(other.id);
-  assert.equal(readDeviceToken(token.replace(/^\d+/, String(user.id))), null, 'the user id is signed');
+  const token = tokenFor(other.id);
+  const holds = (value: string, userId: number) => deviceTokenHolds(readDeviceToken(value)!, hashOf(userId));
+  assert.equal(holds(token, other.id), true);
+  assert.equal(holds(token.replace(/^\d+/, String(user.id)), user.id), false, 'the user id is signed');
   const [id, nonce, mac] = token.split('.') as [string, string, string];
-  assert.equal(readDeviceToken(`${id}.${nonce}.${mac[0] === 'A' ? 'B' : 'A'}${mac.slice(1)}`), null, 'the signature is checked');
-  assert.equal(readDeviceToken(`${id}.${signDeviceToken(other.id).split('.')[1]}.${mac}`), null, 'the nonce is signed');
+  assert.equal(holds(`${id}.${nonce}.${mac[0] === 'A' ? 'B' : 'A'}${mac.slice(1)}`, other.id), false, 'the signature is checked');
+  assert.equal(holds(`${id}.${tokenFor(other.id).split('.')[1]}.${mac}`, other.id), false, 'the nonce is signed');
   assert.equal(readDeviceToken('garbage'), null);
   assert.equal(readDeviceToken(undefined), null);
+});
+
+test('a password change retires the device cookies issued before it', async () => {
+  const user = await freshUser();
+  const device = deviceOf(user.id);
+  db().update(users).set({ passwordHash: 'fake:new-password' }).where(eq(users.id, user.id)).run();
+  await lockOut(user.email);
+  assert.equal((await checkPassword(user.email, 'new-password', '198.51.100.9', device)).ok, false, 'counted as an unknown client: locked');
+  assert.equal((await checkPassword(user.email, 'new-password', '198.51.100.9', deviceOf(user.id))).ok, true, 'a cookie issued since holds');
 });
 
 test('a locked or over-limit attempt answers after the fixed delay without hashing', async () => {

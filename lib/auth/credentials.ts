@@ -6,7 +6,7 @@ import { organizations, throttleHits, users } from '@/db/schema';
 import { audit } from '@/lib/audit';
 import { config } from '@/lib/config';
 import { log } from '@/lib/log';
-import type { DeviceToken } from './device-token';
+import { deviceTokenHolds, type DeviceToken } from './device-token';
 import { verifyPasswordFrom } from './password';
 import type { CurrentSession } from './session';
 import { clearAttempts, countAttempt, type ThrottleRule } from './throttle';
@@ -16,16 +16,18 @@ import { tokenDigest } from './tokens';
 export interface KnownDevice {
   userId: number;
   key: string;
+  /** Whether the claim holds for the user's current password hash. */
+  holds: (passwordHash: string | null) => boolean;
 }
 
-/** The browser's device cookie as a known device (of the user it names; checked against the email). */
+/** The browser's device cookie as a known device (of the user it names, checked against the email's user). */
 export function knownDevice(token: DeviceToken | null): KnownDevice | null {
-  return token && { userId: token.userId, key: `pw:device:${token.nonce}` };
+  return token && { userId: token.userId, key: `pw:device:${token.nonce}`, holds: (hash) => deviceTokenHolds(token, hash) };
 }
 
 /** The profile's password prompts: a signed-in session is its user's own browser, a known device by definition. */
 export function sessionDevice(current: CurrentSession): KnownDevice {
-  return { userId: current.user.id, key: `pw:session:${tokenDigest(current.sessionId)}` };
+  return { userId: current.user.id, key: `pw:session:${tokenDigest(current.sessionId)}`, holds: () => true };
 }
 
 function passwordRules(email: string, ip: string, deviceKey: string | null): ThrottleRule[] {
@@ -66,7 +68,7 @@ export async function checkPassword(email: string, password: string, ip: string,
     .innerJoin(organizations, eq(organizations.id, users.orgId))
     .where(eq(users.email, email))
     .get();
-  const deviceKey = row && device?.userId === row.id ? device.key : null;
+  const deviceKey = row && device?.userId === row.id && device.holds(row.passwordHash) ? device.key : null;
   const attempt = countAttempt(passwordRules(email, ip, deviceKey), Date.now(), (tx, rule) => recordLock(tx, rule, row, ip));
   const failed = { ok: false as const, userId: row?.id ?? null, orgId: row?.orgId ?? null };
   if ('lockedUntil' in attempt) {

@@ -1,5 +1,8 @@
 import 'server-only';
+import { eq } from 'drizzle-orm';
 import { cookies } from 'next/headers';
+import { db } from '@/db';
+import { users } from '@/db/schema';
 import { isHttps } from '@/lib/request';
 import { readDeviceToken, signDeviceToken, type DeviceToken } from './device-token';
 
@@ -11,14 +14,16 @@ async function cookieName(): Promise<string> {
   return (await isHttps()) ? `__Host-${COOKIE}` : COOKIE;
 }
 
-/** The device this request's browser proves it is (a valid device cookie), or null for an unknown client. */
+/** The device cookie this request's browser carries (its signature is checked against the user), or null. */
 export async function currentDevice(): Promise<DeviceToken | null> {
   return readDeviceToken((await cookies()).get(await cookieName())?.value);
 }
 
 /** After the password step passed: this browser is now a known device of the user, with a fresh nonce. */
 export async function rememberDevice(userId: number): Promise<void> {
-  (await cookies()).set(await cookieName(), signDeviceToken(userId), {
+  const passwordHash = db().select({ hash: users.passwordHash }).from(users).where(eq(users.id, userId)).get()?.hash;
+  if (!passwordHash) return;
+  (await cookies()).set(await cookieName(), signDeviceToken(userId, passwordHash), {
     httpOnly: true,
     sameSite: 'lax',
     secure: await isHttps(),
