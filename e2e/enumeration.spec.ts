@@ -10,7 +10,7 @@ import { startExtraServer } from './support/server';
 // tells is that this email was tried too often, never whether it has an account — the lock is keyed by
 // the submitted email, and a locked unknown email answers exactly like a locked account.
 test('unknown email, wrong password and SSO-only accounts answer the same, in the same time; locked emails the same, after the same delay, known or not', async () => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   const server = await startExtraServer(3360 + test.info().workerIndex, { DESKGATE_LOGIN_EMAIL_FAILURES: '3' });
   const request = await playwrightRequest.newContext({ baseURL: server.baseURL });
   try {
