@@ -14,8 +14,8 @@ export default defineConfig({
   outputDir: `${e2eDir}/results`,
   use: { baseURL, launchOptions, trace: 'retain-on-failure' },
   projects: [
-    // races, attacks, crash-safety, authorization, fuzz, challenge-token and request-hardening post raw requests (no page): one project is enough.
-    { name: 'js', use: { javaScriptEnabled: true }, testIgnore: /(races|attacks|crash-safety|authorization|fuzz|enumeration|challenge-token|request-hardening)\.spec\.ts/ },
+    // races, attacks, crash-safety, authorization, fuzz, challenge-token, request-hardening and lockout post raw requests (no page): one project is enough.
+    { name: 'js', use: { javaScriptEnabled: true }, testIgnore: /(races|attacks|crash-safety|authorization|fuzz|enumeration|challenge-token|request-hardening|lockout)\.spec\.ts/ },
     // keyboard.spec.ts follows focus that JavaScript moves.
     { name: 'no-js', use: { javaScriptEnabled: false }, testIgnore: /(keyboard|enumeration)\.spec\.ts/ },
     // Timing comparisons run last, alone, so that the other tests' load does not skew them.

@@ -22,6 +22,7 @@ const schema = z.object({
   DESKGATE_BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
   DESKGATE_HASH_WORKERS: z.coerce.number().int().positive().default(os.availableParallelism()),
   DESKGATE_HASH_QUEUE: count(64),
+  DESKGATE_HASHES_PER_ADDRESS: seconds(2),
   DESKGATE_2FA_CHALLENGE_FAILURES: seconds(5),
   DESKGATE_2FA_USER_FAILURES: seconds(10),
   DESKGATE_2FA_WINDOW_SECONDS: seconds(900),
@@ -31,6 +32,7 @@ const schema = z.object({
   DESKGATE_LOGIN_IP_FAILURES: seconds(50),
   DESKGATE_LOGIN_WINDOW_SECONDS: seconds(900),
   DESKGATE_LOGIN_LOCK_SECONDS: seconds(900),
+  DESKGATE_LOGIN_LOCKED_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(300),
   OIDC_ISSUER: unsetWhenEmpty(z.url({ error: 'must be the identity provider’s issuer URL' })),
   OIDC_CLIENT_ID: unsetWhenEmpty(z.string()),
   OIDC_CLIENT_SECRET: unsetWhenEmpty(z.string()),
@@ -66,6 +68,7 @@ export function readConfig(env: Record<string, string | undefined>) {
     bcryptCost: e.DESKGATE_BCRYPT_COST,
     hashWorkers: e.DESKGATE_HASH_WORKERS,
     hashQueue: e.DESKGATE_HASH_QUEUE,
+    hashesPerAddress: e.DESKGATE_HASHES_PER_ADDRESS,
     secondFactor: {
       challengeFailures: e.DESKGATE_2FA_CHALLENGE_FAILURES,
       userFailures: e.DESKGATE_2FA_USER_FAILURES,
@@ -83,6 +86,7 @@ export function readConfig(env: Record<string, string | undefined>) {
       ipFailures: e.DESKGATE_LOGIN_IP_FAILURES,
       windowMs: ms(e.DESKGATE_LOGIN_WINDOW_SECONDS),
       lockMs: ms(e.DESKGATE_LOGIN_LOCK_SECONDS),
+      lockedDelayMs: e.DESKGATE_LOGIN_LOCKED_DELAY_MS,
     },
   };
 }

@@ -1,11 +1,12 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { config } from '@/lib/config';
+import { AddressGate } from './address-gate';
 import { PasswordPool } from './password-pool';
 
 export { PoolBusyError } from './password-pool';
 
-const holder = globalThis as unknown as { deskgatePasswordPool?: PasswordPool; deskgateDummyHash?: Promise<string> };
+const holder = globalThis as unknown as { deskgatePasswordPool?: PasswordPool; deskgateDummyHash?: Promise<string>; deskgateAddressGate?: AddressGate };
 
 function pool(): PasswordPool {
   holder.deskgatePasswordPool ??= new PasswordPool(config().hashWorkers, config().hashQueue);
@@ -25,4 +26,10 @@ export async function verifyPassword(password: string, hash: string | null): Pro
   holder.deskgateDummyHash ??= hashPassword(randomBytes(16).toString('hex'));
   await pool().compare(password, await holder.deskgateDummyHash);
   return false;
+}
+
+/** verifyPassword with at most DESKGATE_HASHES_PER_ADDRESS comparisons of one client address in flight; the rest wait or are refused busy. */
+export function verifyPasswordFrom(address: string, password: string, hash: string | null): Promise<boolean> {
+  holder.deskgateAddressGate ??= new AddressGate(config().hashesPerAddress, config().hashQueue);
+  return holder.deskgateAddressGate.run(address, () => verifyPassword(password, hash));
 }

@@ -2,7 +2,7 @@ import 'server-only';
 import { db } from '@/db';
 import type { ActionState } from '@/lib/action';
 import { audit } from '@/lib/audit';
-import { checkPassword } from './credentials';
+import { checkPassword, sessionDevice } from './credentials';
 import { lockedMessage, SECOND_FACTOR_SUSPENDED, WRONG_CODE, WRONG_PASSWORD, WRONG_RECOVERY_CODE } from './messages';
 import { markSessionSecondFactor, secondFactorIsFresh, verifySecondFactor } from './second-factor';
 import type { CurrentSession } from './session';
@@ -25,9 +25,9 @@ export function stepUpNeedsCode(current: CurrentSession): boolean {
  * Returns null when the caller passed, else the state to show.
  */
 export async function checkStepUp(current: CurrentSession, input: StepUpInput, ip: string): Promise<ActionState | null> {
-  const password = await checkPassword(current.user.email, input.password, ip);
+  const password = await checkPassword(current.user.email, input.password, ip, sessionDevice(current));
   if (!password.ok) {
-    audit(db(), { orgId: current.org.id, actor: { kind: 'user', userId: current.user.id }, targetUserId: current.user.id, action: 'step_up.failed', detail: { factor: 'password' }, ip });
+    if (!password.locked) audit(db(), { orgId: current.org.id, actor: { kind: 'user', userId: current.user.id }, targetUserId: current.user.id, action: 'step_up.failed', detail: { factor: 'password' }, ip });
     return password.locked ? { error: 'Too many failed password attempts. Try again later.' } : { fieldErrors: { password: [WRONG_PASSWORD] }, error: WRONG_PASSWORD };
   }
   if (!stepUpNeedsCode(current)) return null;

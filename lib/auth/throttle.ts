@@ -1,7 +1,8 @@
 import 'server-only';
-import { and, count, eq, gt, like, lt, or } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, like, lt, lte, or } from 'drizzle-orm';
 import { type Executor, writeTransaction } from '@/db';
 import { throttleHits, throttleLocks } from '@/db/schema';
+import { config } from '@/lib/config';
 
 export interface ThrottleRule {
   key: string;
@@ -16,15 +17,33 @@ export function lockedUntil(tx: Executor, key: string, now = Date.now()): number
   return row?.until ?? null;
 }
 
+/** Expired rows deleted per counted attempt: more than an attempt adds, so a flood cannot grow the tables. */
+export const PURGE_BATCH = 100;
+
+/** Deletes up to PURGE_BATCH expired hits and locks, oldest first (by their time indexes), whatever their key. */
+export function purgeExpired(tx: Executor, now = Date.now()): void {
+  const horizon = now - Math.max(config().password.windowMs, config().secondFactor.windowMs);
+  const oldHits = tx.select({ id: throttleHits.id }).from(throttleHits).where(lt(throttleHits.at, horizon)).orderBy(throttleHits.at).limit(PURGE_BATCH);
+  tx.delete(throttleHits).where(inArray(throttleHits.id, oldHits)).run();
+  const oldLocks = tx.select({ key: throttleLocks.key }).from(throttleLocks).where(lte(throttleLocks.until, now)).orderBy(throttleLocks.until).limit(PURGE_BATCH);
+  tx.delete(throttleLocks).where(inArray(throttleLocks.key, oldLocks)).run();
+}
+
 /**
  * Counts one attempt *before* it is checked, in the database that every app process shares.
  * Returns the hit's id (to forget it on success) or, when this attempt is one too many (or the key
  * is locked), the time the lock ends. Runs in one immediate transaction, so parallel attempts from
- * any process are counted one after another.
+ * any process are counted one after another. `onLock` runs in that transaction when this attempt
+ * locks a key: once per lock, as an attempt refused by a lock adds nothing.
  */
-export function countAttempt(rules: ThrottleRule[], now = Date.now()): { hitIds: number[] } | { lockedUntil: number } {
+export function countAttempt(
+  rules: ThrottleRule[],
+  now = Date.now(),
+  onLock?: (tx: Executor, rule: ThrottleRule) => void,
+): { hitIds: number[] } | { lockedUntil: number } {
   return writeTransaction(
     (tx) => {
+      purgeExpired(tx, now);
       for (const rule of rules) {
         const until = lockedUntil(tx, rule.key, now);
         if (until) return { lockedUntil: until };
@@ -38,6 +57,7 @@ export function countAttempt(rules: ThrottleRule[], now = Date.now()): { hitIds:
         if (hits > rule.limit) {
           const until = now + rule.lockMs;
           tx.insert(throttleLocks).values({ key: rule.key, until }).onConflictDoUpdate({ target: throttleLocks.key, set: { until } }).run();
+          onLock?.(tx, rule);
           lockEnds = Math.max(lockEnds, until);
         }
       }

@@ -6,7 +6,8 @@ import { publicAction } from '@/lib/action';
 import { audit } from '@/lib/audit';
 import { createChallenge } from '@/lib/auth/challenge';
 import { setChallengeCookie } from '@/lib/auth/challenge-cookie';
-import { checkPassword } from '@/lib/auth/credentials';
+import { checkPassword, knownDevice } from '@/lib/auth/credentials';
+import { currentDevice, rememberDevice } from '@/lib/auth/device-cookie';
 import { beginEnrollment } from '@/lib/auth/enrollment';
 import { secondStep } from '@/lib/auth/policy';
 import { signIn } from '@/lib/auth/auth';
@@ -21,17 +22,19 @@ const GENERIC_FAILURE = "That email and password don't match an account that can
 
 export const signInAction = publicAction(signInSchema, async ({ email, password, callbackUrl }, { ip }) => {
   const values = { email };
-  const result = await checkPassword(email, password, ip);
+  const result = await checkPassword(email, password, ip, knownDevice(await currentDevice()));
   if (!result.ok) {
-    const reason = result.locked ? 'locked' : 'password';
+    // A refused attempt writes nothing: the lock itself was audited once, when it began.
+    if (result.locked) return { error: GENERIC_FAILURE, values };
     if (result.orgId !== null) {
-      audit(db(), { orgId: result.orgId, actor: { kind: 'system' }, targetUserId: result.userId, action: 'sign_in.failed', detail: { reason }, ip });
+      audit(db(), { orgId: result.orgId, actor: { kind: 'system' }, targetUserId: result.userId, action: 'sign_in.failed', detail: { reason: 'password' }, ip });
     } else {
-      log('sign_in.failed', { reason: result.locked ? 'locked' : 'unknown_email', ip });
+      log('sign_in.failed', { reason: 'unknown_email', ip });
     }
     return { error: GENERIC_FAILURE, values };
   }
   const { user } = result;
+  await rememberDevice(user.id);
   const target = safeCallbackUrl(callbackUrl);
   const step = secondStep(user, user.policy);
   if (step !== 'ready') {

@@ -4,7 +4,7 @@ import { redirect } from 'next/navigation';
 import { db } from '@/db';
 import { userAction, type ActionState } from '@/lib/action';
 import { audit } from '@/lib/audit';
-import { checkPassword } from '@/lib/auth/credentials';
+import { checkPassword, sessionDevice } from '@/lib/auth/credentials';
 import { currentSession } from '@/lib/auth/current';
 import { beginEnrollment, cancelEnrollment, confirmEnrollment } from '@/lib/auth/enrollment';
 import { WRONG_CODE, WRONG_PASSWORD } from '@/lib/auth/messages';
@@ -36,7 +36,7 @@ const actor = (current: CurrentSession) => ({ kind: 'user' as const, userId: cur
 export const startEnrollmentAction = userAction(startEnrollmentSchema, async ({ password }, { current, ip }) => {
   if (!mayManage(current)) return { error: NOT_ALLOWED };
   if (current.user.totpEnabledAt !== null) return { error: '2FA is already on. Use “Reconfigure 2FA” to move it to another device.' };
-  const check = await checkPassword(current.user.email, password, ip);
+  const check = await checkPassword(current.user.email, password, ip, sessionDevice(current));
   if (!check.ok) return check.locked ? { error: 'Too many failed password attempts. Try again later.' } : { error: WRONG_PASSWORD, fieldErrors: { password: [WRONG_PASSWORD] } };
   beginEnrollment(current.user.id, { sessionId: current.sessionId });
   redirect('/profile/2fa');

@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto';
+import { request as playwrightRequest, type APIRequestContext } from '@playwright/test';
+import { count, eq, like, or } from 'drizzle-orm';
+import { db } from '@/db';
+import { throttleHits, throttleLocks } from '@/db/schema';
+import { expect, test } from './fixtures';
+import { HomePage } from './pages/home-page';
+import { auditActions, liveSessions } from './support/db';
+import { baseURL } from './support/env';
+import { actionFields } from './support/forms';
+import { startExtraServer } from './support/server';
+
+// Attackers post raw requests; the config runs this file once (project no-js, so the owner's browser has JS off).
+const GENERIC = 'match an account that can sign in here';
+
+async function signInForm(request: APIRequestContext) {
+  return actionFields(await (await request.get('/login')).text(), 'email');
+}
+
+function post(request: APIRequestContext, origin: string, fields: Record<string, string>, email: string, password: string) {
+  // A flood's last attempts wait their address's turn at the hashing pool for a while.
+  return request.post('/login', { multipart: { ...fields, email, password }, headers: { Origin: origin }, maxRedirects: 0, timeout: 90_000 });
+}
+
+test('12 wrong passwords from one address lock the email, but its owner signs in at once from the browser they used before; the attacker stays locked', async ({ page, org, loginPage }) => {
+  const user = await org.user();
+  await loginPage.signIn(user);
+  await new HomePage(page).signOut();
+  // The device cookie outlives the session it came with.
+  const device = (await page.context().cookies()).find((c) => c.name === 'deskgate-device');
+  expect(device).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
+  expect(device!.expires * 1000 - Date.now()).toBeGreaterThan(364 * 24 * 3600 * 1000);
+
+  const attacker = await playwrightRequest.newContext({ baseURL });
+  const fields = await signInForm(attacker);
+  for (let i = 0; i < 12; i++) {
+    const response = await post(attacker, baseURL, fields, user.email, `wrong-${i}`);
+    expect(response.status()).toBe(200);
+    expect(await response.text()).toContain(GENERIC);
+  }
+  const right = await post(attacker, baseURL, fields, user.email, user.password);
+  expect(await right.text()).toContain(GENERIC);
+  expect(liveSessions(user.id)).toBe(0);
+
+  await loginPage.signIn(user);
+  expect(liveSessions(user.id)).toBe(1);
+
+  // Still locked for the attacker, even holding a device cookie of their own account.
+  const own = await org.user();
+  expect((await post(attacker, baseURL, fields, own.email, own.password)).status()).toBe(303);
+  expect((await attacker.storageState()).cookies.map((c) => c.name)).toContain('deskgate-device');
+  const again = await post(attacker, baseURL, fields, user.email, user.password);
+  expect(await again.text()).toContain(GENERIC);
+  expect(liveSessions(user.id)).toBe(1);
+  // One audit event for the lock; the refused attempts wrote none.
+  expect(auditActions(user.id).filter((a) => a === 'sign_in.locked')).toHaveLength(1);
+  await attacker.dispose();
+});
+
+test('100 parallel wrong passwords from one address: another address signs in within its usual time, no 5xx, the throttle tables stay bounded', async ({ org }) => {
+  test.setTimeout(180_000);
+  // Behind a trusted proxy, so that X-Forwarded-For gives each client its own address on loopback. One
+  // hashing worker more than an address may hold (2), as any host of 3 or more cores has by default.
+  const env = { TRUST_PROXY: '1', DESKGATE_LOGIN_IP_FAILURES: '20', DESKGATE_HASH_WORKERS: '3' };
+  const server = await startExtraServer(3370 + test.info().workerIndex, env);
+  const tag = randomBytes(4).toString('hex');
+  const attackerAddress = `203.0.113.${1 + (randomBytes(1)[0]! % 250)}`;
+  const user = await org.user();
+  const client = (address: string) => playwrightRequest.newContext({ baseURL: server.baseURL, extraHTTPHeaders: { 'X-Forwarded-For': address } });
+  const signIn = async () => {
+    const request = await client('198.51.100.9');
+    const pageStarted = performance.now();
+    const fields = await signInForm(request);
+    pageTimes.push(performance.now() - pageStarted);
+    // The password step: what the hashing queue decides.
+    const started = performance.now();
+    const response = await post(request, server.baseURL, fields, user.email, user.password);
+    const ms = performance.now() - started;
+    await request.dispose();
+    expect(response.status()).toBe(303);
+    return ms;
+  };
+  const pageTimes: number[] = [];
+  const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
+  const floodRows = () => ({
+    hits: db().select({ n: count() }).from(throttleHits).where(or(like(throttleHits.key, `pw:email:flood-${tag}-%`), eq(throttleHits.key, `pw:ip:${attackerAddress}`))).get()!.n,
+    locks: db().select({ n: count() }).from(throttleLocks).where(eq(throttleLocks.key, `pw:ip:${attackerAddress}`)).get()!.n,
+    stale: db().select({ n: count() }).from(throttleHits).where(like(throttleHits.key, `stale:${tag}:%`)).get()!.n,
+  });
+  try {
+    await signIn();
+    const alone = [await signIn(), await signIn(), await signIn(), await signIn(), await signIn()];
+    // Rows long expired (from a flood of another day): the attempts below purge them as they go.
+    db().insert(throttleHits).values(Array.from({ length: 300 }, (_, i) => ({ key: `stale:${tag}:${i}`, at: i }))).run();
+    const tables = () => ({ hits: db().select({ n: count() }).from(throttleHits).get()!.n, locks: db().select({ n: count() }).from(throttleLocks).get()!.n });
+    const before = tables();
+
+    const attacker = await client(attackerAddress);
+    const fields = await signInForm(attacker);
+    const floodStarted = performance.now();
+    let floodMs = 0;
+    const flood = Promise.all(Array.from({ length: 100 }, (_, i) => post(attacker, server.baseURL, fields, `flood-${tag}-${i}@nowhere.example`, 'wrong-password'))).finally(
+      () => (floodMs = performance.now() - floodStarted),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    const underFlood: number[] = [];
+    while (!floodMs || underFlood.length === 0) underFlood.push(await signIn());
+    const responses = await flood;
+    const texts = await Promise.all(responses.map((r) => r.text()));
+    // The machine is shared: the usual time is measured on both sides of the flood.
+    alone.push(await signIn(), await signIn(), await signIn(), await signIn(), await signIn());
+    const baseline = median(alone);
+    console.log(
+      `sign-in from another address: median ${Math.round(baseline)} ms alone (${alone.map(Math.round).join(', ')}), median ${Math.round(median(underFlood))} ms ` +
+        `during 100 parallel wrong passwords (${underFlood.map(Math.round).join(', ')}) ` +
+        `(the flood took ${Math.round(floodMs)} ms; ${texts.filter((t) => t.includes('server is busy')).length} answered busy; ` +
+        `throttle rows before/after: ${JSON.stringify(before)} ${JSON.stringify(tables())}; GET /login before each: ${pageTimes.map(Math.round).join(', ')} ms)`,
+    );
+
+    expect(responses.filter((r) => r.status() >= 500)).toEqual([]);
+    for (const text of texts) expect(text).toMatch(new RegExp(`${GENERIC}|server is busy`));
+    expect(median(underFlood), `usual time ${Math.round(baseline)} ms`).toBeLessThan(3 * baseline + 500);
+    // 20 failures per address: the 21st locks the address, and nothing more is stored for it.
+    const rows = floodRows();
+    expect(rows.hits).toBeLessThanOrEqual(2 * 21);
+    expect(rows.locks).toBe(1);
+    expect(rows.stale).toBe(0);
+    expect(tables().hits, 'the flood purged more than it added').toBeLessThan(before.hits);
+    await attacker.dispose();
+  } finally {
+    await server.stop();
+  }
+});
