@@ -221,7 +221,6 @@ test('a server killed with SIGKILL amid 2FA changes restarts intact, with every 
   // Users with 2FA whom the admin resets: a session, a reconfiguration in progress, an open challenge and a throttle hit to remove.
   const targets = await Promise.all(Array.from({ length: PER_KIND }, () => org.userWith2fa()));
   const resetSubjects = targets.map((user) => {
-    createSession(db(), user.id, 'password', null);
     beginEnrollment(user.id, { sessionId: createSession(db(), user.id, 'password', null) });
     createChallenge(user.id, 'verify', '/', 0);
     db().insert(throttleHits).values({ key: `2fa:user:${user.id}`, at: Date.now() }).run();

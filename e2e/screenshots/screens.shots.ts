@@ -73,4 +73,26 @@ test('every screen', async ({ page, browser }) => {
   await mp.goto('/profile/2fa');
   await shot(mp, '2fa-tab-off');
   await fresh.close();
+
+  // A setup started in one browser, as another browser of the same person sees it: none of the key.
+  const second = await browser.newContext();
+  await signInDirectly(second, member.id, 'password');
+  const sp = await second.newPage();
+  const starter = await browser.newContext();
+  await signInDirectly(starter, member.id, 'password');
+  const starterPage = await starter.newPage();
+  await starterPage.goto('/profile/2fa');
+  await starterPage.getByLabel('Password').fill(member.password);
+  await starterPage.getByRole('button', { name: 'Enable 2FA' }).click();
+  await expect(starterPage.getByTestId('setup-key')).toBeVisible();
+  await sp.goto('/profile/2fa');
+  await expect(sp.getByRole('status')).toBeVisible();
+  await shot(sp, '2fa-setup-elsewhere');
+  await Promise.all([second.close(), starter.close()]);
+
+  // An admin resets a user's 2FA: the confirmation asks for the admin's own password (and a code once stale).
+  const lost = await org.userWith2fa({ name: 'Lena Lost-Phone' });
+  await page.goto(`/admin/users/${lost.id}/reset`);
+  await expect(page.getByLabel('Password')).toBeVisible();
+  await shot(page, 'admin-reset-step-up');
 });
