@@ -84,7 +84,7 @@ test('stop requiring 2FA for a user: an admin without 2FA confirms with the pass
   await expect(page.getByRole('button', { name: 'Require 2FA for Sam Required' })).toBeVisible();
 });
 
-test('lowering the policy from Required asks for the step-up; raising it does not', async ({ page }) => {
+test('lowering the policy asks for the step-up (Required to Optional, Optional to Off); raising it does not', async ({ page }) => {
   const org = TestOrg.create('required');
   const admin = await org.userWith2fa({ role: 'admin' });
   await signInDirectly(page.context(), admin.id, 'password');
@@ -109,8 +109,14 @@ test('lowering the policy from Required asks for the step-up; raising it does no
   await submit(page, page.getByRole('button', { name: 'Save policy' }));
   await expect(page.getByText(/Saved\./)).toBeVisible();
   expect(organizationPolicy(org.id)).toBe('optional');
-  await expect(page.getByLabel('Your password'), 'no step-up to raise it').toHaveCount(0);
 
+  // Optional to Off would end every per-user requirement: it asks too.
+  await page.getByLabel('Off', { exact: true }).check();
+  await submit(page, page.getByRole('button', { name: 'Save policy' }));
+  await expect(page.getByText('Enter your password to confirm this change.').first()).toBeVisible();
+  expect(organizationPolicy(org.id), 'nothing changed').toBe('optional');
+
+  // Raising it asks nothing: the fields may stay empty.
   await page.getByLabel('Required', { exact: true }).check();
   await submit(page, page.getByRole('button', { name: 'Save policy' }));
   await expect(page.getByText(/Saved\./)).toBeVisible();

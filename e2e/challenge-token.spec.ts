@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { request as playwrightRequest, type APIRequestContext } from '@playwright/test';
-import { expect, test, totp } from './fixtures';
+import { expect, TestOrg, test, totp } from './fixtures';
 import { liveSessions } from './support/db';
 import { baseURL, e2eDir } from './support/env';
-import { postForm } from './support/forms';
+import { actionFields, postForm } from './support/forms';
 import { startExtraServer } from './support/server';
 
 // Plain HTTP, run once. Two app processes on one database: the real browser's server stands still
@@ -79,5 +79,33 @@ test("a code submitted twice from one browser: one sign-in, and the second submi
     expect(home.status(), 'the browser is signed in').toBe(200);
   } finally {
     await browser.dispose();
+  }
+});
+
+test('forced setup: a challenge cookie copied at the password step cannot continue into a session once the browser confirmed', async () => {
+  const user = await TestOrg.create('required').user();
+  const browser = await playwrightRequest.newContext({ baseURL });
+  const attacker = await playwrightRequest.newContext({ baseURL });
+  try {
+    const login = await postForm(browser, baseURL, '/login', 'email', { email: user.email, password: user.password });
+    expect(login.headers()['location'] ?? '').toContain('/login/setup-2fa');
+    const copied = (await browser.storageState()).cookies.find((c) => c.name === 'deskgate-challenge')!;
+    const page = await (await browser.get('/login/setup-2fa')).text();
+    const key = /data-testid="setup-key"[^>]*>([^<]+)</.exec(page)![1]!.replace(/\s+/g, '');
+    const confirmed = await browser.post('/login/setup-2fa', { multipart: { ...actionFields(page, 'code'), code: totp(key) }, headers: { Origin: baseURL }, maxRedirects: 0 });
+    expect(await confirmed.text()).toContain('recovery-codes');
+    const after = (await browser.storageState()).cookies.find((c) => c.name === 'deskgate-challenge')!;
+    expect(after.value, 'the confirming response gave the browser a new challenge cookie').not.toBe(copied.value);
+
+    // The copy posts "Continue" with the browser's form: nothing, and the browser's sign-in goes on.
+    const continueForm = actionFields(await confirmed.text(), 'saved');
+    const stolen = await attacker.post('/login/setup-2fa', { multipart: { ...continueForm, saved: 'on' }, headers: { Origin: baseURL, Cookie: `deskgate-challenge=${copied.value}` }, maxRedirects: 0 });
+    expect(stolen.headers()['set-cookie'] ?? '').not.toMatch(SESSION_COOKIE);
+    expect(liveSessions(user.id)).toBe(0);
+    const finished = await browser.post('/login/setup-2fa', { multipart: { ...continueForm, saved: 'on' }, headers: { Origin: baseURL }, maxRedirects: 0 });
+    expect(finished.headers()['set-cookie'] ?? '').toMatch(SESSION_COOKIE);
+    expect(liveSessions(user.id)).toBe(1);
+  } finally {
+    await Promise.all([browser.dispose(), attacker.dispose()]);
   }
 });

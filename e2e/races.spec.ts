@@ -55,9 +55,11 @@ test('parallel wrong passwords never get more checks than the throttle allows, a
       Array.from({ length: 12 }, (_, i) => request.post('/login', { multipart: { ...fields, email: user.email, password: `wrong-${i}` }, headers: { Origin: server.baseURL }, maxRedirects: 0 })),
     );
     expect(attempts.every((r) => r.status() < 500)).toBe(true);
-    const events = db().select({ action: auditEvents.action, detail: auditEvents.detail }).from(auditEvents).where(eq(auditEvents.targetUserId, user.id)).all();
-    // 3 real checks, each audited; the 4th locks the email (one event); the 8 refused by the lock write nothing.
-    expect(events.filter((e) => e.action === 'sign_in.failed').map((e) => JSON.parse(e.detail!).reason)).toEqual(['password', 'password', 'password']);
+    const read = () => db().select({ action: auditEvents.action, detail: auditEvents.detail }).from(auditEvents).where(eq(auditEvents.targetUserId, user.id)).all();
+    // 3 real checks, each audited (just after its answer); the 4th locks the email (one event); the 8 refused by the lock write nothing.
+    const failed = () => read().filter((e) => e.action === 'sign_in.failed').map((e) => JSON.parse(e.detail!).reason);
+    await expect.poll(failed).toEqual(['password', 'password', 'password']);
+    const events = read();
     expect(events.filter((e) => e.action === 'sign_in.locked')).toEqual([{ action: 'sign_in.locked', detail: JSON.stringify({ throttle: 'email' }) }]);
     // Locked: even the right password is refused now, with the same message.
     const right = await request.post('/login', { multipart: { ...fields, email: user.email, password: user.password }, headers: { Origin: server.baseURL }, maxRedirects: 0 });

@@ -3,7 +3,11 @@ import type { Executor } from '@/db';
 import { auditEvents } from '@/db/schema';
 import { log } from './log';
 
-export type Actor = { kind: 'user'; userId: number } | { kind: 'operator' } | { kind: 'system' };
+/**
+ * Who made a change. A user acting through a session names it, so that an admin change can re-check,
+ * inside its transaction, that the session is still live and still an admin's (never written anywhere).
+ */
+export type Actor = { kind: 'user'; userId: number; sessionId?: string } | { kind: 'operator' } | { kind: 'system' };
 
 export interface AuditEntry {
   orgId: number | null;

@@ -5,7 +5,7 @@ import { organizations, users, type TwoFactorPolicy } from '@/db/schema';
 import { audit, type Actor } from '@/lib/audit';
 import { deleteUserChallenges } from '@/lib/auth/challenge';
 import { isTwoFactorRequired } from '@/lib/auth/policy';
-import { revokeUserSessions } from '@/lib/auth/session';
+import { adminStillActing, revokeUserSessions } from '@/lib/auth/session';
 
 export class AccountError extends Error {}
 
@@ -37,17 +37,28 @@ export function endSessionsOfNewlyRequired(tx: Executor, candidates: { id: numbe
   return affected.length;
 }
 
+const strength: Record<TwoFactorPolicy, number> = { off: 0, optional: 1, required: 2 };
+
 /**
- * `mayLowerRequired`: false when the caller did not step up because it read another policy; if the
- * policy is `required` by now, nothing changes and the result says `needsStepUp`.
+ * Whether a change weakens 2FA for someone: Required to anything lifts it from every user, Optional
+ * to Off from every user an admin required it of. Such a change needs the admin's step-up.
  */
-export function setOrganizationPolicy(orgId: number, policy: TwoFactorPolicy, actor: Actor, ip: string | null = null, mayLowerRequired = true) {
+export function isLowering(from: TwoFactorPolicy, to: TwoFactorPolicy): boolean {
+  return strength[to] < strength[from];
+}
+
+/**
+ * `mayLower`: false when the caller did not step up because it read another policy; if the change
+ * lowers the policy as it stands by now, nothing changes and the result says `needsStepUp`.
+ */
+export function setOrganizationPolicy(orgId: number, policy: TwoFactorPolicy, actor: Actor, ip: string | null = null, mayLower = true) {
   return writeTransaction(
     (tx) => {
       const org = tx.select({ policy: organizations.twoFactorPolicy }).from(organizations).where(eq(organizations.id, orgId)).get();
       if (!org) throw new AccountError('No such organization.');
+      if (!adminStillActing(tx, actor, orgId)) return { changed: false, sessionsEnded: 0, refused: true };
       if (org.policy === policy) return { changed: false, sessionsEnded: 0 };
-      if (org.policy === 'required' && !mayLowerRequired) return { changed: false, sessionsEnded: 0, needsStepUp: true };
+      if (isLowering(org.policy, policy) && !mayLower) return { changed: false, sessionsEnded: 0, needsStepUp: true };
       tx.update(organizations).set({ twoFactorPolicy: policy }).where(eq(organizations.id, orgId)).run();
       // What the password step decides depends on the policy only for password users without 2FA:
       // their sign-ins in progress must not become sessions under the old policy.

@@ -5,7 +5,7 @@ import { organizations, users } from '@/db/schema';
 import { audit, type Actor } from '@/lib/audit';
 import { deleteUserChallenges } from '@/lib/auth/challenge';
 import { hashPassword } from '@/lib/auth/password';
-import { revokeUserSessions, sessionStillLive } from '@/lib/auth/session';
+import { adminStillActing, revokeUserSessions, sessionStillLive } from '@/lib/auth/session';
 import { isTwoFactorRequired } from '@/lib/auth/policy';
 import type { NewUser } from '@/lib/validation/accounts';
 import { AccountError, endSessionsOfNewlyRequired, findOrganization } from './organizations';
@@ -58,6 +58,7 @@ export function setUserTwoFactorRequired(userId: number, required: boolean, acto
         .get();
       if (!user) throw new AccountError('No such user.');
       if (user.signInMethod !== 'password') throw new AccountError('SSO users sign in through the identity provider, which handles their 2FA.');
+      if (!adminStillActing(tx, actor, user.orgId)) return { changed: false, sessionsEnded: 0, refused: true };
       if (user.twoFactorRequired === required) return { changed: false, sessionsEnded: 0 };
       tx.update(users).set({ twoFactorRequired: required, credentialsVersion: sql`${users.credentialsVersion} + 1` }).where(eq(users.id, userId)).run();
       const newly = isTwoFactorRequired({ ...user, twoFactorRequired: required }, user.policy) && !isTwoFactorRequired(user, user.policy);

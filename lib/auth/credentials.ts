@@ -4,6 +4,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { db, type Executor, writeTransaction } from '@/db';
 import { organizations, throttleHits, users } from '@/db/schema';
 import { audit } from '@/lib/audit';
+import { addressKey } from '@/lib/address-key';
 import { config } from '@/lib/config';
 import { log } from '@/lib/log';
 import { deviceTokenHolds, type DeviceToken } from './device-token';
@@ -36,7 +37,7 @@ function passwordRules(email: string, ip: string, deviceKey: string | null): Thr
   // Keyed by the submitted email whether or not it exists, so a lock reveals nothing.
   return [
     { key: `pw:email:${email}`, limit: emailFailures, windowMs, lockMs },
-    { key: `pw:ip:${ip}`, limit: ipFailures, windowMs, lockMs },
+    { key: `pw:ip:${addressKey(ip)}`, limit: ipFailures, windowMs, lockMs },
   ];
 }
 
@@ -76,7 +77,7 @@ export async function checkPassword(email: string, password: string, ip: string,
     await sleep(config().password.lockedDelayMs);
     return { ...failed, locked: true };
   }
-  const ok = await verifyPasswordFrom(ip, password, row?.signInMethod === 'password' ? row.passwordHash : null);
+  const ok = await verifyPasswordFrom(addressKey(ip), password, row?.signInMethod === 'password' ? row.passwordHash : null);
   if (!row || !ok) return { ...failed, locked: false };
   // A success forgets the email's (or the device's) failures and does not count against the address.
   writeTransaction((tx) => {

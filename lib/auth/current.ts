@@ -2,6 +2,7 @@ import 'server-only';
 import { cache } from 'react';
 import { cookies, headers } from 'next/headers';
 import { decode } from 'next-auth/jwt';
+import { isHttps } from '@/lib/request';
 import { secrets } from '@/lib/secrets';
 import { notFound, redirect } from 'next/navigation';
 import { loadSession, type CurrentSession } from './session';
@@ -16,7 +17,8 @@ const SESSION_COOKIES = ['__Secure-authjs.session-token', 'authjs.session-token'
  */
 export const currentSession = cache(async (): Promise<CurrentSession | null> => {
   const jar = await cookies();
-  for (const name of SESSION_COOKIES) {
+  // Over HTTPS only the __Secure- cookie counts: a plain one could have been planted by a sibling host.
+  for (const name of (await isHttps()) ? SESSION_COOKIES.slice(0, 1) : SESSION_COOKIES) {
     const value = jar.get(name)?.value;
     if (!value) continue;
     const token = await decode({ token: value, secret: secrets().authSecret, salt: name }).catch(() => null);

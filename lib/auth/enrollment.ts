@@ -5,7 +5,7 @@ import { loginChallenges, pendingEnrollments, recoveryCodes, users } from '@/db/
 import { audit, type AuditEntry } from '@/lib/audit';
 import { config } from '@/lib/config';
 import { deleteUserChallenges } from './challenge';
-import { tokenDigest } from './tokens';
+import { newToken, tokenDigest } from './tokens';
 import { codeDigest, decryptForUser, encryptForUser } from './crypto';
 import { newRecoveryCodes, normalizeRecoveryCode } from './recovery-codes';
 import { acceptTotp, markSessionSecondFactor } from './second-factor';
@@ -68,7 +68,8 @@ export function replaceRecoveryCodes(tx: Executor, userId: number): string[] {
   return codes;
 }
 
-export type ConfirmResult = { ok: true; codes: string[] } | { ok: false; reason: 'expired' | 'superseded' | 'stale' | 'invalid' };
+/** `challengeToken`: a setup challenge that confirmed goes on under this new token (its cookie must change). */
+export type ConfirmResult = { ok: true; codes: string[]; challengeToken?: string } | { ok: false; reason: 'expired' | 'superseded' | 'stale' | 'invalid' };
 
 interface ConfirmOptions {
   /**
@@ -106,12 +107,17 @@ export function confirmEnrollment(userId: number, code: string, options: Confirm
       revokeUserSessions(tx, userId, sessionId);
       if (sessionId) markSessionSecondFactor(tx, sessionId, now);
       deleteUserChallenges(tx, userId, challengeToken);
-      if (challengeToken) {
-        // The sign-in that made this change carries it: its session may still be made.
-        tx.update(loginChallenges).set({ secondFactorAt: now, credentialsVersion: changed.credentialsVersion }).where(eq(loginChallenges.id, tokenDigest(challengeToken))).run();
+      // The sign-in that made this change carries it (its session may still be made), under a new
+      // token: a copy of the cookie from before the code verified can no longer continue it.
+      const next = challengeToken ? newToken() : undefined;
+      if (challengeToken && next) {
+        tx.update(loginChallenges)
+          .set({ id: tokenDigest(next), secondFactorAt: now, credentialsVersion: changed.credentialsVersion })
+          .where(eq(loginChallenges.id, tokenDigest(challengeToken)))
+          .run();
       }
       audit(tx, { ...options.audit, action: user.enabledAt === null ? '2fa.enabled' : '2fa.reconfigured' });
-      return { ok: true, codes };
+      return { ok: true, codes, challengeToken: next };
     }
   );
 }

@@ -2,6 +2,7 @@ import 'server-only';
 import { and, eq, isNull, ne } from 'drizzle-orm';
 import { db, type Executor } from '@/db';
 import { organizations, sessions, users, type SignInMethod } from '@/db/schema';
+import type { Actor } from '@/lib/audit';
 import { config } from '@/lib/config';
 import { newToken, tokenDigest } from './tokens';
 
@@ -91,6 +92,18 @@ export function sessionStillLive(tx: Executor, sessionId: string, userId: number
     .where(eq(sessions.id, tokenDigest(sessionId)))
     .get();
   return row !== undefined && row.userId === userId && isLive(row, now);
+}
+
+/**
+ * Whether the actor may still make an admin change in `orgId`, read inside its write transaction: the
+ * slow step-up before it (a password hash) gives time for the session to end or the role to change.
+ * The operator (CLI) always may; a user must act through a live session as an admin of that organization.
+ */
+export function adminStillActing(tx: Executor, actor: Actor, orgId: number, now = Date.now()): boolean {
+  if (actor.kind !== 'user') return true;
+  if (actor.sessionId === undefined || !sessionStillLive(tx, actor.sessionId, actor.userId, now)) return false;
+  const row = tx.select({ role: users.role, orgId: users.orgId }).from(users).where(eq(users.id, actor.userId)).get();
+  return row?.role === 'admin' && row.orgId === orgId;
 }
 
 export function revokeSession(sessionId: string): void {

@@ -6,7 +6,7 @@ import { audit, type Actor } from '@/lib/audit';
 import { deleteUserChallenges } from './challenge';
 import { replaceRecoveryCodes } from './enrollment';
 import { isTwoFactorRequired, type TwoFactorSubject } from './policy';
-import { revokeUserSessions, sessionStillLive } from './session';
+import { adminStillActing, revokeUserSessions, sessionStillLive } from './session';
 import { clearThrottleState } from './throttle';
 
 interface ChangeContext {
@@ -75,13 +75,14 @@ export function disableTwoFactor(userId: number, ctx: ChangeContext): Refusal | 
 
 /**
  * Admin or operator reset: secret, codes, pending enrollment, open challenges and throttle state
- * go; every session of the user ends. Returns false when the user is not in `orgId`.
+ * go; every session of the user ends. Returns false when the user is not in `orgId`, or the acting
+ * admin's session ended (or they stopped being an admin) meanwhile.
  */
 export function resetTwoFactor(userId: number, ctx: ChangeContext & { reason?: string }): boolean {
   return writeTransaction(
     (tx) => {
       const target = tx.select({ orgId: users.orgId }).from(users).innerJoin(organizations, eq(organizations.id, users.orgId)).where(eq(users.id, userId)).get();
-      if (!target || target.orgId !== ctx.orgId) return false;
+      if (!target || target.orgId !== ctx.orgId || !adminStillActing(tx, ctx.actor, ctx.orgId)) return false;
       removeTwoFactor(userId)(tx);
       clearThrottleState(tx, `2fa:user:${userId}`);
       // Lifts the hard cap on second-factor failures (see isSecondFactorSuspended).

@@ -8,6 +8,7 @@ import { createOrganization } from '@/lib/accounts/organizations';
 import { createUser, setUserTwoFactorRequired } from '@/lib/accounts/users';
 import { config } from '@/lib/config';
 import { beginEnrollment, cancelEnrollment, confirmEnrollment, pendingEnrollment } from './enrollment';
+import { createChallenge, findChallenge } from './challenge';
 import { verifySecondFactor } from './second-factor';
 import { createSession, loadSession, revokeSession } from './session';
 import { disableTwoFactor, regenerateRecoveryCodes, resetTwoFactor } from './two-factor-changes';
@@ -180,4 +181,15 @@ test('disable and regenerate re-check the session and the policy inside their tr
   const row = db().select().from(users).where(eq(users.id, user.id)).get()!;
   assert.ok(row.totpSecret && row.recoveryCodesLeft === 10, '2FA is untouched');
   assert.equal(verifySecondFactor(user.id, { recoveryCode: codes[0]! }).ok, true, 'the codes still work');
+});
+
+test('a forced setup that confirms goes on under a new challenge token: a copy of the old cookie names nothing', async () => {
+  const user = await freshUser();
+  const now = Date.now();
+  const copied = createChallenge(user.id, 'setup', '/', 0);
+  const secret = beginEnrollment(user.id, { challengeToken: copied }, now);
+  const result = confirmEnrollment(user.id, codeAt(secret, now), { owner: { challengeToken: copied }, audit: { orgId: org.id, actor: operator } }, now);
+  assert.ok(result.ok && result.challengeToken && result.challengeToken !== copied);
+  assert.equal(findChallenge(copied), null, 'the copied token cannot continue the sign-in');
+  assert.ok(findChallenge(result.challengeToken)?.secondFactorAt, 'the confirming browser can');
 });

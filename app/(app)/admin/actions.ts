@@ -3,7 +3,7 @@
 import { redirect } from 'next/navigation';
 import { orgUser } from '@/db/queries/admin-users';
 import { adminAction, type ActionState } from '@/lib/action';
-import { setOrganizationPolicy } from '@/lib/accounts/organizations';
+import { isLowering, setOrganizationPolicy } from '@/lib/accounts/organizations';
 import { setUserTwoFactorRequired } from '@/lib/accounts/users';
 import type { CurrentSession } from '@/lib/auth/session';
 import { checkStepUp } from '@/lib/auth/step-up';
@@ -11,6 +11,9 @@ import { resetTwoFactor } from '@/lib/auth/two-factor-changes';
 import { resetTwoFactorSchema, setPolicySchema, setTwoFactorRequiredSchema } from '@/lib/validation/forms';
 
 const NO_SUCH_USER = 'There is no such user in your organization.';
+// Re-checked inside the change's transaction, after the step-up's password hash.
+const NO_LONGER = 'Your session has ended or you are no longer an administrator here, so nothing was changed.';
+const actorOf = (current: CurrentSession) => ({ kind: 'user' as const, userId: current.user.id, sessionId: current.sessionId });
 const CONFIRM = 'Enter your password to confirm this change.';
 
 interface StepUpFields {
@@ -35,7 +38,7 @@ export const resetTwoFactorAction = adminAction(
     const denied = await adminStepUp(current, input, ip);
     // React empties the form after an action: the reason is put back.
     if (denied) return { ...denied, values: { reason: input.reason ?? '' } };
-    resetTwoFactor(target.id, { actor: { kind: 'user', userId: current.user.id }, orgId: current.org.id, ip, reason: input.reason || undefined });
+    if (!resetTwoFactor(target.id, { actor: actorOf(current), orgId: current.org.id, ip, reason: input.reason || undefined })) return { error: NO_LONGER };
     redirect(`/admin/users?notice=reset&email=${encodeURIComponent(target.email)}`);
   },
 );
@@ -44,29 +47,31 @@ export const setTwoFactorRequiredAction = adminAction(setTwoFactorRequiredSchema
   const target = orgUser(current.org.id, input.userId);
   if (!target) return { error: NO_SUCH_USER };
   if (target.signInMethod === 'sso') return { error: 'SSO users have no Deskgate 2FA.' };
-  const actor = { kind: 'user' as const, userId: current.user.id };
+  const actor = actorOf(current);
   if (input.required === 'on') {
     const result = setUserTwoFactorRequired(target.id, true, actor, ip);
+    if ('refused' in result) return { error: NO_LONGER };
     return { ok: `2FA is now required for ${target.name}.${result.sessionsEnded ? ' They were signed out and will set it up at their next sign-in.' : ''}` };
   }
   // Clearing a requirement weakens the account: the admin steps up, whatever the flag reads now.
   const denied = await adminStepUp(current, input, ip);
   if (denied) return denied;
-  setUserTwoFactorRequired(target.id, false, actor, ip);
+  if ('refused' in setUserTwoFactorRequired(target.id, false, actor, ip)) return { error: NO_LONGER };
   redirect(`/admin/users?notice=not-required&email=${encodeURIComponent(target.email)}`);
 });
 
 export const setPolicyAction = adminAction(setPolicySchema, async (input, { current, ip }): Promise<ActionState> => {
   const { policy } = input;
-  const lowering = current.org.twoFactorPolicy === 'required' && policy !== 'required';
+  const lowering = isLowering(current.org.twoFactorPolicy, policy);
   // React empties the form after an action: the chosen policy is put back, saved or refused.
   const values = { policy };
   if (lowering) {
     const denied = await adminStepUp(current, input, ip);
     if (denied) return { ...denied, values };
   }
-  const result = setOrganizationPolicy(current.org.id, policy, { kind: 'user', userId: current.user.id }, ip, lowering);
-  if ('needsStepUp' in result) return { error: 'Another administrator just made 2FA required. To lower the policy, confirm it’s you.', fieldErrors: { password: [CONFIRM] }, values };
+  const result = setOrganizationPolicy(current.org.id, policy, actorOf(current), ip, lowering);
+  if ('refused' in result) return { error: NO_LONGER, values };
+  if ('needsStepUp' in result) return { error: 'Another administrator just raised the policy. To lower it, confirm it’s you.', fieldErrors: { password: [CONFIRM] }, values };
   if (!result.changed) return { ok: 'Nothing changed.', values };
   return { values, ok: `Saved. ${result.sessionsEnded} user${result.sessionsEnded === 1 ? '' : 's'} without 2FA ${result.sessionsEnded === 1 ? 'was' : 'were'} signed out to set it up.` };
 });

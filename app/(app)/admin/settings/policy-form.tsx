@@ -14,14 +14,15 @@ const choices = [
 ] as const;
 
 /**
- * The policy choice. Lowering it from Required needs the admin's step-up, so while the policy is
- * Required (or the action asked for it) the form carries the step-up fields, filled only to lower it.
+ * The policy choice. Lowering it (Required to anything, Optional to Off, which ends every per-user
+ * requirement) needs the admin's step-up, so unless the policy is Off (or when the action asked for
+ * it) the form carries the step-up fields, filled only to lower it.
  */
 export function PolicyForm({ policy, needsCode }: { policy: TwoFactorPolicy; needsCode: boolean }) {
   const [state, action] = useActionState<ActionState, FormData>(setPolicyAction, {});
   const chosen = state.values?.policy ?? policy;
   const stored = state.ok ? chosen : policy;
-  const askStepUp = stored === 'required' || !!state.fieldErrors?.password;
+  const askStepUp = stored !== 'off' || !!state.fieldErrors?.password;
   return (
     <form action={action} className="space-y-4" noValidate>
       <FormMessage error={state.error} ok={state.ok} />
@@ -39,7 +40,7 @@ export function PolicyForm({ policy, needsCode }: { policy: TwoFactorPolicy; nee
       </fieldset>
       {askStepUp ? (
         <fieldset className="space-y-3">
-          <legend className="font-medium">To lower the policy from Required, confirm it&apos;s you</legend>
+          <legend className="font-medium">To lower the policy, confirm it&apos;s you</legend>
           <StepUpFields needsCode={needsCode} state={state} passwordRequired={false} />
         </fieldset>
       ) : null}

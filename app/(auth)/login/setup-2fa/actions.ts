@@ -6,7 +6,7 @@ import { publicAction, type ActionState } from '@/lib/action';
 import { audit } from '@/lib/audit';
 import { findUserById } from '@/lib/accounts/users';
 import { markChallengeReady } from '@/lib/auth/challenge';
-import { clearChallengeCookie, currentChallenge } from '@/lib/auth/challenge-cookie';
+import { clearChallengeCookie, currentChallenge, setChallengeCookie } from '@/lib/auth/challenge-cookie';
 import { confirmEnrollment } from '@/lib/auth/enrollment';
 import { SETUP_SUPERSEDED, WRONG_CODE } from '@/lib/auth/messages';
 import { finishSignIn } from '@/lib/auth/sign-in';
@@ -20,7 +20,10 @@ export const confirmSetupAction = publicAction(confirmCodeSchema, async ({ code 
     owner: { challengeToken: challenge.token },
     audit: { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, ip },
   });
-  if (result.ok) return { codes: result.codes, ok: 'Two-factor authentication is on.' };
+  if (result.ok) {
+    if (result.challengeToken) await setChallengeCookie(result.challengeToken, 'setup');
+    return { codes: result.codes, ok: 'Two-factor authentication is on.' };
+  }
   if (result.reason === 'invalid') return { error: WRONG_CODE, fieldErrors: { code: [WRONG_CODE] } };
   if (result.reason === 'superseded') return { error: SETUP_SUPERSEDED };
   redirect('/login?notice=expired');
