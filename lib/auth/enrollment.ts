@@ -109,8 +109,9 @@ export function confirmEnrollment(userId: number, code: string, options: Confirm
       deleteUserChallenges(tx, userId, challengeToken);
       // The sign-in that made this change carries it (its session may still be made), under a new
       // token: a copy of the cookie from before the code verified can no longer continue it.
-      const next = challengeToken ? newToken() : undefined;
-      if (challengeToken && next) {
+      let next: string | undefined;
+      if (challengeToken) {
+        next = newToken();
         tx.update(loginChallenges)
           .set({ id: tokenDigest(next), secondFactorAt: now, credentialsVersion: changed.credentialsVersion })
           .where(eq(loginChallenges.id, tokenDigest(challengeToken)))
