@@ -99,10 +99,11 @@ test('forced setup: a challenge cookie copied at the password step cannot contin
 
     // The copy posts "Continue" with the browser's form: nothing, and the browser's sign-in goes on.
     const continueForm = actionFields(await confirmed.text(), 'saved');
-    const stolen = await attacker.post('/login/setup-2fa', { multipart: { ...continueForm, saved: 'on' }, headers: { Origin: baseURL, Cookie: `deskgate-challenge=${copied.value}` }, maxRedirects: 0 });
+    const stolen = await attacker.post('/login/setup-2fa', { multipart: { ...continueForm, saved: 'yes' }, headers: { Origin: baseURL, Cookie: `deskgate-challenge=${copied.value}` }, maxRedirects: 0 });
     expect(stolen.headers()['set-cookie'] ?? '').not.toMatch(SESSION_COOKIE);
+    expect(stolen.headers()['location'] ?? '', 'the copy names no challenge any more').toContain('notice=expired');
     expect(liveSessions(user.id)).toBe(0);
-    const finished = await browser.post('/login/setup-2fa', { multipart: { ...continueForm, saved: 'on' }, headers: { Origin: baseURL }, maxRedirects: 0 });
+    const finished = await browser.post('/login/setup-2fa', { multipart: { ...continueForm, saved: 'yes' }, headers: { Origin: baseURL }, maxRedirects: 0 });
     expect(finished.headers()['set-cookie'] ?? '').toMatch(SESSION_COOKIE);
     expect(liveSessions(user.id)).toBe(1);
   } finally {
