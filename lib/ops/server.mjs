@@ -127,6 +127,11 @@ const server = createServer((req, res) => {
   actionCalls.run(call, () => handle(req, res));
 });
 
+// Node closes a kept-alive socket after 5 s idle; a client (or balancer) that sends on it at that
+// moment gets ECONNRESET. Idle sockets stay longer than a balancer's usual 60 s instead.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
+
 server.listen(port, () => {
   console.log(`Deskgate is ready on http://localhost:${port}`);
 });
