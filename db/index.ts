@@ -1,88 +1,102 @@
 import 'server-only';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { sql, type SQL } from 'drizzle-orm';
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { config } from '@/lib/config';
-import * as schema from './schema';
-
-const migrationsFolder = path.join(/* turbopackIgnore: true */ process.cwd(), 'db', 'migrations');
-
-/** Whether every committed migration is already recorded: then opening needs no write at all. */
-function migrationsApplied(sqlite: Database.Database): boolean {
-  const journal = JSON.parse(readFileSync(path.join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };
-  const table = sqlite.prepare("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'").get();
-  if (!table) return false;
-  const row = sqlite.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number };
-  return row.n >= journal.entries.length;
-}
+import type * as pgSchema from './schema/postgres';
+import { openPostgres, type PostgresHandle } from './postgres';
+import { openSqlite, type SqliteHandle } from './sqlite';
+import { store } from './store';
 
 /**
- * Drizzle asks better-sqlite3 to prepare every query anew, and SQLite compiles the SQL each time.
- * Queries repeat (values are bound as parameters), so the compiled statements are kept and reused.
+ * The query surface shared by both stores, typed as PostgreSQL's (see db/schema.ts). Every query
+ * is awaited; a write happens only inside `writeTransaction`.
  */
-function reuseStatements(sqlite: Database.Database): void {
-  const prepare = sqlite.prepare.bind(sqlite);
-  const statements = new Map<string, Database.Statement>();
-  sqlite.prepare = ((source: string) => {
-    const known = statements.get(source);
-    if (known) {
-      // Drizzle switches a statement to raw (array) rows when it wants them; start each use plain.
-      if (known.reader) known.raw(false);
-      return known;
-    }
-    const statement = prepare(source);
-    // Bounded: search pages and id lists make a few distinct statements, not an unbounded number.
-    if (statements.size >= 500) statements.clear();
-    statements.set(source, statement);
-    return statement;
-  }) as typeof sqlite.prepare;
+export type Db = NodePgDatabase<typeof pgSchema>;
+export type Executor = Pick<Db, 'select' | 'selectDistinct' | 'insert' | 'update' | 'delete'>;
+/** What code outside a transaction may do: read. */
+export type Reader = Pick<Db, 'select' | 'selectDistinct'>;
+
+export interface Handle {
+  /** Reads outside any transaction: SQLite's read connection, PostgreSQL's pool. */
+  reader: Reader;
+  transaction: <T>(fn: (tx: Executor) => Promise<T>) => Promise<T>;
+  savepoint: <T>(tx: Executor, fn: (tx: Executor) => Promise<T>) => Promise<T>;
+  /** One raw statement's rows (counts, maintenance). */
+  rows: <T>(ex: Executor | Reader, query: SQL) => Promise<T[]>;
+  close: () => Promise<void>;
 }
 
-/**
- * Creates the folder (0700) and an empty database file (0600) when missing; SQLite gives the
- * -wal and -shm files the database file's mode. Existing ones keep the mode their owner chose.
- */
-function createPrivately(file: string): void {
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  closeSync(openSync(file, 'a', 0o600));
+const holder = globalThis as unknown as { deskgateDb?: Promise<Handle> | Handle };
+const currentTransaction = new AsyncLocalStorage<Executor>();
+
+/** Opens and migrates the process's database, or the one given (a SQLite file or a PostgreSQL URL, per the store). */
+export async function openDatabase(target?: string): Promise<Handle> {
+  if (store === 'postgres') return openPostgres(target ?? config().databaseUrl, config().postgres);
+  return openSqlite(target ?? config().databasePath);
 }
 
-/** Opens (creating when missing) and migrates a database; `:memory:` for tests. */
-export function openDatabase(file: string) {
-  if (file !== ':memory:') createPrivately(file);
-  const sqlite = new Database(file);
-  sqlite.pragma('journal_mode = WAL');
-  // FULL: with WAL, NORMAL may lose the last commits on power loss (a used recovery code could come back).
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  reuseStatements(sqlite);
-  const database = drizzle(sqlite, { schema });
-  if (!migrationsApplied(sqlite)) migrate(database, { migrationsFolder });
-  return database;
-}
-
-export type Db = ReturnType<typeof openDatabase>;
-/** The database or a transaction on it: what query functions write through. */
-export type Executor = Pick<Db, 'select' | 'insert' | 'update' | 'delete' | 'run' | 'get' | 'all'>;
-
-const holder = globalThis as unknown as { deskgateDb?: Db };
-
-/** The process's one database handle, opened on first use. */
-export function db(): Db {
-  holder.deskgateDb ??= openDatabase(config().databasePath);
+/** The process's database, opened (and migrated) on first use. */
+export function database(): Promise<Handle> | Handle {
+  holder.deskgateDb ??= openDatabase().then((handle) => (holder.deskgateDb = handle));
   return holder.deskgateDb;
 }
 
-/**
- * A write transaction that takes the write lock up front (BEGIN IMMEDIATE). A deferred one that
- * reads and then writes fails at once with SQLITE_BUSY when another process wrote in between;
- * this one waits its turn (busy_timeout) instead — several app processes share the file.
- */
-export function writeTransaction<T>(fn: (tx: Parameters<Parameters<Db['transaction']>[0]>[0]) => T): T {
-  return db().transaction(fn, { behavior: 'immediate' });
+async function handle(): Promise<Handle> {
+  return database();
 }
 
-export { schema };
+/**
+ * Reads: inside a transaction, that transaction (it sees its own writes); else the read handle.
+ * Awaitable, so that the first call opens the database.
+ */
+export async function db(): Promise<Reader> {
+  return currentTransaction.getStore() ?? (await handle()).reader;
+}
+
+/**
+ * A write transaction. SQLite: one writer connection, transactions queued in the process (no
+ * other request's statement runs inside an open one) and BEGIN IMMEDIATE across processes.
+ * PostgreSQL: a pooled connection, READ COMMITTED; rules that read before they write take
+ * `lockUser` or `lockKeys` first. Called inside another, it is a savepoint of that one.
+ */
+export async function writeTransaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
+  const h = await handle();
+  const outer = currentTransaction.getStore();
+  if (outer) return h.savepoint(outer, (tx) => currentTransaction.run(tx, () => fn(tx)));
+  return h.transaction((tx) => currentTransaction.run(tx, () => fn(tx)));
+}
+
+/**
+ * Serializes this transaction with every other one that locks the same user, on any instance:
+ * PostgreSQL `SELECT … FOR UPDATE` on the user's row. SQLite's writes are serialized already.
+ */
+export async function lockUser(tx: Executor, userId: number): Promise<void> {
+  if (store === 'postgres') await (await handle()).rows(tx, sql`select id from users where id = ${userId} for update`);
+}
+
+/**
+ * Serializes transactions that count under the same keys (throttle windows): PostgreSQL
+ * transaction-scoped advisory locks, taken in one order so that two never wait on each other.
+ */
+export async function lockKeys(tx: Executor, keys: string[]): Promise<void> {
+  if (store !== 'postgres') return;
+  const h = await handle();
+  for (const key of [...new Set(keys)].sort()) await h.rows(tx, sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+}
+
+/** The rows of one raw statement, on either store. */
+export async function rawRows<T>(query: SQL, ex?: Executor | Reader): Promise<T[]> {
+  const h = await handle();
+  return h.rows<T>(ex ?? currentTransaction.getStore() ?? h.reader, query);
+}
+
+/** Closes the process's database (graceful shutdown, CLI exit, tests). */
+export async function closeDatabase(): Promise<void> {
+  const open = holder.deskgateDb;
+  holder.deskgateDb = undefined;
+  if (open) await (await open).close();
+}
+
+export { store };
+export type { PostgresHandle, SqliteHandle };

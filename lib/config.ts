@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { storeFor } from '@/db/store';
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const count = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
@@ -10,6 +11,10 @@ const unsetWhenEmpty = <S extends z.ZodType>(inner: S) => z.preprocess((v) => (v
 
 const schema = z.object({
   DATABASE_URL: z.string().min(1).default('file:./data/deskgate.db'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  DESKGATE_SECRETS_DIR: unsetWhenEmpty(z.string().min(1)),
   APP_NAME: z.string().min(1).default('Deskgate'),
   TRUST_PROXY: z.enum(['0', '1']).default('0'),
   AUTH_URL: unsetWhenEmpty(z.url({ error: 'must be the URL the app is served at, such as https://deskgate.example.com' })),
@@ -55,7 +60,13 @@ export function readConfig(env: Record<string, string | undefined>) {
   if (!trustHost && !e.AUTH_URL) throw new ConfigError('AUTH_TRUST_HOST=false needs AUTH_URL, the URL the app is served at (such as https://deskgate.example.com).');
   const ms = (s: number) => s * 1000;
   return {
-    databasePath: resolveDatabasePath(e.DATABASE_URL),
+    store: storeFor(e.DATABASE_URL),
+    databaseUrl: e.DATABASE_URL,
+    // SQLite's file (PostgreSQL: unused).
+    databasePath: storeFor(e.DATABASE_URL) === 'sqlite' ? resolveDatabasePath(e.DATABASE_URL) : '',
+    postgres: { poolSize: e.DATABASE_POOL_SIZE, statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS, connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS },
+    // Where the key files live: beside a SQLite database unless given; PostgreSQL has no such place.
+    secretsDir: e.DESKGATE_SECRETS_DIR ? path.resolve(/* turbopackIgnore: true */ process.cwd(), e.DESKGATE_SECRETS_DIR) : undefined,
     appName: e.APP_NAME,
     trustProxy: e.TRUST_PROXY === '1',
     // With AUTH_URL, Auth.js takes the origin from it and no header is trusted (its own default too).

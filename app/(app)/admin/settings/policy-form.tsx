@@ -4,7 +4,7 @@ import { useActionState } from 'react';
 import { FormMessage, SubmitButton } from '@/app/_components/form';
 import { StepUpFields } from '@/app/_components/step-up-fields';
 import type { ActionState } from '@/lib/action';
-import type { TwoFactorPolicy } from '@/db/schema';
+import type { TwoFactorPolicy } from '@/db/enums';
 import { setPolicyAction } from '../actions';
 
 const choices = [

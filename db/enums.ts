@@ -1,0 +1,10 @@
+export const TWO_FACTOR_POLICIES = ['off', 'optional', 'required'] as const;
+export type TwoFactorPolicy = (typeof TWO_FACTOR_POLICIES)[number];
+export const ROLES = ['member', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+export const SIGN_IN_METHODS = ['password', 'sso'] as const;
+export type SignInMethod = (typeof SIGN_IN_METHODS)[number];
+export const CHALLENGE_PURPOSES = ['verify', 'setup', 'ready'] as const;
+export type ChallengePurpose = (typeof CHALLENGE_PURPOSES)[number];
+export const TWO_FACTOR_STATES = ['enabled', 'none', 'sso'] as const;
+export const ACTOR_KINDS = ['user', 'operator', 'system'] as const;

@@ -1,0 +1,153 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, index, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { ACTOR_KINDS, CHALLENGE_PURPOSES, ROLES, SIGN_IN_METHODS, TWO_FACTOR_POLICIES, TWO_FACTOR_STATES } from '../enums';
+
+// The same tables, columns, constraints and indexes as ./sqlite.ts (db/schema.test.ts compares them).
+// Times are Unix milliseconds in a bigint, read as JavaScript numbers.
+const millis = (name: string) => bigint(name, { mode: 'number' });
+const now = sql`((extract(epoch from clock_timestamp()) * 1000)::bigint)`;
+const id = () => integer('id').primaryKey().generatedByDefaultAsIdentity();
+// SQLite's `collate nocase` order and prefix ranges: lower-cased, compared byte by byte.
+const caseless = (column: unknown) => sql`lower(${column}) collate "C"`;
+const bytewise = (column: unknown) => sql`${column} collate "C"`;
+
+export const organizations = pgTable('organizations', {
+  id: id(),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  twoFactorPolicy: text('two_factor_policy', { enum: TWO_FACTOR_POLICIES }).notNull().default('optional'),
+  createdAt: millis('created_at').notNull().default(now),
+});
+
+export const users = pgTable(
+  'users',
+  {
+    id: id(),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    email: text('email').notNull().unique(),
+    name: text('name').notNull(),
+    role: text('role', { enum: ROLES }).notNull().default('member'),
+    signInMethod: text('sign_in_method', { enum: SIGN_IN_METHODS }).notNull(),
+    passwordHash: text('password_hash'),
+    twoFactorRequired: boolean('two_factor_required').notNull().default(false),
+    lastSignInAt: millis('last_sign_in_at'),
+    createdAt: millis('created_at').notNull().default(now),
+    totpSecret: text('totp_secret'),
+    totpEnabledAt: millis('totp_enabled_at'),
+    totpLastStep: integer('totp_last_step').notNull().default(0),
+    totpLastUsedAt: millis('totp_last_used_at'),
+    recoveryCodesLeft: integer('recovery_codes_left').notNull().default(0),
+    twoFactorVersion: integer('two_factor_version').notNull().default(0),
+    credentialsVersion: integer('credentials_version').notNull().default(0),
+    secondFactorFailures: integer('second_factor_failures').notNull().default(0),
+    oidcIssuer: text('oidc_issuer'),
+    oidcSubject: text('oidc_subject'),
+    // Stored (PostgreSQL indexes no virtual column), derived by the database as on SQLite.
+    twoFactorState: text('two_factor_state', { enum: TWO_FACTOR_STATES }).generatedAlwaysAs(
+      sql`case when sign_in_method = 'sso' then 'sso' when totp_enabled_at is not null then 'enabled' else 'none' end`,
+    ),
+  },
+  (t) => [
+    index('users_org_idx').on(t.orgId),
+    index('users_org_name_idx').on(t.orgId, caseless(t.name), t.id, bytewise(t.email)),
+    index('users_org_email_idx').on(t.orgId, bytewise(t.email), t.id, caseless(t.name)),
+    index('users_org_state_name_idx').on(t.orgId, t.twoFactorState, caseless(t.name), t.id),
+    index('users_org_state_email_idx').on(t.orgId, t.twoFactorState, bytewise(t.email)),
+    uniqueIndex('users_oidc_idx').on(t.oidcIssuer, t.oidcSubject),
+  ],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    method: text('method', { enum: SIGN_IN_METHODS }).notNull(),
+    createdAt: millis('created_at').notNull(),
+    lastSeenAt: millis('last_seen_at').notNull(),
+    secondFactorAt: millis('second_factor_at'),
+    revokedAt: millis('revoked_at'),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+export const loginChallenges = pgTable(
+  'login_challenges',
+  {
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text('purpose', { enum: CHALLENGE_PURPOSES }).notNull(),
+    method: text('method', { enum: SIGN_IN_METHODS }).notNull().default('password'),
+    createdAt: millis('created_at').notNull(),
+    expiresAt: millis('expires_at').notNull(),
+    failures: integer('failures').notNull().default(0),
+    secondFactorAt: millis('second_factor_at'),
+    callbackUrl: text('callback_url'),
+    credentialsVersion: integer('credentials_version').notNull().default(0),
+  },
+  (t) => [index('login_challenges_user_idx').on(t.userId)],
+);
+
+export const pendingEnrollments = pgTable('pending_enrollments', {
+  userId: integer('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  secret: text('secret').notNull(),
+  baseVersion: integer('base_version').notNull(),
+  owner: text('owner').notNull().default(''),
+  expiresAt: millis('expires_at').notNull(),
+});
+
+export const recoveryCodes = pgTable(
+  'recovery_codes',
+  {
+    id: id(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    usedAt: millis('used_at'),
+  },
+  (t) => [uniqueIndex('recovery_codes_hash_idx').on(t.codeHash), index('recovery_codes_user_idx').on(t.userId)],
+);
+
+export const throttleHits = pgTable(
+  'throttle_hits',
+  {
+    id: id(),
+    key: text('key').notNull(),
+    at: millis('at').notNull(),
+  },
+  (t) => [index('throttle_hits_key_idx').on(t.key, t.at), index('throttle_hits_at_idx').on(t.at)],
+);
+
+export const throttleLocks = pgTable(
+  'throttle_locks',
+  {
+    key: text('key').primaryKey(),
+    until: millis('until').notNull(),
+  },
+  (t) => [index('throttle_locks_until_idx').on(t.until)],
+);
+
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: id(),
+    orgId: integer('org_id').references(() => organizations.id),
+    actorKind: text('actor_kind', { enum: ACTOR_KINDS }).notNull(),
+    actorUserId: integer('actor_user_id'),
+    targetUserId: integer('target_user_id'),
+    action: text('action').notNull(),
+    detail: text('detail'),
+    ip: text('ip'),
+    createdAt: millis('created_at').notNull(),
+  },
+  (t) => [index('audit_org_idx').on(t.orgId, t.id)],
+);

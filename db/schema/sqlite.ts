@@ -1,0 +1,164 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { ACTOR_KINDS, CHALLENGE_PURPOSES, ROLES, SIGN_IN_METHODS, TWO_FACTOR_POLICIES, TWO_FACTOR_STATES } from '../enums';
+
+// Times are Unix milliseconds: cheap to compare inside one conditional UPDATE.
+const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
+
+export const organizations = sqliteTable('organizations', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  twoFactorPolicy: text('two_factor_policy', { enum: TWO_FACTOR_POLICIES }).notNull().default('optional'),
+  createdAt: integer('created_at').notNull().default(now),
+});
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    email: text('email').notNull().unique(),
+    name: text('name').notNull(),
+    role: text('role', { enum: ROLES }).notNull().default('member'),
+    signInMethod: text('sign_in_method', { enum: SIGN_IN_METHODS }).notNull(),
+    passwordHash: text('password_hash'),
+    twoFactorRequired: integer('two_factor_required', { mode: 'boolean' }).notNull().default(false),
+    lastSignInAt: integer('last_sign_in_at'),
+    createdAt: integer('created_at').notNull().default(now),
+    // AES-256-GCM ciphertext of the base32 TOTP secret, the user id as associated data.
+    totpSecret: text('totp_secret'),
+    totpEnabledAt: integer('totp_enabled_at'),
+    // The last accepted TOTP time step: a code is accepted only for a later step (replay).
+    totpLastStep: integer('totp_last_step').notNull().default(0),
+    totpLastUsedAt: integer('totp_last_used_at'),
+    recoveryCodesLeft: integer('recovery_codes_left').notNull().default(0),
+    // Bumped by every change of the user's 2FA, so a stale enrollment cannot be confirmed.
+    twoFactorVersion: integer('two_factor_version').notNull().default(0),
+    // Bumped by every change a sign-in in progress must not outlive (password, 2FA, reset, policy,
+    // requirement): the session is made only if it still equals what the password step saw.
+    credentialsVersion: integer('credentials_version').notNull().default(0),
+    // Consecutive second-factor failures across every prompt; at the hard cap the second step stays
+    // suspended until an admin resets the user's 2FA. A success sets it back to 0.
+    secondFactorFailures: integer('second_factor_failures').notNull().default(0),
+    // SSO binding: once linked, the user is found by issuer + subject only, never by email again.
+    oidcIssuer: text('oidc_issuer'),
+    oidcSubject: text('oidc_subject'),
+    // Derived by SQLite itself, so it can never disagree with the columns above; indexed for the admin table.
+    twoFactorState: text('two_factor_state', { enum: TWO_FACTOR_STATES }).generatedAlwaysAs(
+      sql`case when sign_in_method = 'sso' then 'sso' when totp_enabled_at is not null then 'enabled' else 'none' end`,
+      { mode: 'virtual' },
+    ),
+  },
+  (t) => [
+    index('users_org_idx').on(t.orgId),
+    // The admin table: keyset pages by name or by email within an organization, and prefix search.
+    // Each also holds the other sort key, so a search reads and sorts index entries only.
+    index('users_org_name_idx').on(t.orgId, sql`${t.name} collate nocase`, t.id, t.email),
+    index('users_org_email_idx').on(t.orgId, t.email, t.id, sql`${t.name} collate nocase`),
+    index('users_org_state_name_idx').on(t.orgId, t.twoFactorState, sql`${t.name} collate nocase`, t.id),
+    index('users_org_state_email_idx').on(t.orgId, t.twoFactorState, t.email),
+    uniqueIndex('users_oidc_idx').on(t.oidcIssuer, t.oidcSubject),
+  ],
+);
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    method: text('method', { enum: SIGN_IN_METHODS }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+    secondFactorAt: integer('second_factor_at'),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+export const loginChallenges = sqliteTable(
+  'login_challenges',
+  {
+    // SHA-256 of the token in the cookie: a database leak does not hand out live challenges.
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text('purpose', { enum: CHALLENGE_PURPOSES }).notNull(),
+    method: text('method', { enum: SIGN_IN_METHODS }).notNull().default('password'),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    failures: integer('failures').notNull().default(0),
+    secondFactorAt: integer('second_factor_at'),
+    callbackUrl: text('callback_url'),
+    // The user's credentials version when the password was checked (see users.credentialsVersion).
+    credentialsVersion: integer('credentials_version').notNull().default(0),
+  },
+  (t) => [index('login_challenges_user_idx').on(t.userId)],
+);
+
+export const pendingEnrollments = sqliteTable('pending_enrollments', {
+  userId: integer('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  secret: text('secret').notNull(),
+  baseVersion: integer('base_version').notNull(),
+  // The digest of the session (profile) or setup challenge (interstitial) that started it: only
+  // that one may see the secret or confirm it.
+  owner: text('owner').notNull().default(''),
+  expiresAt: integer('expires_at').notNull(),
+});
+
+export const recoveryCodes = sqliteTable(
+  'recovery_codes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    // HMAC-SHA-256 of the normalized code under the server's code key, hex.
+    codeHash: text('code_hash').notNull(),
+    usedAt: integer('used_at'),
+  },
+  (t) => [uniqueIndex('recovery_codes_hash_idx').on(t.codeHash), index('recovery_codes_user_idx').on(t.userId)],
+);
+
+export const throttleHits = sqliteTable(
+  'throttle_hits',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    key: text('key').notNull(),
+    at: integer('at').notNull(),
+  },
+  // By time too: expired hits are purged a few at a time, oldest first, whatever their key.
+  (t) => [index('throttle_hits_key_idx').on(t.key, t.at), index('throttle_hits_at_idx').on(t.at)],
+);
+
+export const throttleLocks = sqliteTable(
+  'throttle_locks',
+  {
+    key: text('key').primaryKey(),
+    until: integer('until').notNull(),
+  },
+  (t) => [index('throttle_locks_until_idx').on(t.until)],
+);
+
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orgId: integer('org_id').references(() => organizations.id),
+    actorKind: text('actor_kind', { enum: ACTOR_KINDS }).notNull(),
+    actorUserId: integer('actor_user_id'),
+    targetUserId: integer('target_user_id'),
+    action: text('action').notNull(),
+    detail: text('detail'),
+    ip: text('ip'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('audit_org_idx').on(t.orgId, t.id)],
+);
