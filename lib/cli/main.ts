@@ -97,7 +97,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`deskgate: unexpected error: ${(error as Error).message}`);
+    // One line: a database error's message goes on with the statement's parameters (a password hash, say).
+    console.error(`deskgate: unexpected error: ${(error as Error).message.split('\n')[0]}`);
     process.exit(1);
   },
 );
