@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { db, writeTransaction } from '@/db';
 import { users } from '@/db/schema';
 import { createOrganization } from '@/lib/accounts/organizations';
-import { createUser, setUserTwoFactorRequired } from '@/lib/accounts/users';
+import { changePassword, createUser, setUserTwoFactorRequired } from '@/lib/accounts/users';
 import { config } from '@/lib/config';
 import { beginEnrollment, cancelEnrollment, confirmEnrollment, pendingEnrollment } from './enrollment';
 import { createChallenge, findChallenge } from './challenge';
@@ -194,4 +194,19 @@ test('a forced setup that confirms goes on under a new challenge token: a copy o
   assert.ok(result.ok && result.challengeToken && result.challengeToken !== copied);
   assert.equal(await findChallenge(copied), null, 'the copied token cannot continue the sign-in');
   assert.ok((await findChallenge(result.challengeToken))?.secondFactorAt, 'the confirming browser can');
+});
+
+test('a forced setup whose password step saw older credentials cannot confirm: a password changed meanwhile ends it', async () => {
+  const user = await freshUser();
+  const now = Date.now();
+  // The attacker's password step read version 0 and hashed; the owner changed the password meanwhile,
+  // and only then was the attacker's challenge written (with what the password step had read).
+  const session = await newSession(user.id);
+  assert.equal(await changePassword(user.id, 'a-new-password-2', { orgId: org.id, ip: null, sessionId: session }), true);
+  const stale = await createChallenge(user.id, 'setup', '/', 0);
+  const secret = await beginEnrollment(user.id, { challengeToken: stale }, now);
+  const result = await confirmEnrollment(user.id, codeAt(secret, now), { owner: { challengeToken: stale }, audit: { orgId: org.id, actor: operator } }, now);
+  assert.deepEqual(result, { ok: false, reason: 'expired' });
+  assert.equal((await userRow(user.id)).totpEnabledAt, null, '2FA stays off');
+  assert.ok(await loadSession(session), "the owner's session lives on");
 });
