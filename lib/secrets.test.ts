@@ -36,3 +36,14 @@ test('secrets are generated beside the database (folder 0700) with mode 0600, wh
   assert.match(refused.stderr, /will not generate a new one/);
   assert.equal(existsSync(path.join(dir, 'encryption-key')), false, 'no new key was written');
 });
+
+test('a data key other than the one the database was set up with is refused at start (another instance, a wrong backup)', { skip: besideSqlite }, () => {
+  const dir = path.join(tempDir(), 'data');
+  const env = { DATABASE_URL: `file:${path.join(dir, 'keys.db')}`, DESKGATE_LOG: 'off', AUTH_SECRET: '', DESKGATE_ENCRYPTION_KEY: '', DESKGATE_CODE_KEY: '', DESKGATE_SECRETS_DIR: '' };
+  assert.equal(runScript('lib/ops/secrets-check.ts', [], env).status, 0, 'the first start records the keys');
+  const other = runScript('lib/ops/secrets-check.ts', [], { ...env, DESKGATE_CODE_KEY: 'b'.repeat(64) });
+  assert.equal(other.status, 1);
+  assert.match(other.stderr, /DESKGATE_CODE_KEY is not the key this database was set up with/);
+  assert.equal(runScript('lib/ops/secrets-check.ts', [], { ...env, AUTH_SECRET: 'rotated-auth-secret' }).status, 0, 'AUTH_SECRET may be rotated');
+  assert.equal(runScript('lib/ops/secrets-check.ts', [], env).status, 0, 'the right keys still start');
+});

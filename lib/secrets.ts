@@ -147,15 +147,16 @@ export async function prepareSecrets(): Promise<Secrets> {
 }
 
 /**
- * The first start records a check value of each key in the database; every later start (of any
+ * The first start records a check value of each data key in the database; every later start (of any
  * instance) must have the same keys. Two instances with keys of their own would each fail on the
  * other's data: secrets that do not decrypt, codes that never match, sessions that end.
  */
 async function checkAgainstDatabase(loaded: Secrets): Promise<void> {
-  const values: Record<keyof Secrets, string | Buffer> = loaded;
   const mismatched = await writeTransaction(async (tx) => {
-    for (const [name, spec] of Object.entries(specs) as [keyof Secrets, SecretSpec][]) {
-      const digest = createHmac('sha256', values[name]).update('deskgate key check v1').digest('hex');
+    // The data keys only: AUTH_SECRET may be rotated (everyone signs in again), they cannot.
+    for (const name of ['encryptionKey', 'codeKey'] as const) {
+      const spec = specs[name];
+      const digest = createHmac('sha256', loaded[name]).update('deskgate key check v1').digest('hex');
       await tx.insert(keyChecks).values({ name: spec.env, digest }).onConflictDoNothing({ target: keyChecks.name });
       const [recorded] = await tx.select({ digest: keyChecks.digest }).from(keyChecks).where(eq(keyChecks.name, spec.env));
       if (recorded?.digest !== digest) return spec.env;
