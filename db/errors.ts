@@ -47,3 +47,12 @@ export function isTransientDatabaseError(error: unknown): boolean {
   if (code && TRANSIENT.has(code)) return true;
   return /Connection terminated|timeout exceeded when trying to connect|database is locked|not queryable|Client was closed/i.test(messagesOf(error));
 }
+
+/** For the log: the driver's code and the first line of each message (never the statement's parameters). */
+export function describeDatabaseError(error: unknown): { code?: string; message: string } {
+  const firstLines = messagesOf(error)
+    .split(' / ')
+    .map((m) => m.split('\n')[0])
+    .join(' / ');
+  return { code: codeOf(error), message: firstLines || String(error) };
+}

@@ -74,13 +74,9 @@ export async function writeTransaction<T>(fn: (tx: Executor) => Promise<T>): Pro
   return h.transaction((tx) => currentTransaction.run(tx, () => fn(tx)));
 }
 
-/**
- * A write transaction of its own even when called inside another (PostgreSQL: another connection).
- * Only for work that never waits on the caller's locks; on SQLite it would wait for the caller.
- */
-export async function outsideTransaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
-  if (store !== 'postgres') throw new Error('outsideTransaction is for PostgreSQL: SQLite queues transactions, and this one would wait for its caller');
-  return currentTransaction.exit(() => writeTransaction(fn));
+/** Whether this code runs inside a write transaction (its own work would be a savepoint of it). */
+export function inTransaction(): boolean {
+  return currentTransaction.getStore() !== undefined;
 }
 
 /**

@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { isTransientDatabaseError } from '@/db/errors';
+import { describeDatabaseError, isTransientDatabaseError } from '@/db/errors';
 import { currentSession } from './auth/current';
 import type { CurrentSession } from './auth/session';
 import { PoolBusyError } from './auth/password';
@@ -32,7 +32,7 @@ async function guarded(run: () => Promise<ActionState>): Promise<ActionState> {
     if (error instanceof PoolBusyError) return { error: BUSY_MESSAGE };
     // A lost connection, a statement timeout, a deadlock: the transaction rolled back, so a retry is safe.
     if (isTransientDatabaseError(error)) {
-      log('database.request_failed', { message: error instanceof Error ? error.message.split('\n')[0] : String(error) });
+      log('database.request_failed', describeDatabaseError(error));
       return { error: DATABASE_MESSAGE };
     }
     throw error;

@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, count, eq, gt, inArray, like, lt, lte, or } from 'drizzle-orm';
-import { type Executor, type Reader, lockKeys, outsideTransaction, store, writeTransaction } from '@/db';
+import { type Executor, type Reader, inTransaction, lockKeys, store, writeTransaction } from '@/db';
 import { skipLocked } from '@/db/dialect';
 import { throttleHits, throttleLocks } from '@/db/schema';
 import { config } from '@/lib/config';
@@ -70,8 +70,10 @@ export async function countAttempt(
     }
   );
   // A transaction of its own, holding nothing else: with SKIP LOCKED it never waits, so purges by
-  // several instances (or one inside a caller's transaction) cannot deadlock.
-  if (store === 'postgres') await outsideTransaction((tx) => purgeExpired(tx, now));
+  // several instances cannot deadlock. Not inside a caller's transaction: a second connection taken
+  // while that one holds locks could wait for the pool, which the lock's waiters hold. The password
+  // step, which every other prompt follows, counts outside any.
+  if (store === 'postgres' && !inTransaction()) await writeTransaction((tx) => purgeExpired(tx, now));
   return counted;
 }
 
