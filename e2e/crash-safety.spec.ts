@@ -193,7 +193,7 @@ test('a server killed with SIGKILL amid 2FA changes restarts intact, with every 
   test.setTimeout(90_000);
   const started = Date.now();
   const worker = test.info().workerIndex % 20;
-  const org = TestOrg.create('optional');
+  const org = await TestOrg.create('optional');
   const admin = await org.user({ role: 'admin' });
 
   // Password users who will confirm 2FA (their secret is pending, as after "Enable 2FA" and the QR code).

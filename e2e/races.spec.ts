@@ -23,7 +23,7 @@ test('20 parallel submissions of one TOTP code give exactly one session', async 
   const code = totp(user.secret);
   const responses = await Promise.all(contexts.map((r) => postForm(r, baseURL, '/login/verify', 'code', { method: 'code', code })));
   expect(responses.every((r) => r.status() < 500)).toBe(true);
-  expect(liveSessions(user.id)).toBe(1);
+  expect(await liveSessions(user.id)).toBe(1);
   await Promise.all(contexts.map((r) => r.dispose()));
 });
 
@@ -35,7 +35,7 @@ test('20 parallel submissions of one recovery code give exactly one session', as
     contexts.map((r, i) => r.post('/login/verify?method=recovery', { multipart: { ...actionFields(htmls[i]!, 'recoveryCode'), method: 'recovery', recoveryCode: user.recoveryCodes[0]! }, headers: { Origin: baseURL }, maxRedirects: 0 })),
   );
   expect(responses.every((r) => r.status() < 500)).toBe(true);
-  expect(liveSessions(user.id)).toBe(1);
+  expect(await liveSessions(user.id)).toBe(1);
   await Promise.all(contexts.map((r) => r.dispose()));
 });
 
@@ -47,7 +47,7 @@ test('parallel wrong passwords never get more checks than the throttle allows, a
   const { eq } = await import('drizzle-orm');
   const server = await startExtraServer(3340 + test.info().workerIndex, { DESKGATE_LOGIN_EMAIL_FAILURES: '3' });
   try {
-    const user = await TestOrg.create('optional').user();
+    const user = await (await TestOrg.create('optional')).user();
     const request = await playwrightRequest.newContext({ baseURL: server.baseURL });
     const html = await (await request.get('/login')).text();
     const fields = actionFields(html, 'email');
@@ -55,17 +55,17 @@ test('parallel wrong passwords never get more checks than the throttle allows, a
       Array.from({ length: 12 }, (_, i) => request.post('/login', { multipart: { ...fields, email: user.email, password: `wrong-${i}` }, headers: { Origin: server.baseURL }, maxRedirects: 0 })),
     );
     expect(attempts.every((r) => r.status() < 500)).toBe(true);
-    const read = () => db().select({ action: auditEvents.action, detail: auditEvents.detail }).from(auditEvents).where(eq(auditEvents.targetUserId, user.id)).all();
+    const read = async () => (await db()).select({ action: auditEvents.action, detail: auditEvents.detail }).from(auditEvents).where(eq(auditEvents.targetUserId, user.id));
     // 3 real checks, each audited (just after its answer); the 4th locks the email (one event); the 8 refused by the lock write nothing.
-    const failed = () => read().filter((e) => e.action === 'sign_in.failed').map((e) => JSON.parse(e.detail!).reason);
+    const failed = async () => (await read()).filter((e) => e.action === 'sign_in.failed').map((e) => JSON.parse(e.detail!).reason);
     await expect.poll(failed).toEqual(['password', 'password', 'password']);
-    const events = read();
+    const events = await read();
     expect(events.filter((e) => e.action === 'sign_in.locked')).toEqual([{ action: 'sign_in.locked', detail: JSON.stringify({ throttle: 'email' }) }]);
     // Locked: even the right password is refused now, with the same message.
     const right = await request.post('/login', { multipart: { ...fields, email: user.email, password: user.password }, headers: { Origin: server.baseURL }, maxRedirects: 0 });
     expect(right.status()).toBe(200);
     expect(await right.text()).toContain('match an account that can sign in here');
-    expect(liveSessions(user.id)).toBe(0);
+    expect(await liveSessions(user.id)).toBe(0);
     await request.dispose();
   } finally {
     await server.stop();
