@@ -75,6 +75,11 @@ export async function lockUser(tx: Executor, userId: number): Promise<void> {
   if (store === 'postgres') await (await handle()).rows(tx, sql`select id from users where id = ${userId} for update`);
 }
 
+/** As `lockUser`, for an organization's row (its policy). */
+export async function lockOrganization(tx: Executor, orgId: number): Promise<void> {
+  if (store === 'postgres') await (await handle()).rows(tx, sql`select id from organizations where id = ${orgId} for update`);
+}
+
 /**
  * Serializes transactions that count under the same keys (throttle windows): PostgreSQL
  * transaction-scoped advisory locks, taken in one order so that two never wait on each other.

@@ -1,8 +1,10 @@
 import 'server-only';
 import { z } from 'zod';
+import { isTransientDatabaseError } from '@/db/errors';
 import { currentSession } from './auth/current';
 import type { CurrentSession } from './auth/session';
 import { PoolBusyError } from './auth/password';
+import { log } from './log';
 import { clientAddress, markActionEntered } from './request';
 import { validate } from './validation/form-data';
 
@@ -20,6 +22,7 @@ export interface ActionState {
 export type FormAction = (previous: ActionState, formData: FormData) => Promise<ActionState>;
 
 export const BUSY_MESSAGE = 'The server is busy right now. Please try again in a moment.';
+export const DATABASE_MESSAGE = 'Something went wrong on our side and nothing was changed. Please try again in a moment.';
 const SIGNED_OUT = 'Your session has ended. Sign in again to continue.';
 
 async function guarded(run: () => Promise<ActionState>): Promise<ActionState> {
@@ -27,6 +30,11 @@ async function guarded(run: () => Promise<ActionState>): Promise<ActionState> {
     return await run();
   } catch (error) {
     if (error instanceof PoolBusyError) return { error: BUSY_MESSAGE };
+    // A lost connection, a statement timeout, a deadlock: the transaction rolled back, so a retry is safe.
+    if (isTransientDatabaseError(error)) {
+      log('database.request_failed', { message: error instanceof Error ? error.message.split('\n')[0] : String(error) });
+      return { error: DATABASE_MESSAGE };
+    }
     throw error;
   }
 }
@@ -52,11 +60,13 @@ export function publicAction<S extends z.ZodType>(schema: S, handler: (input: z.
 export function userAction<S extends z.ZodType>(schema: S, handler: (input: z.infer<S>, ctx: UserContext) => Promise<ActionState>): FormAction {
   return async (_previous, formData) => {
     markActionEntered();
-    const current = await currentSession();
-    if (!current) return { error: SIGNED_OUT };
-    const checked = validate(schema, formData);
-    if ('state' in checked) return checked.state;
-    return guarded(async () => handler(checked.data, { current, ip: await clientAddress() }));
+    return guarded(async () => {
+      const current = await currentSession();
+      if (!current) return { error: SIGNED_OUT };
+      const checked = validate(schema, formData);
+      if ('state' in checked) return checked.state;
+      return handler(checked.data, { current, ip: await clientAddress() });
+    });
   };
 }
 
@@ -64,9 +74,11 @@ export function userAction<S extends z.ZodType>(schema: S, handler: (input: z.in
 export function adminAction<S extends z.ZodType>(schema: S, handler: (input: z.infer<S>, ctx: UserContext) => Promise<ActionState>): FormAction {
   return async (previous, formData) => {
     markActionEntered();
-    const current = await currentSession();
-    if (!current) return { error: SIGNED_OUT };
-    if (current.user.role !== 'admin') return { error: 'Only an administrator of your organization can do that.' };
-    return userAction(schema, handler)(previous, formData);
+    return guarded(async () => {
+      const current = await currentSession();
+      if (!current) return { error: SIGNED_OUT };
+      if (current.user.role !== 'admin') return { error: 'Only an administrator of your organization can do that.' };
+      return userAction(schema, handler)(previous, formData);
+    });
   };
 }

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { Executor } from '@/db';
+import { type Executor, writeTransaction } from '@/db';
 import { auditEvents } from '@/db/schema';
 import { log } from './log';
 
@@ -19,8 +19,8 @@ export interface AuditEntry {
 }
 
 /** Records an audit event in the caller's transaction and logs it as a security event. */
-export function audit(tx: Executor, entry: AuditEntry): void {
-  tx.insert(auditEvents)
+export async function audit(tx: Executor, entry: AuditEntry): Promise<void> {
+  await tx.insert(auditEvents)
     .values({
       orgId: entry.orgId,
       actorKind: entry.actor.kind,
@@ -30,8 +30,7 @@ export function audit(tx: Executor, entry: AuditEntry): void {
       detail: entry.detail ? JSON.stringify(entry.detail) : null,
       ip: entry.ip ?? null,
       createdAt: Date.now(),
-    })
-    .run();
+    });
   log(entry.action, {
     org: entry.orgId,
     actor: entry.actor.kind === 'user' ? entry.actor.userId : entry.actor.kind,
@@ -39,4 +38,9 @@ export function audit(tx: Executor, entry: AuditEntry): void {
     ip: entry.ip ?? undefined,
     ...entry.detail,
   });
+}
+
+/** Records an audit event in a transaction of its own (a failure that changes nothing else). */
+export async function auditAlone(entry: AuditEntry): Promise<void> {
+  await writeTransaction((tx) => audit(tx, entry));
 }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, linkSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { db } from '@/db';
+import { rawRows } from '@/db';
 import { config } from './config';
 
 export interface Secrets {
@@ -19,41 +19,59 @@ interface SecretSpec {
   file: string;
   bytes: number;
   /** True when data at rest depends on this key, so a new one must never be generated. */
-  inUse: () => boolean;
+  inUse: () => Promise<boolean>;
 }
 
 const specs = {
-  authSecret: { env: 'AUTH_SECRET', file: 'auth-secret', bytes: 32, inUse: () => false },
+  authSecret: { env: 'AUTH_SECRET', file: 'auth-secret', bytes: 32, inUse: async () => false },
   encryptionKey: {
     env: 'DESKGATE_ENCRYPTION_KEY',
     file: 'encryption-key',
     bytes: 32,
-    inUse: () => count(sql`select (select count(*) from users where totp_secret is not null) + (select count(*) from pending_enrollments)`) > 0,
+    inUse: async () => (await count(sql`select (select count(*) from users where totp_secret is not null) + (select count(*) from pending_enrollments) as n`)) > 0,
   },
   codeKey: {
     env: 'DESKGATE_CODE_KEY',
     file: 'code-key',
     bytes: 32,
-    inUse: () => count(sql`select count(*) from recovery_codes`) > 0,
+    inUse: async () => (await count(sql`select count(*) as n from recovery_codes`)) > 0,
   },
 } satisfies Record<keyof Secrets, SecretSpec>;
 
-function count(query: ReturnType<typeof sql>): number {
-  const row = db().get<Record<string, number>>(query);
-  return Number(Object.values(row ?? {})[0] ?? 0);
+async function count(query: ReturnType<typeof sql>): Promise<number> {
+  const [row] = await rawRows<{ n: number | string }>(query);
+  return Number(row?.n ?? 0);
 }
 
-function loadOne(spec: SecretSpec): string {
+/**
+ * Where the key files live: DESKGATE_SECRETS_DIR, else beside a SQLite database. PostgreSQL has no
+ * such place, and instances that generated keys each for itself could not read each other's data.
+ */
+function secretsDir(): string {
+  const { secretsDir: given, store, databasePath } = config();
+  if (given) return given;
+  if (store === 'sqlite') return path.dirname(databasePath);
+  throw new MissingKeyError(
+    'With PostgreSQL, give the keys to every instance: AUTH_SECRET, DESKGATE_ENCRYPTION_KEY and DESKGATE_CODE_KEY, or DESKGATE_SECRETS_DIR, a folder they all read (missing keys are created there on first start).',
+  );
+}
+
+/** A key from the environment, or its file, or (tests on an in-memory database) a throwaway one; null when it must be created. */
+function existingKey(spec: SecretSpec): string | null {
   const fromEnv = process.env[spec.env];
   if (fromEnv) return fromEnv;
-  const dbPath = config().databasePath;
-  // Tests on an in-memory database get throwaway keys.
-  if (dbPath === ':memory:') return randomBytes(spec.bytes).toString('base64url');
-  const file = path.join(path.dirname(dbPath), spec.file);
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  if (spec.inUse()) {
+  if (config().databasePath === ':memory:') return randomBytes(spec.bytes).toString('base64url');
+  const file = path.join(secretsDir(), spec.file);
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : null;
+}
+
+async function loadOne(spec: SecretSpec): Promise<string> {
+  const existing = existingKey(spec);
+  if (existing) return existing;
+  const file = path.join(secretsDir(), spec.file);
+  if (await spec.inUse()) {
     throw new MissingKeyError(
-      `The database ${dbPath} holds data encrypted or keyed with ${spec.env}, but neither ${spec.env} nor ${file} is there. ` +
+      `The database holds data encrypted or keyed with ${spec.env}, but neither ${spec.env} nor ${file} is there. ` +
         'Restore the key from your backup; Deskgate will not generate a new one.',
     );
   }
@@ -105,12 +123,33 @@ function decodeKey(value: string, name: string): Buffer {
 
 let cached: Secrets | undefined;
 
-/** Loads the secrets from the environment or beside the database, generating the ones nothing depends on yet. */
-export function secrets(): Secrets {
-  cached ??= {
-    authSecret: loadOne(specs.authSecret),
-    encryptionKey: decodeKey(loadOne(specs.encryptionKey), specs.encryptionKey.env),
-    codeKey: decodeKey(loadOne(specs.codeKey), specs.codeKey.env),
+function decodeAll(values: Record<keyof Secrets, string>): Secrets {
+  return {
+    authSecret: values.authSecret,
+    encryptionKey: decodeKey(values.encryptionKey, specs.encryptionKey.env),
+    codeKey: decodeKey(values.codeKey, specs.codeKey.env),
   };
+}
+
+/**
+ * At start (server, CLI): loads the secrets from the environment or their folder, creating the
+ * ones nothing in the database depends on yet, and refusing when data needs a key that is gone.
+ */
+export async function prepareSecrets(): Promise<Secrets> {
+  cached ??= decodeAll({ authSecret: await loadOne(specs.authSecret), encryptionKey: await loadOne(specs.encryptionKey), codeKey: await loadOne(specs.codeKey) });
+  return cached;
+}
+
+/** The secrets, as `prepareSecrets` left them (the server's pages read the files it created). */
+export function secrets(): Secrets {
+  if (cached) return cached;
+  const values = Object.fromEntries(
+    Object.entries(specs).map(([name, spec]) => {
+      const value = existingKey(spec);
+      if (!value) throw new MissingKeyError(`${spec.env} is missing: start the server with npm start, which creates or checks the keys.`);
+      return [name, value];
+    }),
+  ) as Record<keyof Secrets, string>;
+  cached = decodeAll(values);
   return cached;
 }

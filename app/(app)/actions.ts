@@ -8,6 +8,6 @@ import { clientAddress, markActionEntered } from '@/lib/request';
 export async function signOutAction(): Promise<void> {
   markActionEntered();
   const current = await currentSession();
-  if (current) endSession(current.sessionId, await clientAddress());
+  if (current) await endSession(current.sessionId, await clientAddress());
   await signOut({ redirectTo: '/login' });
 }

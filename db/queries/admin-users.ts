@@ -1,6 +1,7 @@
 import 'server-only';
 import { and, asc, desc, eq, inArray, not, sql, type SQL } from 'drizzle-orm';
-import { db } from '@/db';
+import { db, type Reader } from '@/db';
+import { bytewise, caseless } from '@/db/dialect';
 import { users, type TwoFactorPolicy } from '@/db/schema';
 
 export const TWO_FACTOR_STATES = ['enabled', 'not_set_up', 'required', 'sso'] as const;
@@ -25,9 +26,9 @@ export interface UserTableQuery {
 
 /** The SQL for "2FA required of this user" under the organization's policy (a constant here). */
 function requiredSql(policy: TwoFactorPolicy): SQL {
-  if (policy === 'required') return sql`1`;
-  if (policy === 'optional') return sql`${users.twoFactorRequired} = 1`;
-  return sql`0`;
+  if (policy === 'required') return sql`true`;
+  if (policy === 'optional') return eq(users.twoFactorRequired, true);
+  return sql`false`;
 }
 
 /** Filters on the indexed, SQLite-derived state column; "required" also reads the per-user flag. */
@@ -50,18 +51,18 @@ function stateFilter(state: TwoFactorState, policy: TwoFactorPolicy): SQL {
  * would make SQLite walk the whole organization in sort order. The email range is then sorted by
  * name (thousands of entries for a common prefix), from its covering index alone.
  */
-export function userTableQueries(query: UserTableQuery) {
-  if (!query.q) return [pageQuery(query, undefined)];
+export function userTableQueries(reader: Reader, query: UserTableQuery) {
+  if (!query.q) return [pageQuery(reader, query, undefined)];
   const q = query.q.toLowerCase();
   const end = q + '\uffff';
   return [
-    pageQuery(query, and(sql`${users.name} collate nocase >= ${q}`, sql`${users.name} collate nocase < ${end}`)),
-    pageQuery(query, and(sql`${users.email} >= ${q}`, sql`${users.email} < ${end}`)),
+    pageQuery(reader, query, and(sql`${caseless(users.name)} >= ${q}`, sql`${caseless(users.name)} < ${end}`)),
+    pageQuery(reader, query, and(sql`${bytewise(users.email)} >= ${q}`, sql`${bytewise(users.email)} < ${end}`)),
   ];
 }
 
-function pageQuery(query: UserTableQuery, match: SQL | undefined) {
-  const sortColumn = query.sort === 'name' ? sql`${users.name} collate nocase` : sql`${users.email}`;
+function pageQuery(reader: Reader, query: UserTableQuery, match: SQL | undefined) {
+  const sortColumn = query.sort === 'name' ? caseless(users.name) : bytewise(users.email);
   const where: (SQL | undefined)[] = [eq(users.orgId, query.orgId), match];
   if (query.state) where.push(stateFilter(query.state, query.policy));
   if (query.method === 'sso') where.push(eq(users.twoFactorState, 'sso'));
@@ -75,7 +76,7 @@ function pageQuery(query: UserTableQuery, match: SQL | undefined) {
     where.push(ascending ? sql`${key} > ${mark}` : sql`${key} < ${mark}`);
   }
   const order = ascending ? [asc(sortColumn), asc(users.id)] : [desc(sortColumn), desc(users.id)];
-  return db()
+  return reader
     .select({ id: users.id, name: users.name, email: users.email })
     .from(users)
     .where(and(...where))
@@ -84,8 +85,8 @@ function pageQuery(query: UserTableQuery, match: SQL | undefined) {
 }
 
 /** The table's columns for the rows of one page, fetched by id once the page is known. */
-function rowsById(ids: number[]) {
-  const rows = db()
+async function rowsById(reader: Reader, ids: number[]) {
+  const rows = await reader
     .select({
       id: users.id,
       name: users.name,
@@ -100,18 +101,18 @@ function rowsById(ids: number[]) {
       secondFactorFailures: users.secondFactorFailures,
     })
     .from(users)
-    .where(inArray(users.id, ids))
-    .all();
+    .where(inArray(users.id, ids));
   const byId = new Map(rows.map((r) => [r.id, r]));
   // A row deleted between the two reads (by the CLI, say) is simply left out.
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 /** One page of an organization's users: keyset-paged along an index in either direction, never OFFSET. */
-export function userTablePage(query: UserTableQuery) {
+export async function userTablePage(query: UserTableQuery) {
+  const reader = await db();
   const backwards = query.last === true || query.cursor?.before === true;
   const rows = mergeRuns(
-    userTableQueries(query).map((q) => q.all()),
+    await Promise.all(userTableQueries(reader, query)),
     query.sort,
     (query.dir === 'asc') !== backwards,
   );
@@ -119,7 +120,7 @@ export function userTablePage(query: UserTableQuery) {
   const page = rows.slice(0, query.limit);
   if (backwards) page.reverse();
   return {
-    rows: page.length ? rowsById(page.map((r) => r.id)) : [],
+    rows: page.length ? await rowsById(reader, page.map((r) => r.id)) : [],
     hasNext: backwards ? !query.last : more,
     hasPrevious: backwards ? more : query.cursor !== undefined,
   };
@@ -146,11 +147,11 @@ export function stateOf(user: { signInMethod: string; totpEnabledAt: number | nu
 }
 
 /** A user of this organization (for admin actions), or undefined: ids from forms are checked here. */
-export function orgUser(orgId: number, userId: number) {
-  return db()
+export async function orgUser(orgId: number, userId: number) {
+  const [user] = await (await db())
     .select({ id: users.id, name: users.name, email: users.email, role: users.role, signInMethod: users.signInMethod, twoFactorRequired: users.twoFactorRequired, totpEnabledAt: users.totpEnabledAt, secondFactorFailures: users.secondFactorFailures })
     .from(users)
-    .where(and(eq(users.orgId, orgId), eq(users.id, userId)))
-    .get();
+    .where(and(eq(users.orgId, orgId), eq(users.id, userId)));
+  return user;
 }
 

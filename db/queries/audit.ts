@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/sqlite-core';
+import { alias } from '@/db/dialect';
 import { db } from '@/db';
 import { auditEvents, users } from '@/db/schema';
 
@@ -8,12 +8,12 @@ const actor = alias(users, 'actor');
 const target = alias(users, 'target');
 
 /** An organization's audit events, newest first, keyset-paged by id. */
-export function auditPage(orgId: number, options: { action?: string; userEmail?: string; before?: number; limit: number }) {
+export async function auditPage(orgId: number, options: { action?: string; userEmail?: string; before?: number; limit: number }) {
   const where: SQL[] = [eq(auditEvents.orgId, orgId)];
   if (options.action) where.push(eq(auditEvents.action, options.action));
   if (options.userEmail) where.push(eq(target.email, options.userEmail));
   if (options.before) where.push(lt(auditEvents.id, options.before));
-  const rows = db()
+  const rows = await (await db())
     .select({
       id: auditEvents.id,
       action: auditEvents.action,
@@ -29,7 +29,6 @@ export function auditPage(orgId: number, options: { action?: string; userEmail?:
     .leftJoin(target, eq(target.id, auditEvents.targetUserId))
     .where(and(...where))
     .orderBy(desc(auditEvents.id))
-    .limit(options.limit + 1)
-    .all();
+    .limit(options.limit + 1);
   return { rows: rows.slice(0, options.limit), hasMore: rows.length > options.limit };
 }

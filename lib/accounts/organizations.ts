@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { type Executor, db, writeTransaction } from '@/db';
+import { type Executor, db, lockOrganization, writeTransaction } from '@/db';
 import { organizations, users, type TwoFactorPolicy } from '@/db/schema';
 import { audit, type Actor } from '@/lib/audit';
 import { deleteUserChallenges } from '@/lib/auth/challenge';
@@ -9,17 +9,24 @@ import { adminStillActing, revokeUserSessions } from '@/lib/auth/session';
 
 export class AccountError extends Error {}
 
-export function findOrganization(slug: string) {
-  return db().select({ id: organizations.id, slug: organizations.slug, name: organizations.name, twoFactorPolicy: organizations.twoFactorPolicy }).from(organizations).where(eq(organizations.slug, slug)).get();
+export async function findOrganization(slug: string) {
+  const [org] = await (await db())
+    .select({ id: organizations.id, slug: organizations.slug, name: organizations.name, twoFactorPolicy: organizations.twoFactorPolicy })
+    .from(organizations)
+    .where(eq(organizations.slug, slug));
+  return org;
 }
 
-export function createOrganization(input: { slug: string; name: string; policy: TwoFactorPolicy }, actor: Actor, ip: string | null = null) {
-  return writeTransaction((tx) => {
-    if (tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, input.slug)).get()) {
-      throw new AccountError(`An organization with the slug "${input.slug}" already exists.`);
-    }
-    const org = tx.insert(organizations).values({ slug: input.slug, name: input.name, twoFactorPolicy: input.policy }).returning({ id: organizations.id }).get();
-    audit(tx, { orgId: org.id, actor, action: 'org.created', detail: { slug: input.slug, policy: input.policy }, ip });
+export async function createOrganization(input: { slug: string; name: string; policy: TwoFactorPolicy }, actor: Actor, ip: string | null = null) {
+  return writeTransaction(async (tx) => {
+    // The unique slug decides between two creations at once, on any instance.
+    const [org] = await tx
+      .insert(organizations)
+      .values({ slug: input.slug, name: input.name, twoFactorPolicy: input.policy })
+      .onConflictDoNothing({ target: organizations.slug })
+      .returning({ id: organizations.id });
+    if (!org) throw new AccountError(`An organization with the slug "${input.slug}" already exists.`);
+    await audit(tx, { orgId: org.id, actor, action: 'org.created', detail: { slug: input.slug, policy: input.policy }, ip });
     return { id: org.id, ...input };
   });
 }
@@ -28,11 +35,14 @@ export function createOrganization(input: { slug: string; name: string; policy: 
  * Ends the sessions and pending sign-ins of the given users who have no 2FA but now need it,
  * so their next sign-in passes through the setup interstitial. Returns how many there were.
  */
-export function endSessionsOfNewlyRequired(tx: Executor, candidates: { id: number; signInMethod: 'password' | 'sso'; totpEnabledAt: number | null }[]): number {
+export async function endSessionsOfNewlyRequired(
+  tx: Executor,
+  candidates: { id: number; signInMethod: 'password' | 'sso'; totpEnabledAt: number | null }[],
+): Promise<number> {
   const affected = candidates.filter((u) => u.signInMethod === 'password' && u.totpEnabledAt === null);
   for (const u of affected) {
-    revokeUserSessions(tx, u.id);
-    deleteUserChallenges(tx, u.id);
+    await revokeUserSessions(tx, u.id);
+    await deleteUserChallenges(tx, u.id);
   }
   return affected.length;
 }
@@ -51,29 +61,29 @@ export function isLowering(from: TwoFactorPolicy, to: TwoFactorPolicy): boolean 
  * `mayLower`: false when the caller did not step up because it read another policy; if the change
  * lowers the policy as it stands by now, nothing changes and the result says `needsStepUp`.
  */
-export function setOrganizationPolicy(orgId: number, policy: TwoFactorPolicy, actor: Actor, ip: string | null = null, mayLower = true) {
+export async function setOrganizationPolicy(orgId: number, policy: TwoFactorPolicy, actor: Actor, ip: string | null = null, mayLower = true) {
   return writeTransaction(
-    (tx) => {
-      const org = tx.select({ policy: organizations.twoFactorPolicy }).from(organizations).where(eq(organizations.id, orgId)).get();
+    async (tx) => {
+      await lockOrganization(tx, orgId);
+      const [org] = await tx.select({ policy: organizations.twoFactorPolicy }).from(organizations).where(eq(organizations.id, orgId));
       if (!org) throw new AccountError('No such organization.');
-      if (!adminStillActing(tx, actor, orgId)) return { changed: false, sessionsEnded: 0, refused: true };
+      if (!(await adminStillActing(tx, actor, orgId))) return { changed: false, sessionsEnded: 0, refused: true };
       if (org.policy === policy) return { changed: false, sessionsEnded: 0 };
       if (isLowering(org.policy, policy) && !mayLower) return { changed: false, sessionsEnded: 0, needsStepUp: true };
-      tx.update(organizations).set({ twoFactorPolicy: policy }).where(eq(organizations.id, orgId)).run();
+      await tx.update(organizations).set({ twoFactorPolicy: policy }).where(eq(organizations.id, orgId));
       // What the password step decides depends on the policy only for password users without 2FA:
       // their sign-ins in progress must not become sessions under the old policy.
-      tx.update(users)
+      await tx
+        .update(users)
         .set({ credentialsVersion: sql`${users.credentialsVersion} + 1` })
-        .where(and(eq(users.orgId, orgId), eq(users.signInMethod, 'password'), isNull(users.totpEnabledAt)))
-        .run();
-      const members = tx
+        .where(and(eq(users.orgId, orgId), eq(users.signInMethod, 'password'), isNull(users.totpEnabledAt)));
+      const members = await tx
         .select({ id: users.id, signInMethod: users.signInMethod, totpEnabledAt: users.totpEnabledAt, twoFactorRequired: users.twoFactorRequired })
         .from(users)
-        .where(and(eq(users.orgId, orgId), eq(users.signInMethod, 'password'), isNull(users.totpEnabledAt)))
-        .all();
+        .where(and(eq(users.orgId, orgId), eq(users.signInMethod, 'password'), isNull(users.totpEnabledAt)));
       const newly = members.filter((u) => isTwoFactorRequired(u, policy) && !isTwoFactorRequired(u, org.policy));
-      const sessionsEnded = endSessionsOfNewlyRequired(tx, newly);
-      audit(tx, { orgId, actor, action: 'org.policy_changed', detail: { from: org.policy, to: policy, usersSignedOut: sessionsEnded }, ip });
+      const sessionsEnded = await endSessionsOfNewlyRequired(tx, newly);
+      await audit(tx, { orgId, actor, action: 'org.policy_changed', detail: { from: org.policy, to: policy, usersSignedOut: sessionsEnded }, ip });
       return { changed: true, sessionsEnded };
     }
   );

@@ -1,6 +1,6 @@
 import 'server-only';
 import { asc, eq, sql } from 'drizzle-orm';
-import { db, writeTransaction } from '@/db';
+import { db, lockUser, writeTransaction } from '@/db';
 import { organizations, users } from '@/db/schema';
 import { audit, type Actor } from '@/lib/audit';
 import { deleteUserChallenges } from '@/lib/auth/challenge';
@@ -11,66 +11,65 @@ import type { NewUser } from '@/lib/validation/accounts';
 import { AccountError, endSessionsOfNewlyRequired, findOrganization } from './organizations';
 
 export async function createUser(input: NewUser, actor: Actor, ip: string | null = null) {
-  const org = findOrganization(input.org);
+  const org = await findOrganization(input.org);
   if (!org) throw new AccountError(`No organization has the slug "${input.org}".`);
   const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
-  return writeTransaction((tx) => {
-    if (tx.select({ id: users.id }).from(users).where(eq(users.email, input.email)).get()) {
-      throw new AccountError(`A user with the email ${input.email} already exists.`);
-    }
-    const user = tx
+  return writeTransaction(async (tx) => {
+    // The unique email decides between two creations at once, on any instance.
+    const [user] = await tx
       .insert(users)
       .values({ orgId: org.id, email: input.email, name: input.name, role: input.role, signInMethod: input.method, passwordHash })
-      .returning({ id: users.id })
-      .get();
-    audit(tx, { orgId: org.id, actor, targetUserId: user.id, action: 'user.created', detail: { email: input.email, role: input.role, method: input.method }, ip });
+      .onConflictDoNothing({ target: users.email })
+      .returning({ id: users.id });
+    if (!user) throw new AccountError(`A user with the email ${input.email} already exists.`);
+    await audit(tx, { orgId: org.id, actor, targetUserId: user.id, action: 'user.created', detail: { email: input.email, role: input.role, method: input.method }, ip });
     return { id: user.id, orgId: org.id, email: input.email, name: input.name, role: input.role, method: input.method };
   });
 }
 
-export function findUserByEmail(email: string) {
-  return db()
+export async function findUserByEmail(email: string) {
+  const [user] = await (await db())
     .select({ id: users.id, orgId: users.orgId, email: users.email, name: users.name, role: users.role, signInMethod: users.signInMethod, twoFactorRequired: users.twoFactorRequired, totpEnabledAt: users.totpEnabledAt, policy: organizations.twoFactorPolicy })
     .from(users)
     .innerJoin(organizations, eq(organizations.id, users.orgId))
-    .where(eq(users.email, email))
-    .get();
+    .where(eq(users.email, email));
+  return user;
 }
 
-export function listUsers(orgId: number) {
-  return db()
+export async function listUsers(orgId: number) {
+  return (await db())
     .select({ id: users.id, email: users.email, name: users.name, role: users.role, signInMethod: users.signInMethod, twoFactorRequired: users.twoFactorRequired, totpEnabledAt: users.totpEnabledAt, recoveryCodesLeft: users.recoveryCodesLeft, lastSignInAt: users.lastSignInAt, secondFactorFailures: users.secondFactorFailures })
     .from(users)
     .where(eq(users.orgId, orgId))
-    .orderBy(asc(users.email))
-    .all();
+    .orderBy(asc(users.email));
 }
 
 /** Sets the per-user "2FA required" flag; a user it newly requires is signed out everywhere. */
-export function setUserTwoFactorRequired(userId: number, required: boolean, actor: Actor, ip: string | null = null) {
+export async function setUserTwoFactorRequired(userId: number, required: boolean, actor: Actor, ip: string | null = null) {
   return writeTransaction(
-    (tx) => {
-      const user = tx
+    async (tx) => {
+      await lockUser(tx, userId);
+      const [user] = await tx
         .select({ id: users.id, orgId: users.orgId, signInMethod: users.signInMethod, twoFactorRequired: users.twoFactorRequired, totpEnabledAt: users.totpEnabledAt, policy: organizations.twoFactorPolicy })
         .from(users)
         .innerJoin(organizations, eq(organizations.id, users.orgId))
-        .where(eq(users.id, userId))
-        .get();
+        .where(eq(users.id, userId));
       if (!user) throw new AccountError('No such user.');
       if (user.signInMethod !== 'password') throw new AccountError('SSO users sign in through the identity provider, which handles their 2FA.');
-      if (!adminStillActing(tx, actor, user.orgId)) return { changed: false, sessionsEnded: 0, refused: true };
+      if (!(await adminStillActing(tx, actor, user.orgId))) return { changed: false, sessionsEnded: 0, refused: true };
       if (user.twoFactorRequired === required) return { changed: false, sessionsEnded: 0 };
-      tx.update(users).set({ twoFactorRequired: required, credentialsVersion: sql`${users.credentialsVersion} + 1` }).where(eq(users.id, userId)).run();
+      await tx.update(users).set({ twoFactorRequired: required, credentialsVersion: sql`${users.credentialsVersion} + 1` }).where(eq(users.id, userId));
       const newly = isTwoFactorRequired({ ...user, twoFactorRequired: required }, user.policy) && !isTwoFactorRequired(user, user.policy);
-      const sessionsEnded = newly ? endSessionsOfNewlyRequired(tx, [user]) : 0;
-      audit(tx, { orgId: user.orgId, actor, targetUserId: userId, action: required ? 'user.2fa_required' : 'user.2fa_not_required', detail: { sessionsEnded }, ip });
+      const sessionsEnded = newly ? await endSessionsOfNewlyRequired(tx, [user]) : 0;
+      await audit(tx, { orgId: user.orgId, actor, targetUserId: userId, action: required ? 'user.2fa_required' : 'user.2fa_not_required', detail: { sessionsEnded }, ip });
       return { changed: true, sessionsEnded };
     }
   );
 }
 
-export function findUserById(userId: number) {
-  return db().select({ id: users.id, orgId: users.orgId, email: users.email, name: users.name }).from(users).where(eq(users.id, userId)).get();
+export async function findUserById(userId: number) {
+  const [user] = await (await db()).select({ id: users.id, orgId: users.orgId, email: users.email, name: users.name }).from(users).where(eq(users.id, userId));
+  return user;
 }
 
 /**
@@ -79,12 +78,13 @@ export function findUserById(userId: number) {
  */
 export async function changePassword(userId: number, newPassword: string, ctx: { orgId: number; ip: string | null; sessionId: string }): Promise<boolean> {
   const passwordHash = await hashPassword(newPassword);
-  return writeTransaction((tx) => {
-    if (!sessionStillLive(tx, ctx.sessionId, userId)) return false;
-    tx.update(users).set({ passwordHash, credentialsVersion: sql`${users.credentialsVersion} + 1` }).where(eq(users.id, userId)).run();
-    revokeUserSessions(tx, userId, ctx.sessionId);
-    deleteUserChallenges(tx, userId);
-    audit(tx, { orgId: ctx.orgId, actor: { kind: 'user', userId }, targetUserId: userId, action: 'password.changed', ip: ctx.ip });
+  return writeTransaction(async (tx) => {
+    await lockUser(tx, userId);
+    if (!(await sessionStillLive(tx, ctx.sessionId, userId))) return false;
+    await tx.update(users).set({ passwordHash, credentialsVersion: sql`${users.credentialsVersion} + 1` }).where(eq(users.id, userId));
+    await revokeUserSessions(tx, userId, ctx.sessionId);
+    await deleteUserChallenges(tx, userId);
+    await audit(tx, { orgId: ctx.orgId, actor: { kind: 'user', userId }, targetUserId: userId, action: 'password.changed', ip: ctx.ip });
     return true;
   });
 }

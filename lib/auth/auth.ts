@@ -45,24 +45,24 @@ export const { handlers, signIn, signOut } = NextAuth(() => ({
     Credentials({
       id: 'credentials',
       credentials: { challenge: {} },
-      authorize: (credentials) => {
-        const sessionId = redeemReadyChallenge(credentials?.challenge);
+      authorize: async (credentials) => {
+        const sessionId = await redeemReadyChallenge(credentials?.challenge);
         return sessionId ? { id: sessionId } : null;
       },
     }),
   ],
   callbacks: {
-    signIn({ account, profile }) {
+    async signIn({ account, profile }) {
       if (account?.provider !== 'oidc') return true;
       const issuer = identityIssuer(profile?.iss);
-      const outcome = bindSsoIdentity({ issuer, subject: String(profile?.sub ?? account.providerAccountId), email: profile?.email, emailVerified: profile?.email_verified });
+      const outcome = await bindSsoIdentity({ issuer, subject: String(profile?.sub ?? account.providerAccountId), email: profile?.email, emailVerified: profile?.email_verified });
       if (outcome.ok) return true;
       logSsoRefusal(outcome.reason, issuer);
       return `/login?sso=${outcome.reason}`;
     },
     async jwt({ token, user, account, profile }) {
       if (account?.provider === 'oidc') {
-        const sessionId = startSsoSession(identityIssuer(profile?.iss), String(profile?.sub ?? account.providerAccountId), await clientAddress());
+        const sessionId = await startSsoSession(identityIssuer(profile?.iss), String(profile?.sub ?? account.providerAccountId), await clientAddress());
         return sessionId ? { sub: sessionId } : null;
       }
       if (user?.id) return { sub: user.id };
@@ -78,7 +78,7 @@ export const { handlers, signIn, signOut } = NextAuth(() => ({
     // Auth.js's own POST /api/auth/signout only clears the cookie; a copy of it must die too.
     async signOut(message) {
       const sessionId = 'token' in message ? message.token?.sub : undefined;
-      if (typeof sessionId === 'string') endSession(sessionId, await clientAddress());
+      if (typeof sessionId === 'string') await endSession(sessionId, await clientAddress());
     },
   },
   logger: {

@@ -29,6 +29,6 @@ export async function clearChallengeCookie(): Promise<void> {
 export async function currentChallenge(purpose: ChallengePurpose): Promise<(LoginChallenge & { token: string }) | null> {
   const token = (await cookies()).get(await cookieName())?.value;
   if (!token) return null;
-  const row = findChallenge(token);
+  const row = await findChallenge(token);
   return row && row.purpose === purpose ? { ...row, token } : null;
 }

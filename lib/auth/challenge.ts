@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, eq, gt, lt, ne, sql } from 'drizzle-orm';
-import { type Executor, db, writeTransaction } from '@/db';
+import { type Executor, db, lockUser, writeTransaction } from '@/db';
 import { loginChallenges, users, type ChallengePurpose, type LoginChallenge } from '@/db/schema';
 import { config } from '@/lib/config';
 import { createSession } from './session';
@@ -19,37 +19,34 @@ export function challengeLifetime(purpose: ChallengePurpose): number {
  * Writes a challenge row and returns its token (the row keeps only the digest). `credentialsVersion`
  * is the user's as the password step read it: a change since then refuses the session.
  */
-export function createChallenge(userId: number, purpose: ChallengePurpose, callbackUrl: string, credentialsVersion: number): string {
+export async function createChallenge(userId: number, purpose: ChallengePurpose, callbackUrl: string, credentialsVersion: number): Promise<string> {
   const token = newToken();
   const now = Date.now();
-  db()
-    .insert(loginChallenges)
-    .values({ id: tokenDigest(token), userId, purpose, createdAt: now, expiresAt: now + challengeLifetime(purpose), callbackUrl, credentialsVersion })
-    .run();
+  await writeTransaction((tx) =>
+    tx.insert(loginChallenges).values({ id: tokenDigest(token), userId, purpose, createdAt: now, expiresAt: now + challengeLifetime(purpose), callbackUrl, credentialsVersion }),
+  );
   return token;
 }
 
 /** The live challenge behind a token, or null when missing or expired. */
-export function findChallenge(token: string): LoginChallenge | null {
-  return (
-    db()
-      .select()
-      .from(loginChallenges)
-      .where(and(eq(loginChallenges.id, tokenDigest(token)), gt(loginChallenges.expiresAt, Date.now())))
-      .get() ?? null
-  );
+export async function findChallenge(token: string): Promise<LoginChallenge | null> {
+  const [row] = await (await db())
+    .select()
+    .from(loginChallenges)
+    .where(and(eq(loginChallenges.id, tokenDigest(token)), gt(loginChallenges.expiresAt, Date.now())));
+  return row ?? null;
 }
 
 /** Ends a challenge (cancel, used up, too many wrong codes). */
-export function deleteChallenge(tx: Executor, token: string): void {
-  tx.delete(loginChallenges).where(eq(loginChallenges.id, tokenDigest(token))).run();
+export async function deleteChallenge(tx: Executor, token: string): Promise<void> {
+  await tx.delete(loginChallenges).where(eq(loginChallenges.id, tokenDigest(token)));
 }
 
 /** Ends every open challenge of a user (password or 2FA changed, admin reset), or every one but `exceptToken`'s. */
-export function deleteUserChallenges(tx: Executor, userId: number, exceptToken?: string): void {
+export async function deleteUserChallenges(tx: Executor, userId: number, exceptToken?: string): Promise<void> {
   const where = [eq(loginChallenges.userId, userId)];
   if (exceptToken) where.push(ne(loginChallenges.id, tokenDigest(exceptToken)));
-  tx.delete(loginChallenges).where(and(...where)).run();
+  await tx.delete(loginChallenges).where(and(...where));
 }
 
 /**
@@ -57,14 +54,14 @@ export function deleteUserChallenges(tx: Executor, userId: number, exceptToken?:
  * step is signIn, which consumes it. Whoever copied the challenge cookie at the password step holds
  * a token that no longer names any row. Returns the new token, or null when the challenge is gone.
  */
-export function markChallengeReady(tx: Executor, token: string, secondFactorAt: number | null): string | null {
+export async function markChallengeReady(tx: Executor, token: string, secondFactorAt: number | null): Promise<string | null> {
   const ready = newToken();
-  const result = tx
+  const marked = await tx
     .update(loginChallenges)
     .set({ id: tokenDigest(ready), purpose: 'ready', secondFactorAt, expiresAt: Date.now() + READY_MS })
     .where(and(eq(loginChallenges.id, tokenDigest(token)), gt(loginChallenges.expiresAt, Date.now()), sql`${loginChallenges.purpose} != 'ready'`))
-    .run();
-  return result.changes === 1 ? ready : null;
+    .returning({ id: loginChallenges.id });
+  return marked.length === 1 ? ready : null;
 }
 
 /**
@@ -73,17 +70,23 @@ export function markChallengeReady(tx: Executor, token: string, secondFactorAt: 
  * change, a 2FA change or reset, a policy or requirement change). Returns the new session id, or
  * null for anything else.
  */
-export function redeemReadyChallenge(token: unknown): string | null {
+export async function redeemReadyChallenge(token: unknown): Promise<string | null> {
   if (typeof token !== 'string' || token.length === 0 || token.length > 100) return null;
   return writeTransaction(
-    (tx) => {
-      const row = tx
+    async (tx) => {
+      const digest = tokenDigest(token);
+      const [found] = await tx.select({ userId: loginChallenges.userId }).from(loginChallenges).where(eq(loginChallenges.id, digest));
+      if (!found) return null;
+      // The user first, as every change of the user's credentials does (no two transactions wait on
+      // each other): such a change either commits before and is seen below, or waits for this
+      // session to exist and then revokes it.
+      await lockUser(tx, found.userId);
+      const [row] = await tx
         .delete(loginChallenges)
-        .where(and(eq(loginChallenges.id, tokenDigest(token)), eq(loginChallenges.purpose, 'ready'), gt(loginChallenges.expiresAt, Date.now())))
-        .returning({ userId: loginChallenges.userId, method: loginChallenges.method, secondFactorAt: loginChallenges.secondFactorAt, credentialsVersion: loginChallenges.credentialsVersion })
-        .get();
+        .where(and(eq(loginChallenges.id, digest), eq(loginChallenges.purpose, 'ready'), gt(loginChallenges.expiresAt, Date.now())))
+        .returning({ userId: loginChallenges.userId, method: loginChallenges.method, secondFactorAt: loginChallenges.secondFactorAt, credentialsVersion: loginChallenges.credentialsVersion });
       if (!row) return null;
-      const user = tx.select({ credentialsVersion: users.credentialsVersion }).from(users).where(eq(users.id, row.userId)).get();
+      const [user] = await tx.select({ credentialsVersion: users.credentialsVersion }).from(users).where(eq(users.id, row.userId));
       if (user?.credentialsVersion !== row.credentialsVersion) return null;
       return createSession(tx, row.userId, row.method, row.secondFactorAt);
     }
@@ -94,18 +97,18 @@ export function redeemReadyChallenge(token: unknown): string | null {
  * Counts one code attempt on a `verify` challenge before the code is checked: `counted`, or `gone`
  * (expired, or already verified: its token changed), or `exhausted` (out of attempts: deleted).
  */
-export function countChallengeAttempt(token: string, limit: number): 'counted' | 'gone' | 'exhausted' {
+export async function countChallengeAttempt(token: string, limit: number): Promise<'counted' | 'gone' | 'exhausted'> {
   const id = tokenDigest(token);
   return writeTransaction(
-    (tx) => {
-      const bumped = tx
+    async (tx) => {
+      const bumped = await tx
         .update(loginChallenges)
         .set({ failures: sql`${loginChallenges.failures} + 1` })
         .where(and(eq(loginChallenges.id, id), eq(loginChallenges.purpose, 'verify'), gt(loginChallenges.expiresAt, Date.now()), lt(loginChallenges.failures, limit)))
-        .run();
-      if (bumped.changes === 1) return 'counted';
-      const ended = tx.delete(loginChallenges).where(and(eq(loginChallenges.id, id), eq(loginChallenges.purpose, 'verify'))).run();
-      return ended.changes === 1 ? 'exhausted' : 'gone';
+        .returning({ id: loginChallenges.id });
+      if (bumped.length === 1) return 'counted';
+      const ended = await tx.delete(loginChallenges).where(and(eq(loginChallenges.id, id), eq(loginChallenges.purpose, 'verify'))).returning({ id: loginChallenges.id });
+      return ended.length === 1 ? 'exhausted' : 'gone';
     }
   );
 }

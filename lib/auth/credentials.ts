@@ -42,9 +42,9 @@ function passwordRules(email: string, ip: string, deviceKey: string | null): Thr
 }
 
 /** One audit event per lock (not per refused attempt); an address lock or an unknown email only logs. */
-function recordLock(tx: Executor, rule: ThrottleRule, user: { id: number; orgId: number } | undefined, ip: string): void {
+async function recordLock(tx: Executor, rule: ThrottleRule, user: { id: number; orgId: number } | undefined, ip: string): Promise<void> {
   const throttle = rule.key.split(':')[1];
-  if (user && throttle !== 'ip') audit(tx, { orgId: user.orgId, actor: { kind: 'system' }, targetUserId: user.id, action: 'sign_in.locked', detail: { throttle }, ip });
+  if (user && throttle !== 'ip') await audit(tx, { orgId: user.orgId, actor: { kind: 'system' }, targetUserId: user.id, action: 'sign_in.locked', detail: { throttle }, ip });
   else log('sign_in.locked', { throttle, ip });
 }
 
@@ -55,7 +55,7 @@ function recordLock(tx: Executor, rule: ThrottleRule, user: { id: number; orgId:
  * and takes the same; a locked attempt pays for none and answers after a fixed delay.
  */
 export async function checkPassword(email: string, password: string, ip: string, device: KnownDevice | null = null) {
-  const row = db()
+  const [row] = await (await db())
     .select({
       id: users.id,
       orgId: users.orgId,
@@ -68,10 +68,9 @@ export async function checkPassword(email: string, password: string, ip: string,
     })
     .from(users)
     .innerJoin(organizations, eq(organizations.id, users.orgId))
-    .where(eq(users.email, email))
-    .get();
+    .where(eq(users.email, email));
   const deviceKey = row && device?.userId === row.id && device.holds(row.passwordHash) ? device.key : null;
-  const attempt = countAttempt(passwordRules(email, ip, deviceKey), Date.now(), (tx, rule) => recordLock(tx, rule, row, ip));
+  const attempt = await countAttempt(passwordRules(email, ip, deviceKey), Date.now(), (tx, rule) => recordLock(tx, rule, row, ip));
   const failed = { ok: false as const, userId: row?.id ?? null, orgId: row?.orgId ?? null };
   if ('lockedUntil' in attempt) {
     await sleep(config().password.lockedDelayMs);
@@ -80,9 +79,9 @@ export async function checkPassword(email: string, password: string, ip: string,
   const ok = await verifyPasswordFrom(addressKey(ip), password, row?.signInMethod === 'password' ? row.passwordHash : null);
   if (!row || !ok) return { ...failed, locked: false };
   // A success forgets the email's (or the device's) failures and does not count against the address.
-  writeTransaction((tx) => {
-    clearAttempts(tx, [deviceKey ?? `pw:email:${email}`]);
-    tx.delete(throttleHits).where(inArray(throttleHits.id, attempt.hitIds)).run();
+  await writeTransaction(async (tx) => {
+    await clearAttempts(tx, [deviceKey ?? `pw:email:${email}`]);
+    await tx.delete(throttleHits).where(inArray(throttleHits.id, attempt.hitIds));
   });
   const { passwordHash: _hash, ...user } = row;
   return { ok: true as const, user };

@@ -22,7 +22,7 @@ export const currentSession = cache(async (): Promise<CurrentSession | null> => 
     const value = jar.get(name)?.value;
     if (!value) continue;
     const token = await decode({ token: value, secret: secrets().authSecret, salt: name }).catch(() => null);
-    if (typeof token?.sub === 'string') return loadSession(token.sub);
+    if (typeof token?.sub === 'string') return await loadSession(token.sub);
   }
   return null;
 });

@@ -21,7 +21,8 @@ export async function currentDevice(): Promise<DeviceToken | null> {
 
 /** After the password step passed: this browser is now a known device of the user, with a fresh nonce. */
 export async function rememberDevice(userId: number): Promise<void> {
-  const passwordHash = db().select({ hash: users.passwordHash }).from(users).where(eq(users.id, userId)).get()?.hash;
+  const [row] = await (await db()).select({ hash: users.passwordHash }).from(users).where(eq(users.id, userId));
+  const passwordHash = row?.hash;
   if (!passwordHash) return;
   (await cookies()).set(await cookieName(), signDeviceToken(userId, passwordHash), {
     httpOnly: true,

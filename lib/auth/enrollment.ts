@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, eq, gt, sql } from 'drizzle-orm';
-import { type Executor, db, writeTransaction } from '@/db';
+import { type Executor, db, lockUser, writeTransaction } from '@/db';
 import { loginChallenges, pendingEnrollments, recoveryCodes, users } from '@/db/schema';
 import { audit, type AuditEntry } from '@/lib/audit';
 import { config } from '@/lib/config';
@@ -24,12 +24,11 @@ const ownerDigest = (owner: EnrollmentOwner) => tokenDigest('sessionId' in owner
 /** What the caller may see of the user's pending enrollment: its secret (decrypted) when it started it. */
 export type PendingView = { secret: string } | { elsewhere: true } | null;
 
-export function pendingEnrollment(userId: number, owner: EnrollmentOwner, now = Date.now()): PendingView {
-  const row = db()
+export async function pendingEnrollment(userId: number, owner: EnrollmentOwner, now = Date.now()): Promise<PendingView> {
+  const [row] = await (await db())
     .select({ secret: pendingEnrollments.secret, owner: pendingEnrollments.owner })
     .from(pendingEnrollments)
-    .where(and(eq(pendingEnrollments.userId, userId), gt(pendingEnrollments.expiresAt, now)))
-    .get();
+    .where(and(eq(pendingEnrollments.userId, userId), gt(pendingEnrollments.expiresAt, now)));
   if (!row) return null;
   return row.owner === ownerDigest(owner) ? { secret: decryptForUser(row.secret, userId) } : { elsewhere: true };
 }
@@ -38,33 +37,31 @@ export function pendingEnrollment(userId: number, owner: EnrollmentOwner, now = 
  * Starts (or restarts) enrollment: one pending secret per user, encrypted, remembering the 2FA it
  * would replace and who started it. A start from another session supersedes the earlier one.
  */
-export function beginEnrollment(userId: number, owner: EnrollmentOwner, now = Date.now()): string {
+export async function beginEnrollment(userId: number, owner: EnrollmentOwner, now = Date.now()): Promise<string> {
   const secret = newTotpSecret();
-  writeTransaction((tx) => {
-    const user = tx.select({ version: users.twoFactorVersion }).from(users).where(eq(users.id, userId)).get();
+  await writeTransaction(async (tx) => {
+    await lockUser(tx, userId);
+    const [user] = await tx.select({ version: users.twoFactorVersion }).from(users).where(eq(users.id, userId));
     if (!user) throw new Error('No such user');
     const row = { secret: encryptForUser(secret, userId), baseVersion: user.version, owner: ownerDigest(owner), expiresAt: now + config().setupChallengeMs };
-    tx.insert(pendingEnrollments).values({ userId, ...row }).onConflictDoUpdate({ target: pendingEnrollments.userId, set: row }).run();
+    await tx.insert(pendingEnrollments).values({ userId, ...row }).onConflictDoUpdate({ target: pendingEnrollments.userId, set: row });
   });
   return secret;
 }
 
 /** Cancels the caller's own pending enrollment; one started elsewhere stays. */
-export function cancelEnrollment(userId: number, owner: EnrollmentOwner): void {
-  db()
-    .delete(pendingEnrollments)
-    .where(and(eq(pendingEnrollments.userId, userId), eq(pendingEnrollments.owner, ownerDigest(owner))))
-    .run();
+export async function cancelEnrollment(userId: number, owner: EnrollmentOwner): Promise<void> {
+  await writeTransaction((tx) =>
+    tx.delete(pendingEnrollments).where(and(eq(pendingEnrollments.userId, userId), eq(pendingEnrollments.owner, ownerDigest(owner)))),
+  );
 }
 
 /** Replaces a user's recovery codes with fresh ones and returns them (the only time they exist in clear). */
-export function replaceRecoveryCodes(tx: Executor, userId: number): string[] {
+export async function replaceRecoveryCodes(tx: Executor, userId: number): Promise<string[]> {
   const codes = newRecoveryCodes();
-  tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)).run();
-  tx.insert(recoveryCodes)
-    .values(codes.map((code) => ({ userId, codeHash: codeDigest(normalizeRecoveryCode(code)!) })))
-    .run();
-  tx.update(users).set({ recoveryCodesLeft: codes.length }).where(eq(users.id, userId)).run();
+  await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
+  await tx.insert(recoveryCodes).values(codes.map((code) => ({ userId, codeHash: codeDigest(normalizeRecoveryCode(code)!) })));
+  await tx.update(users).set({ recoveryCodesLeft: codes.length }).where(eq(users.id, userId));
   return codes;
 }
 
@@ -84,40 +81,40 @@ interface ConfirmOptions {
  * Turns 2FA on (or swaps the secret) the moment the code verifies — only if the user's 2FA did not
  * change since the QR code was shown. Old secret and codes stop working in the same transaction.
  */
-export function confirmEnrollment(userId: number, code: string, options: ConfirmOptions, now = Date.now()): ConfirmResult {
+export async function confirmEnrollment(userId: number, code: string, options: ConfirmOptions, now = Date.now()): Promise<ConfirmResult> {
   return writeTransaction(
-    (tx) => {
-      const pending = tx.select().from(pendingEnrollments).where(and(eq(pendingEnrollments.userId, userId), gt(pendingEnrollments.expiresAt, now))).get();
+    async (tx): Promise<ConfirmResult> => {
+      await lockUser(tx, userId);
+      const [pending] = await tx.select().from(pendingEnrollments).where(and(eq(pendingEnrollments.userId, userId), gt(pendingEnrollments.expiresAt, now)));
       if (!pending) return { ok: false, reason: 'expired' };
       if (pending.owner !== ownerDigest(options.owner)) return { ok: false, reason: 'superseded' };
-      const user = tx.select({ version: users.twoFactorVersion, enabledAt: users.totpEnabledAt }).from(users).where(eq(users.id, userId)).get()!;
-      if (user.version !== pending.baseVersion) return { ok: false, reason: 'stale' };
-      if (!acceptTotp(tx, userId, decryptForUser(pending.secret, userId), code, now, true)) return { ok: false, reason: 'invalid' };
-      const changed = tx
+      const [user] = await tx.select({ version: users.twoFactorVersion, enabledAt: users.totpEnabledAt }).from(users).where(eq(users.id, userId));
+      if (user!.version !== pending.baseVersion) return { ok: false, reason: 'stale' };
+      if (!(await acceptTotp(tx, userId, decryptForUser(pending.secret, userId), code, now, true))) return { ok: false, reason: 'invalid' };
+      const [changed] = await tx
         .update(users)
-        .set({ totpSecret: pending.secret, totpEnabledAt: now, twoFactorVersion: user.version + 1, credentialsVersion: sql`${users.credentialsVersion} + 1` })
+        .set({ totpSecret: pending.secret, totpEnabledAt: now, twoFactorVersion: user!.version + 1, credentialsVersion: sql`${users.credentialsVersion} + 1` })
         .where(and(eq(users.id, userId), eq(users.twoFactorVersion, pending.baseVersion)))
-        .returning({ credentialsVersion: users.credentialsVersion })
-        .get()!;
-      tx.delete(pendingEnrollments).where(eq(pendingEnrollments.userId, userId)).run();
-      const codes = replaceRecoveryCodes(tx, userId);
+        .returning({ credentialsVersion: users.credentialsVersion });
+      await tx.delete(pendingEnrollments).where(eq(pendingEnrollments.userId, userId));
+      const codes = await replaceRecoveryCodes(tx, userId);
       const { owner } = options;
       const sessionId = 'sessionId' in owner ? owner.sessionId : undefined;
       const challengeToken = 'challengeToken' in owner ? owner.challengeToken : undefined;
-      revokeUserSessions(tx, userId, sessionId);
-      if (sessionId) markSessionSecondFactor(tx, sessionId, now);
-      deleteUserChallenges(tx, userId, challengeToken);
+      await revokeUserSessions(tx, userId, sessionId);
+      if (sessionId) await markSessionSecondFactor(tx, sessionId, now);
+      await deleteUserChallenges(tx, userId, challengeToken);
       // The sign-in that made this change carries it (its session may still be made), under a new
       // token: a copy of the cookie from before the code verified can no longer continue it.
       let next: string | undefined;
       if (challengeToken) {
         next = newToken();
-        tx.update(loginChallenges)
-          .set({ id: tokenDigest(next), secondFactorAt: now, credentialsVersion: changed.credentialsVersion })
-          .where(eq(loginChallenges.id, tokenDigest(challengeToken)))
-          .run();
+        await tx
+          .update(loginChallenges)
+          .set({ id: tokenDigest(next), secondFactorAt: now, credentialsVersion: changed!.credentialsVersion })
+          .where(eq(loginChallenges.id, tokenDigest(challengeToken)));
       }
-      audit(tx, { ...options.audit, action: user.enabledAt === null ? '2fa.enabled' : '2fa.reconfigured' });
+      await audit(tx, { ...options.audit, action: user!.enabledAt === null ? '2fa.enabled' : '2fa.reconfigured' });
       return { ok: true, codes, challengeToken: next };
     }
   );

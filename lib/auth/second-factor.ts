@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, eq, isNull, lt, lte, sql } from 'drizzle-orm';
-import { type Executor, writeTransaction } from '@/db';
+import { type Executor, lockUser, writeTransaction } from '@/db';
 import { recoveryCodes, sessions, users } from '@/db/schema';
 import { config } from '@/lib/config';
 import { codeDigest, decryptForUser } from './crypto';
@@ -39,13 +39,16 @@ type Counted = { failures: number } | { lockedUntil: number } | { suspended: tru
  * in one immediate transaction (the throttle's own becomes a savepoint of it), so parallel
  * attempts from any process are counted one after another. A refused attempt counts for neither.
  */
-function countFactorAttempt(userId: number, rule: ThrottleRule, now: number): Counted {
-  return writeTransaction((tx): Counted => {
-    const failures = tx.select({ n: users.secondFactorFailures }).from(users).where(eq(users.id, userId)).get()?.n ?? 0;
+async function countFactorAttempt(userId: number, rule: ThrottleRule, now: number): Promise<Counted> {
+  return writeTransaction(async (tx): Promise<Counted> => {
+    // Read, compared, then written: the row lock keeps a parallel attempt from reading the same count.
+    await lockUser(tx, userId);
+    const [row] = await tx.select({ n: users.secondFactorFailures }).from(users).where(eq(users.id, userId));
+    const failures = row?.n ?? 0;
     if (isSecondFactorSuspended(failures)) return { suspended: true };
-    const attempt = countAttempt([rule], now);
+    const attempt = await countAttempt([rule], now);
     if ('lockedUntil' in attempt) return attempt;
-    tx.update(users).set({ secondFactorFailures: failures + 1 }).where(eq(users.id, userId)).run();
+    await tx.update(users).set({ secondFactorFailures: failures + 1 }).where(eq(users.id, userId));
     return { failures: failures + 1 };
   });
 }
@@ -57,32 +60,32 @@ class Withdrawn extends Error {}
  * Accepts a TOTP code only for a time step later than the user's last accepted one, by one
  * conditional UPDATE: the same code can never be used twice, even by parallel requests.
  */
-export function acceptTotp(tx: Executor, userId: number, secret: string, input: string, now = Date.now(), newSecret = false): boolean {
+export async function acceptTotp(tx: Executor, userId: number, secret: string, input: string, now = Date.now(), newSecret = false): Promise<boolean> {
   const code = normalizeTotpCode(input);
   const step = code ? matchingStep(secret, code, now) : null;
   if (step === null) return false;
   // A new secret's first code may share the time step of the old secret's last one: it is another
   // code, and recording its step still blocks its own replay.
   const fresh = newSecret ? lte(users.totpLastStep, step) : lt(users.totpLastStep, step);
-  const result = tx
+  const accepted = await tx
     .update(users)
     .set({ totpLastStep: step, totpLastUsedAt: now })
     .where(and(eq(users.id, userId), fresh))
-    .run();
-  return result.changes === 1;
+    .returning({ id: users.id });
+  return accepted.length === 1;
 }
 
 /** Marks one unused recovery code of this user as used (one conditional UPDATE); false when there is none. */
-export function consumeRecoveryCode(tx: Executor, userId: number, input: string, now = Date.now()): boolean {
+export async function consumeRecoveryCode(tx: Executor, userId: number, input: string, now = Date.now()): Promise<boolean> {
   const code = normalizeRecoveryCode(input);
   if (!code) return false;
-  const used = tx
+  const used = await tx
     .update(recoveryCodes)
     .set({ usedAt: now })
     .where(and(eq(recoveryCodes.codeHash, codeDigest(code)), eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt)))
-    .run();
-  if (used.changes !== 1) return false;
-  tx.update(users).set({ recoveryCodesLeft: sql`${users.recoveryCodesLeft} - 1`, totpLastUsedAt: now }).where(eq(users.id, userId)).run();
+    .returning({ id: recoveryCodes.id });
+  if (used.length !== 1) return false;
+  await tx.update(users).set({ recoveryCodesLeft: sql`${users.recoveryCodesLeft} - 1`, totpLastUsedAt: now }).where(eq(users.id, userId));
   return true;
 }
 
@@ -93,33 +96,34 @@ export function consumeRecoveryCode(tx: Executor, userId: number, input: string,
  * was used for are written together or not at all, even if the process dies; when it returns
  * false, nothing is written and the result is `withdrawn`.
  */
-export function verifySecondFactor(
+export async function verifySecondFactor(
   userId: number,
   input: { code?: string; recoveryCode?: string },
   now = Date.now(),
-  andThen?: (tx: Executor, accepted: AcceptedFactor) => boolean,
-): FactorResult {
+  andThen?: (tx: Executor, accepted: AcceptedFactor) => Promise<boolean>,
+): Promise<FactorResult> {
   const rule = secondFactorRule(userId);
-  const attempt = countFactorAttempt(userId, rule, now);
+  const attempt = await countFactorAttempt(userId, rule, now);
   if ('suspended' in attempt) return { ok: false, suspended: true };
   if ('lockedUntil' in attempt) return { ok: false, lockedUntil: attempt.lockedUntil };
   const failed: FactorResult = isSecondFactorSuspended(attempt.failures) ? { ok: false, suspended: true, tripped: true } : { ok: false };
   try {
-    return writeTransaction(
-      (tx): FactorResult => {
-        const user = tx.select({ secret: users.totpSecret, left: users.recoveryCodesLeft }).from(users).where(eq(users.id, userId)).get();
+    return await writeTransaction(
+      async (tx): Promise<FactorResult> => {
+        await lockUser(tx, userId);
+        const [user] = await tx.select({ secret: users.totpSecret, left: users.recoveryCodesLeft }).from(users).where(eq(users.id, userId));
         if (!user?.secret) return failed;
         let kind: 'totp' | 'recovery' | null = null;
         if (input.recoveryCode !== undefined) {
-          if (consumeRecoveryCode(tx, userId, input.recoveryCode, now)) kind = 'recovery';
-        } else if (input.code !== undefined && acceptTotp(tx, userId, decryptForUser(user.secret, userId), input.code, now)) {
+          if (await consumeRecoveryCode(tx, userId, input.recoveryCode, now)) kind = 'recovery';
+        } else if (input.code !== undefined && (await acceptTotp(tx, userId, decryptForUser(user.secret, userId), input.code, now))) {
           kind = 'totp';
         }
         if (!kind) return failed;
-        clearAttempts(tx, [rule.key]);
-        tx.update(users).set({ secondFactorFailures: 0 }).where(eq(users.id, userId)).run();
+        await clearAttempts(tx, [rule.key]);
+        await tx.update(users).set({ secondFactorFailures: 0 }).where(eq(users.id, userId));
         const accepted: AcceptedFactor = { ok: true, kind, codesLeft: kind === 'recovery' ? user.left - 1 : user.left };
-        if (andThen && !andThen(tx, accepted)) throw new Withdrawn();
+        if (andThen && !(await andThen(tx, accepted))) throw new Withdrawn();
         return accepted;
       }
     );
@@ -134,6 +138,6 @@ export function secondFactorIsFresh(secondFactorAt: number | null, now = Date.no
   return secondFactorAt !== null && now - secondFactorAt < config().stepUpMs;
 }
 
-export function markSessionSecondFactor(tx: Executor, sessionId: string, now = Date.now()): void {
-  tx.update(sessions).set({ secondFactorAt: now }).where(eq(sessions.id, tokenDigest(sessionId))).run();
+export async function markSessionSecondFactor(tx: Executor, sessionId: string, now = Date.now()): Promise<void> {
+  await tx.update(sessions).set({ secondFactorAt: now }).where(eq(sessions.id, tokenDigest(sessionId)));
 }

@@ -1,18 +1,17 @@
 import 'server-only';
 import { and, eq, isNull, ne } from 'drizzle-orm';
-import { db, type Executor } from '@/db';
+import { db, lockUser, writeTransaction, type Executor } from '@/db';
 import { organizations, sessions, users, type SignInMethod } from '@/db/schema';
 import type { Actor } from '@/lib/audit';
 import { config } from '@/lib/config';
 import { newToken, tokenDigest } from './tokens';
 
-
 /** Inserts a session row and returns the id that goes into the JWT (the row keeps its digest). */
-export function createSession(tx: Executor, userId: number, method: SignInMethod, secondFactorAt: number | null): string {
+export async function createSession(tx: Executor, userId: number, method: SignInMethod, secondFactorAt: number | null): Promise<string> {
   const id = newToken();
   const now = Date.now();
-  tx.insert(sessions).values({ id: tokenDigest(id), userId, method, createdAt: now, lastSeenAt: now, secondFactorAt }).run();
-  tx.update(users).set({ lastSignInAt: now }).where(eq(users.id, userId)).run();
+  await tx.insert(sessions).values({ id: tokenDigest(id), userId, method, createdAt: now, lastSeenAt: now, secondFactorAt });
+  await tx.update(users).set({ lastSignInAt: now }).where(eq(users.id, userId));
   return id;
 }
 
@@ -38,9 +37,9 @@ export interface CurrentSession {
 }
 
 /** The live session for a JWT's session id, or null when revoked, idle or past its lifetime. */
-export function loadSession(sessionId: string, now = Date.now()): CurrentSession | null {
+export async function loadSession(sessionId: string, now = Date.now()): Promise<CurrentSession | null> {
   const digest = tokenDigest(sessionId);
-  const row = db()
+  const [row] = await (await db())
     .select({
       method: sessions.method,
       createdAt: sessions.createdAt,
@@ -67,11 +66,10 @@ export function loadSession(sessionId: string, now = Date.now()): CurrentSession
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .innerJoin(organizations, eq(organizations.id, users.orgId))
-    .where(eq(sessions.id, digest))
-    .get();
+    .where(eq(sessions.id, digest));
   if (!row || !isLive(row, now)) return null;
   if (now - row.lastSeenAt >= touchEvery()) {
-    db().update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, digest)).run();
+    await writeTransaction((tx) => tx.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, digest)));
   }
   return { sessionId, method: row.method, secondFactorAt: row.secondFactorAt, user: row.user, org: row.org };
 }
@@ -85,12 +83,11 @@ function isLive(row: { revokedAt: number | null; createdAt: number; lastSeenAt: 
  * Whether a user's session is still live, read inside a write transaction: a change that checked
  * the caller before a slow step (a password hash) re-checks here that nothing ended it meanwhile.
  */
-export function sessionStillLive(tx: Executor, sessionId: string, userId: number, now = Date.now()): boolean {
-  const row = tx
+export async function sessionStillLive(tx: Executor, sessionId: string, userId: number, now = Date.now()): Promise<boolean> {
+  const [row] = await tx
     .select({ userId: sessions.userId, revokedAt: sessions.revokedAt, createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt })
     .from(sessions)
-    .where(eq(sessions.id, tokenDigest(sessionId)))
-    .get();
+    .where(eq(sessions.id, tokenDigest(sessionId)));
   return row !== undefined && row.userId === userId && isLive(row, now);
 }
 
@@ -99,21 +96,23 @@ export function sessionStillLive(tx: Executor, sessionId: string, userId: number
  * slow step-up before it (a password hash) gives time for the session to end or the role to change.
  * The operator (CLI) always may; a user must act through a live session as an admin of that organization.
  */
-export function adminStillActing(tx: Executor, actor: Actor, orgId: number, now = Date.now()): boolean {
+export async function adminStillActing(tx: Executor, actor: Actor, orgId: number, now = Date.now()): Promise<boolean> {
   if (actor.kind !== 'user') return true;
-  if (actor.sessionId === undefined || !sessionStillLive(tx, actor.sessionId, actor.userId, now)) return false;
-  const row = tx.select({ role: users.role, orgId: users.orgId }).from(users).where(eq(users.id, actor.userId)).get();
+  // The admin's row is locked until the change commits: a demotion waits for it, or it sees the demotion.
+  await lockUser(tx, actor.userId);
+  if (actor.sessionId === undefined || !(await sessionStillLive(tx, actor.sessionId, actor.userId, now))) return false;
+  const [row] = await tx.select({ role: users.role, orgId: users.orgId }).from(users).where(eq(users.id, actor.userId));
   return row?.role === 'admin' && row.orgId === orgId;
 }
 
-export function revokeSession(sessionId: string): void {
-  db().update(sessions).set({ revokedAt: Date.now() }).where(and(eq(sessions.id, tokenDigest(sessionId)), isNull(sessions.revokedAt))).run();
+export async function revokeSession(sessionId: string): Promise<void> {
+  await writeTransaction((tx) => tx.update(sessions).set({ revokedAt: Date.now() }).where(and(eq(sessions.id, tokenDigest(sessionId)), isNull(sessions.revokedAt))));
 }
 
 /** Ends every open session of a user, or every one but `exceptSessionId`. */
-export function revokeUserSessions(tx: Executor, userId: number, exceptSessionId?: string): void {
+export async function revokeUserSessions(tx: Executor, userId: number, exceptSessionId?: string): Promise<void> {
   const where = [eq(sessions.userId, userId), isNull(sessions.revokedAt)];
   if (exceptSessionId) where.push(ne(sessions.id, tokenDigest(exceptSessionId)));
-  tx.update(sessions).set({ revokedAt: Date.now() }).where(and(...where)).run();
+  await tx.update(sessions).set({ revokedAt: Date.now() }).where(and(...where));
 }
 

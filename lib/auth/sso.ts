@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { db, writeTransaction } from '@/db';
 import { users } from '@/db/schema';
 import { audit } from '@/lib/audit';
@@ -22,37 +22,41 @@ export interface IdentityClaims {
  * verified. Password users, unknown or unverified emails, and accounts bound to another identity
  * are refused: there is no silent linking.
  */
-export function bindSsoIdentity(claims: IdentityClaims): SsoOutcome {
-  return writeTransaction((tx) => {
-    const bound = tx
+export async function bindSsoIdentity(claims: IdentityClaims): Promise<SsoOutcome> {
+  return writeTransaction(async (tx): Promise<SsoOutcome> => {
+    const [bound] = await tx
       .select({ id: users.id, method: users.signInMethod })
       .from(users)
-      .where(and(eq(users.oidcIssuer, claims.issuer), eq(users.oidcSubject, claims.subject)))
-      .get();
+      .where(and(eq(users.oidcIssuer, claims.issuer), eq(users.oidcSubject, claims.subject)));
     if (bound) return bound.method === 'sso' ? { ok: true, userId: bound.id } : { ok: false, reason: 'password_user' };
     if (claims.emailVerified !== true || typeof claims.email !== 'string') return { ok: false, reason: 'unverified' };
     const email = claims.email.trim().toLowerCase();
-    const user = tx.select({ id: users.id, orgId: users.orgId, method: users.signInMethod, subject: users.oidcSubject }).from(users).where(eq(users.email, email)).get();
+    const [user] = await tx.select({ id: users.id, orgId: users.orgId, method: users.signInMethod, subject: users.oidcSubject }).from(users).where(eq(users.email, email));
     if (!user) return { ok: false, reason: 'unknown' };
     if (user.method !== 'sso') return { ok: false, reason: 'password_user' };
     if (user.subject !== null) return { ok: false, reason: 'linked_elsewhere' };
-    tx.update(users).set({ oidcIssuer: claims.issuer, oidcSubject: claims.subject }).where(eq(users.id, user.id)).run();
-    audit(tx, { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action: 'sso.linked', detail: { issuer: claims.issuer } });
+    // Only while still unbound: two first sign-ins with different identities cannot both bind it.
+    const linked = await tx
+      .update(users)
+      .set({ oidcIssuer: claims.issuer, oidcSubject: claims.subject })
+      .where(and(eq(users.id, user.id), isNull(users.oidcSubject)))
+      .returning({ id: users.id });
+    if (linked.length !== 1) return { ok: false, reason: 'linked_elsewhere' };
+    await audit(tx, { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action: 'sso.linked', detail: { issuer: claims.issuer } });
     return { ok: true, userId: user.id };
   });
 }
 
 /** Starts an SSO session for a bound user: no Deskgate second factor, under any policy. */
-export function startSsoSession(issuer: string, subject: string, ip: string | null): string | null {
-  const user = db()
+export async function startSsoSession(issuer: string, subject: string, ip: string | null): Promise<string | null> {
+  const [user] = await (await db())
     .select({ id: users.id, orgId: users.orgId })
     .from(users)
-    .where(and(eq(users.oidcIssuer, issuer), eq(users.oidcSubject, subject), eq(users.signInMethod, 'sso')))
-    .get();
+    .where(and(eq(users.oidcIssuer, issuer), eq(users.oidcSubject, subject), eq(users.signInMethod, 'sso')));
   if (!user) return null;
-  return writeTransaction((tx) => {
-    const sessionId = createSession(tx, user.id, 'sso', null);
-    audit(tx, { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action: 'sign_in', detail: { method: 'sso' }, ip });
+  return writeTransaction(async (tx) => {
+    const sessionId = await createSession(tx, user.id, 'sso', null);
+    await audit(tx, { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action: 'sign_in', detail: { method: 'sso' }, ip });
     return sessionId;
   });
 }

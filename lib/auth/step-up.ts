@@ -1,7 +1,6 @@
 import 'server-only';
-import { db } from '@/db';
 import type { ActionState } from '@/lib/action';
-import { audit } from '@/lib/audit';
+import { auditAlone } from '@/lib/audit';
 import { checkPassword, sessionDevice } from './credentials';
 import { lockedMessage, SECOND_FACTOR_SUSPENDED, WRONG_CODE, WRONG_PASSWORD, WRONG_RECOVERY_CODE } from './messages';
 import { markSessionSecondFactor, secondFactorIsFresh, verifySecondFactor } from './second-factor';
@@ -27,7 +26,7 @@ export function stepUpNeedsCode(current: CurrentSession): boolean {
 export async function checkStepUp(current: CurrentSession, input: StepUpInput, ip: string): Promise<ActionState | null> {
   const password = await checkPassword(current.user.email, input.password, ip, sessionDevice(current));
   if (!password.ok) {
-    if (!password.locked) audit(db(), { orgId: current.org.id, actor: { kind: 'user', userId: current.user.id }, targetUserId: current.user.id, action: 'step_up.failed', detail: { factor: 'password' }, ip });
+    if (!password.locked) await auditAlone({ orgId: current.org.id, actor: { kind: 'user', userId: current.user.id }, targetUserId: current.user.id, action: 'step_up.failed', detail: { factor: 'password' }, ip });
     return password.locked ? { error: 'Too many failed password attempts. Try again later.' } : { fieldErrors: { password: [WRONG_PASSWORD] }, error: WRONG_PASSWORD };
   }
   if (!stepUpNeedsCode(current)) return null;
@@ -36,14 +35,14 @@ export async function checkStepUp(current: CurrentSession, input: StepUpInput, i
   }
   // The session counts as freshly verified in the transaction that uses the code.
   const factor = input.recoveryCode !== undefined ? { recoveryCode: input.recoveryCode } : { code: input.code };
-  const result = verifySecondFactor(current.user.id, factor, Date.now(), (tx) => {
-    markSessionSecondFactor(tx, current.sessionId);
+  const result = await verifySecondFactor(current.user.id, factor, Date.now(), async (tx) => {
+    await markSessionSecondFactor(tx, current.sessionId);
     return true;
   });
   if (!result.ok) {
     // Refused at the hard cap: nothing was checked, and the cap was audited once when it tripped.
     if (result.suspended && !result.tripped) return { error: SECOND_FACTOR_SUSPENDED };
-    audit(db(), { orgId: current.org.id, actor: { kind: 'user', userId: current.user.id }, targetUserId: current.user.id, action: result.tripped ? '2fa.suspended' : 'step_up.failed', detail: { factor: 'second', locked: !!result.lockedUntil }, ip });
+    await auditAlone({ orgId: current.org.id, actor: { kind: 'user', userId: current.user.id }, targetUserId: current.user.id, action: result.tripped ? '2fa.suspended' : 'step_up.failed', detail: { factor: 'second', locked: !!result.lockedUntil }, ip });
     if (result.suspended) return { error: SECOND_FACTOR_SUSPENDED };
     if (result.lockedUntil) return { error: lockedMessage(minutesUntil(result.lockedUntil)) };
     const field = input.recoveryCode !== undefined ? 'recoveryCode' : 'code';

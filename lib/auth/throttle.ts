@@ -1,6 +1,7 @@
 import 'server-only';
 import { and, count, eq, gt, inArray, like, lt, lte, or } from 'drizzle-orm';
-import { type Executor, writeTransaction } from '@/db';
+import { type Executor, type Reader, lockKeys, writeTransaction } from '@/db';
+import { skipLocked } from '@/db/dialect';
 import { throttleHits, throttleLocks } from '@/db/schema';
 import { config } from '@/lib/config';
 
@@ -12,8 +13,8 @@ export interface ThrottleRule {
 }
 
 /** When the key is locked, the time it opens again; else null. */
-export function lockedUntil(tx: Executor, key: string, now = Date.now()): number | null {
-  const row = tx.select({ until: throttleLocks.until }).from(throttleLocks).where(and(eq(throttleLocks.key, key), gt(throttleLocks.until, now))).get();
+export async function lockedUntil(tx: Executor | Reader, key: string, now = Date.now()): Promise<number | null> {
+  const [row] = await tx.select({ until: throttleLocks.until }).from(throttleLocks).where(and(eq(throttleLocks.key, key), gt(throttleLocks.until, now)));
   return row?.until ?? null;
 }
 
@@ -21,12 +22,12 @@ export function lockedUntil(tx: Executor, key: string, now = Date.now()): number
 export const PURGE_BATCH = 100;
 
 /** Deletes up to PURGE_BATCH expired hits and locks, oldest first (by their time indexes), whatever their key. */
-export function purgeExpired(tx: Executor, now = Date.now()): void {
+export async function purgeExpired(tx: Executor, now = Date.now()): Promise<void> {
   const horizon = now - Math.max(config().password.windowMs, config().secondFactor.windowMs);
-  const oldHits = tx.select({ id: throttleHits.id }).from(throttleHits).where(lt(throttleHits.at, horizon)).orderBy(throttleHits.at).limit(PURGE_BATCH);
-  tx.delete(throttleHits).where(inArray(throttleHits.id, oldHits)).run();
-  const oldLocks = tx.select({ key: throttleLocks.key }).from(throttleLocks).where(lte(throttleLocks.until, now)).orderBy(throttleLocks.until).limit(PURGE_BATCH);
-  tx.delete(throttleLocks).where(inArray(throttleLocks.key, oldLocks)).run();
+  const oldHits = skipLocked(tx.select({ id: throttleHits.id }).from(throttleHits).where(lt(throttleHits.at, horizon)).orderBy(throttleHits.at).limit(PURGE_BATCH));
+  await tx.delete(throttleHits).where(inArray(throttleHits.id, oldHits));
+  const oldLocks = skipLocked(tx.select({ key: throttleLocks.key }).from(throttleLocks).where(lte(throttleLocks.until, now)).orderBy(throttleLocks.until).limit(PURGE_BATCH));
+  await tx.delete(throttleLocks).where(inArray(throttleLocks.key, oldLocks));
 }
 
 /**
@@ -36,28 +37,31 @@ export function purgeExpired(tx: Executor, now = Date.now()): void {
  * any process are counted one after another. `onLock` runs in that transaction when this attempt
  * locks a key: once per lock, as an attempt refused by a lock adds nothing.
  */
-export function countAttempt(
+export async function countAttempt(
   rules: ThrottleRule[],
   now = Date.now(),
-  onLock?: (tx: Executor, rule: ThrottleRule) => void,
-): { hitIds: number[] } | { lockedUntil: number } {
+  onLock?: (tx: Executor, rule: ThrottleRule) => Promise<void>,
+): Promise<{ hitIds: number[] } | { lockedUntil: number }> {
   return writeTransaction(
-    (tx) => {
-      purgeExpired(tx, now);
+    async (tx) => {
+      // Counted, then compared: on PostgreSQL two attempts under one key would otherwise both count "limit - 1".
+      await lockKeys(tx, rules.map((rule) => rule.key));
+      await purgeExpired(tx, now);
       for (const rule of rules) {
-        const until = lockedUntil(tx, rule.key, now);
+        const until = await lockedUntil(tx, rule.key, now);
         if (until) return { lockedUntil: until };
       }
       const hitIds: number[] = [];
       let lockEnds = 0;
       for (const rule of rules) {
-        tx.delete(throttleHits).where(and(eq(throttleHits.key, rule.key), lt(throttleHits.at, now - rule.windowMs))).run();
-        hitIds.push(tx.insert(throttleHits).values({ key: rule.key, at: now }).returning({ id: throttleHits.id }).get().id);
-        const hits = tx.select({ n: count() }).from(throttleHits).where(eq(throttleHits.key, rule.key)).get()!.n;
-        if (hits > rule.limit) {
+        await tx.delete(throttleHits).where(and(eq(throttleHits.key, rule.key), lt(throttleHits.at, now - rule.windowMs)));
+        const [hit] = await tx.insert(throttleHits).values({ key: rule.key, at: now }).returning({ id: throttleHits.id });
+        hitIds.push(hit!.id);
+        const [hits] = await tx.select({ n: count() }).from(throttleHits).where(eq(throttleHits.key, rule.key));
+        if (hits!.n > rule.limit) {
           const until = now + rule.lockMs;
-          tx.insert(throttleLocks).values({ key: rule.key, until }).onConflictDoUpdate({ target: throttleLocks.key, set: { until } }).run();
-          onLock?.(tx, rule);
+          await tx.insert(throttleLocks).values({ key: rule.key, until }).onConflictDoUpdate({ target: throttleLocks.key, set: { until } });
+          await onLock?.(tx, rule);
           lockEnds = Math.max(lockEnds, until);
         }
       }
@@ -67,14 +71,14 @@ export function countAttempt(
 }
 
 /** After a success: forget the keys' failures (a success resets the count). */
-export function clearAttempts(tx: Executor, keys: string[]): void {
-  for (const key of keys) tx.delete(throttleHits).where(eq(throttleHits.key, key)).run();
+export async function clearAttempts(tx: Executor, keys: string[]): Promise<void> {
+  for (const key of keys) await tx.delete(throttleHits).where(eq(throttleHits.key, key));
 }
 
 /** Everything the throttle holds for a key prefix (admin reset wipes a user's second-factor state). */
-export function clearThrottleState(tx: Executor, key: string): void {
-  tx.delete(throttleHits).where(or(eq(throttleHits.key, key), like(throttleHits.key, `${key}:%`))).run();
-  tx.delete(throttleLocks).where(or(eq(throttleLocks.key, key), like(throttleLocks.key, `${key}:%`))).run();
+export async function clearThrottleState(tx: Executor, key: string): Promise<void> {
+  await tx.delete(throttleHits).where(or(eq(throttleHits.key, key), like(throttleHits.key, `${key}:%`)));
+  await tx.delete(throttleLocks).where(or(eq(throttleLocks.key, key), like(throttleLocks.key, `${key}:%`)));
 }
 
 export function minutesUntil(until: number, now = Date.now()): number {

@@ -1,6 +1,6 @@
 import 'server-only';
 import { eq, sql } from 'drizzle-orm';
-import { type Executor, writeTransaction } from '@/db';
+import { type Executor, lockUser, writeTransaction } from '@/db';
 import { organizations, pendingEnrollments, recoveryCodes, users, type TwoFactorPolicy } from '@/db/schema';
 import { audit, type Actor } from '@/lib/audit';
 import { deleteUserChallenges } from './challenge';
@@ -24,51 +24,57 @@ export type Refusal = 'signed_out' | 'off' | 'required' | 'not_allowed';
  * The user's own change re-checks, inside its write transaction, what was checked before the slow
  * password step: the session still live, and 2FA's state and the policy still allowing it.
  */
-function recheck(tx: Executor, userId: number, sessionId: string | undefined, allows: (user: TwoFactorSubject, policy: TwoFactorPolicy) => Refusal | null): Refusal | null {
-  if (sessionId === undefined || !sessionStillLive(tx, sessionId, userId)) return 'signed_out';
-  const row = tx
+async function recheck(
+  tx: Executor,
+  userId: number,
+  sessionId: string | undefined,
+  allows: (user: TwoFactorSubject, policy: TwoFactorPolicy) => Refusal | null,
+): Promise<Refusal | null> {
+  // Held until commit: what is re-checked here cannot change before the change is written.
+  await lockUser(tx, userId);
+  if (sessionId === undefined || !(await sessionStillLive(tx, sessionId, userId))) return 'signed_out';
+  const [row] = await tx
     .select({ signInMethod: users.signInMethod, twoFactorRequired: users.twoFactorRequired, totpEnabledAt: users.totpEnabledAt, policy: organizations.twoFactorPolicy })
     .from(users)
     .innerJoin(organizations, eq(organizations.id, users.orgId))
-    .where(eq(users.id, userId))
-    .get();
+    .where(eq(users.id, userId));
   return row ? allows(row, row.policy) : 'signed_out';
 }
 
 /** New recovery codes; the old ones stop working at once. */
-export function regenerateRecoveryCodes(userId: number, ctx: ChangeContext): { codes: string[] } | { refused: Refusal } {
-  return writeTransaction((tx) => {
-    const refused = recheck(tx, userId, ctx.sessionId, (user, policy) => (user.totpEnabledAt === null ? 'off' : policy === 'off' ? 'not_allowed' : null));
+export async function regenerateRecoveryCodes(userId: number, ctx: ChangeContext): Promise<{ codes: string[] } | { refused: Refusal }> {
+  return writeTransaction(async (tx) => {
+    const refused = await recheck(tx, userId, ctx.sessionId, (user, policy) => (user.totpEnabledAt === null ? 'off' : policy === 'off' ? 'not_allowed' : null));
     if (refused) return { refused };
-    const codes = replaceRecoveryCodes(tx, userId);
-    tx.update(users).set({ twoFactorVersion: sql`${users.twoFactorVersion} + 1`, credentialsVersion: sql`${users.credentialsVersion} + 1` }).where(eq(users.id, userId)).run();
-    revokeUserSessions(tx, userId, ctx.sessionId);
-    deleteUserChallenges(tx, userId);
-    audit(tx, { orgId: ctx.orgId, actor: ctx.actor, targetUserId: userId, action: '2fa.recovery_codes_regenerated', ip: ctx.ip });
+    const codes = await replaceRecoveryCodes(tx, userId);
+    await tx.update(users).set({ twoFactorVersion: sql`${users.twoFactorVersion} + 1`, credentialsVersion: sql`${users.credentialsVersion} + 1` }).where(eq(users.id, userId));
+    await revokeUserSessions(tx, userId, ctx.sessionId);
+    await deleteUserChallenges(tx, userId);
+    await audit(tx, { orgId: ctx.orgId, actor: ctx.actor, targetUserId: userId, action: '2fa.recovery_codes_regenerated', ip: ctx.ip });
     return { codes };
   });
 }
 
 function removeTwoFactor(userId: number) {
-  return (tx: Executor) => {
-    tx.update(users)
+  return async (tx: Executor) => {
+    await tx
+      .update(users)
       .set({ totpSecret: null, totpEnabledAt: null, totpLastUsedAt: null, recoveryCodesLeft: 0, twoFactorVersion: sql`${users.twoFactorVersion} + 1`, credentialsVersion: sql`${users.credentialsVersion} + 1` })
-      .where(eq(users.id, userId))
-      .run();
-    tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)).run();
-    tx.delete(pendingEnrollments).where(eq(pendingEnrollments.userId, userId)).run();
-    deleteUserChallenges(tx, userId);
+      .where(eq(users.id, userId));
+    await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
+    await tx.delete(pendingEnrollments).where(eq(pendingEnrollments.userId, userId));
+    await deleteUserChallenges(tx, userId);
   };
 }
 
 /** The user turns 2FA off, unless it is required of them (re-checked here, inside the transaction). */
-export function disableTwoFactor(userId: number, ctx: ChangeContext): Refusal | null {
-  return writeTransaction((tx) => {
-    const refused = recheck(tx, userId, ctx.sessionId, (user, policy) => (user.totpEnabledAt === null ? 'off' : isTwoFactorRequired(user, policy) ? 'required' : null));
+export async function disableTwoFactor(userId: number, ctx: ChangeContext): Promise<Refusal | null> {
+  return writeTransaction(async (tx) => {
+    const refused = await recheck(tx, userId, ctx.sessionId, (user, policy) => (user.totpEnabledAt === null ? 'off' : isTwoFactorRequired(user, policy) ? 'required' : null));
     if (refused) return refused;
-    removeTwoFactor(userId)(tx);
-    revokeUserSessions(tx, userId, ctx.sessionId);
-    audit(tx, { orgId: ctx.orgId, actor: ctx.actor, targetUserId: userId, action: '2fa.disabled', ip: ctx.ip });
+    await removeTwoFactor(userId)(tx);
+    await revokeUserSessions(tx, userId, ctx.sessionId);
+    await audit(tx, { orgId: ctx.orgId, actor: ctx.actor, targetUserId: userId, action: '2fa.disabled', ip: ctx.ip });
     return null;
   });
 }
@@ -78,17 +84,18 @@ export function disableTwoFactor(userId: number, ctx: ChangeContext): Refusal | 
  * go; every session of the user ends. Returns false when the user is not in `orgId`, or the acting
  * admin's session ended (or they stopped being an admin) meanwhile.
  */
-export function resetTwoFactor(userId: number, ctx: ChangeContext & { reason?: string }): boolean {
+export async function resetTwoFactor(userId: number, ctx: ChangeContext & { reason?: string }): Promise<boolean> {
   return writeTransaction(
-    (tx) => {
-      const target = tx.select({ orgId: users.orgId }).from(users).innerJoin(organizations, eq(organizations.id, users.orgId)).where(eq(users.id, userId)).get();
-      if (!target || target.orgId !== ctx.orgId || !adminStillActing(tx, ctx.actor, ctx.orgId)) return false;
-      removeTwoFactor(userId)(tx);
-      clearThrottleState(tx, `2fa:user:${userId}`);
+    async (tx) => {
+      await lockUser(tx, userId);
+      const [target] = await tx.select({ orgId: users.orgId }).from(users).innerJoin(organizations, eq(organizations.id, users.orgId)).where(eq(users.id, userId));
+      if (!target || target.orgId !== ctx.orgId || !(await adminStillActing(tx, ctx.actor, ctx.orgId))) return false;
+      await removeTwoFactor(userId)(tx);
+      await clearThrottleState(tx, `2fa:user:${userId}`);
       // Lifts the hard cap on second-factor failures (see isSecondFactorSuspended).
-      tx.update(users).set({ secondFactorFailures: 0 }).where(eq(users.id, userId)).run();
-      revokeUserSessions(tx, userId);
-      audit(tx, { orgId: ctx.orgId, actor: ctx.actor, targetUserId: userId, action: '2fa.reset', detail: ctx.reason ? { reason: ctx.reason } : undefined, ip: ctx.ip });
+      await tx.update(users).set({ secondFactorFailures: 0 }).where(eq(users.id, userId));
+      await revokeUserSessions(tx, userId);
+      await audit(tx, { orgId: ctx.orgId, actor: ctx.actor, targetUserId: userId, action: '2fa.reset', detail: ctx.reason ? { reason: ctx.reason } : undefined, ip: ctx.ip });
       return true;
     }
   );

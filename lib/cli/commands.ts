@@ -34,14 +34,14 @@ function option<S extends z.ZodType>(name: string, schema: S, value: unknown): z
   return parse(z.object({ [name]: schema }), { [name]: value })[name] as z.infer<S>;
 }
 
-function organization(slug: unknown) {
-  const org = findOrganization(option('slug', slugField, slug));
+async function organization(slug: unknown) {
+  const org = await findOrganization(option('slug', slugField, slug));
   if (!org) throw new CliError(`no organization has the slug "${String(slug)}"`);
   return org;
 }
 
-function user(email: unknown) {
-  const found = findUserByEmail(option('email', emailField, email));
+async function user(email: unknown) {
+  const found = await findUserByEmail(option('email', emailField, email));
   if (!found) throw new CliError(`no user has the email "${String(email)}"`);
   return found;
 }
@@ -61,13 +61,13 @@ const date = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOStrin
 export const commands: Record<string, (v: Values) => Promise<Output>> = {
   async 'org:create'(v) {
     const input = parse(newOrganizationSchema, { slug: v.slug, name: v.name, policy: v.policy });
-    const org = createOrganization(input, operator);
+    const org = await createOrganization(input, operator);
     return { text: `Created organization ${org.slug} (${org.name}), 2FA policy ${org.policy}.`, data: org };
   },
   async 'org:policy'(v) {
-    const org = organization(v.slug);
+    const org = await organization(v.slug);
     const policy = option('policy', policyField, v.policy);
-    const result = setOrganizationPolicy(org.id, policy, operator);
+    const result = await setOrganizationPolicy(org.id, policy, operator);
     const text = result.changed ? `2FA policy of ${org.slug} is now ${policy}; ${result.sessionsEnded} user(s) newly required were signed out.` : `2FA policy of ${org.slug} was already ${policy}.`;
     return { text, data: { slug: org.slug, policy, ...result } };
   },
@@ -80,17 +80,17 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
   },
   async 'user:require-2fa'(v) {
     if (v.on === v.off) throw new CliError('give exactly one of --on or --off');
-    const target = user(v.email);
-    const result = setUserTwoFactorRequired(target.id, v.on === true, operator);
+    const target = await user(v.email);
+    const result = await setUserTwoFactorRequired(target.id, v.on === true, operator);
     return { text: `2FA ${v.on ? 'required' : 'no longer required'} for ${target.email}${result.changed ? '' : ' (unchanged)'}.`, data: { email: target.email, required: v.on === true, ...result } };
   },
   async 'user:reset-2fa'(v) {
-    const target = user(v.email);
-    resetTwoFactor(target.id, { actor: operator, orgId: target.orgId, ip: null, reason: 'break-glass reset from the command line' });
+    const target = await user(v.email);
+    await resetTwoFactor(target.id, { actor: operator, orgId: target.orgId, ip: null, reason: 'break-glass reset from the command line' });
     return { text: `Reset 2FA of ${target.email}: secret, recovery codes and pending sign-ins removed; all sessions ended.`, data: { email: target.email, reset: true } };
   },
   async 'demo:bulk'(v) {
-    const org = organization(v.org);
+    const org = await organization(v.org);
     const count = option('users', z.coerce.number().int().min(1).max(1_000_000), v.users);
     // One progress line: rewritten in place on a terminal, a line per tenth elsewhere.
     const tenth = Math.max(1, Math.floor(count / 10));
@@ -102,15 +102,15 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
     return { text: `Created ${result.created} users in ${org.slug} (${result.twoFactor} with 2FA, ${result.sso} SSO). Their shared password, shown once: ${result.password}`, data: result };
   },
   async 'user:list'(v) {
-    const org = organization(v.org);
-    const rows = listUsers(org.id).map(({ secondFactorFailures, ...u }) => ({ ...u, secondFactorLocked: isSecondFactorSuspended(secondFactorFailures) }));
+    const org = await organization(v.org);
+    const rows = (await listUsers(org.id)).map(({ secondFactorFailures, ...u }) => ({ ...u, secondFactorLocked: isSecondFactorSuspended(secondFactorFailures) }));
     const text = rows.map((u) => `${u.email}\t${u.name}\t${u.role}\t${u.signInMethod}\t2FA ${u.totpEnabledAt ? 'on' : 'off'}${u.twoFactorRequired ? ' (required)' : ''}${u.secondFactorLocked ? ', locked' : ''}\tcodes ${u.recoveryCodesLeft}\tlast sign-in ${date(u.lastSignInAt)}`).join('\n');
     return { text: text || `${org.slug} has no users.`, data: rows };
   },
   async 'audit:list'(v) {
-    const org = organization(v.org);
+    const org = await organization(v.org);
     const limit = option('limit', z.coerce.number().int().min(1).max(10000), v.limit ?? 100);
-    const rows = db().select().from(auditEvents).where(eq(auditEvents.orgId, org.id)).orderBy(desc(auditEvents.id)).limit(limit).all();
+    const rows = await (await db()).select().from(auditEvents).where(eq(auditEvents.orgId, org.id)).orderBy(desc(auditEvents.id)).limit(limit);
     const text = rows.map((e) => `${date(e.createdAt)}\t${e.actorKind === 'operator' ? 'operator (CLI)' : e.actorKind === 'user' ? `user ${e.actorUserId}` : 'system'}\t${e.action}\t${e.targetUserId ? `user ${e.targetUserId}` : '-'}\t${e.detail ?? ''}`).join('\n');
     return { text: text || `No audit events for ${org.slug}.`, data: rows };
   },

@@ -1,6 +1,9 @@
 // `npm run cli -- <command>`: the operator's interface. Every change is audited as the operator.
 import { parseArgs } from 'node:util';
+import { closeDatabase } from '@/db';
+import { databaseUnreachable } from '@/db/errors';
 import { ConfigError } from '@/lib/config';
+import { MissingKeyError, prepareSecrets } from '@/lib/secrets';
 import { AccountError } from '@/lib/accounts/organizations';
 import { commands, CliError, type Output } from './commands';
 
@@ -67,14 +70,22 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
+    await prepareSecrets();
     print(await command(parsed.values), parsed.values.json === true);
     return 0;
   } catch (error) {
-    if (error instanceof CliError || error instanceof AccountError || error instanceof ConfigError) {
+    if (error instanceof CliError || error instanceof AccountError || error instanceof ConfigError || error instanceof MissingKeyError) {
       console.error(`deskgate: ${error.message}`);
       return 1;
     }
+    const unreachable = databaseUnreachable(error);
+    if (unreachable) {
+      console.error(`deskgate: ${unreachable}`);
+      return 1;
+    }
     throw error;
+  } finally {
+    await closeDatabase();
   }
 }
 

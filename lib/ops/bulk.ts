@@ -39,7 +39,7 @@ export async function bulkCreateUsers(org: { id: number; slug: string }, count: 
   const now = Date.now();
   let twoFactor = 0;
   let sso = 0;
-  writeTransaction((tx) => {
+  await writeTransaction(async (tx) => {
     for (let start = 0; start < count; start += BATCH) {
       const rows = [];
       for (let i = start; i < Math.min(count, start + BATCH); i++) {
@@ -59,26 +59,26 @@ export async function bulkCreateUsers(org: { id: number; slug: string }, count: 
           createdAt: now,
         });
       }
-      const inserted = tx.insert(users).values(rows).returning({ id: users.id }).all();
-      inserted.forEach(({ id }, offset) => {
+      const inserted = await tx.insert(users).values(rows).returning({ id: users.id });
+      for (const [offset, { id }] of inserted.entries()) {
         const kind = (start + offset) % 20;
         if (kind < 3) {
           sso += 1;
-          return;
+          continue;
         }
-        if (kind >= 8) return;
+        if (kind >= 8) continue;
         twoFactor += 1;
         const left = 10 - ((start + offset) % 11);
         const codes = newRecoveryCodes().slice(0, Math.max(0, left));
-        if (codes.length) tx.insert(recoveryCodes).values(codes.map((c) => ({ userId: id, codeHash: codeDigest(normalizeRecoveryCode(c)!) }))).run();
-        tx.update(users)
+        if (codes.length) await tx.insert(recoveryCodes).values(codes.map((c) => ({ userId: id, codeHash: codeDigest(normalizeRecoveryCode(c)!) })));
+        await tx
+          .update(users)
           .set({ totpSecret: encryptForUser(newTotpSecret(), id), totpEnabledAt: now - offset * 60_000, totpLastUsedAt: now - offset * 30_000, recoveryCodesLeft: codes.length, twoFactorVersion: 1 })
-          .where(eq(users.id, id))
-          .run();
-      });
+          .where(eq(users.id, id));
+      }
       progress(Math.min(count, start + BATCH));
     }
-    audit(tx, { orgId: org.id, actor: { kind: 'operator' }, action: 'org.bulk_users_created', detail: { count, twoFactor, sso } });
+    await audit(tx, { orgId: org.id, actor: { kind: 'operator' }, action: 'org.bulk_users_created', detail: { count, twoFactor, sso } });
   });
   return { created: count, password, twoFactor, sso };
 }

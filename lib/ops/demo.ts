@@ -2,7 +2,7 @@ import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { db } from '@/db';
 import { organizations } from '@/db/schema';
-import { createOrganization } from '@/lib/accounts/organizations';
+import { AccountError, createOrganization } from '@/lib/accounts/organizations';
 import { createUser } from '@/lib/accounts/users';
 import type { NewUser } from '@/lib/validation/accounts';
 
@@ -14,9 +14,16 @@ function randomPassword(): string {
 
 /** Seeds Acme (2FA optional) and Globex (2FA required) when the database has no organization. Returns the printed lines. */
 export async function seedDemoIfEmpty(): Promise<string[] | null> {
-  if (db().select({ id: organizations.id }).from(organizations).limit(1).get()) return null;
-  createOrganization({ slug: 'acme', name: 'Acme', policy: 'optional' }, operator);
-  createOrganization({ slug: 'globex', name: 'Globex', policy: 'required' }, operator);
+  const [any] = await (await db()).select({ id: organizations.id }).from(organizations).limit(1);
+  if (any) return null;
+  try {
+    await createOrganization({ slug: 'acme', name: 'Acme', policy: 'optional' }, operator);
+  } catch (error) {
+    // Another instance starting at the same moment on the same database seeds it.
+    if (error instanceof AccountError) return null;
+    throw error;
+  }
+  await createOrganization({ slug: 'globex', name: 'Globex', policy: 'required' }, operator);
   const people: Omit<NewUser, 'password'>[] = [
     { org: 'acme', email: 'ada@acme.example', name: 'Ada Admin', role: 'admin', method: 'password' },
     { org: 'acme', email: 'max@acme.example', name: 'Max Member', role: 'member', method: 'password' },

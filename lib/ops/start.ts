@@ -1,9 +1,11 @@
 // `npm start`: build when missing or stale, migrate, load or create secrets, seed the demo, serve.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { db } from '@/db';
+import { closeDatabase, database } from '@/db';
+import { databaseUnreachable } from '@/db/errors';
 import { config, ConfigError } from '@/lib/config';
-import { MissingKeyError, secrets } from '@/lib/secrets';
+import { MissingKeyError, prepareSecrets } from '@/lib/secrets';
+import { redactedUrl } from '@/db/errors';
 import { ensureBuild } from './build-stamp';
 import { seedDemoIfEmpty } from './demo';
 
@@ -17,8 +19,8 @@ function fail(message: string): never {
 async function main() {
   const settings = config();
   // Database and keys first: a missing key is refused before minutes of building.
-  db();
-  secrets();
+  await database();
+  await prepareSecrets();
   if (!ensureBuild(root)) fail('the build failed; see the output above.');
   if (process.env.DESKGATE_DEMO !== '0') {
     const demo = await seedDemoIfEmpty();
@@ -27,7 +29,8 @@ async function main() {
       console.log(demo.join('\n') + '\n');
     }
   }
-  console.log(`Database: ${settings.databasePath}`);
+  await closeDatabase();
+  console.log(`Database: ${settings.store === 'sqlite' ? settings.databasePath : redactedUrl(settings.databaseUrl)}`);
   const server = spawn(process.execPath, [path.join(root, 'lib', 'ops', 'server.mjs')], {
     stdio: 'inherit',
     env: { ...process.env, NODE_ENV: 'production' },
@@ -38,5 +41,7 @@ async function main() {
 
 main().catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof MissingKeyError) fail(error.message);
+  const unreachable = databaseUnreachable(error);
+  if (unreachable) fail(unreachable);
   throw error;
 });

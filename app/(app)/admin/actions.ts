@@ -31,32 +31,32 @@ async function adminStepUp(current: CurrentSession, { password, code, recoveryCo
 export const resetTwoFactorAction = adminAction(
   resetTwoFactorSchema,
   async (input, { current, ip }): Promise<ActionState> => {
-    const target = orgUser(current.org.id, input.userId);
+    const target = await orgUser(current.org.id, input.userId);
     if (!target) return { error: NO_SUCH_USER };
     if (target.id === current.user.id) return { error: 'You cannot reset your own 2FA here. Use your profile instead.' };
     if (target.signInMethod === 'sso') return { error: "This user signs in through the identity provider, which handles their 2FA." };
     const denied = await adminStepUp(current, input, ip);
     // React empties the form after an action: the reason is put back.
     if (denied) return { ...denied, values: { reason: input.reason ?? '' } };
-    if (!resetTwoFactor(target.id, { actor: actorOf(current), orgId: current.org.id, ip, reason: input.reason || undefined })) return { error: NO_LONGER };
+    if (!await resetTwoFactor(target.id, { actor: actorOf(current), orgId: current.org.id, ip, reason: input.reason || undefined })) return { error: NO_LONGER };
     redirect(`/admin/users?notice=reset&email=${encodeURIComponent(target.email)}`);
   },
 );
 
 export const setTwoFactorRequiredAction = adminAction(setTwoFactorRequiredSchema, async (input, { current, ip }): Promise<ActionState> => {
-  const target = orgUser(current.org.id, input.userId);
+  const target = await orgUser(current.org.id, input.userId);
   if (!target) return { error: NO_SUCH_USER };
   if (target.signInMethod === 'sso') return { error: 'SSO users have no Deskgate 2FA.' };
   const actor = actorOf(current);
   if (input.required === 'on') {
-    const result = setUserTwoFactorRequired(target.id, true, actor, ip);
+    const result = await setUserTwoFactorRequired(target.id, true, actor, ip);
     if ('refused' in result) return { error: NO_LONGER };
     return { ok: `2FA is now required for ${target.name}.${result.sessionsEnded ? ' They were signed out and will set it up at their next sign-in.' : ''}` };
   }
   // Clearing a requirement weakens the account: the admin steps up, whatever the flag reads now.
   const denied = await adminStepUp(current, input, ip);
   if (denied) return denied;
-  if ('refused' in setUserTwoFactorRequired(target.id, false, actor, ip)) return { error: NO_LONGER };
+  if ('refused' in await setUserTwoFactorRequired(target.id, false, actor, ip)) return { error: NO_LONGER };
   redirect(`/admin/users?notice=not-required&email=${encodeURIComponent(target.email)}`);
 });
 
@@ -69,7 +69,7 @@ export const setPolicyAction = adminAction(setPolicySchema, async (input, { curr
     const denied = await adminStepUp(current, input, ip);
     if (denied) return { ...denied, values };
   }
-  const result = setOrganizationPolicy(current.org.id, policy, actorOf(current), ip, lowering);
+  const result = await setOrganizationPolicy(current.org.id, policy, actorOf(current), ip, lowering);
   if ('refused' in result) return { error: NO_LONGER, values };
   if ('needsStepUp' in result) return { error: 'Another administrator just raised the policy. To lower it, confirm it’s you.', fieldErrors: { password: [CONFIRM] }, values };
   if (!result.changed) return { ok: 'Nothing changed.', values };

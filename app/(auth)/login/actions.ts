@@ -2,9 +2,8 @@
 
 import { redirect } from 'next/navigation';
 import { after } from 'next/server';
-import { db } from '@/db';
 import { publicAction } from '@/lib/action';
-import { audit } from '@/lib/audit';
+import { auditAlone } from '@/lib/audit';
 import { createChallenge } from '@/lib/auth/challenge';
 import { setChallengeCookie } from '@/lib/auth/challenge-cookie';
 import { checkPassword, knownDevice } from '@/lib/auth/credentials';
@@ -31,7 +30,7 @@ export const signInAction = publicAction(signInSchema, async ({ email, password,
     if (orgId !== null) {
       // Written once the answer is sent: the commit (an fsync) would make a real account's failure
       // a few milliseconds slower than an unknown email's, which only logs.
-      after(() => audit(db(), { orgId, actor: { kind: 'system' }, targetUserId: userId, action: 'sign_in.failed', detail: { reason: 'password' }, ip }));
+      after(() => auditAlone({ orgId, actor: { kind: 'system' }, targetUserId: userId, action: 'sign_in.failed', detail: { reason: 'password' }, ip }));
     } else {
       log('sign_in.failed', { reason: 'unknown_email', ip });
     }
@@ -42,15 +41,15 @@ export const signInAction = publicAction(signInSchema, async ({ email, password,
   const target = safeCallbackUrl(callbackUrl);
   const step = secondStep(user, user.policy);
   if (step !== 'ready') {
-    const token = createChallenge(user.id, step, target, user.credentialsVersion);
+    const token = await createChallenge(user.id, step, target, user.credentialsVersion);
     // Forced setup starts with a pending secret that lives exactly as long as the challenge, and belongs to it.
-    if (step === 'setup') beginEnrollment(user.id, { challengeToken: token });
+    if (step === 'setup') await beginEnrollment(user.id, { challengeToken: token });
     await setChallengeCookie(token, step);
     log('sign_in.challenge', { user: user.id, purpose: step, ip });
     redirect(step === 'verify' ? '/login/verify' : '/login/setup-2fa');
   }
-  audit(db(), { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action: 'sign_in', detail: { method: 'password', secondFactor: 'none' }, ip });
-  return finishSignIn(createChallenge(user.id, 'ready', target, user.credentialsVersion), target);
+  await auditAlone({ orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action: 'sign_in', detail: { method: 'password', secondFactor: 'none' }, ip });
+  return finishSignIn(await createChallenge(user.id, 'ready', target, user.credentialsVersion), target);
 });
 
 /** "Sign in with {OIDC_NAME}": off to the identity provider, which handles the second factor. */

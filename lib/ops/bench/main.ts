@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import bcrypt from 'bcryptjs';
 import * as OTPAuth from 'otpauth';
 import { config } from '@/lib/config';
-import { secrets } from '@/lib/secrets';
+import { prepareSecrets } from '@/lib/secrets';
 import { ensureBuild } from '../build-stamp';
 import { actionFields } from '@/lib/testing/forms';
 import { commitCost } from './commit-cost';
@@ -131,7 +131,7 @@ class UserPool {
 
 async function main() {
   if (!ensureBuild(root)) throw new Error('the build failed');
-  secrets();
+  await prepareSecrets();
   const L = step1SingleHash();
   // The server commits with synchronous = FULL (durable across power loss); what that costs here.
   const commits = commitCost(path.join(dir, 'commit-cost.db'), quick ? 200 : 500);

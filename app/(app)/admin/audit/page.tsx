@@ -10,7 +10,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const { org } = await requireAdmin();
   const raw = await searchParams;
   const query = auditPageParams.parse(firstValues(raw));
-  const { rows, hasMore } = auditPage(org.id, { action: query.action || undefined, userEmail: query.user || undefined, before: query.before, limit: 50 });
+  const { rows, hasMore } = await auditPage(org.id, { action: query.action || undefined, userEmail: query.user || undefined, before: query.before, limit: 50 });
   const next = new URLSearchParams();
   if (query.action) next.set('action', query.action);
   if (query.user) next.set('user', query.user);

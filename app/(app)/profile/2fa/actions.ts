@@ -1,9 +1,8 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import { db } from '@/db';
 import { userAction, type ActionState } from '@/lib/action';
-import { audit } from '@/lib/audit';
+import { auditAlone } from '@/lib/audit';
 import { checkPassword, sessionDevice } from '@/lib/auth/credentials';
 import { currentSession } from '@/lib/auth/current';
 import { beginEnrollment, cancelEnrollment, confirmEnrollment } from '@/lib/auth/enrollment';
@@ -38,7 +37,7 @@ export const startEnrollmentAction = userAction(startEnrollmentSchema, async ({ 
   if (current.user.totpEnabledAt !== null) return { error: '2FA is already on. Use “Reconfigure 2FA” to move it to another device.' };
   const check = await checkPassword(current.user.email, password, ip, sessionDevice(current));
   if (!check.ok) return check.locked ? { error: 'Too many failed password attempts. Try again later.' } : { error: WRONG_PASSWORD, fieldErrors: { password: [WRONG_PASSWORD] } };
-  beginEnrollment(current.user.id, { sessionId: current.sessionId });
+  await beginEnrollment(current.user.id, { sessionId: current.sessionId });
   redirect('/profile/2fa');
 });
 
@@ -50,7 +49,7 @@ const CONFIRM_REFUSED = {
 
 export const confirmEnrollmentAction = userAction(confirmCodeSchema, async ({ code }, { current, ip }): Promise<ActionState> => {
   if (!mayManage(current)) return { error: NOT_ALLOWED };
-  const result = confirmEnrollment(current.user.id, code, {
+  const result = await confirmEnrollment(current.user.id, code, {
     owner: { sessionId: current.sessionId },
     audit: { orgId: current.org.id, actor: actor(current), targetUserId: current.user.id, ip },
   });
@@ -62,7 +61,7 @@ export const confirmEnrollmentAction = userAction(confirmCodeSchema, async ({ co
 export async function cancelEnrollmentAction(): Promise<void> {
   markActionEntered();
   const current = await currentSession();
-  if (current) cancelEnrollment(current.user.id, { sessionId: current.sessionId });
+  if (current) await cancelEnrollment(current.user.id, { sessionId: current.sessionId });
   redirect('/profile/2fa');
 }
 
@@ -70,7 +69,7 @@ export const reconfigureAction = userAction(stepUpSchema, async (input, { curren
   if (!mayManage(current) || current.user.totpEnabledAt === null) return { error: NOT_ALLOWED };
   const denied = await checkStepUp(current, input, ip);
   if (denied) return denied;
-  beginEnrollment(current.user.id, { sessionId: current.sessionId });
+  await beginEnrollment(current.user.id, { sessionId: current.sessionId });
   redirect('/profile/2fa');
 });
 
@@ -78,7 +77,7 @@ export const regenerateCodesAction = userAction(stepUpSchema, async (input, { cu
   if (!mayManage(current) || current.user.totpEnabledAt === null) return { error: NOT_ALLOWED };
   const denied = await checkStepUp(current, input, ip);
   if (denied) return denied;
-  const result = regenerateRecoveryCodes(current.user.id, { actor: actor(current), orgId: current.org.id, ip, sessionId: current.sessionId });
+  const result = await regenerateRecoveryCodes(current.user.id, { actor: actor(current), orgId: current.org.id, ip, sessionId: current.sessionId });
   if ('refused' in result) return { error: REFUSED[result.refused] };
   return { codes: result.codes, ok: 'New recovery codes are ready. The old ones no longer work.' };
 });
@@ -86,12 +85,12 @@ export const regenerateCodesAction = userAction(stepUpSchema, async (input, { cu
 export const disableAction = userAction(stepUpSchema, async (input, { current, ip }) => {
   if (current.user.totpEnabledAt === null) return { error: '2FA is already off.' };
   if (isTwoFactorRequired(current.user, current.org.twoFactorPolicy)) {
-    audit(db(), { orgId: current.org.id, actor: actor(current), targetUserId: current.user.id, action: '2fa.disable_refused', ip });
+    await auditAlone({ orgId: current.org.id, actor: actor(current), targetUserId: current.user.id, action: '2fa.disable_refused', ip });
     return { error: REQUIRED };
   }
   const denied = await checkStepUp(current, input, ip);
   if (denied) return denied;
-  const refused = disableTwoFactor(current.user.id, { actor: actor(current), orgId: current.org.id, ip, sessionId: current.sessionId });
+  const refused = await disableTwoFactor(current.user.id, { actor: actor(current), orgId: current.org.id, ip, sessionId: current.sessionId });
   if (refused) return { error: REFUSED[refused] };
   redirect('/profile/2fa?notice=disabled');
 });

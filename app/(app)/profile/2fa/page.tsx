@@ -29,7 +29,7 @@ export default async function TwoFactorPage({ searchParams }: { searchParams: Pr
   const enabled = user.totpEnabledAt !== null;
   const canManage = policy !== 'off';
   const required = isTwoFactorRequired(user, policy);
-  const found = canManage ? pendingEnrollment(user.id, { sessionId: current.sessionId }) : null;
+  const found = canManage ? await pendingEnrollment(user.id, { sessionId: current.sessionId }) : null;
   const pending = found && 'secret' in found ? found.secret : null;
   const requested = typeof params.action === 'string' ? params.action : null;
   const allowed: StepUpKind[] = [...(canManage ? (['reconfigure', 'regenerate'] as const) : []), ...(required ? [] : (['disable'] as const))];

@@ -1,7 +1,7 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import { db } from '@/db';
+import { writeTransaction } from '@/db';
 import { publicAction, type ActionState } from '@/lib/action';
 import { audit } from '@/lib/audit';
 import { findUserById } from '@/lib/accounts/users';
@@ -15,8 +15,8 @@ import { confirmCodeSchema, continueSignInSchema } from '@/lib/validation/forms'
 export const confirmSetupAction = publicAction(confirmCodeSchema, async ({ code }, { ip }): Promise<ActionState> => {
   const challenge = await currentChallenge('setup');
   if (!challenge) redirect('/login?notice=expired');
-  const user = findUserById(challenge.userId)!;
-  const result = confirmEnrollment(user.id, code, {
+  const user = (await findUserById(challenge.userId))!;
+  const result = await confirmEnrollment(user.id, code, {
     owner: { challengeToken: challenge.token },
     audit: { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, ip },
   });
@@ -34,10 +34,14 @@ export const continueSignInAction = publicAction(continueSignInSchema, async (_i
   if (!challenge) redirect('/login?notice=expired');
   // Only after the enrollment step verified a code does the session start.
   if (challenge.secondFactorAt === null) redirect('/login/setup-2fa');
-  const user = findUserById(challenge.userId)!;
-  const ready = markChallengeReady(db(), challenge.token, challenge.secondFactorAt);
+  const user = (await findUserById(challenge.userId))!;
+  const { secondFactorAt } = challenge;
+  const ready = await writeTransaction(async (tx) => {
+    const next = await markChallengeReady(tx, challenge.token, secondFactorAt);
+    if (next) await audit(tx, { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action: 'sign_in', detail: { method: 'password', secondFactor: 'setup' }, ip });
+    return next;
+  });
   if (!ready) redirect('/login?notice=expired');
-  audit(db(), { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action: 'sign_in', detail: { method: 'password', secondFactor: 'setup' }, ip });
   await clearChallengeCookie();
   return finishSignIn(ready, challenge.callbackUrl ?? '/');
 });

@@ -16,9 +16,9 @@ export default async function SetupPage() {
   // Only a pending `setup` challenge opens this step.
   const challenge = await currentChallenge('setup');
   if (!challenge) redirect('/login?notice=expired');
-  const user = findUserById(challenge.userId)!;
+  const user = (await findUserById(challenge.userId))!;
   const enrolled = challenge.secondFactorAt !== null;
-  const pending = enrolled ? null : pendingEnrollment(user.id, { challengeToken: challenge.token });
+  const pending = enrolled ? null : await pendingEnrollment(user.id, { challengeToken: challenge.token });
   if (!enrolled && !pending) redirect('/login?notice=expired');
   if (pending && 'elsewhere' in pending) {
     return (

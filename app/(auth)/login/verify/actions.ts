@@ -1,9 +1,9 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import { db, writeTransaction } from '@/db';
+import { writeTransaction } from '@/db';
 import { publicAction, type ActionState } from '@/lib/action';
-import { audit } from '@/lib/audit';
+import { audit, auditAlone } from '@/lib/audit';
 import { countChallengeAttempt, deleteChallenge, findChallenge, markChallengeReady } from '@/lib/auth/challenge';
 import { clearChallengeCookie, currentChallenge } from '@/lib/auth/challenge-cookie';
 import { lockedMessage, SECOND_FACTOR_SUSPENDED, WRONG_CODE, WRONG_RECOVERY_CODE } from '@/lib/auth/messages';
@@ -16,7 +16,7 @@ import { verifyCodeSchema } from '@/lib/validation/forms';
 import { markActionEntered } from '@/lib/request';
 
 async function endChallenge(token: string, notice: string): Promise<never> {
-  deleteChallenge(db(), token);
+  await writeTransaction((tx) => deleteChallenge(tx, token));
   await clearChallengeCookie();
   redirect(`/login?notice=${notice}`);
 }
@@ -24,7 +24,7 @@ async function endChallenge(token: string, notice: string): Promise<never> {
 export const verifyCodeAction = publicAction(verifyCodeSchema, async (input, { ip }): Promise<ActionState> => {
   const challenge = await currentChallenge('verify');
   if (!challenge) redirect('/login?notice=expired');
-  const user = findUserById(challenge.userId)!;
+  const user = (await findUserById(challenge.userId))!;
   const limit = config().secondFactor.challengeFailures;
   const recovery = input.method === 'recovery';
   const now = Date.now();
@@ -34,15 +34,15 @@ export const verifyCodeAction = publicAction(verifyCodeSchema, async (input, { i
   // that nothing records. The session follows from the ready challenge (finishSignIn), in a
   // transaction of its own, under the ready challenge's new token.
   const handoff = { token: '' };
-  const step = writeTransaction(() => {
+  const step = await writeTransaction(async () => {
     // Counted before the check: parallel guesses cannot exceed the limit.
-    const attempt = countChallengeAttempt(challenge.token, limit);
+    const attempt = await countChallengeAttempt(challenge.token, limit);
     if (attempt !== 'counted') return { attempt };
-    const result = verifySecondFactor(user.id, recovery ? { recoveryCode: input.recoveryCode } : { code: input.code }, now, (tx, accepted) => {
-      const ready = markChallengeReady(tx, challenge.token, now);
+    const result = await verifySecondFactor(user.id, recovery ? { recoveryCode: input.recoveryCode } : { code: input.code }, now, async (tx, accepted) => {
+      const ready = await markChallengeReady(tx, challenge.token, now);
       if (!ready) return false;
       handoff.token = ready;
-      audit(tx, { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action: recovery ? 'sign_in.recovery_code_used' : 'sign_in', detail: { method: 'password', secondFactor: accepted.kind, codesLeft: accepted.codesLeft }, ip });
+      await audit(tx, { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action: recovery ? 'sign_in.recovery_code_used' : 'sign_in', detail: { method: 'password', secondFactor: accepted.kind, codesLeft: accepted.codesLeft }, ip });
       return true;
     });
     return { attempt, result };
@@ -61,10 +61,10 @@ export const verifyCodeAction = publicAction(verifyCodeSchema, async (input, { i
   // Refused at the hard cap: nothing was checked, and the cap was audited once when it tripped.
   if (result.suspended && !result.tripped) return { error: SECOND_FACTOR_SUSPENDED };
   const failure = result.tripped ? '2fa.suspended' : result.lockedUntil ? 'sign_in.locked' : 'sign_in.second_factor_failed';
-  audit(db(), { orgId: user.orgId, actor: { kind: 'system' }, targetUserId: user.id, action: failure, detail: { factor: recovery ? 'recovery' : 'totp' }, ip });
+  await auditAlone({ orgId: user.orgId, actor: { kind: 'system' }, targetUserId: user.id, action: failure, detail: { factor: recovery ? 'recovery' : 'totp' }, ip });
   if (result.suspended) return { error: SECOND_FACTOR_SUSPENDED };
   if (result.lockedUntil) return { error: lockedMessage(minutesUntil(result.lockedUntil)) };
-  const remaining = findChallenge(challenge.token);
+  const remaining = await findChallenge(challenge.token);
   // Verified meanwhile by a twin submission (its token changed), or expired: nothing to count down.
   if (!remaining) redirect('/login?notice=expired');
   const left = limit - remaining.failures;
@@ -76,7 +76,7 @@ export const verifyCodeAction = publicAction(verifyCodeSchema, async (input, { i
 export async function cancelChallengeAction(): Promise<void> {
   markActionEntered();
   const challenge = (await currentChallenge('verify')) ?? (await currentChallenge('setup'));
-  if (challenge) deleteChallenge(db(), challenge.token);
+  if (challenge) await writeTransaction((tx) => deleteChallenge(tx, challenge.token));
   await clearChallengeCookie();
   redirect('/login?notice=cancelled');
 }

@@ -14,7 +14,7 @@ export default async function ResetPage({ params }: { params: Promise<{ id: stri
   const current = await requireAdmin();
   const { user: me, org } = current;
   const id = Number((await params).id);
-  const target = Number.isSafeInteger(id) && id > 0 ? orgUser(org.id, id) : undefined;
+  const target = Number.isSafeInteger(id) && id > 0 ? await orgUser(org.id, id) : undefined;
   if (!target || target.signInMethod === 'sso') notFound();
   if (target.id === me.id) {
     return <p className="card">You cannot reset your own 2FA here. <Link href="/profile/2fa">Use your profile</Link> instead.</p>;

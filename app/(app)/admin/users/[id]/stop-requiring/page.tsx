@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: 'Stop requiring 2FA' };
 export default async function StopRequiringPage({ params }: { params: Promise<{ id: string }> }) {
   const current = await requireAdmin();
   const id = Number((await params).id);
-  const target = Number.isSafeInteger(id) && id > 0 ? orgUser(current.org.id, id) : undefined;
+  const target = Number.isSafeInteger(id) && id > 0 ? await orgUser(current.org.id, id) : undefined;
   if (!target || target.signInMethod === 'sso') notFound();
   if (!target.twoFactorRequired) {
     return <p className="card">2FA is not required for {target.name}. <Link href="/admin/users">Back to users</Link></p>;
