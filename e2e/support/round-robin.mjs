@@ -43,6 +43,7 @@ const server = createServer((req, res) => {
   ];
   const upstream = request({ host: '127.0.0.1', port: backendPorts[index], method: req.method, path: req.url, headers, agent, setHost: false });
   let answered = false;
+  let clientGone = false;
   upstream.on('response', (reply) => {
     answered = true;
     const replyHeaders = endToEnd(reply.rawHeaders);
@@ -54,7 +55,7 @@ const server = createServer((req, res) => {
     reply.on('error', () => res.destroy());
   });
   upstream.on('error', (error) => {
-    if (answered) return res.destroy();
+    if (answered || clientGone) return res.destroy();
     console.error(`round-robin: instance ${index + 1} (port ${backendPorts[index]}) failed ${req.method} ${req.url}: ${error.message}`);
     if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
     res.end('The instance behind the balancer did not answer.\n');
@@ -62,7 +63,9 @@ const server = createServer((req, res) => {
   req.pipe(upstream);
   // The client went away: so does the request to the instance.
   res.on('close', () => {
-    if (!res.writableFinished) upstream.destroy();
+    if (res.writableFinished) return;
+    clientGone = true;
+    upstream.destroy();
   });
 });
 
