@@ -25,8 +25,10 @@ function appServers() {
     reuseExistingServer: false,
     env: { NODE_OPTIONS: '' },
   };
-  // Behind the balancer the client's address is the last X-Forwarded-For hop, which it appends.
-  return [...instancePorts.map((p) => instance(p, { TRUST_PROXY: '1' })), balancer];
+  // As the README's production set-up: the client's address is the last X-Forwarded-For hop (the
+  // balancer appends it), and Auth.js builds its URLs (the OIDC redirect URI) from AUTH_URL, not
+  // from the port the instance listens on.
+  return [...instancePorts.map((p) => instance(p, { TRUST_PROXY: '1', AUTH_URL: baseURL })), balancer];
 }
 
 export default defineConfig({
