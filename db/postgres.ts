@@ -49,6 +49,9 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
   // A connection that dies while idle (a database restart, a network cut) is dropped from the
   // pool and replaced on next use; without a listener node-postgres would crash the process.
   pool.on('error', (error) => log('database.connection_lost', { message: error.message }));
+  // A connection that dies while checked out emits on the client too, where no one listens: an
+  // uncaught exception that would end the process. The query in flight fails on its own.
+  pool.on('connect', (client) => client.on('error', (error) => log('database.connection_lost', { message: error.message })));
   const database = drizzle({ client: pool, schema });
   const rows = async <T>(ex: Executor | Reader, query: SQL): Promise<T[]> =>
     ((await (ex as unknown as typeof database).execute(query)) as unknown as { rows: T[] }).rows;

@@ -62,7 +62,7 @@ function existingKey(spec: SecretSpec): string | null {
   if (fromEnv) return fromEnv;
   if (config().databasePath === ':memory:') return randomBytes(spec.bytes).toString('base64url');
   const file = path.join(secretsDir(), spec.file);
-  return existsSync(file) ? readFileSync(file, 'utf8').trim() : null;
+  return existsSync(/* turbopackIgnore: true */ file) ? readFileSync(/* turbopackIgnore: true */ file, 'utf8').trim() : null;
 }
 
 async function loadOne(spec: SecretSpec): Promise<string> {

@@ -8,6 +8,7 @@ import { createOrganization, findOrganization, setOrganizationPolicy } from '@/l
 import { createUser, findUserByEmail, listUsers, setUserTwoFactorRequired } from '@/lib/accounts/users';
 import { isSecondFactorSuspended } from '@/lib/auth/second-factor';
 import { resetTwoFactor } from '@/lib/auth/two-factor-changes';
+import { backupDatabase } from '@/lib/ops/backup';
 import { bulkCreateUsers } from '@/lib/ops/bulk';
 import { emailField } from '@/lib/validation/fields';
 import { newOrganizationSchema, newUserSchema, policyField, slugField } from '@/lib/validation/accounts';
@@ -106,6 +107,11 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
     const rows = (await listUsers(org.id)).map(({ secondFactorFailures, ...u }) => ({ ...u, secondFactorLocked: isSecondFactorSuspended(secondFactorFailures) }));
     const text = rows.map((u) => `${u.email}\t${u.name}\t${u.role}\t${u.signInMethod}\t2FA ${u.totpEnabledAt ? 'on' : 'off'}${u.twoFactorRequired ? ' (required)' : ''}${u.secondFactorLocked ? ', locked' : ''}\tcodes ${u.recoveryCodesLeft}\tlast sign-in ${date(u.lastSignInAt)}`).join('\n');
     return { text: text || `${org.slug} has no users.`, data: rows };
+  },
+  async 'db:backup'(v) {
+    if (typeof v.file !== 'string' || v.file === '') throw new CliError('give the backup file: db:backup FILE');
+    const { file, pages } = await backupDatabase(v.file);
+    return { text: `Backed up the database to ${file} (${pages} pages). Keep the key files (auth-secret, encryption-key, code-key) with it: without them its 2FA secrets and recovery codes are useless.`, data: { file, pages } };
   },
   async 'audit:list'(v) {
     const org = await organization(v.org);

@@ -5,6 +5,7 @@ import { databaseUnreachable } from '@/db/errors';
 import { ConfigError } from '@/lib/config';
 import { MissingKeyError, prepareSecrets } from '@/lib/secrets';
 import { AccountError } from '@/lib/accounts/organizations';
+import { BackupRefused } from '@/lib/ops/backup';
 import { commands, CliError, type Output } from './commands';
 
 const HELP = `Usage: npm run cli -- <command> [options] [--json]
@@ -19,6 +20,7 @@ Commands:
   user:list --org SLUG
   audit:list --org SLUG [--limit N]
   demo:bulk --org SLUG --users N        fill an organization with N realistic users (tests, benchmark)
+  db:backup FILE                        a consistent copy of the SQLite database, while the server runs
 
 Options:
   --json   machine-readable output
@@ -65,16 +67,19 @@ async function main(argv: string[]): Promise<number> {
     console.error(`deskgate: unknown command "${name}" (see --help)`);
     return 2;
   }
+  // The one command with an operand: the file to write.
+  const operands = name === 'db:backup' ? 1 : 0;
+  const values = operands ? { ...parsed.values, file: extra.shift() } : parsed.values;
   if (extra.length > 0) {
     console.error(`deskgate: unexpected argument "${extra[0]}" (see --help)`);
     return 2;
   }
   try {
     await prepareSecrets();
-    print(await command(parsed.values), parsed.values.json === true);
+    print(await command(values), parsed.values.json === true);
     return 0;
   } catch (error) {
-    if (error instanceof CliError || error instanceof AccountError || error instanceof ConfigError || error instanceof MissingKeyError) {
+    if (error instanceof CliError || error instanceof AccountError || error instanceof ConfigError || error instanceof MissingKeyError || error instanceof BackupRefused) {
       console.error(`deskgate: ${error.message}`);
       return 1;
     }

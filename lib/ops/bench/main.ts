@@ -1,12 +1,15 @@
-// `npm run bench [-- --quick]`: the production server on a fresh database, filled with demo:bulk,
-// driven from this separate process over loopback. Prints one table; writes bench-results.json.
+// `npm run bench [-- --quick] [-- --store postgres]`: the production server on a fresh database (SQLite,
+// or PostgreSQL started for the run), filled with demo:bulk, driven from this separate process over
+// loopback. Prints one table; writes bench-results.json (bench-results-postgres.json).
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import bcrypt from 'bcryptjs';
 import * as OTPAuth from 'otpauth';
+import { store } from '@/db/store';
 import { config } from '@/lib/config';
 import { prepareSecrets } from '@/lib/secrets';
 import { ensureBuild } from '../build-stamp';
@@ -16,12 +19,24 @@ import { Client, percentile } from './http';
 import { benchAccounts, type BenchUser } from './setup';
 
 const quick = process.argv.includes('--quick');
+const wanted = process.argv.includes('--store') ? process.argv[process.argv.indexOf('--store') + 1] : 'sqlite';
+if (wanted !== 'sqlite' && wanted !== 'postgres') {
+  console.error('bench: --store is sqlite (the default) or postgres');
+  process.exit(2);
+}
+if (wanted === 'postgres' && store !== 'postgres') {
+  // Again, on a throwaway PostgreSQL server (DATABASE_URL names a fresh database on it).
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'lib/testing/with-postgres.ts', process.execPath, '--conditions=react-server', '--import', 'tsx', 'lib/ops/bench/main.ts', ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(run.status ?? 2);
+}
 const root = process.cwd();
 const dir = mkdtempSync(path.join(os.tmpdir(), 'deskgate-bench-'));
 const port = Number(process.env.BENCH_PORT ?? 3499);
 const base = `http://localhost:${port}`;
+const key = () => randomBytes(32).toString('base64url');
 const env: Record<string, string> = {
-  DATABASE_URL: `file:${path.join(dir, 'bench.db')}`,
+  // PostgreSQL keeps the URL it was given; its instances take the keys from the environment.
+  ...(store === 'postgres' ? { AUTH_SECRET: key(), DESKGATE_ENCRYPTION_KEY: key(), DESKGATE_CODE_KEY: key() } : { DATABASE_URL: `file:${path.join(dir, 'bench.db')}` }),
   DESKGATE_DEMO: '0',
   // The benchmark measures work, not the throttles: every client comes from one address.
   DESKGATE_LOGIN_IP_FAILURES: '1000000',
@@ -265,14 +280,15 @@ async function main() {
   }
 
   const width = Math.max(...results.map((r) => r.name.length));
-  console.log(`\nDeskgate benchmark${quick ? ' (quick)' : ''} — ${os.availableParallelism()} cores, ${new Date().toISOString()}\n`);
+  console.log(`\nDeskgate benchmark${quick ? ' (quick)' : ''} on ${store === 'postgres' ? 'PostgreSQL' : 'SQLite'} — ${os.availableParallelism()} cores, ${new Date().toISOString()}\n`);
   for (const r of results) {
     const verdict = r.pass === null ? '' : r.pass ? 'pass' : 'FAIL';
     console.log(`${r.name.padEnd(width)}  ${String(r.value).padStart(9)} ${r.unit.padEnd(11)} ${r.budget.padEnd(34)} ${verdict}`);
   }
-  writeFileSync(path.join(root, 'bench-results.json'), JSON.stringify(results, null, 2) + '\n');
+  const file = store === 'postgres' ? 'bench-results-postgres.json' : 'bench-results.json';
+  writeFileSync(path.join(root, file), JSON.stringify(results, null, 2) + '\n');
   const failed = results.filter((r) => r.pass === false);
-  console.log(`\n${results.filter((r) => r.pass).length} budgets met, ${failed.length} missed. Written to bench-results.json.`);
+  console.log(`\n${results.filter((r) => r.pass).length} budgets met, ${failed.length} missed. Written to ${file}.`);
   process.exit(failed.length ? 1 : 0);
 }
 
