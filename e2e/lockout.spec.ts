@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { request as playwrightRequest, type APIRequestContext } from '@playwright/test';
 import { count, eq, like, or, type SQL } from 'drizzle-orm';
 import { db, writeTransaction } from '@/db';
@@ -6,7 +7,7 @@ import { throttleHits, throttleLocks } from '@/db/schema';
 import { expect, test } from './fixtures';
 import { HomePage } from './pages/home-page';
 import { auditActions, liveSessions } from './support/db';
-import { baseURL } from './support/env';
+import { baseURL, e2eDir } from './support/env';
 import { actionFields } from './support/forms';
 import { startExtraServer } from './support/server';
 
@@ -62,7 +63,8 @@ test('100 parallel wrong passwords from one address: another address signs in wi
   // Behind a trusted proxy, so that X-Forwarded-For gives each client its own address on loopback. One
   // hashing worker more than an address may hold (2), as any host of 3 or more cores has by default.
   const env = { TRUST_PROXY: '1', DESKGATE_LOGIN_IP_FAILURES: '20', DESKGATE_HASH_WORKERS: '3' };
-  const server = await startExtraServer(3370 + test.info().workerIndex, env);
+  // Its log is kept (and checked for secrets at the end, as the main server's).
+  const server = await startExtraServer(3370 + test.info().workerIndex, env, { log: path.join(e2eDir, `extra-server-lockout-${test.info().workerIndex}.log`) });
   const tag = randomBytes(4).toString('hex');
   const attackerAddress = `203.0.113.${1 + (randomBytes(1)[0]! % 250)}`;
   const user = await org.user();
