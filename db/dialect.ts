@@ -5,13 +5,13 @@ import { store } from './store';
 
 // What the two stores spell differently, kept in one place; query code stays the same for both.
 
-/** Case-insensitive order and prefix ranges, as the admin table's indexes hold them. */
-export function caseless(column: AnyPgColumn): SQL {
+/** Case-insensitive order and prefix ranges, as the admin table's indexes hold them (a column, or a value compared with one). */
+export function caseless(column: AnyPgColumn | string): SQL {
   return store === 'postgres' ? sql`lower(${column}) collate "C"` : sql`${column} collate nocase`;
 }
 
 /** Byte order (SQLite's default; PostgreSQL's columns follow the database's locale otherwise). */
-export function bytewise(column: AnyPgColumn): SQL {
+export function bytewise(column: AnyPgColumn | string): SQL {
   return store === 'postgres' ? sql`${column} collate "C"` : sql`${column}`;
 }
 

@@ -1,19 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '@/db';
+import { store } from '@/db';
+import { openSqlite } from '@/db/sqlite';
+import { tempDir } from '@/lib/testing/spawn';
 
-test('a database file commits durably: WAL with synchronous = FULL, so an OS crash cannot undo an acknowledged commit', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'deskgate-unit-durable-'));
-  try {
-    const sqlite = openDatabase(path.join(dir, 'deskgate.db')).$client;
-    assert.equal(sqlite.pragma('journal_mode', { simple: true }), 'wal');
-    // 2 is FULL: the WAL is fsynced at every commit (NORMAL, 1, syncs only at checkpoints).
-    assert.equal(sqlite.pragma('synchronous', { simple: true }), 2);
-    sqlite.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+test(
+  'a database file commits durably: WAL with synchronous = FULL, so an OS crash cannot undo an acknowledged commit',
+  { skip: store === 'postgres' ? 'SQLite only: the PRAGMAs of a SQLite file (PostgreSQL keeps its own fsync settings)' : false },
+  async () => {
+    const database = openSqlite(path.join(tempDir(), 'deskgate.db'));
+    try {
+      const sqlite = database.writer;
+      assert.equal(sqlite.pragma('journal_mode', { simple: true }), 'wal');
+      // 2 is FULL: the WAL is fsynced at every commit (NORMAL, 1, syncs only at checkpoints).
+      assert.equal(sqlite.pragma('synchronous', { simple: true }), 2);
+    } finally {
+      await database.close();
+    }
+  },
+);

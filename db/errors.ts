@@ -2,7 +2,7 @@
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', '57P03', '3D000', '28P01', '28000']);
 // Lost connection, server shutting down, too many clients, deadlock, serialization, statement timeout.
-const TRANSIENT = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', '57P01', '57P02', '57P03', '53300', '40P01', '40001', '57014', '08000', '08003', '08006', 'SQLITE_BUSY']);
+const TRANSIENT = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', '57P01', '57P02', '57P03', '57P05', '25P03', '53300', '40P01', '40001', '57014', '55P03', '08000', '08003', '08006', 'SQLITE_BUSY']);
 
 /** The driver's error code, looking through Drizzle's wrapper (DrizzleQueryError keeps it as `cause`). */
 function codeOf(error: unknown): string | undefined {
@@ -24,6 +24,7 @@ export function redactedUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
+    if (parsed.searchParams.has('password')) parsed.searchParams.set('password', '***');
     return parsed.toString();
   } catch {
     return '(unparsable DATABASE_URL)';
@@ -44,5 +45,5 @@ export function databaseUnreachable(error: unknown): string | null {
 export function isTransientDatabaseError(error: unknown): boolean {
   const code = codeOf(error);
   if (code && TRANSIENT.has(code)) return true;
-  return /Connection terminated|timeout exceeded when trying to connect|database is locked/i.test(messagesOf(error));
+  return /Connection terminated|timeout exceeded when trying to connect|database is locked|not queryable|Client was closed/i.test(messagesOf(error));
 }

@@ -38,7 +38,14 @@ export async function openDatabase(target?: string): Promise<Handle> {
 
 /** The process's database, opened (and migrated) on first use. */
 export function database(): Promise<Handle> | Handle {
-  holder.deskgateDb ??= openDatabase().then((handle) => (holder.deskgateDb = handle));
+  holder.deskgateDb ??= openDatabase().then(
+    (handle) => (holder.deskgateDb = handle),
+    (error: unknown) => {
+      // The next request tries again: a database that was down at the first request may be back.
+      holder.deskgateDb = undefined;
+      throw error;
+    },
+  );
   return holder.deskgateDb;
 }
 
@@ -68,16 +75,38 @@ export async function writeTransaction<T>(fn: (tx: Executor) => Promise<T>): Pro
 }
 
 /**
- * Serializes this transaction with every other one that locks the same user, on any instance:
- * PostgreSQL `SELECT … FOR UPDATE` on the user's row. SQLite's writes are serialized already.
+ * A write transaction of its own even when called inside another (PostgreSQL: another connection).
+ * Only for work that never waits on the caller's locks; on SQLite it would wait for the caller.
  */
-export async function lockUser(tx: Executor, userId: number): Promise<void> {
-  if (store === 'postgres') await (await handle()).rows(tx, sql`select id from users where id = ${userId} for update`);
+export async function outsideTransaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
+  if (store !== 'postgres') throw new Error('outsideTransaction is for PostgreSQL: SQLite queues transactions, and this one would wait for its caller');
+  return currentTransaction.exit(() => writeTransaction(fn));
 }
 
-/** As `lockUser`, for an organization's row (its policy). */
-export async function lockOrganization(tx: Executor, orgId: number): Promise<void> {
-  if (store === 'postgres') await (await handle()).rows(tx, sql`select id from organizations where id = ${orgId} for update`);
+/**
+ * Serializes this transaction with every other one that locks the same users, on any instance:
+ * PostgreSQL `SELECT … FOR NO KEY UPDATE` on their rows, in id order (two transactions locking the
+ * same pair never wait on each other). NO KEY: the foreign-key checks of inserts that name the user
+ * (sessions, challenges, audit rows) are not blocked. SQLite's writes are serialized already.
+ */
+export async function lockUsers(tx: Executor, userIds: number[]): Promise<void> {
+  if (store !== 'postgres') return;
+  const h = await handle();
+  for (const id of [...new Set(userIds)].sort((a, b) => a - b)) await h.rows(tx, sql`select id from users where id = ${id} for no key update`);
+}
+
+export async function lockUser(tx: Executor, userId: number): Promise<void> {
+  await lockUsers(tx, [userId]);
+}
+
+/**
+ * An organization's row (its policy): `exclusive` for a change of it, shared for a change that
+ * read the policy and must not outlive a concurrent change of it. Taken before any user's row.
+ */
+export async function lockOrganization(tx: Executor, orgId: number, mode: 'exclusive' | 'shared' = 'exclusive'): Promise<void> {
+  if (store !== 'postgres') return;
+  const strength = mode === 'exclusive' ? sql`for no key update` : sql`for share`;
+  await (await handle()).rows(tx, sql`select id from organizations where id = ${orgId} ${strength}`);
 }
 
 /**

@@ -1,10 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { database, rawRows, store, writeTransaction } from '@/db';
 import { databaseUnreachable, isTransientDatabaseError } from '@/db/errors';
 import type { PostgresHandle } from '@/db/postgres';
-import { openPostgres } from '@/db/postgres';
+import { openPostgres, postgresMigrations } from '@/db/postgres';
 import { organizations } from '@/db/schema';
 
 const onlyPostgres = { skip: store === 'postgres' ? false : 'PostgreSQL only: its pool, timeouts and lost connections' };
@@ -48,6 +50,26 @@ test('an unreachable server at start is one line naming it, without the password
   const line = databaseUnreachable(error);
   process.env.DATABASE_URL = saved;
   assert.ok(line?.startsWith('cannot reach the database at postgres://deskgate:***@127.0.0.1:1/nowhere'), String(line));
-  assert.ok(!line.includes('s3cret'));
-  assert.ok(!line.includes('\n'));
+  assert.ok(!line!.includes('s3cret'));
+  assert.ok(!line!.includes('\n'));
+});
+
+test('two instances starting together on an empty database migrate it once', onlyPostgres, async () => {
+  const admin = new URL(process.env.DATABASE_URL!);
+  const name = `migrate_once_${process.pid}`;
+  const server = await openPostgres(admin.toString(), { poolSize: 1, statementTimeoutMs: 5000, connectTimeoutMs: 2000 });
+  await server.rows(server.reader, sql.raw(`create database ${name}`));
+  admin.pathname = `/${name}`;
+  const options = { poolSize: 1, statementTimeoutMs: 5000, connectTimeoutMs: 2000 };
+  try {
+    const [a, b] = await Promise.all([openPostgres(admin.toString(), options), openPostgres(admin.toString(), options)]);
+    const journal = JSON.parse(readFileSync(path.join(postgresMigrations, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };
+    const [applied] = await a.rows<{ n: string }>(a.reader, sql`select count(*) as n from drizzle.__drizzle_migrations`);
+    assert.equal(Number(applied!.n), journal.entries.length, 'each migration recorded once');
+    assert.deepEqual(await b.rows(b.reader, sql`select count(*)::int as n from users`), [{ n: 0 }], 'both see the tables');
+    await Promise.all([a.close(), b.close()]);
+  } finally {
+    await server.rows(server.reader, sql.raw(`drop database if exists ${name} with (force)`));
+    await server.close();
+  }
 });

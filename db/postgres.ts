@@ -25,8 +25,12 @@ const MIGRATION_LOCK = 0x64657367;
  */
 async function migrateOnce(url: string, options: PostgresOptions): Promise<void> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: options.connectTimeoutMs });
+  // A connection lost while waiting emits here; the query in flight fails on its own.
+  client.on('error', (error) => log('database.connection_lost', { message: error.message }));
   await client.connect();
   try {
+    // Another instance migrating holds the lock; one that hangs must not hold every other start forever.
+    await client.query(`set lock_timeout = ${Math.max(60_000, options.statementTimeoutMs)}`);
     await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await migrate(drizzle({ client, schema }), { migrationsFolder: postgresMigrations });
   } finally {
@@ -45,6 +49,8 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
     connectionTimeoutMillis: options.connectTimeoutMs,
     statement_timeout: options.statementTimeoutMs,
     idle_in_transaction_session_timeout: options.statementTimeoutMs * 2,
+    // Idle connections do not keep a finished process (CLI, tests) alive.
+    allowExitOnIdle: true,
   });
   // A connection that dies while idle (a database restart, a network cut) is dropped from the
   // pool and replaced on next use; without a listener node-postgres would crash the process.

@@ -3,12 +3,16 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { store } from '@/db/store';
 import { runScript, tempDir } from '@/lib/testing/spawn';
 
-test('secrets are generated beside the database (folder 0700) with mode 0600, whole; a missing key for encrypted data refuses to start', () => {
+const besideSqlite = store === 'postgres' ? 'SQLite only: key files beside a SQLite database (PostgreSQL takes them from the environment)' : false;
+
+test('secrets are generated beside the database (folder 0700) with mode 0600, whole; a missing key for encrypted data refuses to start', { skip: besideSqlite }, () => {
   // A folder the database creates (tempDir itself is 0700 already).
   const dir = path.join(tempDir(), 'data');
-  const env = { DATABASE_URL: `file:${path.join(dir, 'keys.db')}`, DESKGATE_LOG: 'off' };
+  // No key from the caller's environment: they must come from the files.
+  const env = { DATABASE_URL: `file:${path.join(dir, 'keys.db')}`, DESKGATE_LOG: 'off', AUTH_SECRET: '', DESKGATE_ENCRYPTION_KEY: '', DESKGATE_CODE_KEY: '', DESKGATE_SECRETS_DIR: '' };
   // The CLI opens the database; the start script then creates the keys (and stops before building, below).
   assert.equal(runScript('lib/cli/main.ts', ['org:create', '--slug', 'k', '--name', 'K'], env).status, 0);
   const probe = runScript('lib/ops/secrets-check.ts', [], env);

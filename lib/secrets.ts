@@ -1,9 +1,11 @@
 import 'server-only';
-import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, linkSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { createHmac, randomBytes } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { rawRows } from '@/db';
+import { eq } from 'drizzle-orm';
+import { rawRows, writeTransaction } from '@/db';
+import { keyChecks } from '@/db/schema';
 import { config } from './config';
 
 export interface Secrets {
@@ -76,6 +78,7 @@ async function loadOne(spec: SecretSpec): Promise<string> {
     );
   }
   const value = randomBytes(spec.bytes).toString('base64url');
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   // Another process wrote it first: use theirs.
   return writeKeyFile(file, value) ? value : readFileSync(file, 'utf8').trim();
 }
@@ -136,8 +139,34 @@ function decodeAll(values: Record<keyof Secrets, string>): Secrets {
  * ones nothing in the database depends on yet, and refusing when data needs a key that is gone.
  */
 export async function prepareSecrets(): Promise<Secrets> {
-  cached ??= decodeAll({ authSecret: await loadOne(specs.authSecret), encryptionKey: await loadOne(specs.encryptionKey), codeKey: await loadOne(specs.codeKey) });
+  if (cached) return cached;
+  const loaded = decodeAll({ authSecret: await loadOne(specs.authSecret), encryptionKey: await loadOne(specs.encryptionKey), codeKey: await loadOne(specs.codeKey) });
+  await checkAgainstDatabase(loaded);
+  cached = loaded;
   return cached;
+}
+
+/**
+ * The first start records a check value of each key in the database; every later start (of any
+ * instance) must have the same keys. Two instances with keys of their own would each fail on the
+ * other's data: secrets that do not decrypt, codes that never match, sessions that end.
+ */
+async function checkAgainstDatabase(loaded: Secrets): Promise<void> {
+  const values: Record<keyof Secrets, string | Buffer> = loaded;
+  const mismatched = await writeTransaction(async (tx) => {
+    for (const [name, spec] of Object.entries(specs) as [keyof Secrets, SecretSpec][]) {
+      const digest = createHmac('sha256', values[name]).update('deskgate key check v1').digest('hex');
+      await tx.insert(keyChecks).values({ name: spec.env, digest }).onConflictDoNothing({ target: keyChecks.name });
+      const [recorded] = await tx.select({ digest: keyChecks.digest }).from(keyChecks).where(eq(keyChecks.name, spec.env));
+      if (recorded?.digest !== digest) return spec.env;
+    }
+    return null;
+  });
+  if (mismatched) {
+    throw new MissingKeyError(
+      `${mismatched} is not the key this database was set up with: every instance (and a restored backup) needs the same keys. Give this one the others' key.`,
+    );
+  }
 }
 
 /** The secrets, as `prepareSecrets` left them (the server's pages read the files it created). */

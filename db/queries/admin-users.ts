@@ -62,7 +62,8 @@ export function userTableQueries(reader: Reader, query: UserTableQuery) {
 }
 
 function pageQuery(reader: Reader, query: UserTableQuery, match: SQL | undefined) {
-  const sortColumn = query.sort === 'name' ? caseless(users.name) : bytewise(users.email);
+  const sortKey = query.sort === 'name' ? caseless : bytewise;
+  const sortColumn = sortKey(query.sort === 'name' ? users.name : users.email);
   const where: (SQL | undefined)[] = [eq(users.orgId, query.orgId), match];
   if (query.state) where.push(stateFilter(query.state, query.policy));
   if (query.method === 'sso') where.push(eq(users.twoFactorState, 'sso'));
@@ -72,7 +73,8 @@ function pageQuery(reader: Reader, query: UserTableQuery, match: SQL | undefined
   const ascending = (query.dir === 'asc') !== backwards;
   if (query.cursor) {
     const key = sql`(${sortColumn}, ${users.id})`;
-    const mark = sql`(${query.cursor.value}, ${query.cursor.id})`;
+    // The cursor holds the name as shown: folded as the column is (PostgreSQL's key is lower-cased).
+    const mark = sql`(${sortKey(query.cursor.value)}, ${query.cursor.id})`;
     where.push(ascending ? sql`${key} > ${mark}` : sql`${key} < ${mark}`);
   }
   const order = ascending ? [asc(sortColumn), asc(users.id)] : [desc(sortColumn), desc(users.id)];

@@ -151,3 +151,8 @@ export const auditEvents = pgTable(
   },
   (t) => [index('audit_org_idx').on(t.orgId, t.id)],
 );
+
+export const keyChecks = pgTable('key_checks', {
+  name: text('name').primaryKey(),
+  digest: text('digest').notNull(),
+});

@@ -162,3 +162,10 @@ export const auditEvents = sqliteTable(
   },
   (t) => [index('audit_org_idx').on(t.orgId, t.id)],
 );
+
+// A check value per key (HMAC of a constant under the key): an instance with another key than the
+// one the data was written under refuses to start instead of failing on every other request.
+export const keyChecks = sqliteTable('key_checks', {
+  name: text('name').primaryKey(),
+  digest: text('digest').notNull(),
+});

@@ -1,6 +1,6 @@
 import 'server-only';
 import { asc, eq, sql } from 'drizzle-orm';
-import { db, lockUser, writeTransaction } from '@/db';
+import { db, lockUser, lockUsers, writeTransaction } from '@/db';
 import { organizations, users } from '@/db/schema';
 import { audit, type Actor } from '@/lib/audit';
 import { deleteUserChallenges } from '@/lib/auth/challenge';
@@ -48,7 +48,7 @@ export async function listUsers(orgId: number) {
 export async function setUserTwoFactorRequired(userId: number, required: boolean, actor: Actor, ip: string | null = null) {
   return writeTransaction(
     async (tx) => {
-      await lockUser(tx, userId);
+      await lockUsers(tx, actor.kind === 'user' ? [userId, actor.userId] : [userId]);
       const [user] = await tx
         .select({ id: users.id, orgId: users.orgId, signInMethod: users.signInMethod, twoFactorRequired: users.twoFactorRequired, totpEnabledAt: users.totpEnabledAt, policy: organizations.twoFactorPolicy })
         .from(users)

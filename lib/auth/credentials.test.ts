@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { and, eq } from 'drizzle-orm';
-import { db } from '@/db';
+import { db, writeTransaction } from '@/db';
 import { auditEvents, users } from '@/db/schema';
 import { createOrganization } from '@/lib/accounts/organizations';
 import { createUser } from '@/lib/accounts/users';
@@ -21,15 +21,15 @@ Object.assign(globalThis, {
 });
 
 const operator = { kind: 'operator' } as const;
-createOrganization({ slug: 'cr', name: 'CR', policy: 'optional' }, operator);
+await createOrganization({ slug: 'cr', name: 'CR', policy: 'optional' }, operator);
 let n = 0;
 async function freshUser() {
   n += 1;
   return createUser({ org: 'cr', email: `u${n}@cr.example`, name: `U${n}`, role: 'member', method: 'password', password: 'right-password' }, operator);
 }
-const hashOf = (userId: number) => db().select({ hash: users.passwordHash }).from(users).where(eq(users.id, userId)).get()!.hash!;
-const tokenFor = (userId: number) => signDeviceToken(userId, hashOf(userId));
-const deviceOf = (userId: number) => knownDevice(readDeviceToken(tokenFor(userId)));
+const hashOf = async (userId: number) => (await (await db()).select({ hash: users.passwordHash }).from(users).where(eq(users.id, userId)))[0]!.hash!;
+const tokenFor = async (userId: number) => signDeviceToken(userId, await hashOf(userId));
+const deviceOf = async (userId: number) => knownDevice(readDeviceToken(await tokenFor(userId)));
 const attacker = '203.0.113.7';
 
 async function lockOut(email: string) {
@@ -40,7 +40,7 @@ async function lockOut(email: string) {
 
 test('a lock on the email does not apply to the owner’s known device; the attacker stays locked', async () => {
   const user = await freshUser();
-  const device = deviceOf(user.id);
+  const device = await deviceOf(user.id);
   await lockOut(user.email);
   const owner = await checkPassword(user.email, 'right-password', '198.51.100.9', device);
   assert.equal(owner.ok, true);
@@ -50,7 +50,7 @@ test('a lock on the email does not apply to the owner’s known device; the atta
 
 test('a known device counts its own failures and locks on its own; unknown clients are not affected', async () => {
   const user = await freshUser();
-  const device = deviceOf(user.id);
+  const device = await deviceOf(user.id);
   for (let i = 0; i < 4; i++) await checkPassword(user.email, `wrong-${i}`, attacker, device);
   const locked = await checkPassword(user.email, 'right-password', attacker, device);
   assert.ok(!locked.ok && locked.locked);
@@ -60,25 +60,25 @@ test('a known device counts its own failures and locks on its own; unknown clien
 test('a device cookie of another user, or a forged one, is an unknown client', async () => {
   const [user, other] = [await freshUser(), await freshUser()];
   await lockOut(user.email);
-  assert.equal((await checkPassword(user.email, 'right-password', attacker, deviceOf(other.id))).ok, false);
-  const token = tokenFor(other.id);
-  const holds = (value: string, userId: number) => deviceTokenHolds(readDeviceToken(value)!, hashOf(userId));
-  assert.equal(holds(token, other.id), true);
-  assert.equal(holds(token.replace(/^\d+/, String(user.id)), user.id), false, 'the user id is signed');
+  assert.equal((await checkPassword(user.email, 'right-password', attacker, await deviceOf(other.id))).ok, false);
+  const token = await tokenFor(other.id);
+  const holds = async (value: string, userId: number) => deviceTokenHolds(readDeviceToken(value)!, await hashOf(userId));
+  assert.equal(await holds(token, other.id), true);
+  assert.equal(await holds(token.replace(/^\d+/, String(user.id)), user.id), false, 'the user id is signed');
   const [id, nonce, mac] = token.split('.') as [string, string, string];
-  assert.equal(holds(`${id}.${nonce}.${mac[0] === 'A' ? 'B' : 'A'}${mac.slice(1)}`, other.id), false, 'the signature is checked');
-  assert.equal(holds(`${id}.${tokenFor(other.id).split('.')[1]}.${mac}`, other.id), false, 'the nonce is signed');
+  assert.equal(await holds(`${id}.${nonce}.${mac[0] === 'A' ? 'B' : 'A'}${mac.slice(1)}`, other.id), false, 'the signature is checked');
+  assert.equal(await holds(`${id}.${(await tokenFor(other.id)).split('.')[1]}.${mac}`, other.id), false, 'the nonce is signed');
   assert.equal(readDeviceToken('garbage'), null);
   assert.equal(readDeviceToken(undefined), null);
 });
 
 test('a password change retires the device cookies issued before it', async () => {
   const user = await freshUser();
-  const device = deviceOf(user.id);
-  db().update(users).set({ passwordHash: 'fake:new-password' }).where(eq(users.id, user.id)).run();
+  const device = await deviceOf(user.id);
+  await writeTransaction((tx) => tx.update(users).set({ passwordHash: 'fake:new-password' }).where(eq(users.id, user.id)));
   await lockOut(user.email);
   assert.equal((await checkPassword(user.email, 'new-password', '198.51.100.9', device)).ok, false, 'counted as an unknown client: locked');
-  assert.equal((await checkPassword(user.email, 'new-password', '198.51.100.9', deviceOf(user.id))).ok, true, 'a cookie issued since holds');
+  assert.equal((await checkPassword(user.email, 'new-password', '198.51.100.9', await deviceOf(user.id))).ok, true, 'a cookie issued since holds');
 });
 
 test('a locked or over-limit attempt answers after the fixed delay without hashing', async () => {
@@ -97,6 +97,6 @@ test('a locked or over-limit attempt answers after the fixed delay without hashi
 test('repeated failures of one email write one audit event per lock, not one per attempt', async () => {
   const user = await freshUser();
   for (let i = 0; i < 12; i++) await checkPassword(user.email, `wrong-${i}`, attacker);
-  const events = db().select({ action: auditEvents.action, detail: auditEvents.detail }).from(auditEvents).where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.action, 'sign_in.locked'))).all();
+  const events = await (await db()).select({ action: auditEvents.action, detail: auditEvents.detail }).from(auditEvents).where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.action, 'sign_in.locked')));
   assert.deepEqual(events, [{ action: 'sign_in.locked', detail: JSON.stringify({ throttle: 'email' }) }]);
 });

@@ -65,6 +65,11 @@ export async function replaceRecoveryCodes(tx: Executor, userId: number): Promis
   return codes;
 }
 
+async function challengeSawVersion(tx: Executor, token: string, credentialsVersion: number): Promise<boolean> {
+  const [row] = await tx.select({ version: loginChallenges.credentialsVersion }).from(loginChallenges).where(eq(loginChallenges.id, tokenDigest(token)));
+  return row?.version === credentialsVersion;
+}
+
 /** `challengeToken`: a setup challenge that confirmed goes on under this new token (its cookie must change). */
 export type ConfirmResult = { ok: true; codes: string[]; challengeToken?: string } | { ok: false; reason: 'expired' | 'superseded' | 'stale' | 'invalid' };
 
@@ -88,8 +93,16 @@ export async function confirmEnrollment(userId: number, code: string, options: C
       const [pending] = await tx.select().from(pendingEnrollments).where(and(eq(pendingEnrollments.userId, userId), gt(pendingEnrollments.expiresAt, now)));
       if (!pending) return { ok: false, reason: 'expired' };
       if (pending.owner !== ownerDigest(options.owner)) return { ok: false, reason: 'superseded' };
-      const [user] = await tx.select({ version: users.twoFactorVersion, enabledAt: users.totpEnabledAt }).from(users).where(eq(users.id, userId));
+      const [user] = await tx
+        .select({ version: users.twoFactorVersion, enabledAt: users.totpEnabledAt, credentialsVersion: users.credentialsVersion })
+        .from(users)
+        .where(eq(users.id, userId));
       if (user!.version !== pending.baseVersion) return { ok: false, reason: 'stale' };
+      // A setup challenge carries what its password step saw: a password changed since (or any other
+      // change of the credentials) ends it here, before it could be stamped with the version made below.
+      if ('challengeToken' in options.owner && !(await challengeSawVersion(tx, options.owner.challengeToken, user!.credentialsVersion))) {
+        return { ok: false, reason: 'expired' };
+      }
       if (!(await acceptTotp(tx, userId, decryptForUser(pending.secret, userId), code, now, true))) return { ok: false, reason: 'invalid' };
       const [changed] = await tx
         .update(users)

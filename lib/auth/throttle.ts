@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, count, eq, gt, inArray, like, lt, lte, or } from 'drizzle-orm';
-import { type Executor, type Reader, lockKeys, writeTransaction } from '@/db';
+import { type Executor, type Reader, lockKeys, outsideTransaction, store, writeTransaction } from '@/db';
 import { skipLocked } from '@/db/dialect';
 import { throttleHits, throttleLocks } from '@/db/schema';
 import { config } from '@/lib/config';
@@ -42,11 +42,12 @@ export async function countAttempt(
   now = Date.now(),
   onLock?: (tx: Executor, rule: ThrottleRule) => Promise<void>,
 ): Promise<{ hitIds: number[] } | { lockedUntil: number }> {
-  return writeTransaction(
+  const counted = await writeTransaction(
     async (tx) => {
       // Counted, then compared: on PostgreSQL two attempts under one key would otherwise both count "limit - 1".
       await lockKeys(tx, rules.map((rule) => rule.key));
-      await purgeExpired(tx, now);
+      // SQLite has one writer: housekeeping may share the transaction. On PostgreSQL it runs apart (below).
+      if (store === 'sqlite') await purgeExpired(tx, now);
       for (const rule of rules) {
         const until = await lockedUntil(tx, rule.key, now);
         if (until) return { lockedUntil: until };
@@ -54,10 +55,10 @@ export async function countAttempt(
       const hitIds: number[] = [];
       let lockEnds = 0;
       for (const rule of rules) {
-        await tx.delete(throttleHits).where(and(eq(throttleHits.key, rule.key), lt(throttleHits.at, now - rule.windowMs)));
         const [hit] = await tx.insert(throttleHits).values({ key: rule.key, at: now }).returning({ id: throttleHits.id });
         hitIds.push(hit!.id);
-        const [hits] = await tx.select({ n: count() }).from(throttleHits).where(eq(throttleHits.key, rule.key));
+        // Only the window's hits count; older ones are the purge's.
+        const [hits] = await tx.select({ n: count() }).from(throttleHits).where(and(eq(throttleHits.key, rule.key), gt(throttleHits.at, now - rule.windowMs)));
         if (hits!.n > rule.limit) {
           const until = now + rule.lockMs;
           await tx.insert(throttleLocks).values({ key: rule.key, until }).onConflictDoUpdate({ target: throttleLocks.key, set: { until } });
@@ -68,6 +69,10 @@ export async function countAttempt(
       return lockEnds ? { lockedUntil: lockEnds } : { hitIds };
     }
   );
+  // A transaction of its own, holding nothing else: with SKIP LOCKED it never waits, so purges by
+  // several instances (or one inside a caller's transaction) cannot deadlock.
+  if (store === 'postgres') await outsideTransaction((tx) => purgeExpired(tx, now));
+  return counted;
 }
 
 /** After a success: forget the keys' failures (a success resets the count). */

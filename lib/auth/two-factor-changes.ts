@@ -1,6 +1,6 @@
 import 'server-only';
 import { eq, sql } from 'drizzle-orm';
-import { type Executor, lockUser, writeTransaction } from '@/db';
+import { type Executor, lockOrganization, lockUser, lockUsers, writeTransaction } from '@/db';
 import { organizations, pendingEnrollments, recoveryCodes, users, type TwoFactorPolicy } from '@/db/schema';
 import { audit, type Actor } from '@/lib/audit';
 import { deleteUserChallenges } from './challenge';
@@ -27,10 +27,13 @@ export type Refusal = 'signed_out' | 'off' | 'required' | 'not_allowed';
 async function recheck(
   tx: Executor,
   userId: number,
-  sessionId: string | undefined,
+  ctx: ChangeContext,
   allows: (user: TwoFactorSubject, policy: TwoFactorPolicy) => Refusal | null,
 ): Promise<Refusal | null> {
-  // Held until commit: what is re-checked here cannot change before the change is written.
+  const { sessionId } = ctx;
+  // Held until commit: what is re-checked here cannot change before the change is written. The
+  // policy too: a policy raised meanwhile waits for this change and then sees it (and ends the session).
+  await lockOrganization(tx, ctx.orgId, 'shared');
   await lockUser(tx, userId);
   if (sessionId === undefined || !(await sessionStillLive(tx, sessionId, userId))) return 'signed_out';
   const [row] = await tx
@@ -44,7 +47,7 @@ async function recheck(
 /** New recovery codes; the old ones stop working at once. */
 export async function regenerateRecoveryCodes(userId: number, ctx: ChangeContext): Promise<{ codes: string[] } | { refused: Refusal }> {
   return writeTransaction(async (tx) => {
-    const refused = await recheck(tx, userId, ctx.sessionId, (user, policy) => (user.totpEnabledAt === null ? 'off' : policy === 'off' ? 'not_allowed' : null));
+    const refused = await recheck(tx, userId, ctx, (user, policy) => (user.totpEnabledAt === null ? 'off' : policy === 'off' ? 'not_allowed' : null));
     if (refused) return { refused };
     const codes = await replaceRecoveryCodes(tx, userId);
     await tx.update(users).set({ twoFactorVersion: sql`${users.twoFactorVersion} + 1`, credentialsVersion: sql`${users.credentialsVersion} + 1` }).where(eq(users.id, userId));
@@ -70,7 +73,7 @@ function removeTwoFactor(userId: number) {
 /** The user turns 2FA off, unless it is required of them (re-checked here, inside the transaction). */
 export async function disableTwoFactor(userId: number, ctx: ChangeContext): Promise<Refusal | null> {
   return writeTransaction(async (tx) => {
-    const refused = await recheck(tx, userId, ctx.sessionId, (user, policy) => (user.totpEnabledAt === null ? 'off' : isTwoFactorRequired(user, policy) ? 'required' : null));
+    const refused = await recheck(tx, userId, ctx, (user, policy) => (user.totpEnabledAt === null ? 'off' : isTwoFactorRequired(user, policy) ? 'required' : null));
     if (refused) return refused;
     await removeTwoFactor(userId)(tx);
     await revokeUserSessions(tx, userId, ctx.sessionId);
@@ -87,7 +90,7 @@ export async function disableTwoFactor(userId: number, ctx: ChangeContext): Prom
 export async function resetTwoFactor(userId: number, ctx: ChangeContext & { reason?: string }): Promise<boolean> {
   return writeTransaction(
     async (tx) => {
-      await lockUser(tx, userId);
+      await lockUsers(tx, ctx.actor.kind === 'user' ? [userId, ctx.actor.userId] : [userId]);
       const [target] = await tx.select({ orgId: users.orgId }).from(users).innerJoin(organizations, eq(organizations.id, users.orgId)).where(eq(users.id, userId));
       if (!target || target.orgId !== ctx.orgId || !(await adminStillActing(tx, ctx.actor, ctx.orgId))) return false;
       await removeTwoFactor(userId)(tx);

@@ -1,6 +1,6 @@
 // `npm run cli -- <command>`: the operator's interface. Every change is audited as the operator.
 import { parseArgs } from 'node:util';
-import { closeDatabase } from '@/db';
+import { closeDatabase, database } from '@/db';
 import { databaseUnreachable } from '@/db/errors';
 import { ConfigError } from '@/lib/config';
 import { MissingKeyError, prepareSecrets } from '@/lib/secrets';
@@ -75,6 +75,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
+    // The database first, as at start: it creates the folder that the key files go in.
+    await database();
     await prepareSecrets();
     print(await command(values), parsed.values.json === true);
     return 0;
@@ -97,7 +99,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`deskgate: unexpected error: ${(error as Error).message}`);
+    // One line: a database error's message goes on with the statement's parameters (a password hash, say).
+    console.error(`deskgate: unexpected error: ${(error as Error).message.split('\n')[0]}`);
     process.exit(1);
   },
 );

@@ -1,6 +1,6 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { writeTransaction } from '@/db';
 import { recoveryCodes, users } from '@/db/schema';
 import { audit } from '@/lib/audit';
@@ -60,21 +60,35 @@ export async function bulkCreateUsers(org: { id: number; slug: string }, count: 
         });
       }
       const inserted = await tx.insert(users).values(rows).returning({ id: users.id });
+      // The secrets are bound to the user id, known only now: one upsert per batch sets them (a
+      // statement per user costs a round trip each on PostgreSQL).
+      const enrolled: (typeof users.$inferInsert)[] = [];
+      const codes: (typeof recoveryCodes.$inferInsert)[] = [];
       for (const [offset, { id }] of inserted.entries()) {
         const kind = (start + offset) % 20;
-        if (kind < 3) {
-          sso += 1;
-          continue;
-        }
-        if (kind >= 8) continue;
+        if (kind < 3) sso += 1;
+        if (kind < 3 || kind >= 8) continue;
         twoFactor += 1;
         const left = 10 - ((start + offset) % 11);
-        const codes = newRecoveryCodes().slice(0, Math.max(0, left));
-        if (codes.length) await tx.insert(recoveryCodes).values(codes.map((c) => ({ userId: id, codeHash: codeDigest(normalizeRecoveryCode(c)!) })));
+        const own = newRecoveryCodes().slice(0, Math.max(0, left));
+        codes.push(...own.map((c) => ({ userId: id, codeHash: codeDigest(normalizeRecoveryCode(c)!) })));
+        enrolled.push({ ...rows[offset]!, id, totpSecret: encryptForUser(newTotpSecret(), id), totpEnabledAt: now - offset * 60_000, totpLastUsedAt: now - offset * 30_000, recoveryCodesLeft: own.length, twoFactorVersion: 1 });
+      }
+      if (codes.length) await tx.insert(recoveryCodes).values(codes);
+      if (enrolled.length) {
         await tx
-          .update(users)
-          .set({ totpSecret: encryptForUser(newTotpSecret(), id), totpEnabledAt: now - offset * 60_000, totpLastUsedAt: now - offset * 30_000, recoveryCodesLeft: codes.length, twoFactorVersion: 1 })
-          .where(eq(users.id, id));
+          .insert(users)
+          .values(enrolled)
+          .onConflictDoUpdate({
+            target: users.id,
+            set: {
+              totpSecret: sql`excluded.totp_secret`,
+              totpEnabledAt: sql`excluded.totp_enabled_at`,
+              totpLastUsedAt: sql`excluded.totp_last_used_at`,
+              recoveryCodesLeft: sql`excluded.recovery_codes_left`,
+              twoFactorVersion: sql`excluded.two_factor_version`,
+            },
+          });
       }
       progress(Math.min(count, start + BATCH));
     }

@@ -1,13 +1,19 @@
-// `npm run cli`-style probe used by tests and operators: loads (or creates) the secrets and says where they are.
+// `npm run cli`-style probe used by tests and operators: loads (or creates) the secrets, checks them
+// against the database and says where they are.
 import path from 'node:path';
+import { closeDatabase, database } from '@/db';
 import { config } from '@/lib/config';
-import { MissingKeyError, secrets } from '@/lib/secrets';
+import { MissingKeyError, prepareSecrets } from '@/lib/secrets';
 
 try {
-  secrets();
-  console.log(`Secrets are in order beside ${path.dirname(config().databasePath)}.`);
+  await database();
+  await prepareSecrets();
+  const { secretsDir, databasePath } = config();
+  console.log(`Secrets are in order${secretsDir ? ` in ${secretsDir}` : databasePath ? ` beside ${path.dirname(databasePath)}` : ''}.`);
 } catch (error) {
   if (!(error instanceof MissingKeyError)) throw error;
   console.error(`deskgate: ${error.message}`);
-  process.exit(1);
+  process.exitCode = 1;
+} finally {
+  await closeDatabase();
 }

@@ -1,7 +1,7 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import { writeTransaction } from '@/db';
+import { lockUser, writeTransaction } from '@/db';
 import { publicAction, type ActionState } from '@/lib/action';
 import { audit, auditAlone } from '@/lib/audit';
 import { countChallengeAttempt, deleteChallenge, findChallenge, markChallengeReady } from '@/lib/auth/challenge';
@@ -34,7 +34,9 @@ export const verifyCodeAction = publicAction(verifyCodeSchema, async (input, { i
   // that nothing records. The session follows from the ready challenge (finishSignIn), in a
   // transaction of its own, under the ready challenge's new token.
   const handoff = { token: '' };
-  const step = await writeTransaction(async () => {
+  const step = await writeTransaction(async (tx) => {
+    // The user's row first, as every change of the user takes it before the user's challenges.
+    await lockUser(tx, user.id);
     // Counted before the check: parallel guesses cannot exceed the limit.
     const attempt = await countChallengeAttempt(challenge.token, limit);
     if (attempt !== 'counted') return { attempt };
