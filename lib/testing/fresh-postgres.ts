@@ -1,7 +1,8 @@
 // Preload (`node --import tsx --import ./lib/testing/fresh-postgres.ts …`): when DATABASE_URL names a
 // PostgreSQL server, this test process gets a fresh database of its own on it, created before any
 // app module reads DATABASE_URL and dropped when the process exits. With any other DATABASE_URL it
-// does nothing. Under `node --test` only the test files' processes get one, not the runner.
+// does nothing. Under `node --test` only the test files' processes get one, not the runner. It also
+// gets throwaway keys, as a test on an in-memory SQLite database does (PostgreSQL has no folder for them).
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -26,6 +27,7 @@ async function freshDatabase(serverUrl: string): Promise<void> {
     await client.end();
   }
   process.env.DATABASE_URL = withDatabase(serverUrl, name);
+  for (const key of ['AUTH_SECRET', 'DESKGATE_ENCRYPTION_KEY', 'DESKGATE_CODE_KEY']) process.env[key] ??= randomBytes(32).toString('base64url');
   process.once('exit', () => {
     spawnSync(process.execPath, ['-e', DROP, maintenance, `drop database if exists ${name} with (force)`], { stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: '' } });
   });
