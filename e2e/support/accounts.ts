@@ -53,8 +53,9 @@ export class TestOrg {
   /** A password user with 2FA already on. The previous time step's code was used to enroll, so the current one is still fresh. */
   async userWith2fa(options: { role?: 'member' | 'admin'; name?: string } = {}): Promise<TwoFactorUser> {
     const user = await this.user(options);
-    // Set up as an operator would: the enrollment is owned by a token no browser holds.
-    const owner = { challengeToken: newToken() };
+    // Set up as an operator would: the enrollment is owned by a session id no browser holds (a setup
+    // challenge owner must be a real challenge that saw the user's current credentials).
+    const owner = { sessionId: newToken() };
     const secret = await beginEnrollment(user.id, owner);
     const previous = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate({ timestamp: Date.now() - 30_000 });
     const result = await confirmEnrollment(user.id, previous, { owner, audit: { orgId: this.id, actor: operator, targetUserId: user.id } });
