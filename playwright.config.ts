@@ -1,5 +1,35 @@
 import { defineConfig } from '@playwright/test';
-import { baseURL, e2eDir, idp, launchOptions, port, serverEnv, serverLog } from './e2e/support/env';
+import { baseURL, e2eDir, idp, instancePorts, launchOptions, port, serverEnv, serverLog, store } from './e2e/support/env';
+
+/**
+ * The app: one `npm start` on E2E_PORT (SQLite); on PostgreSQL two, sharing the database and the keys,
+ * behind the round-robin balancer on E2E_PORT, as a deployment behind a load balancer runs. They start
+ * one after the other (Playwright waits for each), so only the first builds when the build is stale.
+ * Their logs go to one file (security-event tests read it); their errors still show here.
+ */
+function appServers() {
+  const instance = (instancePort: number, extra: Record<string, string>) => ({
+    command: `npm start >> ${serverLog}`,
+    url: `http://localhost:${instancePort}/login`,
+    timeout: 300_000,
+    reuseExistingServer: false,
+    gracefulShutdown: { signal: 'SIGTERM' as const, timeout: 5000 },
+    // The server must not inherit the test runner's react-server condition.
+    env: { ...serverEnv, ...extra, PORT: String(instancePort), NODE_OPTIONS: '' },
+  });
+  if (store === 'sqlite') return [instance(port, {})];
+  const balancer = {
+    command: `node e2e/support/round-robin.mjs ${port} ${instancePorts.join(' ')}`,
+    url: `${baseURL}/login`,
+    timeout: 30_000,
+    reuseExistingServer: false,
+    env: { NODE_OPTIONS: '' },
+  };
+  // As the README's production set-up: the client's address is the last X-Forwarded-For hop (the
+  // balancer appends it), and Auth.js builds its URLs (the OIDC redirect URI) from AUTH_URL, not
+  // from the port the instance listens on.
+  return [...instancePorts.map((p) => instance(p, { TRUST_PROXY: '1', AUTH_URL: baseURL })), balancer];
+}
 
 export default defineConfig({
   testDir: 'e2e',
@@ -31,15 +61,6 @@ export default defineConfig({
           reuseExistingServer: false,
           env: { IDP_PORT: String(idp.port), IDP_REDIRECT_URI: `${baseURL}/api/auth/callback/oidc`, NODE_OPTIONS: '' },
         },
-        {
-          // The server's log goes to a file (security-event tests read it); its errors still show here.
-          command: `npm start > ${serverLog}`,
-          url: `${baseURL}/login`,
-          timeout: 300_000,
-          reuseExistingServer: false,
-          gracefulShutdown: { signal: 'SIGTERM', timeout: 5000 },
-          // The server must not inherit the test runner's react-server condition.
-          env: { ...serverEnv, PORT: String(port), NODE_OPTIONS: '' },
-        },
+        ...appServers(),
       ],
 });

@@ -25,7 +25,7 @@ async function openChange(page: Page, link: string, title: string) {
 }
 
 test('resetting a user’s 2FA asks for the admin’s password and code; wrong ones change nothing and are audited', async ({ page }) => {
-  const org = TestOrg.create('optional');
+  const org = await TestOrg.create('optional');
   const admin = await org.userWith2fa({ role: 'admin' });
   const victim = await org.userWith2fa({ name: 'Rita Reset' });
   await signInDirectly(page.context(), admin.id, 'password');
@@ -46,22 +46,22 @@ test('resetting a user’s 2FA asks for the admin’s password and code; wrong o
   await confirm.getByLabel('Authentication code').fill(staleCode(admin.secret));
   await submit(page, confirm.getByRole('button', { name: 'Reset 2FA' }));
   await expect(confirm.getByText("That code didn't work").first()).toBeVisible();
-  expect(userRow(victim.id).totpSecret, 'nothing changed').not.toBeNull();
-  expect(auditActions(admin.id).filter((a) => a === 'step_up.failed')).toHaveLength(2);
+  expect((await userRow(victim.id)).totpSecret, 'nothing changed').not.toBeNull();
+  expect((await auditActions(admin.id)).filter((a) => a === 'step_up.failed')).toHaveLength(2);
 
   await confirm.getByLabel('Your password').fill(admin.password);
   await confirm.getByLabel('Authentication code').fill(totp(admin.secret));
   await submit(page, confirm.getByRole('button', { name: 'Reset 2FA' }));
   await expect(page.getByText(`2FA of ${victim.email} was reset`)).toBeVisible();
   await expect(page.getByRole('dialog'), 'the dialog closed').toHaveCount(0);
-  expect(userRow(victim.id).totpSecret).toBeNull();
+  expect((await userRow(victim.id)).totpSecret).toBeNull();
 });
 
 test('stop requiring 2FA for a user: an admin without 2FA confirms with the password alone', async ({ page }) => {
-  const org = TestOrg.create('optional');
+  const org = await TestOrg.create('optional');
   const admin = await org.user({ role: 'admin' });
   const member = await org.user({ name: 'Sam Required' });
-  org.requireTwoFactor(member);
+  await org.requireTwoFactor(member);
   await signInDirectly(page.context(), admin.id, 'password');
   const confirm = await openChange(page, 'Stop requiring 2FA for Sam Required', 'Stop requiring 2FA for Sam Required?');
   if (!withJs()) await expect(page).toHaveURL(/\/stop-requiring$/);
@@ -74,18 +74,18 @@ test('stop requiring 2FA for a user: an admin without 2FA confirms with the pass
   await submit(page, confirm.getByRole('button', { name: 'Stop requiring 2FA' }));
   await expect(confirm.getByText("That password isn't right.").first()).toBeVisible();
   await expectAccessible(page);
-  expect(userRow(member.id).twoFactorRequired, 'nothing changed').toBe(true);
+  expect((await userRow(member.id)).twoFactorRequired, 'nothing changed').toBe(true);
 
   await confirm.getByLabel('Your password').fill(admin.password);
   await submit(page, confirm.getByRole('button', { name: 'Stop requiring 2FA' }));
   await expect(page.getByText(`2FA is no longer required for ${member.email}.`)).toBeVisible();
-  expect(userRow(member.id).twoFactorRequired).toBe(false);
-  expect(auditActions(member.id)).toContain('user.2fa_not_required');
+  expect((await userRow(member.id)).twoFactorRequired).toBe(false);
+  expect(await auditActions(member.id)).toContain('user.2fa_not_required');
   await expect(page.getByRole('button', { name: 'Require 2FA for Sam Required' })).toBeVisible();
 });
 
 test('lowering the policy asks for the step-up (Required to Optional, Optional to Off); raising it does not', async ({ page }) => {
-  const org = TestOrg.create('required');
+  const org = await TestOrg.create('required');
   const admin = await org.userWith2fa({ role: 'admin' });
   await signInDirectly(page.context(), admin.id, 'password');
   await page.goto('/admin/settings');
@@ -102,23 +102,23 @@ test('lowering the policy asks for the step-up (Required to Optional, Optional t
   await submit(page, page.getByRole('button', { name: 'Save policy' }));
   await expect(page.getByText("That code didn't work").first()).toBeVisible();
   await expectAccessible(page);
-  expect(organizationPolicy(org.id), 'nothing changed').toBe('required');
+  expect(await organizationPolicy(org.id), 'nothing changed').toBe('required');
 
   await page.getByLabel('Your password').fill(admin.password);
   await page.getByLabel('Authentication code').fill(totp(admin.secret));
   await submit(page, page.getByRole('button', { name: 'Save policy' }));
   await expect(page.getByText(/Saved\./)).toBeVisible();
-  expect(organizationPolicy(org.id)).toBe('optional');
+  expect(await organizationPolicy(org.id)).toBe('optional');
 
   // Optional to Off would end every per-user requirement: it asks too.
   await page.getByLabel('Off', { exact: true }).check();
   await submit(page, page.getByRole('button', { name: 'Save policy' }));
   await expect(page.getByText('Enter your password to confirm this change.').first()).toBeVisible();
-  expect(organizationPolicy(org.id), 'nothing changed').toBe('optional');
+  expect(await organizationPolicy(org.id), 'nothing changed').toBe('optional');
 
   // Raising it asks nothing: the fields may stay empty.
   await page.getByLabel('Required', { exact: true }).check();
   await submit(page, page.getByRole('button', { name: 'Save policy' }));
   await expect(page.getByText(/Saved\./)).toBeVisible();
-  expect(organizationPolicy(org.id)).toBe('required');
+  expect(await organizationPolicy(org.id)).toBe('required');
 });

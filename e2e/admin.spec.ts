@@ -11,7 +11,7 @@ test('the users table shows each kind of user; search, filter and paging live in
   const admin = await org.user({ role: 'admin', name: 'Zed Admin' });
   const enrolled = await org.userWith2fa({ name: 'Alice Enrolled' });
   const flagged = await org.user({ name: 'Bob Flagged' });
-  org.requireTwoFactor(flagged);
+  await org.requireTwoFactor(flagged);
   await org.user({ name: 'Carol Plain' });
   await org.user({ method: 'sso', name: 'Dave Sso' });
   await signInDirectly(page.context(), admin.id, 'password');
@@ -42,7 +42,7 @@ test('the users table shows each kind of user; search, filter and paging live in
 });
 
 test('reset 2FA end to end: confirm page, sessions end, setup at next sign-in when required, audited', async ({ page, browser }) => {
-  const org = TestOrg.create('required');
+  const org = await TestOrg.create('required');
   const admin = await org.userWith2fa({ role: 'admin' });
   const victim = await org.userWith2fa({ name: 'Victor Lostphone' });
   const victimContext = await browser.newContext();
@@ -64,9 +64,9 @@ test('reset 2FA end to end: confirm page, sessions end, setup at next sign-in wh
   await confirm.getByLabel('Authentication code').fill(totp(admin.secret));
   await confirm.getByRole('button', { name: 'Reset 2FA' }).click();
   await expect(page.getByText(`2FA of ${victim.email} was reset`)).toBeVisible();
-  expect(userRow(victim.id).totpSecret).toBeNull();
-  expect(liveSessions(victim.id)).toBe(0);
-  expect(auditActions(victim.id)).toContain('2fa.reset');
+  expect((await userRow(victim.id)).totpSecret).toBeNull();
+  expect(await liveSessions(victim.id)).toBe(0);
+  expect(await auditActions(victim.id)).toContain('2fa.reset');
 
   await victimPage.goto('/');
   await expect(victimPage).toHaveURL(/\/login/);
@@ -80,18 +80,18 @@ test('reset 2FA end to end: confirm page, sessions end, setup at next sign-in wh
 });
 
 test('requiring 2FA for a user and the organization policy sign out those who must now set it up', async ({ page, browser }) => {
-  const org = TestOrg.create('optional');
+  const org = await TestOrg.create('optional');
   const admin = await org.userWith2fa({ role: 'admin' });
   const member = await org.user({ name: 'Mia Member' });
   const memberContext = await browser.newContext();
   await signInDirectly(memberContext, member.id, 'password');
-  expect(liveSessions(member.id)).toBe(1);
+  expect(await liveSessions(member.id)).toBe(1);
 
   await signInDirectly(page.context(), admin.id, 'password');
   await page.goto('/admin/users');
   await page.getByRole('button', { name: 'Require 2FA for Mia Member' }).click();
   await expect(page.getByText('2FA is now required for Mia Member')).toBeVisible();
-  expect(liveSessions(member.id)).toBe(0);
+  expect(await liveSessions(member.id)).toBe(0);
 
   await signInDirectly(memberContext, member.id, 'password');
   const other = await org.user();
@@ -101,8 +101,8 @@ test('requiring 2FA for a user and the organization policy sign out those who mu
   await page.getByLabel('Required').check();
   await page.getByRole('button', { name: 'Save policy' }).click();
   await expect(page.getByText(/Saved\./)).toBeVisible();
-  expect(liveSessions(other.id)).toBe(0);
-  expect(liveSessions(admin.id), 'the admin has 2FA: not signed out').toBe(1);
+  expect(await liveSessions(other.id)).toBe(0);
+  expect(await liveSessions(admin.id), 'the admin has 2FA: not signed out').toBe(1);
   await memberContext.close();
 });
 
@@ -110,7 +110,7 @@ test('authorization: members, other organizations, pending challenges and visito
   const admin = await org.user({ role: 'admin' });
   const victim = await org.userWith2fa();
   const member = await org.user();
-  const otherOrg = TestOrg.create('optional');
+  const otherOrg = await TestOrg.create('optional');
   const foreignAdmin = await otherOrg.user({ role: 'admin' });
   const pending = await org.userWith2fa({ role: 'admin' });
 
@@ -121,7 +121,7 @@ test('authorization: members, other organizations, pending challenges and visito
   const usersHtml = await (await page.context().request.get('/admin/users')).text();
   const requireFields = actionFields(usersHtml, 'require-2fa');
   const policyFields = actionFields(await (await page.context().request.get('/admin/settings')).text(), 'policy');
-  const policyBefore = organizationPolicy(org.id);
+  const policyBefore = await organizationPolicy(org.id);
 
   const callers: [string, (c: import('@playwright/test').BrowserContext) => Promise<void>][] = [
     ['anonymous', async () => {}],
@@ -151,9 +151,9 @@ test('authorization: members, other organizations, pending challenges and visito
       const replay = await context.request.post(path, { multipart, headers: { Origin: baseURL }, maxRedirects: 0 });
       expect(replay.status(), `${who} replay to ${path}`).toBeLessThan(500);
     }
-    expect(userRow(victim.id).totpSecret, `${who} changed nothing`).not.toBeNull();
-    expect(userRow(victim.id).twoFactorRequired, `${who} changed nothing`).toBe(false);
-    expect(organizationPolicy(org.id), `${who} changed nothing`).toBe(policyBefore);
+    expect((await userRow(victim.id)).totpSecret, `${who} changed nothing`).not.toBeNull();
+    expect((await userRow(victim.id)).twoFactorRequired, `${who} changed nothing`).toBe(false);
+    expect(await organizationPolicy(org.id), `${who} changed nothing`).toBe(policyBefore);
     await context.close();
   }
 
@@ -163,7 +163,7 @@ test('authorization: members, other organizations, pending challenges and visito
   const foreignHtml = await (await foreign.request.get('/admin/users')).text();
   expect(foreignHtml).not.toContain(victim.email);
   await foreign.close();
-  expect(auditActions(victim.id)).not.toContain('2fa.reset');
+  expect(await auditActions(victim.id)).not.toContain('2fa.reset');
 });
 
 test('paging and sorting live in the URL; the back button returns to the previous page', async ({ page, org }) => {

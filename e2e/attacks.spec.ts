@@ -24,11 +24,11 @@ test('a server action posted from a foreign origin is refused and changes nothin
     expect(response.status(), origin).toBeLessThan(500);
     expect(response.headers()['set-cookie'] ?? '', origin).not.toMatch(/session-token=[^;]/);
   }
-  expect(liveSessions(user.id)).toBe(0);
+  expect(await liveSessions(user.id)).toBe(0);
   // The same post from our own origin works: the refusal was about the origin.
   const ok = await request.post('/login', { multipart: { ...fields, email: user.email, password: user.password }, headers: { Origin: baseURL! }, maxRedirects: 0 });
   expect(ok.status()).toBe(303);
-  expect(liveSessions(user.id)).toBe(1);
+  expect(await liveSessions(user.id)).toBe(1);
 });
 
 test("every server action refuses a post from a foreign origin, even with a signed-in admin's cookie", async ({ org }) => {
@@ -44,14 +44,14 @@ test("every server action refuses a post from a foreign origin, even with a sign
         expect(response.status(), `${name} from ${origin}`).toBe(403);
       }
     }
-    expect(userRow(victim.id).totpSecret).not.toBeNull();
-    expect(userRow(victim.id).twoFactorRequired).toBe(false);
-    expect(userRow(admin.id).totpSecret).not.toBeNull();
-    expect(organizationPolicy(org.id)).toBe('optional');
-    expect(liveSessions(admin.id)).toBe(1);
+    expect((await userRow(victim.id)).totpSecret).not.toBeNull();
+    expect((await userRow(victim.id)).twoFactorRequired).toBe(false);
+    expect((await userRow(admin.id)).totpSecret).not.toBeNull();
+    expect(await organizationPolicy(org.id)).toBe('optional');
+    expect(await liveSessions(admin.id)).toBe(1);
     // The same forged request from our own origin goes through: the refusal was the origin's.
     expect((await postAction(context, 'setTwoFactorRequiredAction', values)).status()).toBe(200);
-    expect(userRow(victim.id).twoFactorRequired).toBe(true);
+    expect((await userRow(victim.id)).twoFactorRequired).toBe(true);
   } finally {
     await context.dispose();
   }

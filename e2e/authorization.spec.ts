@@ -1,7 +1,9 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { request as playwrightRequest, type APIRequestContext } from '@playwright/test';
+import { and, count, eq } from 'drizzle-orm';
 import { db } from '@/db';
+import { auditEvents, sessions } from '@/db/schema';
 import { expect, test, TestOrg, totp, type TestUser, type TwoFactorUser } from './fixtures';
 import { ACTION_FORMS, challengeContext, postAction, serverActions, sessionContext } from './support/actions';
 import { securityState } from './support/db';
@@ -82,6 +84,8 @@ function snapshot(w: World) {
   return securityState([w.admin, w.victim, w.pending, w.setup, w.sso, w.plain].map((u) => u.id), w.org.id);
 }
 
+type Snapshot = Awaited<ReturnType<typeof snapshot>>;
+
 /** The victim's ids and secrets, under every field name any action reads. */
 function replayValues(w: World): Record<string, string> {
   return {
@@ -110,15 +114,15 @@ async function atStep(user: TestUser, expected: RegExp) {
 }
 
 async function makeWorld(): Promise<World> {
-  const org = TestOrg.create('optional');
+  const org = await TestOrg.create('optional');
   const admin = await org.userWith2fa({ role: 'admin', name: 'Matrix Admin' });
   const victim = await org.userWith2fa({ name: 'Matrix Victim' });
   const pending = await org.userWith2fa();
   const setup = await org.user();
-  org.requireTwoFactor(setup);
+  await org.requireTwoFactor(setup);
   const sso = await org.user({ method: 'sso' });
   const plain = await org.user({ name: 'Matrix Plain' });
-  const otherAdmin = await TestOrg.create('optional').userWith2fa({ role: 'admin' });
+  const otherAdmin = await (await TestOrg.create('optional')).userWith2fa({ role: 'admin' });
   const contexts: Record<Caller, APIRequestContext> = {
     anonymous: await playwrightRequest.newContext({ baseURL }),
     verify: await atStep(pending, /\/login\/verify$/),
@@ -160,29 +164,29 @@ test('authorization matrix: every caller gets exactly what the table allows; ref
     }
     // Nobody gets a session from the credentials callback without a ready challenge: not with a
     // password, and not with a challenge that is still waiting for its code.
-    const sessionsOf = db().$client.prepare('select count(*) as n from sessions where user_id = ?');
     for (const caller of CALLERS) {
       const csrf = (await (await w.contexts[caller].get('/api/auth/csrf')).json()) as { csrfToken: string };
       const response = await w.contexts[caller].post('/api/auth/callback/credentials', { form: { csrfToken: csrf.csrfToken, email: w.pending.email, password: w.pending.password, challenge: 'forged' }, headers: { Origin: baseURL }, maxRedirects: 0 });
       expect(response.status(), `${caller} credentials callback`).toBeLessThan(500);
     }
-    expect((sessionsOf.get(w.pending.id) as { n: number }).n, 'no session for the user at the code step').toBe(0);
+    const [sessionsOfPending] = await (await db()).select({ n: count() }).from(sessions).where(eq(sessions.userId, w.pending.id));
+    expect(sessionsOfPending!.n, 'no session for the user at the code step').toBe(0);
 
     // Server actions, replayed by everyone the table does not allow.
     const values = replayValues(w);
     for (const [action, allowed] of Object.entries(ACTIONS)) {
       for (const caller of CALLERS.filter((c) => !allowed.includes(c))) {
-        const before = snapshot(w);
+        const before = await snapshot(w);
         const response = await postAction(w.contexts[caller], action, values);
         const label = `${caller} replays ${action}`;
         expect(response.status(), label).toBeLessThan(500);
         expect(await response.text(), label).not.toMatch(/\bat [^\s(]+ \([^()\n]*:\d+:\d+\)/);
-        expect(snapshot(w), `${label}: nothing changed`).toEqual(before);
+        expect(await snapshot(w), `${label}: nothing changed`).toEqual(before);
       }
     }
 
     // The rightful callers' replays do change things: the forged requests are the real thing.
-    const changes: [Caller, string, Record<string, string>, (before: ReturnType<typeof snapshot>, after: ReturnType<typeof snapshot>) => boolean][] = [
+    const changes: [Caller, string, Record<string, string>, (before: Snapshot, after: Snapshot) => boolean][] = [
       ['verify', 'verifyCodeAction', { method: 'recovery', recoveryCode: w.pending.recoveryCodes[0]! }, (b, a) => a.sessions.length === b.sessions.length + 1],
       ['setup', 'cancelChallengeAction', {}, (b, a) => a.challenges.length === b.challenges.length - 1],
       ['member', 'regenerateCodesAction', { password: w.victim.password, recoveryCode: w.victim.recoveryCodes[1]! }, (b, a) => JSON.stringify(a.codes) !== JSON.stringify(b.codes)],
@@ -196,10 +200,10 @@ test('authorization matrix: every caller gets exactly what the table allows; ref
       ['admin', 'signOutAction', {}, (b, a) => JSON.stringify(a.sessions) !== JSON.stringify(b.sessions)],
     ];
     for (const [caller, name, fields, changed] of changes) {
-      const before = snapshot(w);
+      const before = await snapshot(w);
       const response = await postAction(w.contexts[caller], name, fields);
       expect(response.status(), `${caller} ${name}`).toBeLessThan(400);
-      expect(changed(before, snapshot(w)), `${caller}'s own ${name} took effect`).toBe(true);
+      expect(changed(before, await snapshot(w)), `${caller}'s own ${name} took effect`).toBe(true);
     }
   } finally {
     for (const context of Object.values(w.contexts)) await context.dispose();
@@ -207,10 +211,10 @@ test('authorization matrix: every caller gets exactly what the table allows; ref
 });
 
 test("destructive admin actions need the admin's step-up: without it, or with a wrong password or code, nothing changes", async () => {
-  const org = TestOrg.create('required');
+  const org = await TestOrg.create('required');
   const admin = await org.userWith2fa({ role: 'admin' });
   const victim = await org.userWith2fa();
-  org.requireTwoFactor(victim);
+  await org.requireTwoFactor(victim);
   const context = await sessionContext(admin.id);
   const state = () => securityState([admin.id, victim.id], org.id);
   const changes: [string, Record<string, string>][] = [
@@ -231,23 +235,27 @@ test("destructive admin actions need the admin's step-up: without it, or with a 
   try {
     for (const [name, fields] of changes) {
       for (const stepUp of wrongStepUps) {
-        const before = state();
+        const before = await state();
         const response = await postAction(context, name, { ...fields, ...stepUp });
         const label = `${name} with ${Object.keys(stepUp).join(', ') || 'no step-up'}`;
         expect(response.status(), label).toBe(200);
-        expect(state(), `${label}: nothing changed`).toEqual(before);
+        expect(await state(), `${label}: nothing changed`).toEqual(before);
       }
     }
     // Audited like the profile's step-up: each wrong password or code (a missing field is only asked for).
-    expect(db().$client.prepare("select count(*) as n from audit_events where target_user_id = ? and action = 'step_up.failed'").get(admin.id)).toEqual({ n: 12 });
+    const [stepUpFailures] = await (await db()).select({ n: count() }).from(auditEvents).where(and(eq(auditEvents.targetUserId, admin.id), eq(auditEvents.action, 'step_up.failed')));
+    expect(stepUpFailures!.n).toBe(12);
     // The same forged requests with the admin's own step-up go through: the refusals were the step-up's.
-    const before = state();
+    const before = await state();
     expect((await postAction(context, 'setTwoFactorRequiredAction', { ...changes[1]![1], password: admin.password, code: totp(admin.secret) })).status()).toBe(303);
     expect((await postAction(context, 'setPolicyAction', { ...changes[2]![1], password: admin.password })).status()).toBe(200);
     expect((await postAction(context, 'resetTwoFactorAction', { ...changes[0]![1], password: admin.password })).status()).toBe(303);
-    const after = state();
+    const after = await state();
     expect(after.policy).not.toEqual(before.policy);
-    expect(after.users.find((u) => (u as { id: number }).id === victim.id)).toMatchObject({ totp_secret: null, two_factor_required: 0 });
+    const victimAfter = after.users.find((u) => Number(u.id) === victim.id);
+    // Raw rows: SQLite gives the flag as 0, PostgreSQL as false.
+    expect(victimAfter?.totp_secret).toBeNull();
+    expect(Boolean(victimAfter?.two_factor_required)).toBe(false);
   } finally {
     await context.dispose();
   }

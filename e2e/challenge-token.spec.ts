@@ -53,7 +53,7 @@ test('the challenge cookie copied at the password step never yields a session, e
     expect(verified.headers()['set-cookie'] ?? '', 'the real browser is signed in').toMatch(SESSION_COOKIE);
     expect(stolen, `the attacker's ${tries} tries`).toBe(0);
     expect(tries, 'the loop ran while the browser finished').toBeGreaterThan(3);
-    expect(liveSessions(user.id)).toBe(1);
+    expect(await liveSessions(user.id)).toBe(1);
   } finally {
     await Promise.all([browser.dispose(), attacker.dispose()]);
     await paused.stop();
@@ -74,7 +74,7 @@ test("a code submitted twice from one browser: one sign-in, and the second submi
     // The other one is told the sign-in moved on, never "too many codes", and ended nothing.
     const loser = responses.find((r) => !winners.includes(r))!;
     expect(loser.headers()['location'] ?? (await loser.text())).not.toContain('too-many');
-    expect(liveSessions(user.id)).toBe(1);
+    expect(await liveSessions(user.id)).toBe(1);
     const home = await browser.get('/', { maxRedirects: 0 });
     expect(home.status(), 'the browser is signed in').toBe(200);
   } finally {
@@ -83,7 +83,7 @@ test("a code submitted twice from one browser: one sign-in, and the second submi
 });
 
 test('forced setup: a challenge cookie copied at the password step cannot continue into a session once the browser confirmed', async () => {
-  const user = await TestOrg.create('required').user();
+  const user = await (await TestOrg.create('required')).user();
   const browser = await playwrightRequest.newContext({ baseURL });
   const attacker = await playwrightRequest.newContext({ baseURL });
   try {
@@ -102,10 +102,10 @@ test('forced setup: a challenge cookie copied at the password step cannot contin
     const stolen = await attacker.post('/login/setup-2fa', { multipart: { ...continueForm, saved: 'yes' }, headers: { Origin: baseURL, Cookie: `deskgate-challenge=${copied.value}` }, maxRedirects: 0 });
     expect(stolen.headers()['set-cookie'] ?? '').not.toMatch(SESSION_COOKIE);
     expect(stolen.headers()['location'] ?? '', 'the copy names no challenge any more').toContain('notice=expired');
-    expect(liveSessions(user.id)).toBe(0);
+    expect(await liveSessions(user.id)).toBe(0);
     const finished = await browser.post('/login/setup-2fa', { multipart: { ...continueForm, saved: 'yes' }, headers: { Origin: baseURL }, maxRedirects: 0 });
     expect(finished.headers()['set-cookie'] ?? '').toMatch(SESSION_COOKIE);
-    expect(liveSessions(user.id)).toBe(1);
+    expect(await liveSessions(user.id)).toBe(1);
   } finally {
     await Promise.all([browser.dispose(), attacker.dispose()]);
   }

@@ -15,7 +15,7 @@ test('unknown email, wrong password and SSO-only accounts answer the same, in th
   const request = await playwrightRequest.newContext({ baseURL: server.baseURL });
   try {
     const tries = 30;
-    const org = TestOrg.create('optional');
+    const org = await TestOrg.create('optional');
     const passwordUsers = await Promise.all(Array.from({ length: tries }, () => org.user()));
     const ssoUsers = await Promise.all(Array.from({ length: tries }, () => org.user({ method: 'sso' })));
     const locked = await org.user();

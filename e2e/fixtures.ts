@@ -31,7 +31,7 @@ interface Fixtures {
 
 export const test = base.extend<Fixtures>({
   org: async ({}, use) => {
-    await use(TestOrg.create('optional'));
+    await use(await TestOrg.create('optional'));
   },
   loginPage: async ({ page }, use) => {
     await use(new LoginPage(page));

@@ -67,12 +67,12 @@ const STACK = /\bat [^\s(]+ \([^()\n]*:\d+:\d+\)|node_modules\/|\bTypeError\b|\b
 
 test('every server action survives malformed and forged input: no 5xx, no stack trace, no change', async () => {
   test.setTimeout(60_000 + RUNS * Object.keys(CALLER).length * 150);
-  const org = TestOrg.create('optional');
+  const org = await TestOrg.create('optional');
   const admin = await org.userWith2fa({ role: 'admin' });
   const user = await org.userWith2fa();
   const pending = await org.userWith2fa();
   const setup: TestUser = await org.user();
-  org.requireTwoFactor(setup);
+  await org.requireTwoFactor(setup);
   const contexts: Record<Caller, APIRequestContext> = {
     anonymous: await playwrightRequest.newContext({ baseURL }),
     verify: (await challengeContext(pending)).context,
@@ -81,7 +81,7 @@ test('every server action survives malformed and forged input: no 5xx, no stack 
     admin: await sessionContext(admin.id),
   };
   const watched = [admin.id, user.id, pending.id, setup.id];
-  const before = securityState(watched, org.id);
+  const before = await securityState(watched, org.id);
   let sent = 0;
   try {
     for (const [name, caller] of Object.entries(CALLER)) {
@@ -117,7 +117,7 @@ test('every server action survives malformed and forged input: no 5xx, no stack 
         }),
         { numRuns: RUNS, endOnFailure: true },
       );
-      expect(securityState(watched, org.id), `${target.name}: nothing changed`).toEqual(before);
+      expect(await securityState(watched, org.id), `${target.name}: nothing changed`).toEqual(before);
     }
     expect(sent).toBe(RUNS * Object.keys(CALLER).length);
   } finally {

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { request as playwrightRequest, type APIRequestContext } from '@playwright/test';
-import { count, eq, like, or } from 'drizzle-orm';
-import { db } from '@/db';
+import { count, eq, like, or, type SQL } from 'drizzle-orm';
+import { db, writeTransaction } from '@/db';
 import { throttleHits, throttleLocks } from '@/db/schema';
 import { expect, test } from './fixtures';
 import { HomePage } from './pages/home-page';
 import { auditActions, liveSessions } from './support/db';
-import { baseURL } from './support/env';
+import { baseURL, e2eDir } from './support/env';
 import { actionFields } from './support/forms';
 import { startExtraServer } from './support/server';
 
@@ -40,10 +41,10 @@ test('12 wrong passwords from one address lock the email, but its owner signs in
   }
   const right = await post(attacker, baseURL, fields, user.email, user.password);
   expect(await right.text()).toContain(GENERIC);
-  expect(liveSessions(user.id)).toBe(0);
+  expect(await liveSessions(user.id)).toBe(0);
 
   await loginPage.signIn(user);
-  expect(liveSessions(user.id)).toBe(1);
+  expect(await liveSessions(user.id)).toBe(1);
 
   // Still locked for the attacker, even holding a device cookie of their own account.
   const own = await org.user();
@@ -51,9 +52,9 @@ test('12 wrong passwords from one address lock the email, but its owner signs in
   expect((await attacker.storageState()).cookies.map((c) => c.name)).toContain('deskgate-device');
   const again = await post(attacker, baseURL, fields, user.email, user.password);
   expect(await again.text()).toContain(GENERIC);
-  expect(liveSessions(user.id)).toBe(1);
+  expect(await liveSessions(user.id)).toBe(1);
   // One audit event for the lock; the refused attempts wrote none.
-  expect(auditActions(user.id).filter((a) => a === 'sign_in.locked')).toHaveLength(1);
+  expect((await auditActions(user.id)).filter((a) => a === 'sign_in.locked')).toHaveLength(1);
   await attacker.dispose();
 });
 
@@ -62,7 +63,8 @@ test('100 parallel wrong passwords from one address: another address signs in wi
   // Behind a trusted proxy, so that X-Forwarded-For gives each client its own address on loopback. One
   // hashing worker more than an address may hold (2), as any host of 3 or more cores has by default.
   const env = { TRUST_PROXY: '1', DESKGATE_LOGIN_IP_FAILURES: '20', DESKGATE_HASH_WORKERS: '3' };
-  const server = await startExtraServer(3370 + test.info().workerIndex, env);
+  // Its log is kept (and checked for secrets at the end, as the main server's).
+  const server = await startExtraServer(3370 + test.info().workerIndex, env, { log: path.join(e2eDir, `extra-server-lockout-${test.info().workerIndex}.log`) });
   const tag = randomBytes(4).toString('hex');
   const attackerAddress = `203.0.113.${1 + (randomBytes(1)[0]! % 250)}`;
   const user = await org.user();
@@ -82,18 +84,19 @@ test('100 parallel wrong passwords from one address: another address signs in wi
   };
   const pageTimes: number[] = [];
   const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
-  const floodRows = () => ({
-    hits: db().select({ n: count() }).from(throttleHits).where(or(like(throttleHits.key, `pw:email:flood-${tag}-%`), eq(throttleHits.key, `pw:ip:${attackerAddress}`))).get()!.n,
-    locks: db().select({ n: count() }).from(throttleLocks).where(eq(throttleLocks.key, `pw:ip:${attackerAddress}`)).get()!.n,
-    stale: db().select({ n: count() }).from(throttleHits).where(like(throttleHits.key, `stale:${tag}:%`)).get()!.n,
+  const rowCount = async (table: typeof throttleHits | typeof throttleLocks, where?: SQL) => (await (await db()).select({ n: count() }).from(table).where(where))[0]!.n;
+  const floodRows = async () => ({
+    hits: await rowCount(throttleHits, or(like(throttleHits.key, `pw:email:flood-${tag}-%`), eq(throttleHits.key, `pw:ip:${attackerAddress}`))),
+    locks: await rowCount(throttleLocks, eq(throttleLocks.key, `pw:ip:${attackerAddress}`)),
+    stale: await rowCount(throttleHits, like(throttleHits.key, `stale:${tag}:%`)),
   });
   try {
     await signIn();
     const alone = [await signIn(), await signIn(), await signIn(), await signIn(), await signIn()];
     // Rows long expired (from a flood of another day): the attempts below purge them as they go.
-    db().insert(throttleHits).values(Array.from({ length: 300 }, (_, i) => ({ key: `stale:${tag}:${i}`, at: i }))).run();
-    const tables = () => ({ hits: db().select({ n: count() }).from(throttleHits).get()!.n, locks: db().select({ n: count() }).from(throttleLocks).get()!.n });
-    const before = tables();
+    await writeTransaction((tx) => tx.insert(throttleHits).values(Array.from({ length: 300 }, (_, i) => ({ key: `stale:${tag}:${i}`, at: i }))));
+    const tables = async () => ({ hits: await rowCount(throttleHits), locks: await rowCount(throttleLocks) });
+    const before = await tables();
 
     const attacker = await client(attackerAddress);
     const fields = await signInForm(attacker);
@@ -114,18 +117,18 @@ test('100 parallel wrong passwords from one address: another address signs in wi
       `sign-in from another address: median ${Math.round(baseline)} ms alone (${alone.map(Math.round).join(', ')}), median ${Math.round(median(underFlood))} ms ` +
         `during 100 parallel wrong passwords (${underFlood.map(Math.round).join(', ')}) ` +
         `(the flood took ${Math.round(floodMs)} ms; ${texts.filter((t) => t.includes('server is busy')).length} answered busy; ` +
-        `throttle rows before/after: ${JSON.stringify(before)} ${JSON.stringify(tables())}; GET /login before each: ${pageTimes.map(Math.round).join(', ')} ms)`,
+        `throttle rows before/after: ${JSON.stringify(before)} ${JSON.stringify(await tables())}; GET /login before each: ${pageTimes.map(Math.round).join(', ')} ms)`,
     );
 
     expect(responses.filter((r) => r.status() >= 500)).toEqual([]);
     for (const text of texts) expect(text).toMatch(new RegExp(`${GENERIC}|server is busy`));
     expect(median(underFlood), `usual time ${Math.round(baseline)} ms`).toBeLessThan(3 * baseline + 500);
     // 20 failures per address: the 21st locks the address, and nothing more is stored for it.
-    const rows = floodRows();
+    const rows = await floodRows();
     expect(rows.hits).toBeLessThanOrEqual(2 * 21);
     expect(rows.locks).toBe(1);
     expect(rows.stale).toBe(0);
-    expect(tables().hits, 'the flood purged more than it added').toBeLessThan(before.hits);
+    expect((await tables()).hits, 'the flood purged more than it added').toBeLessThan(before.hits);
     await attacker.dispose();
   } finally {
     await server.stop();

@@ -56,7 +56,7 @@ test('wrong password, wrong code and malformed codes change nothing', async ({ p
   await expect(tab.error()).toContainText("That code didn't work");
   await expect(page.getByLabel('Authentication code')).toHaveAttribute('aria-invalid', 'true');
   await expectAccessible(page);
-  expect(userRow(user.id).totpSecret).toBeNull();
+  expect((await userRow(user.id)).totpSecret).toBeNull();
   // The same QR is still there, and still works.
   expect(await tab.setupKey()).toBe(secret);
   await tab.submitCode(totp(secret));
@@ -127,7 +127,7 @@ test('regenerate replaces the recovery codes at once', async ({ page, browser, o
 
 test('disable: refused when required, allowed when optional', async ({ page, org, loginPage }) => {
   const required = await org.userWith2fa();
-  org.requireTwoFactor(required);
+  await org.requireTwoFactor(required);
   await signInDirectly(page.context(), required.id, 'password');
   const tab = new TwoFactorPage(page);
   await tab.goto('?action=disable');
@@ -142,15 +142,15 @@ test('disable: refused when required, allowed when optional', async ({ page, org
   await tab.stepUp('Disable 2FA', { password: 'wrong-password' });
   await expect(tab.error()).toContainText("That password isn't right.");
   await expectAccessible(page);
-  expect(userRow(optional.id).totpSecret).not.toBeNull();
+  expect((await userRow(optional.id)).totpSecret).not.toBeNull();
   await page.getByLabel('Password').fill(optional.password);
   await page.getByRole('button', { name: 'Disable 2FA' }).click();
   await expect(page.getByText('Two-factor authentication is off.').first()).toBeVisible();
-  expect(userRow(optional.id).totpSecret).toBeNull();
+  expect((await userRow(optional.id)).totpSecret).toBeNull();
 });
 
 test('policy off: the tab says so; a user who has 2FA may only disable it', async ({ page, browser }) => {
-  const org = TestOrg.create('off');
+  const org = await TestOrg.create('off');
   const without = await org.user();
   await signInDirectly(page.context(), without.id, 'password');
   const tab = new TwoFactorPage(page);
@@ -159,8 +159,8 @@ test('policy off: the tab says so; a user who has 2FA may only disable it', asyn
   await expect(page.getByRole('button', { name: 'Enable 2FA' })).toHaveCount(0);
   await expectAccessible(page);
 
-  const withTwoFactor = await TestOrg.create('optional').userWith2fa();
-  setOrganizationPolicyForUser(withTwoFactor.id, 'off');
+  const withTwoFactor = await (await TestOrg.create('optional')).userWith2fa();
+  await setOrganizationPolicyForUser(withTwoFactor.id, 'off');
   const other = await browser.newContext();
   await signInDirectly(other, withTwoFactor.id, 'password');
   const otherPage = await other.newPage();
@@ -211,7 +211,7 @@ test('a second browser confirming a stale QR cannot overwrite the enrollment', a
   await other.close();
   // The winner's secret is the one stored.
   const { decryptForUser } = await import('@/lib/auth/crypto');
-  expect(decryptForUser(userRow(user.id).totpSecret!, user.id)).toBe(winner);
+  expect(decryptForUser((await userRow(user.id)).totpSecret!, user.id)).toBe(winner);
 });
 
 test('changing the password ends the other sessions', async ({ page, browser, org, loginPage }) => {
@@ -257,11 +257,11 @@ test('a setup belongs to the browser that started it: another session sees none 
   await expectAccessible(otherPage);
 
   // Its forged confirmation with a correct code for the new key is refused, and changes nothing.
-  const before = securityState([user.id], org.id);
+  const before = await securityState([user.id], org.id);
   const forged = await postAction(other.request, 'confirmEnrollmentAction', { code: totp(key) });
   expect(forged.status()).toBe(200);
   expect(await forged.text()).toContain('so it cannot be confirmed here');
-  expect(securityState([user.id], org.id)).toEqual(before);
+  expect(await securityState([user.id], org.id)).toEqual(before);
   await other.close();
 
   // The browser that started it finishes, and stays signed in.
@@ -269,5 +269,5 @@ test('a setup belongs to the browser that started it: another session sees none 
   expect(await tab.recoveryCodes()).toHaveLength(10);
   await tab.finish();
   const { decryptForUser } = await import('@/lib/auth/crypto');
-  expect(decryptForUser(userRow(user.id).totpSecret!, user.id)).toBe(key);
+  expect(decryptForUser((await userRow(user.id)).totpSecret!, user.id)).toBe(key);
 });

@@ -31,17 +31,17 @@ test("Auth.js's own POST /api/auth/signout ends the session row: a copied cookie
     expect((await copy.get('/', { maxRedirects: 0 })).status(), 'the copy works while the session lives').toBe(200);
     // Without Auth.js's CSRF token the sign-out is refused, and the session stays.
     await browser.post('/api/auth/signout', { form: { callbackUrl: '/login' }, maxRedirects: 0 });
-    expect(liveSessions(user.id)).toBe(1);
+    expect(await liveSessions(user.id)).toBe(1);
 
     const { csrfToken } = (await (await browser.get('/api/auth/csrf')).json()) as { csrfToken: string };
     const signedOut = await browser.post('/api/auth/signout', { form: { csrfToken, callbackUrl: '/login' }, maxRedirects: 0 });
     expect(signedOut.status()).toBe(302);
     expect(signedOut.headers()['set-cookie']).toMatch(/authjs\.session-token=;/);
-    expect(liveSessions(user.id)).toBe(0);
+    expect(await liveSessions(user.id)).toBe(0);
     const stolen = await copy.get('/', { maxRedirects: 0 });
     expect(stolen.status()).toBe(307);
     expect(stolen.headers()['location']).toContain('/login');
-    expect(auditActions(user.id).filter((a) => a === 'sign_out')).toHaveLength(1);
+    expect((await auditActions(user.id)).filter((a) => a === 'sign_out')).toHaveLength(1);
   } finally {
     await browser.dispose();
     await copy.dispose();
@@ -63,7 +63,7 @@ async function recordedAddress(server: string, user: TestUser): Promise<string |
   } finally {
     await context.dispose();
   }
-  const events = db().select({ ip: auditEvents.ip }).from(auditEvents).where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.action, 'sign_in'))).all();
+  const events = await (await db()).select({ ip: auditEvents.ip }).from(auditEvents).where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.action, 'sign_in')));
   expect(events).toHaveLength(1);
   return events[0]!.ip;
 }

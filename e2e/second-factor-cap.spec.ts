@@ -18,7 +18,7 @@ test.afterAll(async () => server?.stop());
 test.describe.configure({ timeout: 120_000 });
 
 test('consecutive second-factor failures up to the cap lock the second step until an admin resets 2FA', async ({ page, browser }) => {
-  const org = TestOrg.create('optional');
+  const org = await TestOrg.create('optional');
   const admin = await org.user({ role: 'admin' });
   const user = await org.userWith2fa({ name: 'Gus Guessed' });
   const step = Math.floor(Date.now() / 30_000);
@@ -34,9 +34,9 @@ test('consecutive second-factor failures up to the cap lock the second step unti
   await expectAccessible(page);
   await verify.submitRecoveryCode(user.recoveryCodes[0]!);
   await expect(verify.error(), 'even a right code is refused').toHaveText(SUSPENDED);
-  expect(userRow(user.id).secondFactorFailures).toBe(3);
-  expect(userRow(user.id).recoveryCodesLeft, 'the refused code was not used').toBe(10);
-  expect(auditActions(user.id).filter((a) => a === '2fa.suspended'), 'audited once, when it tripped').toHaveLength(1);
+  expect((await userRow(user.id)).secondFactorFailures).toBe(3);
+  expect((await userRow(user.id)).recoveryCodesLeft, 'the refused code was not used').toBe(10);
+  expect((await auditActions(user.id)).filter((a) => a === '2fa.suspended'), 'audited once, when it tripped').toHaveLength(1);
 
   // The admin (without 2FA: the password is the step-up) sees it and resets it.
   const adminContext = await browser.newContext({ baseURL: server.baseURL });
@@ -52,6 +52,6 @@ test('consecutive second-factor failures up to the cap lock the second step unti
   await submit(adminPage, confirm.getByRole('button', { name: 'Reset 2FA' }));
   await expect(adminPage.getByText(`2FA of ${user.email} was reset`)).toBeVisible();
   await expect(adminPage.getByRole('row', { name: /Gus Guessed/ })).not.toContainText('Locked');
-  expect(userRow(user.id).secondFactorFailures).toBe(0);
+  expect((await userRow(user.id)).secondFactorFailures).toBe(0);
   await adminContext.close();
 });

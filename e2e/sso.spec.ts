@@ -8,7 +8,7 @@ import { startExtraServer, type ExtraServer } from './support/server';
 const accountId = () => `idp-${randomBytes(5).toString('hex')}`;
 
 test('an SSO user of a required organization reaches the start page with no 2FA step', async ({ page }) => {
-  const org = TestOrg.create('required');
+  const org = await TestOrg.create('required');
   const user = await org.user({ method: 'sso' });
   const id = accountId();
   await idpAccount(id, { email: user.email, email_verified: true, name: user.name });
@@ -18,14 +18,14 @@ test('an SSO user of a required organization reaches the start page with no 2FA 
   await expect(page).toHaveURL(/\/$/);
   await new HomePage(page).expectSignedInAs(user.name, org.name);
   await expect(page.getByText('Single sign-on')).toBeVisible();
-  expect(userRow(user.id).oidcSubject).toBe(id);
-  expect(auditActions(user.id)).toEqual(expect.arrayContaining(['sso.linked', 'sign_in']));
+  expect((await userRow(user.id)).oidcSubject).toBe(id);
+  expect(await auditActions(user.id)).toEqual(expect.arrayContaining(['sso.linked', 'sign_in']));
 
   await page.goto('/profile/2fa');
   await expect(page.getByText('Your sign-in and 2FA are handled by your identity provider')).toBeVisible();
-  expect(liveSessions(user.id)).toBe(1);
+  expect(await liveSessions(user.id)).toBe(1);
   await new HomePage(page).signOut();
-  expect(liveSessions(user.id)).toBe(0);
+  expect(await liveSessions(user.id)).toBe(0);
 });
 
 test('unknown, unverified and password-user emails are refused with a clear message', async ({ page, org }) => {
@@ -45,9 +45,9 @@ test('unknown, unverified and password-user emails are refused with a clear mess
     await expect(page.locator('p[role=alert]')).toHaveText(message);
     await expectAccessible(page);
   }
-  expect(liveSessions(passwordUser.id)).toBe(0);
-  expect(liveSessions(ssoUser.id)).toBe(0);
-  expect(userRow(ssoUser.id).oidcSubject).toBeNull();
+  expect(await liveSessions(passwordUser.id)).toBe(0);
+  expect(await liveSessions(ssoUser.id)).toBe(0);
+  expect((await userRow(ssoUser.id)).oidcSubject).toBeNull();
 });
 
 test('a changed email at the IdP does not re-link: the identity stays bound to its first user', async ({ page, org }) => {
@@ -64,7 +64,7 @@ test('a changed email at the IdP does not re-link: the identity stays bound to i
   await idpAccount(id, { email: second.email, email_verified: true });
   await signInWithSso(page, id);
   await new HomePage(page).expectSignedInAs('First Person', org.name);
-  expect(liveSessions(second.id)).toBe(0);
+  expect(await liveSessions(second.id)).toBe(0);
 
   // Another IdP account with the first user's email cannot take it over.
   await page.context().clearCookies();

@@ -29,7 +29,7 @@ test('TOTP sign-in; the same code is refused next time, a later step is accepted
   await expectAccessible(page);
   await verify.submitCode(totp(user.secret, now + 1));
   await expect(page).toHaveURL(/\/$/);
-  expect(auditActions(user.id)).toContain('sign_in');
+  expect(await auditActions(user.id)).toContain('sign_in');
 });
 
 test('a recovery code signs in once, lands on the 2FA tab with a prompt; its reuse is refused', async ({ page, org, loginPage }) => {
@@ -47,14 +47,14 @@ test('a recovery code signs in once, lands on the 2FA tab with a prompt; its reu
   await loginPage.submitPassword(user.email, user.password);
   await verify.submitRecoveryCode(user.recoveryCodes[0]!);
   await expect(verify.error()).toContainText("That recovery code didn't work");
-  expect(auditActions(user.id)).toContain('sign_in.recovery_code_used');
+  expect(await auditActions(user.id)).toContain('sign_in.recovery_code_used');
 });
 
 for (const kind of ['organization policy', 'per-user flag'] as const) {
   test(`forced setup (${kind}): the interstitial cannot be skipped, and the session starts after Continue`, async ({ page, loginPage }) => {
-    const org = TestOrg.create(kind === 'organization policy' ? 'required' : 'optional');
+    const org = await TestOrg.create(kind === 'organization policy' ? 'required' : 'optional');
     const user = await org.user();
-    if (kind === 'per-user flag') org.requireTwoFactor(user);
+    if (kind === 'per-user flag') await org.requireTwoFactor(user);
     await loginPage.goto();
     await loginPage.submitPassword(user.email, user.password);
     await expect(page).toHaveURL(/\/login\/setup-2fa$/);
@@ -63,18 +63,18 @@ for (const kind of ['organization policy', 'per-user flag'] as const) {
       await page.goto(path);
       await expect(page).toHaveURL(/\/login(\?|$)/);
     }
-    expect(liveSessions(user.id)).toBe(0);
+    expect(await liveSessions(user.id)).toBe(0);
     await page.goto('/login/setup-2fa');
     const tab = new TwoFactorPage(page);
     const secret = await tab.setupKey();
     await tab.submitCode(totp(secret));
     expect(await tab.recoveryCodes()).toHaveLength(10);
-    expect(liveSessions(user.id)).toBe(0);
+    expect(await liveSessions(user.id)).toBe(0);
     await expectAccessible(page);
     await page.getByLabel('I have saved these codes').check();
     await page.getByRole('button', { name: 'Continue' }).click();
     await expect(page).toHaveURL(/\/$/);
-    expect(liveSessions(user.id)).toBe(1);
+    expect(await liveSessions(user.id)).toBe(1);
   });
 }
 
@@ -93,7 +93,7 @@ test('posting email and password straight to the credentials callback gives no s
   const { csrfToken } = await (await request.get('/api/auth/csrf')).json();
   const response = await request.post('/api/auth/callback/credentials', { form: { csrfToken, email: user.email, password: user.password, challenge: '' }, maxRedirects: 0 });
   expect(response.headers()['set-cookie'] ?? '').not.toMatch(/session-token=[^;]/);
-  expect(liveSessions(user.id)).toBe(0);
+  expect(await liveSessions(user.id)).toBe(0);
 });
 
 test('5 wrong codes end the challenge; 10 per user lock the second step across challenges and browsers', async ({ page, browser, org, loginPage }) => {
@@ -123,7 +123,7 @@ test('5 wrong codes end the challenge; 10 per user lock the second step across c
   // The 11th attempt: locked, even with the right code.
   await otherVerify.submitCode(totp(user.secret));
   await expect(otherVerify.error()).toContainText('locked for 15 minutes');
-  expect(liveSessions(user.id)).toBe(0);
-  expect(auditActions(user.id)).toContain('sign_in.locked');
+  expect(await liveSessions(user.id)).toBe(0);
+  expect(await auditActions(user.id)).toContain('sign_in.locked');
   await other.close();
 });

@@ -9,7 +9,7 @@ const shot = (page: Page, name: string) => page.screenshot({ path: path.join(dir
 
 test('every screen', async ({ page, browser }) => {
   test.setTimeout(180_000);
-  const org = TestOrg.create('optional');
+  const org = await TestOrg.create('optional');
   const admin = await org.userWith2fa({ role: 'admin', name: 'Ada Admin' });
   await bulkUsers(org, 30);
   await org.user({ method: 'sso', name: 'Sam SSO' });
@@ -43,7 +43,7 @@ test('every screen', async ({ page, browser }) => {
   await shot(page, 'admin-audit');
 
   // Forced setup, its steps and the recovery codes, on a phone-sized screen in dark mode too.
-  const required = TestOrg.create('required');
+  const required = await TestOrg.create('required');
   const newcomer = await required.user({ name: 'Nina Newcomer' });
   // The phone-sized one first: the desktop one completes the setup.
   for (const [name, options] of [['-phone-dark', { viewport: { width: 375, height: 800 }, colorScheme: 'dark' as const }], ['', { viewport: { width: 1100, height: 800 } }]] as const) {

@@ -32,9 +32,9 @@ export class TestOrg {
     readonly name: string,
   ) {}
 
-  static create(policy: TwoFactorPolicy = 'optional'): TestOrg {
+  static async create(policy: TwoFactorPolicy = 'optional'): Promise<TestOrg> {
     const slug = `t-${randomBytes(5).toString('hex')}`;
-    const org = createOrganization({ slug, name: `Org ${slug}`, policy }, operator);
+    const org = await createOrganization({ slug, name: `Org ${slug}`, policy }, operator);
     return new TestOrg(org.id, slug, org.name);
   }
 
@@ -53,18 +53,19 @@ export class TestOrg {
   /** A password user with 2FA already on. The previous time step's code was used to enroll, so the current one is still fresh. */
   async userWith2fa(options: { role?: 'member' | 'admin'; name?: string } = {}): Promise<TwoFactorUser> {
     const user = await this.user(options);
-    // Set up as an operator would: the enrollment is owned by a token no browser holds.
-    const owner = { challengeToken: newToken() };
-    const secret = beginEnrollment(user.id, owner);
+    // Set up as an operator would: the enrollment is owned by a session id no browser holds (a setup
+    // challenge owner must be a real challenge that saw the user's current credentials).
+    const owner = { sessionId: newToken() };
+    const secret = await beginEnrollment(user.id, owner);
     const previous = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate({ timestamp: Date.now() - 30_000 });
-    const result = confirmEnrollment(user.id, previous, { owner, audit: { orgId: this.id, actor: operator, targetUserId: user.id } });
+    const result = await confirmEnrollment(user.id, previous, { owner, audit: { orgId: this.id, actor: operator, targetUserId: user.id } });
     if (!result.ok) throw new Error(`could not enroll the test user: ${result.reason}`);
     rememberSecret(secret, previous, ...result.codes);
     return { ...user, secret, recoveryCodes: result.codes };
   }
 
-  requireTwoFactor(user: TestUser, on = true) {
-    setUserTwoFactorRequired(user.id, on, operator);
+  async requireTwoFactor(user: TestUser, on = true) {
+    await setUserTwoFactorRequired(user.id, on, operator);
   }
 }
 

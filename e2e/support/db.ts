@@ -1,28 +1,32 @@
-import { and, count, eq, isNull } from 'drizzle-orm';
-import { db } from '@/db';
+import { and, count, eq, isNull, sql } from 'drizzle-orm';
+import { db, rawRows, writeTransaction } from '@/db';
 import { auditEvents, organizations, sessions, users } from '@/db/schema';
 
 /** How many live (unrevoked) session rows a user has. */
-export function liveSessions(userId: number): number {
-  return db().select({ n: count() }).from(sessions).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt))).get()!.n;
+export async function liveSessions(userId: number): Promise<number> {
+  const [row] = await (await db()).select({ n: count() }).from(sessions).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+  return row!.n;
 }
 
-export function auditActions(userId: number): string[] {
-  return db().select({ action: auditEvents.action }).from(auditEvents).where(eq(auditEvents.targetUserId, userId)).all().map((r) => r.action);
+export async function auditActions(userId: number): Promise<string[]> {
+  const rows = await (await db()).select({ action: auditEvents.action }).from(auditEvents).where(eq(auditEvents.targetUserId, userId));
+  return rows.map((r) => r.action);
 }
 
-export function userRow(userId: number) {
-  return db().select().from(users).where(eq(users.id, userId)).get()!;
+export async function userRow(userId: number) {
+  const [row] = await (await db()).select().from(users).where(eq(users.id, userId));
+  return row!;
 }
 
 /** Changes the policy of a user's organization directly (as an operator would), without signing anyone out. */
-export function setOrganizationPolicyForUser(userId: number, policy: 'off' | 'optional' | 'required') {
-  const { orgId } = userRow(userId);
-  db().update(organizations).set({ twoFactorPolicy: policy }).where(eq(organizations.id, orgId)).run();
+export async function setOrganizationPolicyForUser(userId: number, policy: 'off' | 'optional' | 'required') {
+  const { orgId } = await userRow(userId);
+  await writeTransaction((tx) => tx.update(organizations).set({ twoFactorPolicy: policy }).where(eq(organizations.id, orgId)));
 }
 
-export function organizationPolicy(orgId: number) {
-  return db().select({ policy: organizations.twoFactorPolicy }).from(organizations).where(eq(organizations.id, orgId)).get()!.policy;
+export async function organizationPolicy(orgId: number) {
+  const [row] = await (await db()).select({ policy: organizations.twoFactorPolicy }).from(organizations).where(eq(organizations.id, orgId));
+  return row!.policy;
 }
 
 /**
@@ -30,15 +34,16 @@ export function organizationPolicy(orgId: number) {
  * their security columns, sessions, challenges, pending enrollments, recovery codes, and the policy.
  * Two snapshots are equal only when nothing of it changed.
  */
-export function securityState(userIds: number[], orgId: number) {
-  const ids = userIds.join(',');
-  const all = (sql: string) => db().$client.prepare(sql).all();
+export async function securityState(userIds: number[], orgId: number) {
+  // Numbers only, from the tests' own rows: written into the statement as they are.
+  const ids = userIds.map((id) => String(Math.trunc(id))).join(',');
+  const all = (statement: string) => rawRows<Record<string, unknown>>(sql.raw(statement));
   return {
-    users: all(`select id, password_hash, totp_secret, totp_enabled_at, totp_last_step, two_factor_required, two_factor_version, recovery_codes_left from users where id in (${ids}) order by id`),
-    sessions: all(`select user_id, revoked_at, second_factor_at from sessions where user_id in (${ids}) order by id`),
-    challenges: all(`select user_id, purpose, failures from login_challenges where user_id in (${ids}) order by user_id, purpose`),
-    pending: all(`select user_id, secret from pending_enrollments where user_id in (${ids}) order by user_id`),
-    codes: all(`select user_id, code_hash, used_at from recovery_codes where user_id in (${ids}) order by id`),
-    policy: all(`select two_factor_policy from organizations where id = ${orgId}`),
+    users: await all(`select id, password_hash, totp_secret, totp_enabled_at, totp_last_step, two_factor_required, two_factor_version, recovery_codes_left from users where id in (${ids}) order by id`),
+    sessions: await all(`select user_id, revoked_at, second_factor_at from sessions where user_id in (${ids}) order by id`),
+    challenges: await all(`select user_id, purpose, failures from login_challenges where user_id in (${ids}) order by user_id, purpose`),
+    pending: await all(`select user_id, secret from pending_enrollments where user_id in (${ids}) order by user_id`),
+    codes: await all(`select user_id, code_hash, used_at from recovery_codes where user_id in (${ids}) order by id`),
+    policy: await all(`select two_factor_policy from organizations where id = ${Number(orgId)}`),
   };
 }

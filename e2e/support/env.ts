@@ -1,13 +1,29 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { storeFor } from '../../db/store';
 
 // Decided once in the runner; workers inherit the environment, so they all see the same folder.
 process.env.DESKGATE_E2E_DIR ??= mkdtempSync(path.join(tmpdir(), 'deskgate-e2e-'));
 export const e2eDir = process.env.DESKGATE_E2E_DIR;
 export const serverLog = path.join(e2eDir, 'server.log');
-export const databaseUrl = `file:${path.join(e2eDir, 'deskgate.db')}`;
+
+/**
+ * E2E_STORE=postgres (npm run test:e2e:pg, which starts a throwaway server and gives its fresh
+ * database in DATABASE_URL): two app instances share that database behind a round-robin balancer
+ * on E2E_PORT (e2e/support/round-robin.mjs). Otherwise one instance on a SQLite file in e2eDir.
+ */
+export const store = process.env.E2E_STORE === 'postgres' ? 'postgres' : 'sqlite';
+function postgresUrl(): string {
+  const url = process.env.DATABASE_URL ?? '';
+  if (storeFor(url) !== 'postgres') throw new Error('E2E_STORE=postgres needs DATABASE_URL=postgres://… naming a throwaway database (npm run test:e2e:pg starts one).');
+  return url;
+}
+export const databaseUrl = store === 'postgres' ? postgresUrl() : `file:${path.join(e2eDir, 'deskgate.db')}`;
 export const port = Number(process.env.E2E_PORT ?? 3210);
+/** The app instances behind the balancer on PostgreSQL (SQLite: the one server, on `port` itself). */
+export const instancePorts = store === 'postgres' ? [port + 1, port + 2] : [port];
 /** Point the suite at a running server with E2E_BASE_URL (its DATABASE_URL must be given too). */
 export const baseURL = process.env.E2E_BASE_URL ?? `http://localhost:${port}`;
 
@@ -21,6 +37,20 @@ export const idp = {
   clientSecret: 'deskgate-test-secret',
   name: 'Test IdP',
 };
+
+/**
+ * PostgreSQL has no folder beside the database for the key files: every process of the run (the
+ * instances, extra servers, the test workers, which write encrypted rows too) gets the same three
+ * keys from the environment, made once in the runner.
+ */
+function sharedKeys(): Record<string, string> {
+  if (store !== 'postgres') return {};
+  const key = () => randomBytes(32).toString('base64url');
+  process.env.AUTH_SECRET ??= key();
+  process.env.DESKGATE_ENCRYPTION_KEY ??= key();
+  process.env.DESKGATE_CODE_KEY ??= key();
+  return { AUTH_SECRET: process.env.AUTH_SECRET, DESKGATE_ENCRYPTION_KEY: process.env.DESKGATE_ENCRYPTION_KEY, DESKGATE_CODE_KEY: process.env.DESKGATE_CODE_KEY };
+}
 
 /** Lowered thresholds and a cheaper bcrypt cost, shared by the server and the fixtures. */
 export const serverEnv: Record<string, string> = {
@@ -37,6 +67,7 @@ export const serverEnv: Record<string, string> = {
   OIDC_CLIENT_ID: idp.clientId,
   OIDC_CLIENT_SECRET: idp.clientSecret,
   OIDC_NAME: idp.name,
+  ...sharedKeys(),
 };
 Object.assign(process.env, serverEnv);
 

@@ -2,14 +2,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext } from '@playwright/test';
 import { encode } from 'next-auth/jwt';
-import { db } from '@/db';
+import { writeTransaction } from '@/db';
 import { createSession } from '@/lib/auth/session';
 import { baseURL, e2eDir } from './env';
 
 /** A new session row for the user and the cookie Auth.js would set for it (name and value). */
 export async function newSessionCookie(userId: number, method: 'password' | 'sso') {
-  const sessionId = createSession(db(), userId, method, null);
-  const secret = readFileSync(path.join(e2eDir, 'auth-secret'), 'utf8').trim();
+  const sessionId = await writeTransaction(async (tx) => createSession(tx, userId, method, null));
+  // PostgreSQL runs: the key is in the environment (e2e/support/env.ts); SQLite: in the file beside the database.
+  const secret = process.env.AUTH_SECRET ?? readFileSync(path.join(e2eDir, 'auth-secret'), 'utf8').trim();
   const name = 'authjs.session-token';
   return { name, value: await encode({ token: { sub: sessionId }, secret, salt: name }), sessionId };
 }

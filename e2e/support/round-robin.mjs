@@ -1,0 +1,75 @@
+// A load balancer for the PostgreSQL run of the suite (and for trying two instances by hand):
+//   node e2e/support/round-robin.mjs LISTEN_PORT BACKEND_PORT BACKEND_PORT…
+// Each request — not each connection — goes to the next backend in turn, so one browser's page,
+// form post and redirect land on different instances. Bodies stream both ways. It behaves as a
+// balancer configured the usual way: Host kept, X-Forwarded-For appended with the address it saw,
+// X-Forwarded-Host and -Proto set (a client's own are overwritten). The instances run with TRUST_PROXY=1.
+import { Agent, createServer, request } from 'node:http';
+
+const [listenPort, ...backendPorts] = process.argv.slice(2).map(Number);
+if (!listenPort || backendPorts.length === 0 || backendPorts.some((p) => !p)) {
+  console.error('usage: node e2e/support/round-robin.mjs LISTEN_PORT BACKEND_PORT [BACKEND_PORT…]');
+  process.exit(2);
+}
+
+// Headers that describe one connection, not the message: never forwarded as they are.
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'upgrade']);
+
+/** Raw header pairs without the hop-by-hop ones (nor those the Connection header names). */
+function endToEnd(rawHeaders, drop = []) {
+  const named = new Set(drop);
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (rawHeaders[i].toLowerCase() === 'connection') for (const name of rawHeaders[i + 1].split(',')) named.add(name.trim().toLowerCase());
+  }
+  const kept = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i].toLowerCase();
+    if (!HOP_BY_HOP.has(name) && !named.has(name)) kept.push(rawHeaders[i], rawHeaders[i + 1]);
+  }
+  return kept;
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
+let next = 0;
+
+const server = createServer((req, res) => {
+  const index = next++ % backendPorts.length;
+  const forwardedFor = [req.headers['x-forwarded-for'], req.socket.remoteAddress].filter(Boolean).join(', ');
+  const headers = [
+    ...endToEnd(req.rawHeaders, ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto']),
+    'X-Forwarded-For', forwardedFor,
+    'X-Forwarded-Host', req.headers.host ?? '',
+    'X-Forwarded-Proto', 'http',
+  ];
+  const upstream = request({ host: '127.0.0.1', port: backendPorts[index], method: req.method, path: req.url, headers, agent, setHost: false });
+  let answered = false;
+  let clientGone = false;
+  upstream.on('response', (reply) => {
+    answered = true;
+    const replyHeaders = endToEnd(reply.rawHeaders);
+    replyHeaders.push('X-E2E-Instance', String(index + 1));
+    // The instance gave up on this connection (e.g. it refused a body without reading it): so do we.
+    if (/\bclose\b/i.test(reply.headers.connection ?? '')) replyHeaders.push('Connection', 'close');
+    res.writeHead(reply.statusCode ?? 502, reply.statusMessage, replyHeaders);
+    reply.pipe(res);
+    reply.on('error', () => res.destroy());
+  });
+  upstream.on('error', (error) => {
+    if (answered || clientGone) return res.destroy();
+    console.error(`round-robin: instance ${index + 1} (port ${backendPorts[index]}) failed ${req.method} ${req.url}: ${error.message}`);
+    if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+    res.end('The instance behind the balancer did not answer.\n');
+  });
+  req.pipe(upstream);
+  // The client went away: so does the request to the instance.
+  res.on('close', () => {
+    if (res.writableFinished) return;
+    clientGone = true;
+    upstream.destroy();
+  });
+});
+
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
+server.listen(listenPort, () => console.log(`round-robin: http://localhost:${listenPort} -> ports ${backendPorts.join(', ')}`));
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(0));
