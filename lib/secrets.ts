@@ -63,14 +63,14 @@ function existingKey(spec: SecretSpec): string | null {
   const fromEnv = process.env[spec.env];
   if (fromEnv) return fromEnv;
   if (config().databasePath === ':memory:') return randomBytes(spec.bytes).toString('base64url');
-  const file = path.join(secretsDir(), spec.file);
+  const file = path.join(/* turbopackIgnore: true */ secretsDir(), spec.file);
   return existsSync(/* turbopackIgnore: true */ file) ? readFileSync(/* turbopackIgnore: true */ file, 'utf8').trim() : null;
 }
 
 async function loadOne(spec: SecretSpec): Promise<string> {
   const existing = existingKey(spec);
   if (existing) return existing;
-  const file = path.join(secretsDir(), spec.file);
+  const file = path.join(/* turbopackIgnore: true */ secretsDir(), spec.file);
   if (await spec.inUse()) {
     throw new MissingKeyError(
       `The database holds data encrypted or keyed with ${spec.env}, but neither ${spec.env} nor ${file} is there. ` +
@@ -80,7 +80,7 @@ async function loadOne(spec: SecretSpec): Promise<string> {
   const value = randomBytes(spec.bytes).toString('base64url');
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   // Another process wrote it first: use theirs.
-  return writeKeyFile(file, value) ? value : readFileSync(file, 'utf8').trim();
+  return writeKeyFile(file, value) ? value : readFileSync(/* turbopackIgnore: true */ file, 'utf8').trim();
 }
 
 function fsyncFolder(folder: string): void {
