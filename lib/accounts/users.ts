@@ -1,10 +1,11 @@
 import 'server-only';
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import { db, lockUser, lockUsers, writeTransaction } from '@/db';
-import { organizations, users } from '@/db/schema';
+import { organizations, pendingEnrollments, users } from '@/db/schema';
 import { audit, type Actor } from '@/lib/audit';
 import { deleteUserChallenges } from '@/lib/auth/challenge';
 import { hashPassword } from '@/lib/auth/password';
+import { tokenDigest } from '@/lib/auth/tokens';
 import { adminStillActing, revokeUserSessions, sessionStillLive } from '@/lib/auth/session';
 import { isTwoFactorRequired } from '@/lib/auth/policy';
 import type { NewUser } from '@/lib/validation/accounts';
@@ -84,6 +85,8 @@ export async function changePassword(userId: number, newPassword: string, ctx: {
     await tx.update(users).set({ passwordHash, credentialsVersion: sql`${users.credentialsVersion} + 1` }).where(eq(users.id, userId));
     await revokeUserSessions(tx, userId, ctx.sessionId);
     await deleteUserChallenges(tx, userId);
+    // A setup another session started goes with it: its confirmation, perhaps waiting for this lock, finds nothing.
+    await tx.delete(pendingEnrollments).where(and(eq(pendingEnrollments.userId, userId), ne(pendingEnrollments.owner, tokenDigest(ctx.sessionId))));
     await audit(tx, { orgId: ctx.orgId, actor: { kind: 'user', userId }, targetUserId: userId, action: 'password.changed', ip: ctx.ip });
     return true;
   });

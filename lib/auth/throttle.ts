@@ -3,7 +3,9 @@ import { and, count, eq, gt, inArray, like, lt, lte, or } from 'drizzle-orm';
 import { type Executor, type Reader, inTransaction, lockKeys, store, writeTransaction } from '@/db';
 import { skipLocked } from '@/db/dialect';
 import { throttleHits, throttleLocks } from '@/db/schema';
+import { describeDatabaseError } from '@/db/errors';
 import { config } from '@/lib/config';
+import { log } from '@/lib/log';
 
 export interface ThrottleRule {
   key: string;
@@ -73,7 +75,10 @@ export async function countAttempt(
   // several instances cannot deadlock. Not inside a caller's transaction: a second connection taken
   // while that one holds locks could wait for the pool, which the lock's waiters hold. The password
   // step, which every other prompt follows, counts outside any.
-  if (store === 'postgres' && !inTransaction()) await writeTransaction((tx) => purgeExpired(tx, now));
+  if (store === 'postgres' && !inTransaction()) {
+    // Housekeeping only: the attempt is counted already, so its failure must not fail the request.
+    await writeTransaction((tx) => purgeExpired(tx, now)).catch((error: unknown) => log('throttle.purge_failed', describeDatabaseError(error)));
+  }
   return counted;
 }
 

@@ -210,3 +210,16 @@ test('a forced setup whose password step saw older credentials cannot confirm: a
   assert.equal((await userRow(user.id)).totpEnabledAt, null, '2FA stays off');
   assert.ok(await loadSession(session), "the owner's session lives on");
 });
+
+test('a password change ends a setup another session started: its confirmation finds nothing', async () => {
+  const user = await freshUser();
+  const now = Date.now();
+  const thief = await newSession(user.id);
+  const owner = await newSession(user.id);
+  const secret = await beginEnrollment(user.id, { sessionId: thief }, now);
+  assert.equal(await changePassword(user.id, 'a-new-password-3', { orgId: org.id, ip: null, sessionId: owner }), true);
+  const result = await confirmEnrollment(user.id, codeAt(secret, now), { owner: { sessionId: thief }, audit: { orgId: org.id, actor: operator } }, now);
+  assert.deepEqual(result, { ok: false, reason: 'expired' });
+  assert.equal((await userRow(user.id)).totpEnabledAt, null, "the thief's secret was not installed");
+  assert.ok(await loadSession(owner), "the owner's session lives on");
+});
