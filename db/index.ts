@@ -87,8 +87,7 @@ export function inTransaction(): boolean {
  */
 export async function lockUsers(tx: Executor, userIds: number[]): Promise<void> {
   if (store !== 'postgres') return;
-  const h = await handle();
-  for (const id of [...new Set(userIds)].sort((a, b) => a - b)) await h.rows(tx, sql`select id from users where id = ${id} for no key update`);
+  for (const id of [...new Set(userIds)].sort((a, b) => a - b)) await rawRows(sql`select id from users where id = ${id} for no key update`, tx);
 }
 
 export async function lockUser(tx: Executor, userId: number): Promise<void> {
@@ -102,7 +101,7 @@ export async function lockUser(tx: Executor, userId: number): Promise<void> {
 export async function lockOrganization(tx: Executor, orgId: number, mode: 'exclusive' | 'shared' = 'exclusive'): Promise<void> {
   if (store !== 'postgres') return;
   const strength = mode === 'exclusive' ? sql`for no key update` : sql`for share`;
-  await (await handle()).rows(tx, sql`select id from organizations where id = ${orgId} ${strength}`);
+  await rawRows(sql`select id from organizations where id = ${orgId} ${strength}`, tx);
 }
 
 /**
@@ -111,8 +110,7 @@ export async function lockOrganization(tx: Executor, orgId: number, mode: 'exclu
  */
 export async function lockKeys(tx: Executor, keys: string[]): Promise<void> {
   if (store !== 'postgres') return;
-  const h = await handle();
-  for (const key of [...new Set(keys)].sort()) await h.rows(tx, sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+  for (const key of [...new Set(keys)].sort()) await rawRows(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`, tx);
 }
 
 /** The rows of one raw statement, on either store. */

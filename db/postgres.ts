@@ -1,6 +1,6 @@
 import 'server-only';
 import path from 'node:path';
-import { sql, type SQL } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
@@ -16,6 +16,9 @@ export interface PostgresOptions {
   connectTimeoutMs: number;
 }
 
+/** A connection that dies emits an error event; without a listener node-postgres would end the process. */
+const logLostConnection = (error: Error) => log('database.connection_lost', { message: error.message });
+
 // Any constant both instances agree on: the key of the session lock held while migrating.
 const MIGRATION_LOCK = 0x64657367;
 
@@ -26,7 +29,7 @@ const MIGRATION_LOCK = 0x64657367;
 async function migrateOnce(url: string, options: PostgresOptions): Promise<void> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: options.connectTimeoutMs });
   // A connection lost while waiting emits here; the query in flight fails on its own.
-  client.on('error', (error) => log('database.connection_lost', { message: error.message }));
+  client.on('error', logLostConnection);
   await client.connect();
   try {
     // Another instance migrating holds the lock; one that hangs must not hold every other start forever.
@@ -54,10 +57,10 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
   });
   // A connection that dies while idle (a database restart, a network cut) is dropped from the
   // pool and replaced on next use; without a listener node-postgres would crash the process.
-  pool.on('error', (error) => log('database.connection_lost', { message: error.message }));
+  pool.on('error', logLostConnection);
   // A connection that dies while checked out emits on the client too, where no one listens: an
   // uncaught exception that would end the process. The query in flight fails on its own.
-  pool.on('connect', (client) => client.on('error', (error) => log('database.connection_lost', { message: error.message })));
+  pool.on('connect', (client) => client.on('error', logLostConnection));
   const database = drizzle({ client: pool, schema });
   const rows = async <T>(ex: Executor | Reader, query: SQL): Promise<T[]> =>
     ((await (ex as unknown as typeof database).execute(query)) as unknown as { rows: T[] }).rows;
@@ -69,9 +72,4 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
     rows,
     close: () => pool.end(),
   };
-}
-
-/** Whether the database answers within `ms` (start-up checks, readiness). */
-export async function pingPostgres(handle: PostgresHandle): Promise<void> {
-  await handle.rows(handle.reader, sql`select 1`);
 }
