@@ -3,9 +3,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type SQL } from 'drizzle-orm';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { config } from '@/lib/config';
+import { metrics } from '@/lib/ops/metrics';
 import type * as pgSchema from './schema/postgres';
-import { openPostgres, type PostgresHandle } from './postgres';
-import { openSqlite, type SqliteHandle } from './sqlite';
+import { journalLength } from './journal';
+import { openPostgres, postgresMigrations, type PostgresHandle } from './postgres';
+import { openSqlite, sqliteMigrations, type SqliteHandle } from './sqlite';
 import { store } from './store';
 
 /**
@@ -71,7 +73,15 @@ export async function writeTransaction<T>(fn: (tx: Executor) => Promise<T>): Pro
   const h = await handle();
   const outer = currentTransaction.getStore();
   if (outer) return h.savepoint(outer, (tx) => currentTransaction.run(tx, () => fn(tx)));
-  return h.transaction((tx) => currentTransaction.run(tx, () => fn(tx)));
+  const timer = metrics().transactions.startTimer();
+  try {
+    const result = await h.transaction((tx) => currentTransaction.run(tx, () => fn(tx)));
+    timer({ outcome: 'commit' });
+    return result;
+  } catch (error) {
+    timer({ outcome: 'rollback' });
+    throw error;
+  }
 }
 
 /** Whether this code runs inside a write transaction (its own work would be a savepoint of it). */
@@ -117,6 +127,13 @@ export async function lockKeys(tx: Executor, keys: string[]): Promise<void> {
 export async function rawRows<T>(query: SQL, ex?: Executor | Reader): Promise<T[]> {
   const h = await handle();
   return h.rows<T>(ex ?? currentTransaction.getStore() ?? h.reader, query);
+}
+
+/** Migrations of this build the database has not recorded (another instance may be ahead: never below 0). */
+export async function pendingMigrations(): Promise<number> {
+  const [folder, table] = store === 'postgres' ? [postgresMigrations, sql`drizzle.__drizzle_migrations`] : [sqliteMigrations, sql`__drizzle_migrations`];
+  const [row] = await rawRows<{ n: number | string }>(sql`select count(*) as n from ${table}`);
+  return Math.max(0, journalLength(folder) - Number(row?.n ?? 0));
 }
 
 /** Closes the process's database (graceful shutdown, CLI exit, tests). */

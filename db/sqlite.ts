@@ -1,22 +1,22 @@
 import 'server-only';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { Executor, Handle, Reader } from './index';
+import { journalLength } from './journal';
 import * as schema from './schema/sqlite';
 
 export const sqliteMigrations = path.join(/* turbopackIgnore: true */ process.cwd(), 'db', 'migrations', 'sqlite');
 
 /** Whether every committed migration is already recorded: then opening needs no write at all. */
 function migrationsApplied(sqlite: Database.Database): boolean {
-  const journal = JSON.parse(readFileSync(path.join(sqliteMigrations, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };
   const table = sqlite.prepare("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'").get();
   if (!table) return false;
   const row = sqlite.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number };
-  return row.n >= journal.entries.length;
+  return row.n >= journalLength(sqliteMigrations);
 }
 
 /**

@@ -37,6 +37,10 @@ const ROUTES: { route: string; method?: 'GET' | 'POST'; path: (w: World) => stri
   { route: '/admin/users/[id]/stop-requiring', path: (w) => `/admin/users/${w.setup.id}/stop-requiring`, allowed: ['admin'] },
   { route: '/admin/settings', path: () => '/admin/settings', allowed: ['admin', 'otherAdmin'] },
   { route: '/admin/audit', path: () => '/admin/audit', allowed: ['admin', 'otherAdmin'] },
+  // Operations: the balancer's checks and the scraper's metrics (every caller here is on loopback).
+  { route: '/healthz', path: () => '/healthz', allowed: everyone },
+  { route: '/readyz', path: () => '/readyz', allowed: everyone },
+  { route: '/metrics', path: () => '/metrics', allowed: everyone },
   // Auth.js's endpoints: the session endpoint is closed (it would hand the session id to scripts).
   { route: '/api/auth/[...nextauth]', path: () => '/api/auth/session', allowed: [] },
   { route: '/api/auth/[...nextauth]', path: () => '/api/auth/csrf', allowed: everyone },

@@ -42,6 +42,7 @@ const schema = z.object({
   OIDC_CLIENT_ID: unsetWhenEmpty(z.string()),
   OIDC_CLIENT_SECRET: unsetWhenEmpty(z.string()),
   OIDC_NAME: z.string().min(1).max(40).default('SSO'),
+  METRICS_TOKEN: unsetWhenEmpty(z.string().min(32, { error: 'must be at least 32 characters (such as the output of `openssl rand -hex 32`)' })),
 });
 
 export type Config = ReturnType<typeof readConfig>;
@@ -92,6 +93,8 @@ export function readConfig(env: Record<string, string | undefined>) {
       e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
         ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET, name: e.OIDC_NAME }
         : null,
+    // Lets a scraper that is not on loopback read /metrics (as `Authorization: Bearer …`).
+    metricsToken: e.METRICS_TOKEN,
     password: {
       emailFailures: e.DESKGATE_LOGIN_EMAIL_FAILURES,
       ipFailures: e.DESKGATE_LOGIN_IP_FAILURES,

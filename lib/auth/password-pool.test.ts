@@ -11,13 +11,20 @@ test('hashes and compares off the event loop', async () => {
   await pool.close();
 });
 
-test('answers busy when the queue is full, and recovers', async () => {
-  const pool = new PasswordPool(1, 1);
+test('answers busy when the queue is full, says it is saturated, and recovers', async () => {
+  const waits: number[] = [];
+  const pool = new PasswordPool(1, 1, (seconds) => waits.push(seconds));
   const running = pool.hash('a', 10);
+  assert.equal(pool.saturated(), false, 'a free place in the queue: not saturated');
   const queued = pool.hash('b', 10);
+  assert.deepEqual(pool.state(), { queued: 1, busy: 1, size: 1 });
+  assert.equal(pool.saturated(), true);
   await assert.rejects(pool.hash('c', 10), PoolBusyError);
   assert.ok(await running);
   assert.ok(await queued);
+  assert.equal(waits.length, 2, 'each job that reached a worker reported its wait');
+  assert.ok(waits[1]! > waits[0]!, 'the queued job waited for the first one');
+  assert.equal(pool.saturated(), false);
   assert.ok(await pool.hash('d', 4), 'the pool takes work again once the queue drains');
   await pool.close();
 });

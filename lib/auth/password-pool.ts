@@ -9,6 +9,7 @@ export class PoolBusyError extends Error {
 type Job = { op: 'hash'; password: string; cost: number } | { op: 'compare'; password: string; hash: string };
 interface Pending {
   job: Job;
+  queuedAt: number;
   resolve: (value: string | boolean) => void;
   reject: (error: Error) => void;
 }
@@ -38,7 +39,19 @@ export class PasswordPool {
   constructor(
     private readonly size: number,
     private readonly maxQueue: number,
+    /** Told how long each job waited for a worker, in seconds (the metrics' histogram). */
+    private readonly waited: (seconds: number) => void = () => {},
   ) {}
+
+  /** Jobs waiting, workers running one, and the most workers there may be. */
+  state(): { queued: number; busy: number; size: number } {
+    return { queued: this.queue.length, busy: this.busy.size, size: this.size };
+  }
+
+  /** Whether a job sent now would be refused (the queue is at its limit). */
+  saturated(): boolean {
+    return this.busy.size >= this.size && this.queue.length >= this.maxQueue;
+  }
 
   hash(password: string, cost: number): Promise<string> {
     return this.run({ op: 'hash', password, cost }) as Promise<string>;
@@ -56,7 +69,7 @@ export class PasswordPool {
 
   private run(job: Job): Promise<string | boolean> {
     return new Promise((resolve, reject) => {
-      const pending = { job, resolve, reject };
+      const pending = { job, resolve, reject, queuedAt: performance.now() };
       const worker = this.takeWorker();
       if (worker) this.dispatch(worker, pending);
       else if (this.queue.length < this.maxQueue) this.queue.push(pending);
@@ -91,6 +104,7 @@ export class PasswordPool {
   }
 
   private dispatch(worker: Worker, pending: Pending) {
+    this.waited((performance.now() - pending.queuedAt) / 1000);
     this.busy.set(worker, pending);
     worker.ref();
     worker.postMessage(pending.job);

@@ -1,6 +1,7 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { config } from '@/lib/config';
+import { metrics, reportHashPool } from '@/lib/ops/metrics';
 import { AddressGate } from './address-gate';
 import { PasswordPool } from './password-pool';
 
@@ -9,8 +10,17 @@ export { PoolBusyError } from './password-pool';
 const holder = globalThis as unknown as { deskgatePasswordPool?: PasswordPool; deskgateDummyHash?: Promise<string>; deskgateAddressGate?: AddressGate };
 
 function pool(): PasswordPool {
-  holder.deskgatePasswordPool ??= new PasswordPool(config().hashWorkers, config().hashQueue);
+  if (!holder.deskgatePasswordPool) {
+    const made = new PasswordPool(config().hashWorkers, config().hashQueue, (seconds) => metrics().hashWait.observe(seconds));
+    reportHashPool(() => made.state());
+    holder.deskgatePasswordPool = made;
+  }
   return holder.deskgatePasswordPool;
+}
+
+/** Whether the hash pool would refuse a job now (/readyz); a pool not made yet is idle. */
+export function hashPoolSaturated(): boolean {
+  return holder.deskgatePasswordPool?.saturated() ?? false;
 }
 
 export function hashPassword(password: string): Promise<string> {

@@ -4,6 +4,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import next from 'next';
+import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
 const port = Number(process.env.PORT || 3000);
 const trustProxy = process.env.TRUST_PROXY === '1';
@@ -95,6 +96,40 @@ function refuseOversizedAuthBody(req, res) {
   return true;
 }
 
+// The registry lib/ops/metrics.ts counts into (made here first, so every request is timed from the start).
+const REGISTRY = Symbol.for('deskgate.metrics-registry');
+if (!globalThis[REGISTRY]) {
+  globalThis[REGISTRY] = new Registry();
+  collectDefaultMetrics({ register: globalThis[REGISTRY] });
+}
+const requestSeconds = new Histogram({
+  name: 'deskgate_http_request_duration_seconds',
+  help: 'Requests from the first byte to the last byte of the answer, by route group, method and status class.',
+  labelNames: ['group', 'method', 'status'],
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [globalThis[REGISTRY]],
+});
+
+/** A few groups, never the raw path: a label per URL would let any client grow the metrics without end. */
+const ROUTE_GROUPS = [
+  [/^\/(_next\/|favicon\.ico$|icon|robots\.txt$)/, 'static'],
+  [/^\/(healthz|readyz|metrics|\.well-known\/)/, 'ops'],
+  [/^\/api\/auth(\/|$)/, 'auth_api'],
+  [/^\/login(\/|$)/, 'sign_in'],
+  [/^\/profile(\/|$)/, 'profile'],
+  [/^\/admin(\/|$)/, 'admin'],
+];
+
+function routeGroup(url) {
+  const path = (url ?? '/').split('?')[0];
+  return ROUTE_GROUPS.find(([pattern]) => pattern.test(path))?.[1] ?? 'other';
+}
+
+function timeRequest(req, res) {
+  const end = requestSeconds.startTimer({ group: routeGroup(req.url), method: ['GET', 'HEAD', 'POST'].includes(req.method) ? req.method : 'other' });
+  res.once('close', () => end({ status: res.writableFinished ? `${Math.floor(res.statusCode / 100)}xx` : 'aborted' }));
+}
+
 // Next fetches its own redirects during server actions: it must know where it listens.
 const app = next({ dev: false, dir: process.cwd(), hostname: 'localhost', port });
 const handle = app.getRequestHandler();
@@ -102,6 +137,7 @@ const handle = app.getRequestHandler();
 await app.prepare();
 
 const server = createServer((req, res) => {
+  timeRequest(req, res);
   recordPeer(req);
   // Without a trusted proxy, forwarded headers are the client's own words.
   if (!trustProxy) {

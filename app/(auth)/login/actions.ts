@@ -14,6 +14,7 @@ import { signIn } from '@/lib/auth/auth';
 import { finishSignIn } from '@/lib/auth/sign-in';
 import { config } from '@/lib/config';
 import { log } from '@/lib/log';
+import { metrics } from '@/lib/ops/metrics';
 import { safeCallbackUrl } from '@/lib/validation/fields';
 import { signInSchema } from '@/lib/validation/forms';
 import { markActionEntered } from '@/lib/request';
@@ -24,8 +25,11 @@ export const signInAction = publicAction(signInSchema, async ({ email, password,
   const values = { email };
   const result = await checkPassword(email, password, ip, knownDevice(await currentDevice()));
   if (!result.ok) {
-    // A refused attempt writes nothing: the lock itself was audited once, when it began.
-    if (result.locked) return { error: GENERIC_FAILURE, values };
+    // A refused attempt writes nothing (the lock itself was audited once, when it began); it is counted.
+    if (result.locked) {
+      metrics().signIns.inc({ method: 'password', outcome: 'locked' });
+      return { error: GENERIC_FAILURE, values };
+    }
     const { orgId, userId } = result;
     if (orgId !== null) {
       // Written once the answer is sent: the commit (an fsync) would make a real account's failure

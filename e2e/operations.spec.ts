@@ -1,0 +1,100 @@
+import { request as playwrightRequest, type APIRequestContext } from '@playwright/test';
+import { expect, test, TestOrg } from './fixtures';
+import { baseURL, instancePorts } from './support/env';
+import { postForm } from './support/forms';
+import { startExtraServer } from './support/server';
+
+// Health checks and metrics, as a balancer and a scraper use them. On PostgreSQL the suite runs two
+// instances behind the round-robin balancer: the checks must answer from each. Plain HTTP: the
+// config runs this file in one project.
+
+const READY = { status: 'ready', checks: { shutdown: 'ok', database: 'ok', migrations: 'ok', hashPool: 'ok' } };
+const instanceURLs = instancePorts.map((p) => `http://localhost:${p}`);
+
+async function metricValue(api: APIRequestContext, url: string, line: RegExp): Promise<number> {
+  const text = await (await api.get(`${url}/metrics`)).text();
+  const match = text.split('\n').find((l) => line.test(l));
+  return match ? Number(match.split(' ').at(-1)) : 0;
+}
+
+/** A counter summed over every instance (each counts what it served). */
+async function summed(api: APIRequestContext, line: RegExp): Promise<number> {
+  let total = 0;
+  for (const url of instanceURLs) total += await metricValue(api, url, line);
+  return total;
+}
+
+test('/healthz and /readyz answer signed out, as JSON, from every instance behind the balancer, and touch no session', async ({ request }) => {
+  const seen = new Set<string>();
+  for (let i = 0; i < 2 * instancePorts.length; i++) {
+    const ready = await request.get('/readyz', { maxRedirects: 0 });
+    expect(ready.status()).toBe(200);
+    expect(await ready.json()).toEqual(READY);
+    expect(ready.headers()['content-type']).toContain('application/json');
+    expect(ready.headers()['cache-control']).toBe('no-store');
+    expect(ready.headers()['set-cookie']).toBeUndefined();
+    seen.add(ready.headers()['x-e2e-instance'] ?? 'the only one');
+
+    const health = await request.get('/healthz', { maxRedirects: 0 });
+    expect(health.status()).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    expect(health.headers()['set-cookie']).toBeUndefined();
+  }
+  expect(seen.size, 'each instance answered the balancer').toBe(instancePorts.length);
+  // Only GET: a health check never changes anything.
+  expect((await request.post('/readyz', { headers: { Origin: baseURL } })).status()).toBe(405);
+});
+
+test('/metrics from this machine: sign-ins by outcome, request latency by route group, the hash pool, transactions', async ({ request }) => {
+  const org = await TestOrg.create();
+  const user = await org.user();
+  const failed = /^deskgate_sign_ins_total\{method="password",outcome="failed"\} /;
+  const before = await summed(request, failed);
+  const login = await postForm(request, baseURL, '/login', 'email', { email: user.email, password: 'not the password' });
+  expect(login.status()).toBe(200);
+  await expect.poll(() => summed(request, failed), { message: 'the wrong password was counted' }).toBeGreaterThan(before);
+
+  for (const url of instanceURLs) {
+    const response = await request.get(`${url}/metrics`);
+    expect(response.status()).toBe(200);
+    expect(response.headers()['content-type']).toContain('text/plain; version=0.0.4');
+    const text = await response.text();
+    expect(text).toMatch(/^deskgate_http_request_duration_seconds_bucket\{le="[0-9.]+",group="sign_in",method="GET",status="2xx"\} \d+$/m);
+    for (const name of ['deskgate_hash_queue_length', 'deskgate_hash_wait_seconds', 'deskgate_db_transaction_seconds', 'deskgate_second_factor_failures_total', 'deskgate_locks_total']) {
+      expect(text, name).toMatch(new RegExp(`^# TYPE ${name} `, 'm'));
+    }
+    // Nothing a metric carries names a person or a client.
+    expect(text).not.toContain(user.email);
+    expect(text).not.toContain('127.0.0.1');
+  }
+});
+
+test('/metrics elsewhere than this machine: only with the METRICS_TOKEN bearer token', async () => {
+  const token = 'metrics-token-for-the-e2e-suite-0123456789';
+  const index = test.info().parallelIndex;
+  const [open, guarded] = await Promise.all([
+    startExtraServer(3400 + 2 * index, { TRUST_PROXY: '1' }),
+    startExtraServer(3401 + 2 * index, { TRUST_PROXY: '1', METRICS_TOKEN: token }),
+  ]);
+  const api = await playwrightRequest.newContext();
+  try {
+    // A visitor the (trusted) proxy in front forwards: the connection is local, the client is not.
+    const remote = { 'X-Forwarded-For': '203.0.113.7' };
+    const refused = await api.get(`${open.baseURL}/metrics`, { headers: remote });
+    expect(refused.status()).toBe(403);
+    expect(await refused.text()).toContain('Set METRICS_TOKEN');
+    expect((await api.get(`${open.baseURL}/metrics`)).status(), 'a scraper on this machine').toBe(200);
+
+    const unauthorized = await api.get(`${guarded.baseURL}/metrics`, { headers: remote });
+    expect(unauthorized.status()).toBe(401);
+    expect(unauthorized.headers()['www-authenticate']).toBe('Bearer realm="metrics"');
+    expect((await api.get(`${guarded.baseURL}/metrics`, { headers: { ...remote, Authorization: `Bearer ${token}x` } })).status()).toBe(401);
+    expect((await api.get(`${guarded.baseURL}/metrics`, { headers: { Authorization: 'Bearer wrong' } })).status(), 'a wrong token is refused, even from here').toBe(401);
+    const allowed = await api.get(`${guarded.baseURL}/metrics`, { headers: { ...remote, Authorization: `Bearer ${token}` } });
+    expect(allowed.status()).toBe(200);
+    expect(await allowed.text()).toContain('# TYPE deskgate_sign_ins_total counter');
+  } finally {
+    await api.dispose();
+    await Promise.all([open.stop(), guarded.stop()]);
+  }
+});
