@@ -15,7 +15,7 @@ import { prepareSecrets } from '@/lib/secrets';
 import { ensureBuild } from '../build-stamp';
 import { actionFields } from '@/lib/testing/forms';
 import { commitCost } from './commit-cost';
-import { Client, percentile } from './http';
+import { Client, percentile, type Reply } from './http';
 import { benchAccounts, type BenchUser } from './setup';
 
 const quick = process.argv.includes('--quick');
@@ -257,7 +257,34 @@ async function main() {
       record(`/admin/users ${label}, p95`, percentile(times, 95), 'ms', '≤ 50 ms', percentile(times, 95) <= 50);
     }
 
-    // 6: first-load JavaScript.
+    // 6: the balancer's checks and the scraper's page, idle: one call's latency and server CPU, so
+    // what a balancer probing every second costs; the signed-in home page is the yardstick.
+    const timed = async (label: string, get: () => Promise<Reply>, n: number) => {
+      for (let i = 0; i < 5; i++) await (await get()).arrayBuffer();
+      const times: number[] = [];
+      const cpu = server.cpu();
+      for (let i = 0; i < n; i++) {
+        const t = now();
+        const response = await get();
+        await response.arrayBuffer();
+        if (response.status !== 200) throw new Error(`${label}: ${response.status}`);
+        times.push(now() - t);
+      }
+      return { p50: percentile(times, 50), cpuMs: ((server.cpu() - cpu) * 1000) / n };
+    };
+    const calls = quick ? 100 : 300;
+    const home = await timed('/', () => reader.get('/'), calls);
+    record('signed-in home page, p50 (idle)', home.p50, 'ms');
+    for (const check of ['/healthz', '/readyz', '/metrics']) {
+      const balancer = new Client(base);
+      const cost = await timed(check, () => balancer.get(check), calls);
+      record(`${check}, p50 (idle)`, cost.p50, 'ms');
+      record(`${check}: server CPU per call`, cost.cpuMs, 'ms');
+      record(`${check} p50 ÷ home page p50`, cost.p50 / home.p50, 'ratio');
+      if (check === '/readyz') record('/readyz every second: share of one core', cost.cpuMs / 10, '%', '≤ 1 %', cost.cpuMs / 10 <= 1);
+    }
+
+    // 7: first-load JavaScript.
     const js = async (client: Client, page: string) => {
       const html = await (await client.get(page)).text();
       const srcs = [...new Set([...html.matchAll(/<script[^>]+src="([^"]+)"/g)].map((m) => m[1]!))];
