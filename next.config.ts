@@ -8,7 +8,7 @@ const allowedOrigins = (process.env.ALLOWED_ORIGINS ?? '')
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
-  serverExternalPackages: ['better-sqlite3', 'bcryptjs'],
+  serverExternalPackages: ['better-sqlite3', 'bcryptjs', 'prom-client'],
   experimental: {
     serverActions: { allowedOrigins, bodySizeLimit: '64kb' },
   },
