@@ -1,6 +1,7 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { config } from '@/lib/config';
+import { onShutdown } from '@/lib/ops/shutdown';
 import { AddressGate } from './address-gate';
 import { PasswordPool } from './password-pool';
 
@@ -9,7 +10,11 @@ export { PoolBusyError } from './password-pool';
 const holder = globalThis as unknown as { deskgatePasswordPool?: PasswordPool; deskgateDummyHash?: Promise<string>; deskgateAddressGate?: AddressGate };
 
 function pool(): PasswordPool {
-  holder.deskgatePasswordPool ??= new PasswordPool(config().hashWorkers, config().hashQueue);
+  if (!holder.deskgatePasswordPool) {
+    const created = new PasswordPool(config().hashWorkers, config().hashQueue);
+    holder.deskgatePasswordPool = created;
+    onShutdown(() => created.close());
+  }
   return holder.deskgatePasswordPool;
 }
 

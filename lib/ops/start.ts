@@ -1,5 +1,6 @@
 // `npm start`: build when missing or stale, migrate, load or create secrets, seed the demo, serve.
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { closeDatabase, database } from '@/db';
 import { databaseUnreachable } from '@/db/errors';
@@ -35,8 +36,9 @@ async function main() {
     stdio: 'inherit',
     env: { ...process.env, NODE_ENV: 'production' },
   });
+  // This process stays until the server has drained and exits, then exits as it did.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => server.kill(signal));
-  server.on('exit', (code) => process.exit(code ?? 0));
+  server.on('exit', (code, signal) => process.exit(code ?? 128 + (signal ? os.constants.signals[signal] : 0)));
 }
 
 main().catch((error: unknown) => {
