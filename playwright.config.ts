@@ -19,7 +19,7 @@ function appServers() {
   });
   if (store === 'sqlite') return [instance(port, {})];
   const balancer = {
-    command: `node e2e/support/round-robin.mjs ${port} ${instancePorts.join(' ')}`,
+    command: `node e2e/support/round-robin.mjs --health /readyz ${port} ${instancePorts.join(' ')}`,
     url: `${baseURL}/login`,
     timeout: 30_000,
     reuseExistingServer: false,
