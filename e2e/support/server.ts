@@ -11,6 +11,10 @@ export interface ExtraServer {
 export interface KillableServer extends ExtraServer {
   /** Kills the process with SIGKILL, as a crash or the OOM killer would (no shutdown code runs). */
   kill: () => Promise<void>;
+  /** Sends `signal` and returns at once. */
+  signal: (signal: NodeJS.Signals) => void;
+  /** How the process ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 interface Options {
@@ -35,7 +39,7 @@ export async function startExtraServer(basePort: number, env: Record<string, str
     env: { ...process.env, ...serverEnv, ...env, PORT: String(port), NODE_ENV: 'production', NODE_OPTIONS: options.nodeOptions ?? '' },
     stdio: ['ignore', output, output],
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const baseURL = `http://localhost:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -54,5 +58,5 @@ export async function startExtraServer(basePort: number, env: Record<string, str
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     await exited;
   };
-  return { baseURL, stop: end('SIGTERM'), kill: end('SIGKILL') };
+  return { baseURL, stop: end('SIGTERM'), kill: end('SIGKILL'), signal: (signal) => child.kill(signal), exited };
 }
