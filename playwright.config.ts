@@ -31,7 +31,7 @@ function appServers() {
   return [...instancePorts.map((p) => instance(p, { TRUST_PROXY: '1', AUTH_URL: baseURL })), balancer];
 }
 
-const rawRequestSpecs = /(races|attacks|crash-safety|authorization|fuzz|challenge-token|request-hardening|lockout)\.spec\.ts/;
+const rawRequestSpecs = /(races|attacks|crash-safety|shutdown|authorization|fuzz|challenge-token|request-hardening|lockout)\.spec\.ts/;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -46,7 +46,7 @@ export default defineConfig({
   outputDir: `${e2eDir}/results`,
   use: { baseURL, launchOptions, trace: 'retain-on-failure' },
   projects: [
-    // races, attacks, crash-safety, authorization, fuzz, challenge-token, request-hardening and lockout post raw requests (no page): one project is enough.
+    // races, attacks, crash-safety, shutdown, authorization, fuzz, challenge-token, request-hardening and lockout post raw requests (no page): one project is enough.
     { name: 'js', use: { javaScriptEnabled: true }, testIgnore: [rawRequestSpecs, /enumeration\.spec\.ts/] },
     // keyboard.spec.ts follows focus that JavaScript moves. On PostgreSQL every spec runs once: the
     // pages' no-JS pass is the same server work as the JS one (a form post instead of a fetch), which
