@@ -34,19 +34,24 @@ function endToEnd(rawHeaders, drop = []) {
   return kept;
 }
 
-const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
+// A connection per request: a kept-alive one that an instance closes as the balancer sends on it
+// would lose that request (a race no health check prevents when the probes are late).
+const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
 const ready = backendPorts.map(() => true);
+const state = backendPorts.map(() => 'ready');
 
 function probe(index) {
   const found = (isReady, why) => {
-    if (isReady !== ready[index]) console.log(`round-robin: instance ${index + 1} (port ${backendPorts[index]}) is ${isReady ? 'ready' : `not ready (${why})`}`);
+    const now = isReady ? 'ready' : `not ready (${why})`;
+    if (now !== state[index]) console.log(`round-robin: instance ${index + 1} (port ${backendPorts[index]}) is ${now}`);
+    state[index] = now;
     ready[index] = isReady;
   };
-  const check = get({ host: '127.0.0.1', port: backendPorts[index], path: healthPath, agent: false, timeout: 1000 }, (reply) => {
+  const check = get({ host: '127.0.0.1', port: backendPorts[index], path: healthPath, agent: false, timeout: 2000 }, (reply) => {
     reply.resume();
     found(reply.statusCode === 200, reply.statusCode);
   });
-  check.on('timeout', () => check.destroy(new Error('no answer within 1 s')));
+  check.on('timeout', () => check.destroy(new Error('no answer within 2 s')));
   check.on('error', (error) => found(false, error.code ?? error.message));
 }
 if (healthPath) setInterval(() => backendPorts.forEach((_, index) => probe(index)), 250);

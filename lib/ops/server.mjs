@@ -155,8 +155,6 @@ let signalledAt = 0;
  */
 async function shutDown(signal) {
   if (signalledAt) {
-    // Ctrl-C reaches the whole process group and `npm start` forwards it too: the same press twice.
-    if (Date.now() - signalledAt < 1000) return;
     log('server.shutdown_forced', { signal, inFlight: drainer.inFlight() });
     process.exit(1);
   }
