@@ -133,33 +133,33 @@ test('behind the balancer, an instance stopped amid a burst fails no request, an
   // writes); a deployment with two instances runs on PostgreSQL, where they share the test database.
   const url = databaseFor('balanced');
   const [firstPort, secondPort, balancerPort, blindPort] = ports();
-  // With a delay of 1 s the balancer, asking /readyz every 250 ms, stops sending before the listener closes.
-  const env = { DESKGATE_SHUTDOWN_DELAY_SECONDS: '1' };
+  // The delay lets the balancer, asking /readyz every 250 ms, stop sending before the listener closes:
+  // connections still in the listener's queue then are reset (a loaded instance answers its probe late, hence 3 s).
+  const env = { DESKGATE_SHUTDOWN_DELAY_SECONDS: '3' };
   const [first, second] = await Promise.all([start('balanced-1', firstPort, url, env), start('balanced-2', secondPort, url, env)]);
   const balancer = await startBalancer(balancerPort, [first.server, second.server], ['--health', '/readyz']);
   try {
     const fields = await signInFields(balancer.baseURL);
     const sent: { at: number; answer: Promise<Answer> }[] = [];
     let signalled = 0;
-    for (let i = 0; i < 40; i++) {
+    for (let i = 0; i < 50; i++) {
       if (i === 10) {
         second.server.signal('SIGTERM');
         signalled = Date.now();
       }
       sent.push({ at: Date.now(), answer: signIn(balancer.baseURL, fields, users[i % users.length]!) });
-      await pause(80);
+      await pause(120);
     }
     const answers = await Promise.allSettled(sent.map((s) => s.answer));
     expect(answers.map(outcome), `what the balancer saw:\n${balancer.output()}`).toEqual(sent.map(() => 'signed in'));
     const instances = answers.map((a) => (a as PromiseFulfilledResult<Answer>).value.headers['x-e2e-instance']);
     expect(new Set(instances.slice(0, 10)), 'both instances served before the signal').toEqual(new Set(['1', '2']));
-    // After the delay the stopping instance no longer listens: the balancer has stopped sending to it (503), or sends on when refused.
-    const afterwards = instances.filter((_, i) => sent[i]!.at > signalled + 1500);
+    const afterwards = instances.filter((_, i) => sent[i]!.at > signalled + 3500);
     expect(afterwards.length).toBeGreaterThan(5);
     expect(new Set(afterwards), 'after the delay, only the first instance answers').toEqual(new Set(['1']));
     expect((await second.server.exited).code).toBe(0);
     expect(second.events().map((e) => e.event)).toEqual(['server.draining', 'server.stopped']);
-    expect(balancer.output()).toMatch(/instance 2 \(port \d+\) is not ready \((503|ECONNREFUSED)\)/);
+    expect(balancer.output()).toMatch(/instance 2 \(port \d+\) is not ready \(503\)/);
 
     // Without health checks nothing is lost either: the stopped instance refuses the connection and the request goes to the next.
     const blind = await startBalancer(blindPort, [second.server, first.server]);
