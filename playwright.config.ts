@@ -19,7 +19,7 @@ function appServers() {
   });
   if (store === 'sqlite') return [instance(port, {})];
   const balancer = {
-    command: `node e2e/support/round-robin.mjs ${port} ${instancePorts.join(' ')}`,
+    command: `node e2e/support/round-robin.mjs --health /readyz ${port} ${instancePorts.join(' ')}`,
     url: `${baseURL}/login`,
     timeout: 30_000,
     reuseExistingServer: false,
@@ -31,7 +31,7 @@ function appServers() {
   return [...instancePorts.map((p) => instance(p, { TRUST_PROXY: '1', AUTH_URL: baseURL })), balancer];
 }
 
-const rawRequestSpecs = /(races|attacks|crash-safety|authorization|fuzz|challenge-token|request-hardening|lockout|operations)\.spec\.ts/;
+const rawRequestSpecs = /(races|attacks|crash-safety|shutdown|authorization|fuzz|challenge-token|request-hardening|lockout|operations)\.spec\.ts/;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -46,7 +46,7 @@ export default defineConfig({
   outputDir: `${e2eDir}/results`,
   use: { baseURL, launchOptions, trace: 'retain-on-failure' },
   projects: [
-    // races, attacks, crash-safety, authorization, fuzz, challenge-token, request-hardening, lockout and operations send raw requests (no page): one project is enough.
+    // races, attacks, crash-safety, shutdown, authorization, fuzz, challenge-token, request-hardening, lockout and operations send raw requests (no page): one project is enough.
     { name: 'js', use: { javaScriptEnabled: true }, testIgnore: [rawRequestSpecs, /enumeration\.spec\.ts/] },
     // keyboard.spec.ts follows focus that JavaScript moves. On PostgreSQL every spec runs once: the
     // pages' no-JS pass is the same server work as the JS one (a form post instead of a fetch), which

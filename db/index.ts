@@ -4,6 +4,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { config } from '@/lib/config';
 import { metrics } from '@/lib/ops/metrics';
+import { onShutdown } from '@/lib/ops/shutdown';
 import type * as pgSchema from './schema/postgres';
 import { journalLength } from './journal';
 import { openPostgres, postgresMigrations, type PostgresHandle } from './postgres';
@@ -41,7 +42,13 @@ export async function openDatabase(target?: string): Promise<Handle> {
 /** The process's database, opened (and migrated) on first use. */
 export function database(): Promise<Handle> | Handle {
   holder.deskgateDb ??= openDatabase().then(
-    (handle) => (holder.deskgateDb = handle),
+    (handle) => {
+      // Closes this handle unless it was closed already (closeDatabase, then perhaps opened again).
+      onShutdown(async () => {
+        if (holder.deskgateDb === handle) await closeDatabase();
+      });
+      return (holder.deskgateDb = handle);
+    },
     (error: unknown) => {
       // The next request tries again: a database that was down at the first request may be back.
       holder.deskgateDb = undefined;

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { request as playwrightRequest, type APIRequestContext, type APIResponse } from '@playwright/test';
@@ -11,12 +11,13 @@ import { codeDigest } from '@/lib/auth/crypto';
 import { beginEnrollment } from '@/lib/auth/enrollment';
 import { normalizeRecoveryCode, RECOVERY_CODE_COUNT } from '@/lib/auth/recovery-codes';
 import { createSession } from '@/lib/auth/session';
-import { config, resolveDatabasePath } from '@/lib/config';
+import { resolveDatabasePath } from '@/lib/config';
 import { expect, test, TestOrg, totp, type TestUser } from './fixtures';
 import { baseURL as balancerURL, databaseUrl, e2eDir, store } from './support/env';
 import { actionFields, postForm } from './support/forms';
 import { rememberSecret } from './support/secrets-log';
 import { startExtraServer } from './support/server';
+import { copyOfTheDatabase } from './support/sqlite-copy';
 import { newSessionCookie } from './support/sessions';
 import { openSnapshotReader, type Query, type SnapshotReader } from './support/snapshot-reader';
 
@@ -192,21 +193,6 @@ async function twoFactorRow(id: number) {
   return row!;
 }
 
-/** SQLite: a consistent copy of the suite's database in a folder of its own, with the keys it was written under. */
-function copyOfTheDatabase(worker: number): string {
-  const dir = path.join(e2eDir, `crash-safety-${worker}-${Date.now()}`);
-  mkdirSync(dir);
-  const file = path.join(dir, 'deskgate.db');
-  const source = new Database(config().databasePath, { readonly: true, fileMustExist: true });
-  try {
-    source.prepare('VACUUM INTO ?').run(file);
-  } finally {
-    source.close();
-  }
-  for (const key of ['auth-secret', 'encryption-key', 'code-key']) copyFileSync(path.join(path.dirname(config().databasePath), key), path.join(dir, key));
-  return `file:${file}`;
-}
-
 function expectWalLeft(url: string) {
   const file = resolveDatabasePath(url);
   expect(existsSync(`${file}-wal`), 'the crash left a write-ahead log to recover').toBe(true);
@@ -329,7 +315,7 @@ test('a server killed with SIGKILL amid 2FA changes restarts intact, with every 
   }));
   const adminCookie = await newSessionCookie(admin.id, 'password');
 
-  const url = store === 'sqlite' ? copyOfTheDatabase(worker) : databaseUrl;
+  const url = store === 'sqlite' ? copyOfTheDatabase(`crash-safety-${worker}`) : databaseUrl;
   const log = path.join(e2eDir, `extra-server-crash-safety-${worker}.log`);
   const port = 3720 + worker;
   const serverOptions = { log, nodeOptions: `--import ${pathToFileURL(path.resolve('e2e/support/commit-pause.mjs')).href}` };

@@ -24,6 +24,13 @@ test('a malformed AUTH_TRUST_HOST or AUTH_URL is refused with one clear line', (
   assert.throws(() => readConfig({ AUTH_URL: 'deskgate.example.com' }), /Invalid environment variable AUTH_URL: must be the URL the app is served at/);
 });
 
+test('the shutdown delay and drain time are whole seconds within bounds', () => {
+  assert.doesNotThrow(() => readConfig({ DESKGATE_SHUTDOWN_DELAY_SECONDS: '0', DESKGATE_SHUTDOWN_DRAIN_SECONDS: '600' }));
+  assert.throws(() => readConfig({ DESKGATE_SHUTDOWN_DELAY_SECONDS: '301' }), /Invalid environment variable DESKGATE_SHUTDOWN_DELAY_SECONDS/);
+  assert.throws(() => readConfig({ DESKGATE_SHUTDOWN_DRAIN_SECONDS: '0' }), /Invalid environment variable DESKGATE_SHUTDOWN_DRAIN_SECONDS/);
+  assert.throws(() => readConfig({ DESKGATE_SHUTDOWN_DRAIN_SECONDS: '2.5' }), /Invalid environment variable DESKGATE_SHUTDOWN_DRAIN_SECONDS/);
+});
+
 test('npm start refuses AUTH_TRUST_HOST=false without AUTH_URL with one line, before building anything', () => {
   const started = runScript('lib/ops/start.ts', [], { DATABASE_URL: `file:${path.join(tempDir(), 'trust.db')}`, AUTH_TRUST_HOST: 'false', AUTH_URL: '' });
   assert.equal(started.status, 1);

@@ -11,6 +11,10 @@ export interface ExtraServer {
 export interface KillableServer extends ExtraServer {
   /** Kills the process with SIGKILL, as a crash or the OOM killer would (no shutdown code runs). */
   kill: () => Promise<void>;
+  /** Sends `signal` and returns at once. */
+  signal: (signal: NodeJS.Signals) => void;
+  /** How the process ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 interface Options {
@@ -35,7 +39,7 @@ export async function startExtraServer(basePort: number, env: Record<string, str
     env: { ...process.env, ...serverEnv, ...env, PORT: String(port), NODE_ENV: 'production', NODE_OPTIONS: options.nodeOptions ?? '' },
     stdio: ['ignore', output, output],
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const baseURL = `http://localhost:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -54,5 +58,42 @@ export async function startExtraServer(basePort: number, env: Record<string, str
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     await exited;
   };
-  return { baseURL, stop: end('SIGTERM'), kill: end('SIGKILL') };
+  return { baseURL, stop: end('SIGTERM'), kill: end('SIGKILL'), signal: (signal) => child.kill(signal), exited };
+}
+
+export interface Balancer {
+  baseURL: string;
+  /** What it printed so far (which instance it found not ready, which refused). */
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+/** e2e/support/round-robin.mjs on `basePort` (plus E2E_PORT_OFFSET) in front of `backends`, with `options` (e.g. --health /readyz). */
+export async function startBalancer(basePort: number, backends: ExtraServer[], options: string[] = []): Promise<Balancer> {
+  const port = basePort + Number(process.env.E2E_PORT_OFFSET ?? 0);
+  const backendPorts = backends.map((b) => new URL(b.baseURL).port);
+  const child = spawn(process.execPath, [path.join(process.cwd(), 'e2e/support/round-robin.mjs'), ...options, String(port), ...backendPorts], {
+    env: { ...process.env, NODE_OPTIONS: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let printed = '';
+  const listening = new Promise<void>((resolve, reject) => {
+    const read = (chunk: Buffer) => {
+      printed += chunk;
+      if (printed.includes(`http://localhost:${port}`)) resolve();
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', read);
+    child.once('exit', () => reject(new Error(`the balancer on ${port} did not start:\n${printed}`)));
+  });
+  await listening;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    baseURL: `http://localhost:${port}`,
+    output: () => printed,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }

@@ -2,6 +2,7 @@ import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { config } from '@/lib/config';
 import { metrics, reportHashPool } from '@/lib/ops/metrics';
+import { onShutdown } from '@/lib/ops/shutdown';
 import { AddressGate } from './address-gate';
 import { PasswordPool } from './password-pool';
 
@@ -14,6 +15,7 @@ function pool(): PasswordPool {
     const made = new PasswordPool(config().hashWorkers, config().hashQueue, (seconds) => metrics().hashWait.observe(seconds));
     reportHashPool(() => made.state());
     holder.deskgatePasswordPool = made;
+    onShutdown(() => made.close());
   }
   return holder.deskgatePasswordPool;
 }

@@ -5,6 +5,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import next from 'next';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { drainable, runHooks } from './drain.mjs';
 
 const port = Number(process.env.PORT || 3000);
 const trustProxy = process.env.TRUST_PROXY === '1';
@@ -172,9 +173,35 @@ server.listen(port, () => {
   console.log(`Deskgate is ready on http://localhost:${port}`);
 });
 
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    server.close(() => process.exit(0));
-    setTimeout(() => process.exit(0), 3000).unref();
-  });
+// lib/config.ts validates both (npm start checks the configuration before it starts this file).
+const delayMs = Number(process.env.DESKGATE_SHUTDOWN_DELAY_SECONDS || 0) * 1000;
+const drainMs = Number(process.env.DESKGATE_SHUTDOWN_DRAIN_SECONDS || 10) * 1000;
+const HOOK_MS = 5000;
+const drainer = drainable(server);
+
+function log(event, fields) {
+  if (process.env.DESKGATE_LOG !== 'off') console.log(JSON.stringify({ at: new Date().toISOString(), event, ...fields }));
 }
+
+let signalledAt = 0;
+
+/**
+ * SIGTERM: /readyz answers 503 (lib/ops/shutdown.ts), the requests in flight finish (see drain.mjs),
+ * the app's shutdown hooks stop the hash workers and close the database, and the process exits 0.
+ */
+async function shutDown(signal) {
+  if (signalledAt) {
+    log('server.shutdown_forced', { signal, inFlight: drainer.inFlight() });
+    process.exit(1);
+  }
+  signalledAt = Date.now();
+  globalThis[Symbol.for('deskgate.draining')] = true;
+  log('server.draining', { signal, inFlight: drainer.inFlight(), delaySeconds: delayMs / 1000, drainSeconds: drainMs / 1000 });
+  const { cutOff } = await drainer.drain({ delayMs, drainMs });
+  const hooks = globalThis[Symbol.for('deskgate.shutdown-hooks')] ?? [];
+  await runHooks(hooks, HOOK_MS, (error) => log('server.shutdown_hook_failed', { error }));
+  log('server.stopped', { drainedMs: Date.now() - signalledAt, cutOff });
+  process.exit(0);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => void shutDown(signal));

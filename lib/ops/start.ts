@@ -1,5 +1,6 @@
 // `npm start`: build when missing or stale, migrate, load or create secrets, seed the demo, serve.
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { closeDatabase, database } from '@/db';
 import { databaseUnreachable } from '@/db/errors';
@@ -31,12 +32,24 @@ async function main() {
   }
   await closeDatabase();
   console.log(`Database: ${settings.store === 'sqlite' ? settings.databasePath : redactedUrl(settings.databaseUrl)}`);
+  // A group of its own: a Ctrl-C reaches the whole foreground group and npm forwards it again, so the
+  // server hears a signal only from here, once per press (a second press, a second later, forces it).
   const server = spawn(process.execPath, [path.join(root, 'lib', 'ops', 'server.mjs')], {
     stdio: 'inherit',
+    detached: true,
     env: { ...process.env, NODE_ENV: 'production' },
   });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => server.kill(signal));
-  server.on('exit', (code) => process.exit(code ?? 0));
+  let forwardedAt = 0;
+  const forward = (signal: NodeJS.Signals) => {
+    if (Date.now() - forwardedAt < 1000) return;
+    forwardedAt = Date.now();
+    server.kill(signal);
+  };
+  // This process stays until the server has drained and exits, then exits as it did.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => forward(signal));
+  // Out of the terminal's group, the server would outlive a closed terminal.
+  process.on('SIGHUP', () => forward('SIGTERM'));
+  server.on('exit', (code, signal) => process.exit(code ?? 128 + (signal ? os.constants.signals[signal] : 0)));
 }
 
 main().catch((error: unknown) => {
