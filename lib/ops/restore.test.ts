@@ -33,6 +33,7 @@ assert.equal(cli('origin', 'user:create', '--org', 'acme', '--email', 'ann@acme.
 assert.equal(cli('origin', 'db:backup', backup).status, 0);
 
 test('a backup restored into a fresh folder with its key files: the same users, 0600, audited as the operator', () => {
+  assert.equal(statSync(backup).mode & 0o777, 0o600, 'the backup holds password hashes: private');
   copyKeys('origin', 'fresh');
   const restored = cli('fresh', 'db:restore', backup, '--json');
   assert.equal(restored.status, 0, restored.stderr);
@@ -110,4 +111,17 @@ test('on PostgreSQL, db:restore points to pg_restore and exits non-zero without 
   const result = runScript('lib/cli/main.ts', ['db:restore', backup], { ...noKeysFromEnvironment, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/deskgate' });
   assert.equal(result.status, 1);
   assert.match(result.stderr, /on PostgreSQL, restore with pg_restore/);
+});
+
+test('db:backup refuses an existing file and a missing folder in one line', () => {
+  const cases: [string, RegExp][] = [
+    [backup, /backup\.db exists; give a new file name/],
+    [path.join(root, 'no-folder', 'b.db'), /no-folder does not exist; create the folder first/],
+  ];
+  for (const [file, message] of cases) {
+    const result = cli('origin', 'db:backup', file);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, message);
+    assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+  }
 });
