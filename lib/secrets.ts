@@ -163,7 +163,7 @@ export function keysNotMatching(recorded: Record<string, string>): { env: string
     const spec = specs[name];
     const value = existingKey(spec);
     const digest = value ? keyCheckOf(value) : null;
-    return digest !== null && digest === recorded[spec.env] ? [] : [{ env: spec.env, file: path.join(secretsDir(), spec.file) }];
+    return digest !== null && digest === recorded[spec.env] ? [] : [{ env: spec.env, file: path.join(/* turbopackIgnore: true */ secretsDir(), spec.file) }];
   });
 }
 
