@@ -9,6 +9,12 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   serverExternalPackages: ['better-sqlite3', 'bcryptjs', 'prom-client'],
+  // No page belongs in a search engine. robots.txt asks crawlers not to fetch; this header keeps out
+  // what they reach anyway (a URL linked from elsewhere is indexed despite robots.txt). Here rather
+  // than in proxy.ts: it covers the files the proxy skips (public/, _next/static) too.
+  async headers() {
+    return [{ source: '/:path*', headers: [{ key: 'X-Robots-Tag', value: 'noindex, nofollow' }] }];
+  },
   experimental: {
     serverActions: { allowedOrigins, bodySizeLimit: '64kb' },
   },

@@ -11,12 +11,17 @@ import * as schema from './schema/sqlite';
 
 export const sqliteMigrations = path.join(/* turbopackIgnore: true */ process.cwd(), 'db', 'migrations', 'sqlite');
 
+/** How many migrations this version of Deskgate has. */
+export function knownMigrations(): number {
+  return journalLength(sqliteMigrations);
+}
+
 /** Whether every committed migration is already recorded: then opening needs no write at all. */
 function migrationsApplied(sqlite: Database.Database): boolean {
   const table = sqlite.prepare("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'").get();
   if (!table) return false;
   const row = sqlite.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number };
-  return row.n >= journalLength(sqliteMigrations);
+  return row.n >= knownMigrations();
 }
 
 /**
@@ -45,7 +50,7 @@ export function reuseStatements(sqlite: Database.Database): void {
  * Creates the folder (0700) and an empty database file (0600) when missing; SQLite gives the
  * -wal and -shm files the database file's mode. Existing ones keep the mode their owner chose.
  */
-function createPrivately(file: string): void {
+export function createPrivately(file: string): void {
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   closeSync(openSync(file, 'a', 0o600));
 }

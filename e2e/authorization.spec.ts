@@ -45,6 +45,7 @@ const ROUTES: { route: string; method?: 'GET' | 'POST'; path: (w: World) => stri
   { route: '/api/auth/[...nextauth]', path: () => '/api/auth/session', allowed: [] },
   { route: '/api/auth/[...nextauth]', path: () => '/api/auth/csrf', allowed: everyone },
   { route: '/api/auth/[...nextauth]', path: () => '/api/auth/providers', allowed: everyone },
+  { route: '/.well-known/security.txt', path: () => '/.well-known/security.txt', allowed: everyone },
 ];
 
 /** Server actions (their forms are in support/actions.ts): who may use them. Everyone else's replay changes nothing. */

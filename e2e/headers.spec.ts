@@ -16,6 +16,7 @@ test('every page sends a CSP with a fresh nonce and the hardening headers', asyn
     'referrer-policy': 'same-origin',
     'cross-origin-opener-policy': 'same-origin',
     'cache-control': 'no-store',
+    'x-robots-tag': 'noindex, nofollow',
   });
   expect(first.headers()['permissions-policy']).toContain('camera=()');
   expect(first.headers()['x-powered-by']).toBeUndefined();

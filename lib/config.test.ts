@@ -36,3 +36,23 @@ test('npm start refuses AUTH_TRUST_HOST=false without AUTH_URL with one line, be
   assert.equal(started.status, 1);
   assert.equal(started.stderr, 'deskgate: AUTH_TRUST_HOST=false needs AUTH_URL, the URL the app is served at (such as https://deskgate.example.com).\n');
 });
+
+test('SECURITY_CONTACT: an email address becomes mailto:, an https:, mailto: or tel: URI is kept, anything else is refused in one line', () => {
+  const contact = (value: string) => readConfig({ SECURITY_CONTACT: value }).securityContact;
+  assert.equal(contact('security@example.com'), 'mailto:security@example.com');
+  assert.equal(contact('https://example.com/security'), 'https://example.com/security');
+  assert.equal(contact('mailto:security@example.com'), 'mailto:security@example.com');
+  assert.equal(contact('tel:+1-555-0100'), 'tel:+1-555-0100');
+  assert.equal(contact(''), undefined);
+  assert.equal(readConfig({}).securityContact, undefined);
+  for (const bad of ['http://example.com/security', 'ftp://example.com', 'security at example.com', 'mailto:', 'javascript:alert(1)']) {
+    assert.throws(() => contact(bad), (error: Error) => error instanceof ConfigError && error.message === 'Invalid environment variable SECURITY_CONTACT: must be an email address or an https:, mailto: or tel: URI, such as security@example.com', bad);
+  }
+  assert.equal(contact('https://example.com/a\nExpires: 2099-01-01T00:00:00Z'), 'https://example.com/aExpires:%202099-01-01T00:00:00Z', 'no line break reaches the file');
+});
+
+test('npm start refuses a SECURITY_CONTACT that is no email address or https:, mailto: or tel: URI, in one line', () => {
+  const started = runScript('lib/ops/start.ts', [], { DATABASE_URL: `file:${path.join(tempDir(), 'contact.db')}`, SECURITY_CONTACT: 'http://example.com/security' });
+  assert.equal(started.status, 1);
+  assert.equal(started.stderr, 'deskgate: Invalid environment variable SECURITY_CONTACT: must be an email address or an https:, mailto: or tel: URI, such as security@example.com\n');
+});

@@ -9,6 +9,18 @@ const count = (fallback: number) => z.coerce.number().int().nonnegative().defaul
 /** An empty variable counts as not set (as `OIDC_ISSUER=` in a .env file means). */
 const unsetWhenEmpty = <S extends z.ZodType>(inner: S) => z.preprocess((v) => (v === '' ? undefined : v), inner.optional());
 
+const CONTACT_SCHEMES = ['https:', 'mailto:', 'tel:'];
+
+/** SECURITY_CONTACT as the URI security.txt names: an email address becomes a mailto: URI. */
+const securityContact = z.string().transform((value, ctx) => {
+  if (z.email().safeParse(value).success) return `mailto:${value}`;
+  // URL parsing drops line breaks, so no value can add a field of its own to the file.
+  const url = URL.canParse(value) ? new URL(value) : null;
+  if (url && CONTACT_SCHEMES.includes(url.protocol) && url.href.length > url.protocol.length) return url.href;
+  ctx.addIssue({ code: 'custom', message: 'must be an email address or an https:, mailto: or tel: URI, such as security@example.com' });
+  return z.NEVER;
+});
+
 const schema = z.object({
   DATABASE_URL: z.string().min(1).default('file:./data/deskgate.db'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
@@ -46,6 +58,7 @@ const schema = z.object({
   OIDC_CLIENT_SECRET: unsetWhenEmpty(z.string()),
   OIDC_NAME: z.string().min(1).max(40).default('SSO'),
   METRICS_TOKEN: unsetWhenEmpty(z.string().min(32, { error: 'must be at least 32 characters (such as the output of `openssl rand -hex 32`)' })),
+  SECURITY_CONTACT: unsetWhenEmpty(securityContact),
 });
 
 export type Config = ReturnType<typeof readConfig>;
@@ -72,6 +85,10 @@ export function readConfig(env: Record<string, string | undefined>) {
     // Where the key files live: beside a SQLite database unless given; PostgreSQL has no such place.
     secretsDir: e.DESKGATE_SECRETS_DIR ? path.resolve(/* turbopackIgnore: true */ process.cwd(), e.DESKGATE_SECRETS_DIR) : undefined,
     appName: e.APP_NAME,
+    // The public URL, when given (security.txt's Canonical).
+    publicUrl: e.AUTH_URL,
+    // Where to report a vulnerability, as a URI (security.txt's Contact); undefined: none named.
+    securityContact: e.SECURITY_CONTACT,
     trustProxy: e.TRUST_PROXY === '1',
     // With AUTH_URL, Auth.js takes the origin from it and no header is trusted (its own default too).
     authTrustHost: trustHost || e.AUTH_URL !== undefined,

@@ -146,6 +146,36 @@ export async function prepareSecrets(): Promise<Secrets> {
   return cached;
 }
 
+// The data keys only: AUTH_SECRET may be rotated (everyone signs in again), they cannot.
+const dataKeys = ['encryptionKey', 'codeKey'] as const;
+
+/** The check value recorded for a data key: an HMAC under it, which tells keys apart and reveals nothing of them. */
+function keyCheck(key: Buffer): string {
+  return createHmac('sha256', key).update('deskgate key check v1').digest('hex');
+}
+
+/**
+ * For a restore: this installation's data keys (environment or files; none is created) that are
+ * missing or differ from those whose check values a database recorded (`recorded`: name → digest).
+ */
+export function keysNotMatching(recorded: Record<string, string>): { env: string; file: string }[] {
+  return dataKeys.flatMap((name) => {
+    const spec = specs[name];
+    const value = existingKey(spec);
+    const digest = value ? keyCheckOf(value) : null;
+    return digest !== null && digest === recorded[spec.env] ? [] : [{ env: spec.env, file: path.join(/* turbopackIgnore: true */ secretsDir(), spec.file) }];
+  });
+}
+
+/** The check value of a key as written in its file or variable; null when that is no valid key. */
+function keyCheckOf(value: string): string | null {
+  try {
+    return keyCheck(decodeKey(value, ''));
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The first start records a check value of each data key in the database; every later start (of any
  * instance) must have the same keys. Two instances with keys of their own would each fail on the
@@ -153,10 +183,9 @@ export async function prepareSecrets(): Promise<Secrets> {
  */
 async function checkAgainstDatabase(loaded: Secrets): Promise<void> {
   const mismatched = await writeTransaction(async (tx) => {
-    // The data keys only: AUTH_SECRET may be rotated (everyone signs in again), they cannot.
-    for (const name of ['encryptionKey', 'codeKey'] as const) {
+    for (const name of dataKeys) {
       const spec = specs[name];
-      const digest = createHmac('sha256', loaded[name]).update('deskgate key check v1').digest('hex');
+      const digest = keyCheck(loaded[name]);
       await tx.insert(keyChecks).values({ name: spec.env, digest }).onConflictDoNothing({ target: keyChecks.name });
       const [recorded] = await tx.select({ digest: keyChecks.digest }).from(keyChecks).where(eq(keyChecks.name, spec.env));
       if (recorded?.digest !== digest) return spec.env;

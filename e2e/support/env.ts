@@ -67,6 +67,7 @@ export const serverEnv: Record<string, string> = {
   OIDC_CLIENT_ID: idp.clientId,
   OIDC_CLIENT_SECRET: idp.clientSecret,
   OIDC_NAME: idp.name,
+  SECURITY_CONTACT: 'security@deskgate.example',
   ...sharedKeys(),
 };
 Object.assign(process.env, serverEnv);

@@ -88,5 +88,5 @@ test('bad input: one clear line on stderr, a non-zero exit, nothing changed', ()
 test('--help lists every command', () => {
   const help = cli('--help');
   assert.equal(help.status, 0);
-  for (const command of ['org:create', 'org:policy', 'user:create', 'user:require-2fa', 'user:reset-2fa', 'user:list', 'audit:list', 'demo:bulk']) assert.match(help.stdout, new RegExp(command));
+  for (const command of ['org:create', 'org:policy', 'user:create', 'user:require-2fa', 'user:reset-2fa', 'user:list', 'audit:list', 'demo:bulk', 'db:backup', 'db:restore']) assert.match(help.stdout, new RegExp(command));
 });

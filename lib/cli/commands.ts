@@ -2,13 +2,16 @@ import 'server-only';
 import { createInterface } from 'node:readline';
 import { desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { db } from '@/db';
+import { database, db } from '@/db';
 import { auditEvents } from '@/db/schema';
 import { createOrganization, findOrganization, setOrganizationPolicy } from '@/lib/accounts/organizations';
 import { createUser, findUserByEmail, listUsers, setUserTwoFactorRequired } from '@/lib/accounts/users';
 import { isSecondFactorSuspended } from '@/lib/auth/second-factor';
 import { resetTwoFactor } from '@/lib/auth/two-factor-changes';
+import { auditAlone } from '@/lib/audit';
+import { prepareSecrets } from '@/lib/secrets';
 import { backupDatabase } from '@/lib/ops/backup';
+import { restoreDatabase } from '@/lib/ops/restore';
 import { bulkCreateUsers } from '@/lib/ops/bulk';
 import { emailField } from '@/lib/validation/fields';
 import { newOrganizationSchema, newUserSchema, policyField, slugField } from '@/lib/validation/accounts';
@@ -112,6 +115,17 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
     if (typeof v.file !== 'string' || v.file === '') throw new CliError('give the backup file: db:backup FILE');
     const { file, pages } = await backupDatabase(v.file);
     return { text: `Backed up the database to ${file} (${pages} pages). Keep the key files (auth-secret, encryption-key, code-key) with it: without them its 2FA secrets and recovery codes are useless.`, data: { file, pages } };
+  },
+  async 'db:restore'(v) {
+    if (typeof v.file !== 'string' || v.file === '') throw new CliError('give the backup file: db:restore FILE');
+    const restored = await restoreDatabase(v.file, { force: v.force === true });
+    // Opened as at start: an older backup is migrated, the key checks are read again.
+    await database();
+    await prepareSecrets();
+    await auditAlone({ orgId: null, actor: operator, action: 'db.restored', detail: { from: restored.from, pages: restored.pages, replacedUsers: restored.replacedUsers } });
+    const replaced = restored.replacedUsers ? `, replacing a database of ${restored.replacedUsers} user(s)` : '';
+    const migrated = restored.migrationsToApply ? `; ${restored.migrationsToApply} migration(s) applied` : '';
+    return { text: `Restored ${restored.file} from ${restored.from} (${restored.pages} pages${replaced}${migrated}). Start the server.`, data: restored };
   },
   async 'audit:list'(v) {
     const org = await organization(v.org);

@@ -21,6 +21,9 @@ Commands:
   audit:list --org SLUG [--limit N]
   demo:bulk --org SLUG --users N        fill an organization with N realistic users (tests, benchmark)
   db:backup FILE                        a consistent copy of the SQLite database, while the server runs
+  db:restore FILE [--force]             replace the SQLite database with a backup (stop the server first); the
+                                        key files kept with the backup must be in place; --force replaces a
+                                        database that has users
 
 Options:
   --json   machine-readable output
@@ -40,6 +43,7 @@ const options = {
   off: { type: 'boolean' },
   limit: { type: 'string' },
   users: { type: 'string' },
+  force: { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -67,17 +71,20 @@ async function main(argv: string[]): Promise<number> {
     console.error(`deskgate: unknown command "${name}" (see --help)`);
     return 2;
   }
-  // The one command with an operand: the file to write.
-  const operands = name === 'db:backup' ? 1 : 0;
+  // The commands with an operand: the backup file.
+  const operands = name === 'db:backup' || name === 'db:restore' ? 1 : 0;
   const values = operands ? { ...parsed.values, file: extra.shift() } : parsed.values;
   if (extra.length > 0) {
     console.error(`deskgate: unexpected argument "${extra[0]}" (see --help)`);
     return 2;
   }
   try {
-    // The database first, as at start: it creates the folder that the key files go in.
-    await database();
-    await prepareSecrets();
+    // The database first, as at start: it creates the folder that the key files go in. Not for a
+    // restore, which checks the backup against the keys before it creates or changes anything.
+    if (name !== 'db:restore') {
+      await database();
+      await prepareSecrets();
+    }
     print(await command(values), parsed.values.json === true);
     return 0;
   } catch (error) {

@@ -1,5 +1,5 @@
 import 'server-only';
-import { existsSync } from 'node:fs';
+import { closeSync, openSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { database, store } from '@/db';
 import type { SqliteHandle } from '@/db/sqlite';
@@ -14,8 +14,21 @@ export class BackupRefused extends Error {}
 export async function backupDatabase(target: string): Promise<{ file: string; pages: number }> {
   if (store === 'postgres') throw new BackupRefused('on PostgreSQL, back up with pg_dump (pg_dump --format=custom "$DATABASE_URL" > deskgate.dump) and keep the keys with it.');
   const file = path.resolve(target);
-  if (existsSync(file)) throw new BackupRefused(`${file} exists; give a new file name.`);
-  const handle = (await database()) as SqliteHandle;
-  const result = await handle.writer.backup(file);
-  return { file, pages: result.totalPages };
+  // Created here, exclusively and private (0600): it holds password hashes and encrypted secrets.
+  try {
+    closeSync(openSync(file, 'wx', 0o600));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new BackupRefused(`${file} exists; give a new file name.`);
+    if (code === 'ENOENT') throw new BackupRefused(`${path.dirname(file)} does not exist; create the folder first.`);
+    throw error;
+  }
+  try {
+    const handle = (await database()) as SqliteHandle;
+    const result = await handle.writer.backup(file);
+    return { file, pages: result.totalPages };
+  } catch (error) {
+    rmSync(file, { force: true });
+    throw error;
+  }
 }

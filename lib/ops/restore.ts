@@ -1,0 +1,105 @@
+import 'server-only';
+import { existsSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { store } from '@/db';
+import { createPrivately, knownMigrations } from '@/db/sqlite';
+import { config } from '@/lib/config';
+import { keysNotMatching } from '@/lib/secrets';
+import { BackupRefused } from './backup';
+
+export interface Restored {
+  file: string;
+  from: string;
+  pages: number;
+  /** Users the replaced database held (only with --force). */
+  replacedUsers: number;
+  /** Migrations the backup lacked, applied when the database is opened next. */
+  migrationsToApply: number;
+}
+
+const refuse = (message: string): never => {
+  throw new BackupRefused(message);
+};
+
+/**
+ * Opens a file read-only. A WAL-mode database (every backup of a running Deskgate) makes SQLite
+ * create -wal and -shm files even so: `tidy` removes the ones that were not there before.
+ */
+async function readOnly<T>(file: string, tidy: boolean, fn: (sqlite: Database.Database) => Promise<T>): Promise<T> {
+  const created = tidy ? ['-wal', '-shm'].map((suffix) => file + suffix).filter((f) => !existsSync(f)) : [];
+  const sqlite = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return await fn(sqlite);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'SQLITE_NOTADB') refuse(`${file} is not a SQLite database.`);
+    if (code === 'SQLITE_CORRUPT') refuse(`${file} is damaged (${(error as Error).message}).`);
+    throw error;
+  } finally {
+    sqlite.close();
+    for (const sidecar of created) rmSync(sidecar, { force: true });
+  }
+}
+
+const tablesOf = (sqlite: Database.Database) => new Set((sqlite.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[]).map((t) => t.name));
+
+/** Checks that `sqlite` is a whole Deskgate database this version can run; returns its migration count and key check values. */
+function inspectBackup(sqlite: Database.Database, from: string): { applied: number; keyChecks: Record<string, string> } {
+  const integrity = sqlite.pragma('integrity_check', { simple: true }) as string;
+  if (integrity !== 'ok') refuse(`${from} is damaged (integrity check: ${integrity.split('\n')[0]}); use another backup.`);
+  const tables = tablesOf(sqlite);
+  if (!['__drizzle_migrations', 'users', 'organizations'].every((t) => tables.has(t))) refuse(`${from} is not a Deskgate database.`);
+  const { applied } = sqlite.prepare('select count(*) as applied from __drizzle_migrations').get() as { applied: number };
+  if (applied > knownMigrations()) refuse(`${from} comes from a newer Deskgate (${applied} migrations, this one has ${knownMigrations()}): restore it with that version.`);
+  // Every backup made by db:backup has them: the CLI records them before any command.
+  if (!tables.has('key_checks')) refuse(`${from} predates key checks, so its keys cannot be verified: stop the server, copy it and its key files to where DATABASE_URL points, and start.`);
+  const rows = sqlite.prepare('select name, digest from key_checks').all() as { name: string; digest: string }[];
+  return { applied, keyChecks: Object.fromEntries(rows.map((r) => [r.name, r.digest])) };
+}
+
+/** Refuses unless this installation has the data keys the backup was made with (never printing one). */
+function requireSameKeys(from: string, recorded: Record<string, string>): void {
+  const wrong = keysNotMatching(recorded);
+  if (wrong.length === 0) return;
+  const folder = path.dirname(wrong[0]!.file);
+  refuse(
+    `${from} was made with keys this installation does not have (${wrong.map((k) => k.env).join(', ')}): copy the key files kept with the backup ` +
+      `(auth-secret, encryption-key, code-key) into ${folder}, or set those variables, then run db:restore again. Nothing was changed.`,
+  );
+}
+
+/** The users the configured database holds (0 when it does not exist yet). */
+async function usersIn(target: string): Promise<number> {
+  if (!existsSync(target)) return 0;
+  return readOnly(target, false, async (sqlite) => {
+    if (!tablesOf(sqlite).has('users')) return 0;
+    return (sqlite.prepare('select count(*) as n from users').get() as { n: number }).n;
+  });
+}
+
+/**
+ * Writes a backup made by db:backup into the configured SQLite database with SQLite's backup API,
+ * after checking that it is a whole Deskgate database made with this installation's keys, and
+ * (without `force`) that the configured database holds no users. The server must be stopped.
+ */
+export async function restoreDatabase(source: string, { force }: { force: boolean }): Promise<Restored> {
+  if (store === 'postgres') {
+    refuse('on PostgreSQL, restore with pg_restore (pg_restore --clean --if-exists --no-owner --dbname "$DATABASE_URL" deskgate.dump; psql for a plain SQL dump) with every instance stopped, and give the instances the keys kept with the dump.');
+  }
+  const file = config().databasePath;
+  if (file === ':memory:') refuse('DATABASE_URL names an in-memory database: give the file to restore into.');
+  const from = path.resolve(source);
+  if (!existsSync(from)) refuse(`${from} does not exist.`);
+  if (!statSync(from).isFile()) refuse(`${from} is not a file.`);
+  if (from === file) refuse(`${from} is the configured database itself.`);
+  return readOnly(from, true, async (backup) => {
+    const { applied, keyChecks } = inspectBackup(backup, from);
+    requireSameKeys(from, keyChecks);
+    const replacedUsers = await usersIn(file);
+    if (replacedUsers > 0 && !force) refuse(`${file} holds ${replacedUsers} user(s): stop the server and give --force to replace everything in it with the backup.`);
+    createPrivately(file);
+    const { totalPages } = await backup.backup(file);
+    return { file, from, pages: totalPages, replacedUsers, migrationsToApply: knownMigrations() - applied };
+  });
+}
