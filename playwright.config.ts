@@ -47,13 +47,14 @@ export default defineConfig({
   use: { baseURL, launchOptions, trace: 'retain-on-failure' },
   projects: [
     // races, attacks, crash-safety, shutdown, authorization, fuzz, challenge-token, request-hardening, lockout and operations send raw requests (no page): one project is enough.
-    { name: 'js', use: { javaScriptEnabled: true }, testIgnore: [rawRequestSpecs, /enumeration\.spec\.ts/] },
+    // restore.spec.ts sets up SQLite installations of its own whatever the store: once, in this project, is enough.
+    { name: 'js', use: { javaScriptEnabled: true }, testIgnore: [rawRequestSpecs, /enumeration\.spec\.ts/, ...(store === 'postgres' ? [/restore\.spec\.ts/] : [])] },
     // keyboard.spec.ts follows focus that JavaScript moves. On PostgreSQL every spec runs once: the
     // pages' no-JS pass is the same server work as the JS one (a form post instead of a fetch), which
     // the SQLite run covers; the raw-request specs run here.
     store === 'postgres'
       ? { name: 'no-js', use: { javaScriptEnabled: false }, testMatch: rawRequestSpecs }
-      : { name: 'no-js', use: { javaScriptEnabled: false }, testIgnore: /(keyboard|enumeration)\.spec\.ts/ },
+      : { name: 'no-js', use: { javaScriptEnabled: false }, testIgnore: /(keyboard|enumeration|restore)\.spec\.ts/ },
     // Timing comparisons run last, alone, so that the other tests' load does not skew them.
     { name: 'timing', testMatch: /enumeration\.spec\.ts/, dependencies: ['js', 'no-js'] },
   ],
