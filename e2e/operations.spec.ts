@@ -39,8 +39,11 @@ test('/healthz and /readyz answer signed out, as JSON, from every instance behin
     expect(health.status()).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });
     expect(health.headers()['set-cookie']).toBeUndefined();
+    seen.add(health.headers()['x-e2e-instance'] ?? 'the only one');
   }
+  // Each request goes to the next instance in turn (other tests' requests in between): both kinds together reach every one.
   expect(seen.size, 'each instance answered the balancer').toBe(instancePorts.length);
+  for (const url of instanceURLs) expect(await (await request.get(`${url}/readyz`)).json()).toEqual(READY);
   // Only GET: a health check never changes anything.
   expect((await request.post('/readyz', { headers: { Origin: baseURL } })).status()).toBe(405);
 });
