@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { baseURL, e2eDir, idp, instancePorts, launchOptions, port, serverEnv, serverLog, store } from './e2e/support/env';
+import { baseURL, e2eDir, idp, instancePorts, launchOptions, metricsPort, port, serverEnv, serverLog, store } from './e2e/support/env';
 
 /**
  * The app: one `npm start` on E2E_PORT (SQLite); on PostgreSQL two, sharing the database and the keys,
@@ -15,7 +15,7 @@ function appServers() {
     reuseExistingServer: false,
     gracefulShutdown: { signal: 'SIGTERM' as const, timeout: 5000 },
     // The server must not inherit the test runner's react-server condition.
-    env: { ...serverEnv, ...extra, PORT: String(instancePort), NODE_OPTIONS: '' },
+    env: { ...serverEnv, ...extra, PORT: String(instancePort), METRICS_PORT: String(metricsPort(instancePort)), NODE_OPTIONS: '' },
   });
   if (store === 'sqlite') return [instance(port, {})];
   const balancer = {

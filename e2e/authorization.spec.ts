@@ -21,7 +21,7 @@ const signedIn: Caller[] = ['member', 'admin', 'otherAdmin', 'sso'];
 const passwordUsers: Caller[] = ['member', 'admin', 'otherAdmin'];
 const everyone: Caller[] = [...CALLERS];
 
-/** Pages and route handlers: `allowed` callers get 200; everyone else a redirect or a 404, never the content. */
+/** Pages and route handlers: `allowed` callers get 200; everyone else a redirect, a 403 or a 404, never the content. */
 const ROUTES: { route: string; method?: 'GET' | 'POST'; path: (w: World) => string; allowed: Caller[] }[] = [
   { route: '/login', path: () => '/login', allowed: ['anonymous', 'verify', 'setup'] },
   { route: '/login/verify', path: () => '/login/verify', allowed: ['verify'] },
@@ -37,10 +37,11 @@ const ROUTES: { route: string; method?: 'GET' | 'POST'; path: (w: World) => stri
   { route: '/admin/users/[id]/stop-requiring', path: (w) => `/admin/users/${w.setup.id}/stop-requiring`, allowed: ['admin'] },
   { route: '/admin/settings', path: () => '/admin/settings', allowed: ['admin', 'otherAdmin'] },
   { route: '/admin/audit', path: () => '/admin/audit', allowed: ['admin', 'otherAdmin'] },
-  // Operations: the balancer's checks and the scraper's metrics (every caller here is on loopback).
+  // Operations: the balancer's checks, for anyone; the metrics, for no caller of the public port
+  // (only METRICS_PORT or the METRICS_TOKEN bearer token: e2e/operations.spec.ts).
   { route: '/healthz', path: () => '/healthz', allowed: everyone },
   { route: '/readyz', path: () => '/readyz', allowed: everyone },
-  { route: '/metrics', path: () => '/metrics', allowed: everyone },
+  { route: '/metrics', path: () => '/metrics', allowed: [] },
   // Auth.js's endpoints: the session endpoint is closed (it would hand the session id to scripts).
   { route: '/api/auth/[...nextauth]', path: () => '/api/auth/session', allowed: [] },
   { route: '/api/auth/[...nextauth]', path: () => '/api/auth/csrf', allowed: everyone },
@@ -164,7 +165,7 @@ test('authorization matrix: every caller gets exactly what the table allows; ref
         const response = await w.contexts[caller].get(route.path(w), { maxRedirects: 0 });
         const label = `${caller} GET ${route.path(w)}`;
         if (route.allowed.includes(caller)) expect(response.status(), label).toBe(200);
-        else expect([303, 307, 308, 404], label).toContain(response.status());
+        else expect([303, 307, 308, 403, 404], label).toContain(response.status());
       }
     }
     // Nobody gets a session from the credentials callback without a ready challenge: not with a

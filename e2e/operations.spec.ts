@@ -1,6 +1,6 @@
 import { request as playwrightRequest, type APIRequestContext } from '@playwright/test';
 import { expect, test, TestOrg } from './fixtures';
-import { baseURL, instancePorts } from './support/env';
+import { baseURL, instancePorts, metricsPort } from './support/env';
 import { postForm } from './support/forms';
 import { startExtraServer } from './support/server';
 
@@ -10,6 +10,8 @@ import { startExtraServer } from './support/server';
 
 const READY = { status: 'ready', checks: { shutdown: 'ok', database: 'ok', migrations: 'ok', hashPool: 'ok' } };
 const instanceURLs = instancePorts.map((p) => `http://localhost:${p}`);
+/** Each instance's METRICS_PORT listener (loopback only). */
+const metricsURLs = instancePorts.map((p) => `http://127.0.0.1:${metricsPort(p)}`);
 
 async function metricValue(api: APIRequestContext, url: string, line: RegExp): Promise<number> {
   const text = await (await api.get(`${url}/metrics`)).text();
@@ -20,7 +22,7 @@ async function metricValue(api: APIRequestContext, url: string, line: RegExp): P
 /** A counter summed over every instance (each counts what it served). */
 async function summed(api: APIRequestContext, line: RegExp): Promise<number> {
   let total = 0;
-  for (const url of instanceURLs) total += await metricValue(api, url, line);
+  for (const url of metricsURLs) total += await metricValue(api, url, line);
   return total;
 }
 
@@ -48,7 +50,7 @@ test('/healthz and /readyz answer signed out, as JSON, from every instance behin
   expect((await request.post('/readyz', { headers: { Origin: baseURL } })).status()).toBe(405);
 });
 
-test('/metrics from this machine: sign-ins by outcome, request latency by route group, the hash pool, transactions', async ({ request }) => {
+test('/metrics on METRICS_PORT: sign-ins by outcome, request latency by route group, the hash pool, transactions', async ({ request }) => {
   const org = await TestOrg.create();
   const user = await org.user();
   const failed = /^deskgate_sign_ins_total\{method="password",outcome="failed"\} /;
@@ -57,7 +59,7 @@ test('/metrics from this machine: sign-ins by outcome, request latency by route 
   expect(login.status()).toBe(200);
   await expect.poll(() => summed(request, failed), { message: 'the wrong password was counted' }).toBeGreaterThan(before);
 
-  for (const url of instanceURLs) {
+  for (const url of metricsURLs) {
     const response = await request.get(`${url}/metrics`);
     expect(response.status()).toBe(200);
     expect(response.headers()['content-type']).toContain('text/plain; version=0.0.4');
@@ -72,32 +74,31 @@ test('/metrics from this machine: sign-ins by outcome, request latency by route 
   }
 });
 
-test('/metrics elsewhere than this machine: only with the METRICS_TOKEN bearer token', async () => {
+test('/metrics on the public port: only with the METRICS_TOKEN bearer token, never by address; METRICS_PORT serves nothing else', async ({ request }) => {
+  // The suite's own server, from loopback: a reverse proxy on this machine would look the same.
+  const refused = await request.get('/metrics');
+  expect(refused.status()).toBe(403);
+  expect(await refused.text()).toContain('METRICS_TOKEN');
+  const forged = await request.get('/metrics', { headers: { 'X-Deskgate-Listener': 'forged', 'X-Forwarded-For': '127.0.0.1' } });
+  expect(forged.status(), 'the listener mark is made by the server, not sent by a client').toBe(403);
+  const other = await request.get(`${metricsURLs[0]}/login`);
+  expect(other.status()).toBe(404);
+  expect(await other.text()).toBe('This port serves GET /metrics only.\n');
+
   const token = 'metrics-token-for-the-e2e-suite-0123456789';
-  const index = test.info().parallelIndex;
-  const [open, guarded] = await Promise.all([
-    startExtraServer(3400 + 2 * index, { TRUST_PROXY: '1' }),
-    startExtraServer(3401 + 2 * index, { TRUST_PROXY: '1', METRICS_TOKEN: token }),
-  ]);
+  const guarded = await startExtraServer(3400 + test.info().parallelIndex, { METRICS_TOKEN: token });
   const api = await playwrightRequest.newContext();
   try {
-    // A visitor the (trusted) proxy in front forwards: the connection is local, the client is not.
-    const remote = { 'X-Forwarded-For': '203.0.113.7' };
-    const refused = await api.get(`${open.baseURL}/metrics`, { headers: remote });
-    expect(refused.status()).toBe(403);
-    expect(await refused.text()).toContain('Set METRICS_TOKEN');
-    expect((await api.get(`${open.baseURL}/metrics`)).status(), 'a scraper on this machine').toBe(200);
-
-    const unauthorized = await api.get(`${guarded.baseURL}/metrics`, { headers: remote });
+    const unauthorized = await api.get(`${guarded.baseURL}/metrics`);
     expect(unauthorized.status()).toBe(401);
     expect(unauthorized.headers()['www-authenticate']).toBe('Bearer realm="metrics"');
-    expect((await api.get(`${guarded.baseURL}/metrics`, { headers: { ...remote, Authorization: `Bearer ${token}x` } })).status()).toBe(401);
-    expect((await api.get(`${guarded.baseURL}/metrics`, { headers: { Authorization: 'Bearer wrong' } })).status(), 'a wrong token is refused, even from here').toBe(401);
-    const allowed = await api.get(`${guarded.baseURL}/metrics`, { headers: { ...remote, Authorization: `Bearer ${token}` } });
+    expect((await api.get(`${guarded.baseURL}/metrics`, { headers: { Authorization: `Bearer ${token}x` } })).status()).toBe(401);
+    expect((await api.get(`${guarded.baseURL}/metrics`, { headers: { Authorization: 'Bearer wrong' } })).status()).toBe(401);
+    const allowed = await api.get(`${guarded.baseURL}/metrics`, { headers: { Authorization: `bearer  ${token}` } });
     expect(allowed.status()).toBe(200);
     expect(await allowed.text()).toContain('# TYPE deskgate_sign_ins_total counter');
   } finally {
     await api.dispose();
-    await Promise.all([open.stop(), guarded.stop()]);
+    await guarded.stop();
   }
 });

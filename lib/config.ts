@@ -51,12 +51,14 @@ const schema = z.object({
   DESKGATE_LOGIN_LOCK_SECONDS: seconds(900),
   DESKGATE_LOGIN_LOCKED_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(300),
   // Read by lib/ops/server.mjs itself (plain JavaScript); checked here so that a typo stops `npm start`.
-  DESKGATE_SHUTDOWN_DELAY_SECONDS: z.coerce.number().int().min(0).max(300).default(0),
+  DESKGATE_SHUTDOWN_DELAY_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   DESKGATE_SHUTDOWN_DRAIN_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
   OIDC_ISSUER: unsetWhenEmpty(z.url({ error: 'must be the identity provider’s issuer URL' })),
   OIDC_CLIENT_ID: unsetWhenEmpty(z.string()),
   OIDC_CLIENT_SECRET: unsetWhenEmpty(z.string()),
   OIDC_NAME: z.string().min(1).max(40).default('SSO'),
+  // Read by lib/ops/server.mjs: a loopback-only listener that serves /metrics.
+  METRICS_PORT: unsetWhenEmpty(z.coerce.number().int().min(1).max(65535)),
   METRICS_TOKEN: unsetWhenEmpty(z.string().min(32, { error: 'must be at least 32 characters (such as the output of `openssl rand -hex 32`)' })),
   SECURITY_CONTACT: unsetWhenEmpty(securityContact),
 });

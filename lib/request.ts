@@ -15,14 +15,8 @@ export async function clientAddress(): Promise<string> {
     const hops = (h.get('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     if (hops.length > 0) return hops[hops.length - 1]!;
   }
-  return (await socketPeer()) ?? 'unknown';
-}
-
-/** The address of the connection's other end as lib/ops/server.mjs saw it (null under `next start`). */
-export async function socketPeer(): Promise<string | null> {
-  const h = await headers();
   const key = (globalThis as Record<symbol, Buffer | undefined>)[PEER_KEY];
-  return verifiedPeer(h.get('x-deskgate-peer'), h.get('x-deskgate-peer-mac'), key);
+  return verifiedPeer(h.get('x-deskgate-peer'), h.get('x-deskgate-peer-mac'), key) ?? 'unknown';
 }
 
 export async function isHttps(): Promise<boolean> {

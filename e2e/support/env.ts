@@ -24,6 +24,8 @@ export const databaseUrl = store === 'postgres' ? postgresUrl() : `file:${path.j
 export const port = Number(process.env.E2E_PORT ?? 3210);
 /** The app instances behind the balancer on PostgreSQL (SQLite: the one server, on `port` itself). */
 export const instancePorts = store === 'postgres' ? [port + 1, port + 2] : [port];
+/** Each instance's loopback-only metrics listener (METRICS_PORT), beside its port. */
+export const metricsPort = (instancePort: number) => instancePort + 50;
 /** Point the suite at a running server with E2E_BASE_URL (its DATABASE_URL must be given too). */
 export const baseURL = process.env.E2E_BASE_URL ?? `http://localhost:${port}`;
 
@@ -68,6 +70,8 @@ export const serverEnv: Record<string, string> = {
   OIDC_CLIENT_SECRET: idp.clientSecret,
   OIDC_NAME: idp.name,
   SECURITY_CONTACT: 'security@deskgate.example',
+  // No balancer probes the test servers: they stop without the production default's 5 s (shutdown.spec.ts sets its own).
+  DESKGATE_SHUTDOWN_DELAY_SECONDS: '0',
   ...sharedKeys(),
 };
 Object.assign(process.env, serverEnv);

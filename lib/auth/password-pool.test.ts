@@ -19,12 +19,14 @@ test('answers busy when the queue is full, says it is saturated, and recovers', 
   const queued = pool.hash('b', 10);
   assert.deepEqual(pool.state(), { queued: 1, busy: 1, size: 1 });
   assert.equal(pool.saturated(), true);
+  assert.ok(pool.saturatedFor(performance.now() + 5000) >= 5000, 'full since the second job queued');
   await assert.rejects(pool.hash('c', 10), PoolBusyError);
   assert.ok(await running);
   assert.ok(await queued);
   assert.equal(waits.length, 2, 'each job that reached a worker reported its wait');
   assert.ok(waits[1]! > waits[0]!, 'the queued job waited for the first one');
   assert.equal(pool.saturated(), false);
+  assert.equal(pool.saturatedFor(), 0, 'taking work again: the clock starts anew');
   assert.ok(await pool.hash('d', 4), 'the pool takes work again once the queue drains');
   await pool.close();
 });

@@ -48,9 +48,22 @@ export class PasswordPool {
     return { queued: this.queue.length, busy: this.busy.size, size: this.size };
   }
 
+  private fullSince: number | null = null;
+
   /** Whether a job sent now would be refused (the queue is at its limit). */
   saturated(): boolean {
     return this.busy.size >= this.size && this.queue.length >= this.maxQueue;
+  }
+
+  /** How long the pool has been refusing work without a break, in ms (0: it takes work now). */
+  saturatedFor(now = performance.now()): number {
+    if (!this.saturated()) this.fullSince = null;
+    return this.fullSince === null ? 0 : now - this.fullSince;
+  }
+
+  private noteFull() {
+    if (this.saturated()) this.fullSince ??= performance.now();
+    else this.fullSince = null;
   }
 
   hash(password: string, cost: number): Promise<string> {
@@ -74,6 +87,7 @@ export class PasswordPool {
       if (worker) this.dispatch(worker, pending);
       else if (this.queue.length < this.maxQueue) this.queue.push(pending);
       else reject(new PoolBusyError());
+      this.noteFull();
     });
   }
 
@@ -112,6 +126,7 @@ export class PasswordPool {
 
   private release(worker: Worker) {
     const next = this.queue.shift();
+    this.noteFull();
     if (next) this.dispatch(worker, next);
     else {
       worker.unref();

@@ -20,9 +20,9 @@ function pool(): PasswordPool {
   return holder.deskgatePasswordPool;
 }
 
-/** Whether the hash pool would refuse a job now (/readyz); a pool not made yet is idle. */
-export function hashPoolSaturated(): boolean {
-  return holder.deskgatePasswordPool?.saturated() ?? false;
+/** How long the hash pool has been refusing work without a break, in ms (/readyz); a pool not made yet is idle. */
+export function hashPoolSaturatedFor(): number {
+  return holder.deskgatePasswordPool?.saturatedFor() ?? 0;
 }
 
 export function hashPassword(password: string): Promise<string> {

@@ -1,15 +1,10 @@
 import 'server-only';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import ipaddr from 'ipaddr.js';
 import { headers } from 'next/headers';
 import { config } from '@/lib/config';
-import { clientAddress, socketPeer } from '@/lib/request';
+import { PEER_KEY, verifiedPeer } from '@/lib/peer';
 
 export type MetricsAccess = 'allowed' | 'unauthorized' | 'forbidden';
-
-function isLoopback(address: string | null): boolean {
-  return address !== null && ipaddr.isValid(address) && ipaddr.process(address).range() === 'loopback';
-}
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -20,14 +15,17 @@ export function tokenMatches(given: string | null, expected: string | undefined)
 }
 
 /**
- * /metrics is for the operator's scraper: a request from this machine — the connection from loopback
- * and, behind a trusted proxy, the client it forwards too (a proxy on the same host would otherwise
- * make every visitor local) — or one with the bearer token of METRICS_TOKEN.
+ * /metrics is for the operator's scraper: through METRICS_PORT, the listener lib/ops/server.mjs binds to
+ * loopback only (it marks the request with a MAC under its per-start key), or with the bearer token of
+ * METRICS_TOKEN. Never by the client's address: behind a reverse proxy on the same machine every
+ * visitor's connection comes from loopback.
  */
 export async function metricsAccess(): Promise<MetricsAccess> {
-  const bearer = /^Bearer\s+(\S+)$/i.exec((await headers()).get('authorization') ?? '')?.[1] ?? null;
+  const h = await headers();
+  const bearer = /^Bearer\s+(\S+)$/i.exec(h.get('authorization') ?? '')?.[1] ?? null;
   if (tokenMatches(bearer, config().metricsToken)) return 'allowed';
   if (bearer !== null) return 'unauthorized';
-  if (isLoopback(await socketPeer()) && isLoopback(await clientAddress())) return 'allowed';
+  const key = (globalThis as Record<symbol, Buffer | undefined>)[PEER_KEY];
+  if (verifiedPeer('listener:metrics', h.get('x-deskgate-listener'), key)) return 'allowed';
   return config().metricsToken ? 'unauthorized' : 'forbidden';
 }

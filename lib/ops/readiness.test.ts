@@ -2,7 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'drizzle-orm';
 import { rawRows, store, writeTransaction } from '@/db';
-import { readiness, withinDeadline } from './readiness';
+import { DATABASE_DEADLINE_MS, readiness as cachedReadiness, withinDeadline } from './readiness';
+
+/** A verdict asked anew (the route reuses the database's for a second). */
+const readiness = () => cachedReadiness(DATABASE_DEADLINE_MS, true);
 
 const DRAINING = Symbol.for('deskgate.draining');
 const migrationsTable = store === 'postgres' ? sql`drizzle.__drizzle_migrations` : sql`__drizzle_migrations`;
@@ -30,6 +33,9 @@ test('not ready while a migration of this build is missing from the database', a
   await writeTransaction((tx) => rawRows(sql`delete from ${migrationsTable} where created_at = ${last.created_at} returning hash`, tx));
   try {
     assert.deepEqual((await readiness()).checks, { shutdown: 'ok', database: 'ok', migrations: 'pending', hashPool: 'ok' });
+    await writeTransaction((tx) => rawRows(sql`insert into ${migrationsTable} (id, hash, created_at) values (${last.id}, ${last.hash}, ${last.created_at}) returning hash`, tx));
+    assert.equal((await cachedReadiness()).checks.migrations, 'pending', 'within a second, probes share the last verdict: no database work');
+    await writeTransaction((tx) => rawRows(sql`delete from ${migrationsTable} where created_at = ${last.created_at} returning hash`, tx));
   } finally {
     await writeTransaction((tx) => rawRows(sql`insert into ${migrationsTable} (id, hash, created_at) values (${last.id}, ${last.hash}, ${last.created_at}) returning hash`, tx));
   }

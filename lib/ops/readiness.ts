@@ -1,11 +1,19 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import { pendingMigrations, rawRows } from '@/db';
-import { hashPoolSaturated } from '@/lib/auth/password';
+import { hashPoolSaturatedFor } from '@/lib/auth/password';
 import { isDraining } from './shutdown';
 
 /** How long the database may take to answer before the instance counts as not ready. */
 export const DATABASE_DEADLINE_MS = 1000;
+/** A database verdict serves every probe for this long: a flood of /readyz costs the database nothing more. */
+const DATABASE_VERDICT_MS = 1000;
+/**
+ * A hash pool full for this long makes the instance not ready. A moment's burst does not: the pool
+ * answers "busy" on its own, and a balancer that drops every instance of a fleet under one sign-in
+ * flood would cut off the signed-in users too.
+ */
+export const HASH_POOL_GRACE_MS = 5000;
 
 export type Check = 'ok' | 'draining' | 'pending' | 'slow' | 'unreachable' | 'saturated';
 
@@ -33,10 +41,20 @@ async function databaseChecks(deadlineMs: number): Promise<Pick<Readiness['check
   }
 }
 
+let verdict: { at: number; deadlineMs: number; checks: ReturnType<typeof databaseChecks> } | null = null;
+
+/** The database's verdict, asked at most once a second whatever the number of probes. */
+function recentDatabaseChecks(deadlineMs: number): ReturnType<typeof databaseChecks> {
+  const now = performance.now();
+  if (!verdict || verdict.deadlineMs !== deadlineMs || now - verdict.at >= DATABASE_VERDICT_MS) verdict = { at: now, deadlineMs, checks: databaseChecks(deadlineMs) };
+  return verdict.checks;
+}
+
 /** /readyz: whether a balancer should send this instance requests. No secrets, no sessions, no writes. */
-export async function readiness(deadlineMs = DATABASE_DEADLINE_MS): Promise<Readiness> {
+export async function readiness(deadlineMs = DATABASE_DEADLINE_MS, fresh = false): Promise<Readiness> {
   const shutdown: Check = isDraining() ? 'draining' : 'ok';
-  const hashPool: Check = hashPoolSaturated() ? 'saturated' : 'ok';
-  const checks = { shutdown, ...(await databaseChecks(deadlineMs)), hashPool };
+  const hashPool: Check = hashPoolSaturatedFor() >= HASH_POOL_GRACE_MS ? 'saturated' : 'ok';
+  if (fresh) verdict = null;
+  const checks = { shutdown, ...(await recentDatabaseChecks(deadlineMs)), hashPool };
   return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
 }

@@ -74,6 +74,7 @@ globalThis[Symbol.for('deskgate.peer-key')] = peerKey;
 function recordPeer(req) {
   delete req.headers['x-deskgate-peer'];
   delete req.headers['x-deskgate-peer-mac'];
+  delete req.headers['x-deskgate-listener'];
   const address = req.socket.remoteAddress;
   if (!address) return;
   req.headers['x-deskgate-peer'] = address;
@@ -173,8 +174,29 @@ server.listen(port, () => {
   console.log(`Deskgate is ready on http://localhost:${port}`);
 });
 
+// METRICS_PORT: a second listener, on loopback only, that serves /metrics and nothing else (a scraper on
+// this machine needs no token). The public port never grants access by address: a reverse proxy on the
+// same machine would make every visitor look local. The app knows this listener by a MAC (lib/ops/metrics-access.ts).
+const metricsPort = Number(process.env.METRICS_PORT || 0);
+if (metricsPort) {
+  const mark = createHmac('sha256', peerKey).update('listener:metrics').digest('base64url');
+  const metricsServer = createServer((req, res) => {
+    recordPeer(req);
+    const path = (req.url ?? '').split('?')[0];
+    if (req.method !== 'GET' || path !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+      res.end('This port serves GET /metrics only.\n');
+      return;
+    }
+    req.headers['x-deskgate-listener'] = mark;
+    handle(req, res);
+  });
+  metricsServer.listen(metricsPort, '127.0.0.1', () => console.log(`Metrics on http://127.0.0.1:${metricsPort}/metrics (this machine only)`));
+  metricsServer.unref();
+}
+
 // lib/config.ts validates both (npm start checks the configuration before it starts this file).
-const delayMs = Number(process.env.DESKGATE_SHUTDOWN_DELAY_SECONDS || 0) * 1000;
+const delayMs = Number(process.env.DESKGATE_SHUTDOWN_DELAY_SECONDS ?? 5) * 1000;
 const drainMs = Number(process.env.DESKGATE_SHUTDOWN_DRAIN_SECONDS || 10) * 1000;
 const HOOK_MS = 5000;
 const drainer = drainable(server);
@@ -196,8 +218,11 @@ async function shutDown(signal) {
   }
   signalledAt = Date.now();
   globalThis[Symbol.for('deskgate.draining')] = true;
-  log('server.draining', { signal, inFlight: drainer.inFlight(), delaySeconds: delayMs / 1000, drainSeconds: drainMs / 1000 });
-  const { cutOff } = await drainer.drain({ delayMs, drainMs });
+  // Ctrl-C at a terminal has no balancer to tell: no delay. SIGTERM (an orchestrator, a deploy) waits
+  // for the balancer's probes to see the 503 before the port closes.
+  const delay = signal === 'SIGINT' ? 0 : delayMs;
+  log('server.draining', { signal, inFlight: drainer.inFlight(), delaySeconds: delay / 1000, drainSeconds: drainMs / 1000 });
+  const { cutOff } = await drainer.drain({ delayMs: delay, drainMs });
   const hooks = globalThis[Symbol.for('deskgate.shutdown-hooks')] ?? [];
   await runHooks(hooks, HOOK_MS, (error) => log('server.shutdown_hook_failed', { error }));
   log('server.stopped', { drainedMs: Date.now() - signalledAt, cutOff });
