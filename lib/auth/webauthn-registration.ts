@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, eq, isNull } from 'drizzle-orm';
-import { generateRegistrationOptions, verifyRegistrationResponse, type AuthenticatorTransportFuture, type PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
+import { generateRegistrationOptions, verifyRegistrationResponse, type AuthenticatorTransportFuture, type PublicKeyCredentialCreationOptionsJSON, type RegistrationResponseJSON } from '@simplewebauthn/server';
 import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import { db, lockUser, writeTransaction } from '@/db';
 import { users, webauthnCredentials } from '@/db/schema';
@@ -58,13 +58,11 @@ export async function registrationOptions(user: KeyOwner, binding: WebAuthnBindi
 export type RegistrationFailure = 'invalid_input' | 'invalid_name' | 'expired' | 'not_verified' | 'duplicate' | 'stale';
 export type RegistrationResult = { ok: true; credentialId: string } | { ok: false; reason: RegistrationFailure };
 
-async function verified(response: unknown, challenge: string) {
-  const parsed = registrationResponseSchema.safeParse(response);
-  if (!parsed.success) return null;
+async function verified(response: RegistrationResponseJSON, challenge: string) {
   const rp = relyingParty();
   try {
-    const result = await verifyRegistrationResponse({ response: parsed.data, expectedChallenge: challenge, expectedOrigin: rp.origin, expectedRPID: rp.id, requireUserVerification: false });
-    return result.verified ? { info: result.registrationInfo, transports: parsed.data.response.transports ?? [] } : null;
+    const result = await verifyRegistrationResponse({ response, expectedChallenge: challenge, expectedOrigin: rp.origin, expectedRPID: rp.id, requireUserVerification: false });
+    return result.verified ? result.registrationInfo : null;
   } catch {
     return null;
   }
@@ -79,13 +77,15 @@ async function verified(response: unknown, challenge: string) {
 export async function verifyRegistration(user: KeyOwner, binding: WebAuthnBinding, response: unknown, name: unknown, ip: string | null = null): Promise<RegistrationResult> {
   const keyName = keyNameField.safeParse(name);
   if (!keyName.success) return { ok: false, reason: 'invalid_name' };
-  const challenge = clientDataChallenge.safeParse((response as { response?: { clientDataJSON?: unknown } } | null)?.response?.clientDataJSON);
+  const parsed = registrationResponseSchema.safeParse(response);
+  if (!parsed.success) return { ok: false, reason: 'invalid_input' };
+  const challenge = clientDataChallenge.safeParse(parsed.data.response.clientDataJSON);
   if (!challenge.success) return { ok: false, reason: 'invalid_input' };
   const issued = await consumeChallenge(challenge.data, { purpose: 'register', binding, userId: user.id });
   if (!issued?.handle) return { ok: false, reason: 'expired' };
-  const result = await verified(response, challenge.data);
-  if (!result) return { ok: false, reason: 'not_verified' };
-  const { credential, credentialDeviceType, credentialBackedUp } = result.info;
+  const info = await verified(parsed.data, challenge.data);
+  if (!info) return { ok: false, reason: 'not_verified' };
+  const { credential, credentialDeviceType, credentialBackedUp } = info;
   return writeTransaction(async (tx): Promise<RegistrationResult> => {
     await lockUser(tx, user.id);
     await tx.update(users).set({ webauthnHandle: issued.handle }).where(and(eq(users.id, user.id), isNull(users.webauthnHandle)));
@@ -97,7 +97,7 @@ export async function verifyRegistration(user: KeyOwner, binding: WebAuthnBindin
         credentialId: credential.id,
         publicKey: isoBase64URL.fromBuffer(credential.publicKey),
         signCount: credential.counter,
-        transports: JSON.stringify(result.transports),
+        transports: JSON.stringify(parsed.data.response.transports ?? []),
         name: keyName.data,
         deviceType: credentialDeviceType,
         backedUp: credentialBackedUp,
