@@ -3,7 +3,7 @@ import { and, eq, gt, inArray, isNull, lte } from 'drizzle-orm';
 import { type Executor, writeTransaction } from '@/db';
 import { skipLocked } from '@/db/dialect';
 import { webauthnChallenges, type WebAuthnPurpose } from '@/db/schema';
-import { config } from '@/lib/config';
+import { config, type Config } from '@/lib/config';
 import { newToken, tokenDigest } from './tokens';
 
 export const WEBAUTHN_CHALLENGE_MS = 5 * 60_000;
@@ -27,8 +27,8 @@ export function bindingDigest(binding: WebAuthnBinding): string {
  * The relying party. Without AUTH_URL (development, tests), the app as `npm start` serves it on
  * this machine: RP ID `localhost`, origin `http://localhost:<PORT>`; behind any other name AUTH_URL must be set.
  */
-export function relyingParty(): { id: string; name: string; origin: string } {
-  const { authUrl, port, appName } = config();
+export function relyingParty(settings: Pick<Config, 'authUrl' | 'port' | 'appName'> = config()): { id: string; name: string; origin: string } {
+  const { authUrl, port, appName } = settings;
   const url = new URL(authUrl ?? `http://localhost:${port}`);
   return { id: url.hostname, name: appName, origin: url.origin };
 }

@@ -5,6 +5,7 @@ import { db } from '@/db';
 import { auditEvents, users, webauthnCredentials } from '@/db/schema';
 import { createOrganization } from '@/lib/accounts/organizations';
 import { createUser } from '@/lib/accounts/users';
+import { readConfig } from '@/lib/config';
 import { SoftwareAuthenticator } from '@/lib/testing/software-authenticator';
 import { authenticationOptions, listKeys, registrationOptions, relyingParty, verifyAuthentication, verifyRegistration, type WebAuthnBinding } from './webauthn';
 
@@ -174,4 +175,19 @@ test('the counter must grow, unless it stays 0; a regression is refused and audi
   }
   const [key] = await listKeys(synced.user.id);
   assert.deepEqual([key!.deviceType, key!.backedUp], ['multiDevice', true]);
+});
+
+test('the relying party is AUTH_URL’s host and origin; without it, localhost on PORT', () => {
+  assert.deepEqual(relyingParty(readConfig({ AUTH_URL: 'https://deskgate.example.com:8443/app', APP_NAME: 'Acme' })), { id: 'deskgate.example.com', name: 'Acme', origin: 'https://deskgate.example.com:8443' });
+  assert.deepEqual(relyingParty(readConfig({ PORT: '3810' })), { id: 'localhost', name: 'Deskgate', origin: 'http://localhost:3810' });
+});
+
+test('of two registrations started before the user had a handle, the second to finish is refused (its key holds another handle)', async () => {
+  const user = await freshUser();
+  const [a, b] = [session(), session()];
+  const [first, second] = [await registrationOptions(user, a), await registrationOptions(user, b)];
+  assert.notEqual(first.user.id, second.user.id);
+  assert.equal((await verifyRegistration(user, a, new SoftwareAuthenticator().register(first, here()), 'A')).ok, true);
+  assert.deepEqual(await verifyRegistration(user, b, new SoftwareAuthenticator().register(second, here()), 'B'), { ok: false, reason: 'stale' });
+  assert.equal((await listKeys(user.id)).length, 1);
 });
