@@ -8,3 +8,7 @@ export const CHALLENGE_PURPOSES = ['verify', 'setup', 'ready'] as const;
 export type ChallengePurpose = (typeof CHALLENGE_PURPOSES)[number];
 export const TWO_FACTOR_STATES = ['enabled', 'none', 'sso'] as const;
 export const ACTOR_KINDS = ['user', 'operator', 'system'] as const;
+export const WEBAUTHN_PURPOSES = ['register', 'second_factor', 'passkey'] as const;
+export type WebAuthnPurpose = (typeof WEBAUTHN_PURPOSES)[number];
+// As SimpleWebAuthn reports a credential (its backup eligibility flag).
+export const WEBAUTHN_DEVICE_TYPES = ['singleDevice', 'multiDevice'] as const;

@@ -30,6 +30,7 @@ const schema = z.object({
   APP_NAME: z.string().min(1).default('Deskgate'),
   TRUST_PROXY: z.enum(['0', '1']).default('0'),
   AUTH_URL: unsetWhenEmpty(z.url({ error: 'must be the URL the app is served at, such as https://deskgate.example.com' })),
+  PORT: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(65535).default(3000)),
   AUTH_TRUST_HOST: unsetWhenEmpty(z.enum(['true', '1', 'false', '0'], { error: 'must be true, 1, false or 0' })),
   DESKGATE_SESSION_MAX_SECONDS: seconds(24 * 3600),
   DESKGATE_SESSION_IDLE_SECONDS: seconds(3600),
@@ -87,10 +88,12 @@ export function readConfig(env: Record<string, string | undefined>) {
     // Where the key files live: beside a SQLite database unless given; PostgreSQL has no such place.
     secretsDir: e.DESKGATE_SECRETS_DIR ? path.resolve(/* turbopackIgnore: true */ process.cwd(), e.DESKGATE_SECRETS_DIR) : undefined,
     appName: e.APP_NAME,
-    // The public URL, when given (security.txt's Canonical).
-    publicUrl: e.AUTH_URL,
+    // The public URL, when given (WebAuthn's relying party, security.txt's Canonical).
+    authUrl: e.AUTH_URL,
     // Where to report a vulnerability, as a URI (security.txt's Contact); undefined: none named.
     securityContact: e.SECURITY_CONTACT,
+    // The port `npm start` listens on (lib/ops/server.mjs reads it too).
+    port: e.PORT,
     trustProxy: e.TRUST_PROXY === '1',
     // With AUTH_URL, Auth.js takes the origin from it and no header is trusted (its own default too).
     authTrustHost: trustHost || e.AUTH_URL !== undefined,

@@ -23,7 +23,7 @@ function expires(now: Date): string {
  * and the app's public URL. No contact: 404, since RFC 9116 makes Contact required and a file
  * without one is no security.txt; the body says why, for the person who opens it.
  */
-export function securityTxt({ contact, publicUrl, now }: { contact?: string; publicUrl?: string; now: Date }): SecurityTxt {
+export function securityTxt({ contact, authUrl, now }: { contact?: string; authUrl?: string; now: Date }): SecurityTxt {
   if (!contact) {
     return {
       status: 404,
@@ -35,7 +35,7 @@ export function securityTxt({ contact, publicUrl, now }: { contact?: string; pub
     };
   }
   // RFC 9116: the file is served over HTTPS, and a web URI in it must be https; a plain-http AUTH_URL (local use) names no canonical place.
-  const canonical = publicUrl?.startsWith('https://') ? new URL('/.well-known/security.txt', publicUrl).href : undefined;
+  const canonical = authUrl?.startsWith('https://') ? new URL('/.well-known/security.txt', authUrl).href : undefined;
   const lines = [`Contact: ${contact}`, `Expires: ${expires(now)}`, 'Preferred-Languages: en', ...(canonical ? [`Canonical: ${canonical}`] : [])];
   return { status: 200, body: lines.join('\n') + '\n' };
 }

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
-import { ACTOR_KINDS, CHALLENGE_PURPOSES, ROLES, SIGN_IN_METHODS, TWO_FACTOR_POLICIES, TWO_FACTOR_STATES } from '../enums';
+import { ACTOR_KINDS, CHALLENGE_PURPOSES, ROLES, SIGN_IN_METHODS, TWO_FACTOR_POLICIES, TWO_FACTOR_STATES, WEBAUTHN_DEVICE_TYPES, WEBAUTHN_PURPOSES } from '../enums';
 
 // The same tables, columns, constraints and indexes as ./sqlite.ts (db/schema.test.ts compares them).
 // Times are Unix milliseconds in a bigint, read as JavaScript numbers.
@@ -16,6 +16,7 @@ export const organizations = pgTable('organizations', {
   slug: text('slug').notNull().unique(),
   name: text('name').notNull(),
   twoFactorPolicy: text('two_factor_policy', { enum: TWO_FACTOR_POLICIES }).notNull().default('optional'),
+  passkeySignIn: boolean('passkey_sign_in').notNull().default(true),
   createdAt: millis('created_at').notNull().default(now),
 });
 
@@ -44,6 +45,7 @@ export const users = pgTable(
     secondFactorFailures: integer('second_factor_failures').notNull().default(0),
     oidcIssuer: text('oidc_issuer'),
     oidcSubject: text('oidc_subject'),
+    webauthnHandle: text('webauthn_handle').unique(),
     // Stored (PostgreSQL indexes no virtual column), derived by the database as on SQLite.
     twoFactorState: text('two_factor_state', { enum: TWO_FACTOR_STATES }).generatedAlwaysAs(
       sql`case when sign_in_method = 'sso' then 'sso' when totp_enabled_at is not null then 'enabled' else 'none' end`,
@@ -156,3 +158,37 @@ export const keyChecks = pgTable('key_checks', {
   name: text('name').primaryKey(),
   digest: text('digest').notNull(),
 });
+
+export const webauthnCredentials = pgTable(
+  'webauthn_credentials',
+  {
+    id: id(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    credentialId: text('credential_id').notNull().unique(),
+    publicKey: text('public_key').notNull(),
+    // An authenticator's counter is an unsigned 32-bit number: past PostgreSQL's integer.
+    signCount: bigint('sign_count', { mode: 'number' }).notNull().default(0),
+    transports: text('transports').notNull().default('[]'),
+    name: text('name').notNull(),
+    deviceType: text('device_type', { enum: WEBAUTHN_DEVICE_TYPES }).notNull(),
+    backedUp: boolean('backed_up').notNull().default(false),
+    createdAt: millis('created_at').notNull(),
+    lastUsedAt: millis('last_used_at'),
+  },
+  (t) => [index('webauthn_credentials_user_idx').on(t.userId)],
+);
+
+export const webauthnChallenges = pgTable(
+  'webauthn_challenges',
+  {
+    id: text('id').primaryKey(),
+    purpose: text('purpose', { enum: WEBAUTHN_PURPOSES }).notNull(),
+    binding: text('binding').notNull(),
+    userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    handle: text('handle'),
+    expiresAt: millis('expires_at').notNull(),
+  },
+  (t) => [index('webauthn_challenges_expires_idx').on(t.expiresAt)],
+);

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { ACTOR_KINDS, CHALLENGE_PURPOSES, ROLES, SIGN_IN_METHODS, TWO_FACTOR_POLICIES, TWO_FACTOR_STATES } from '../enums';
+import { ACTOR_KINDS, CHALLENGE_PURPOSES, ROLES, SIGN_IN_METHODS, TWO_FACTOR_POLICIES, TWO_FACTOR_STATES, WEBAUTHN_DEVICE_TYPES, WEBAUTHN_PURPOSES } from '../enums';
 
 // Times are Unix milliseconds: cheap to compare inside one conditional UPDATE.
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
@@ -10,6 +10,7 @@ export const organizations = sqliteTable('organizations', {
   slug: text('slug').notNull().unique(),
   name: text('name').notNull(),
   twoFactorPolicy: text('two_factor_policy', { enum: TWO_FACTOR_POLICIES }).notNull().default('optional'),
+  passkeySignIn: integer('passkey_sign_in', { mode: 'boolean' }).notNull().default(true),
   createdAt: integer('created_at').notNull().default(now),
 });
 
@@ -46,6 +47,8 @@ export const users = sqliteTable(
     // SSO binding: once linked, the user is found by issuer + subject only, never by email again.
     oidcIssuer: text('oidc_issuer'),
     oidcSubject: text('oidc_subject'),
+    // The WebAuthn user handle (random, base64url; never the email), set when the first key is registered.
+    webauthnHandle: text('webauthn_handle').unique(),
     // Derived by SQLite itself, so it can never disagree with the columns above; indexed for the admin table.
     twoFactorState: text('two_factor_state', { enum: TWO_FACTOR_STATES }).generatedAlwaysAs(
       sql`case when sign_in_method = 'sso' then 'sso' when totp_enabled_at is not null then 'enabled' else 'none' end`,
@@ -169,3 +172,43 @@ export const keyChecks = sqliteTable('key_checks', {
   name: text('name').primaryKey(),
   digest: text('digest').notNull(),
 });
+
+export const webauthnCredentials = sqliteTable(
+  'webauthn_credentials',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    // base64url, as the browser names it; unique across users: one authenticator credential, one account.
+    credentialId: text('credential_id').notNull().unique(),
+    // The COSE public key, base64url (text reads the same on both stores).
+    publicKey: text('public_key').notNull(),
+    signCount: integer('sign_count').notNull().default(0),
+    // JSON array of the transports the browser reported (hints for allowCredentials).
+    transports: text('transports').notNull().default('[]'),
+    name: text('name').notNull(),
+    deviceType: text('device_type', { enum: WEBAUTHN_DEVICE_TYPES }).notNull(),
+    backedUp: integer('backed_up', { mode: 'boolean' }).notNull().default(false),
+    createdAt: integer('created_at').notNull(),
+    lastUsedAt: integer('last_used_at'),
+  },
+  (t) => [index('webauthn_credentials_user_idx').on(t.userId)],
+);
+
+export const webauthnChallenges = sqliteTable(
+  'webauthn_challenges',
+  {
+    // SHA-256 of the challenge sent to the browser.
+    id: text('id').primaryKey(),
+    purpose: text('purpose', { enum: WEBAUTHN_PURPOSES }).notNull(),
+    // Digest of what asked for it (a session, a sign-in challenge, a browser nonce): only that one may answer it.
+    binding: text('binding').notNull(),
+    // Whose keys it was issued for; none for passkey sign-in (the key names its user).
+    userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    // The user handle offered with a registration (checked against the user's when it is stored).
+    handle: text('handle'),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('webauthn_challenges_expires_idx').on(t.expiresAt)],
+);

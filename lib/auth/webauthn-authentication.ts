@@ -1,0 +1,98 @@
+import 'server-only';
+import { and, eq, lt } from 'drizzle-orm';
+import { generateAuthenticationOptions, verifyAuthenticationResponse, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { isoBase64URL } from '@simplewebauthn/server/helpers';
+import { db, writeTransaction } from '@/db';
+import { organizations, users, webauthnCredentials } from '@/db/schema';
+import { audit } from '@/lib/audit';
+import { authenticationResponseSchema, clientDataChallenge } from '@/lib/validation/webauthn';
+import { consumeChallenge, issueChallenge, relyingParty, WEBAUTHN_CHALLENGE_MS, type WebAuthnBinding } from './webauthn-challenges';
+import { credentialDescriptors } from './webauthn-registration';
+
+/**
+ * Options for navigator.credentials.get(). With a user (the second step of sign-in): their keys,
+ * user verification discouraged (the password was the first factor; a USB key without a PIN
+ * works), or null when they have none. Without (passkey sign-in): any discoverable credential,
+ * user verification required.
+ */
+export async function authenticationOptions(binding: WebAuthnBinding, userId: number | null): Promise<PublicKeyCredentialRequestOptionsJSON | null> {
+  const allowCredentials = userId === null ? [] : await credentialDescriptors(userId);
+  if (userId !== null && allowCredentials.length === 0) return null;
+  const challenge = await issueChallenge({ purpose: userId === null ? 'passkey' : 'second_factor', binding, userId });
+  return generateAuthenticationOptions({
+    rpID: relyingParty().id,
+    allowCredentials,
+    challenge: isoBase64URL.toBuffer(challenge),
+    timeout: WEBAUTHN_CHALLENGE_MS,
+    userVerification: userId === null ? 'required' : 'discouraged',
+  });
+}
+
+export type AuthenticationFailure = 'invalid_input' | 'expired' | 'unknown_key' | 'passkey_disabled' | 'not_verified' | 'counter_regression';
+export type AuthenticationResult = { ok: true; userId: number; credentialId: string; userVerified: boolean } | { ok: false; reason: AuthenticationFailure };
+
+export interface AuthenticationExpectation {
+  /** The user of the sign-in challenge (second factor), or null for passkey sign-in (the key names its user). */
+  userId: number | null;
+  /** Passkey sign-in always requires it. */
+  requireUserVerification: boolean;
+  ip?: string | null;
+}
+
+/** The stored key the response names: the user's own (second factor), or the one whose user handle the response carries (passkey). */
+async function findKey(response: AuthenticationResponseJSON, userId: number | null) {
+  const owner = userId === null ? eq(users.webauthnHandle, response.response.userHandle ?? '') : eq(users.id, userId);
+  const [key] = await (await db())
+    .select({ id: webauthnCredentials.id, userId: users.id, orgId: users.orgId, publicKey: webauthnCredentials.publicKey, signCount: webauthnCredentials.signCount, passkeySignIn: organizations.passkeySignIn })
+    .from(webauthnCredentials)
+    .innerJoin(users, eq(users.id, webauthnCredentials.userId))
+    .innerJoin(organizations, eq(organizations.id, users.orgId))
+    .where(and(eq(webauthnCredentials.credentialId, response.id), owner));
+  return key ?? null;
+}
+
+async function verifiedAssertion(response: AuthenticationResponseJSON, challenge: string, publicKey: string, requireUserVerification: boolean) {
+  const rp = relyingParty();
+  try {
+    // Counter 0: SimpleWebAuthn would refuse a regression before the signature is checked; the rule
+    // is applied below, after it, so that only a signed assertion is ever audited as one.
+    const credential = { id: response.id, publicKey: isoBase64URL.toBuffer(publicKey), counter: 0 };
+    const result = await verifyAuthenticationResponse({ response, expectedChallenge: challenge, expectedOrigin: rp.origin, expectedRPID: rp.id, credential, requireUserVerification });
+    return result.verified ? result.authenticationInfo : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Checks an assertion for a challenge of `authenticationOptions`, used up whatever the outcome.
+ * The signature counter must grow, unless it is 0 before and after (synced passkeys); a
+ * regression is refused and audited. The key's counter and last use are written by one
+ * conditional UPDATE. Makes no session: the caller does, on `ok`.
+ */
+export async function verifyAuthentication(binding: WebAuthnBinding, response: unknown, expected: AuthenticationExpectation): Promise<AuthenticationResult> {
+  const parsed = authenticationResponseSchema.safeParse(response);
+  if (!parsed.success) return { ok: false, reason: 'invalid_input' };
+  const challenge = clientDataChallenge.safeParse(parsed.data.response.clientDataJSON);
+  if (!challenge.success) return { ok: false, reason: 'invalid_input' };
+  const { userId } = expected;
+  if (!(await consumeChallenge(challenge.data, { purpose: userId === null ? 'passkey' : 'second_factor', binding, userId }))) return { ok: false, reason: 'expired' };
+  const key = await findKey(parsed.data, userId);
+  if (!key) return { ok: false, reason: 'unknown_key' };
+  if (userId === null && !key.passkeySignIn) return { ok: false, reason: 'passkey_disabled' };
+  const info = await verifiedAssertion(parsed.data, challenge.data, key.publicKey, expected.requireUserVerification || userId === null);
+  if (!info) return { ok: false, reason: 'not_verified' };
+  const counter = info.newCounter;
+  const credentialId = parsed.data.id;
+  const grows = counter === 0 ? eq(webauthnCredentials.signCount, 0) : lt(webauthnCredentials.signCount, counter);
+  return writeTransaction(async (tx): Promise<AuthenticationResult> => {
+    const [used] = await tx
+      .update(webauthnCredentials)
+      .set({ signCount: counter, lastUsedAt: Date.now(), backedUp: info.credentialBackedUp })
+      .where(and(eq(webauthnCredentials.id, key.id), grows))
+      .returning({ id: webauthnCredentials.id });
+    if (used) return { ok: true, userId: key.userId, credentialId, userVerified: info.userVerified };
+    await audit(tx, { orgId: key.orgId, actor: { kind: 'system' }, targetUserId: key.userId, action: 'webauthn.counter_regression', detail: { credentialId, stored: key.signCount, received: counter }, ip: expected.ip });
+    return { ok: false, reason: 'counter_regression' };
+  });
+}

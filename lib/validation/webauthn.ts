@@ -1,0 +1,78 @@
+// What a browser posts back from navigator.credentials.create()/get() (as @simplewebauthn/browser
+// encodes it), checked before SimpleWebAuthn sees it: strings of bounded length, base64url where
+// the format says so, nothing else trusted.
+import { z } from 'zod';
+import type { AuthenticationResponseJSON, AuthenticatorTransportFuture, RegistrationResponseJSON } from '@simplewebauthn/server';
+
+const base64url = (max: number) => z.string().min(1).max(max).regex(/^[A-Za-z0-9_-]+$/);
+
+const TRANSPORTS = ['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb'] as const satisfies readonly AuthenticatorTransportFuture[];
+const isKnownTransport = (t: string): t is AuthenticatorTransportFuture => (TRANSPORTS as readonly string[]).includes(t);
+
+// Transports are hints: one a newer browser reports and this code does not know is dropped, not refused.
+const transportsField = z
+  .array(z.string().max(32))
+  .max(16)
+  .optional()
+  .transform((list) => list?.filter(isKnownTransport));
+
+// A credential id is at most 1023 bytes (WebAuthn §5.1): 1364 base64url characters.
+const credentialFields = {
+  id: base64url(1364),
+  rawId: base64url(1364),
+  type: z.literal('public-key'),
+  authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
+  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+};
+const sameId = (c: { id: string; rawId: string }) => c.id === c.rawId;
+
+export const registrationResponseSchema = z
+  .object({
+    ...credentialFields,
+    response: z.object({
+      clientDataJSON: base64url(8192),
+      attestationObject: base64url(65_536),
+      transports: transportsField,
+    }),
+  })
+  .refine(sameId)
+  .transform((r) => r as RegistrationResponseJSON);
+
+export const authenticationResponseSchema = z
+  .object({
+    ...credentialFields,
+    response: z.object({
+      clientDataJSON: base64url(8192),
+      authenticatorData: base64url(8192),
+      signature: base64url(2048),
+      // A user handle is at most 64 bytes.
+      userHandle: base64url(86).optional(),
+    }),
+  })
+  .refine(sameId)
+  .transform((r) => r as AuthenticationResponseJSON);
+
+/** The challenge the browser says it signed, read from clientDataJSON (SimpleWebAuthn checks the rest). */
+export const clientDataChallenge = z
+  .string()
+  .transform((encoded, ctx) => {
+    try {
+      return JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'clientDataJSON is not JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.object({ challenge: base64url(128) }))
+  .transform((data) => data.challenge);
+
+export const KEY_NAME_MAX = 64;
+
+/** The name a user gives a key. */
+export const keyNameField = z
+  .string({ error: 'Give the key a name.' })
+  .trim()
+  .min(1, 'Give the key a name.')
+  .max(KEY_NAME_MAX, `Key names can be at most ${KEY_NAME_MAX} characters long.`)
+  // Control characters and bidirectional overrides would let a name pass for another.
+  .refine((s) => !/[\p{Cc}\u202A-\u202E\u2066-\u2069]/u.test(s), 'Key names cannot contain control characters.');
