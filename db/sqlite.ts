@@ -24,6 +24,11 @@ function migrationsApplied(sqlite: Database.Database): boolean {
   return row.n >= knownMigrations();
 }
 
+/** Applies the migrations this version has and the database lacks (db:restore runs them on a backup too). */
+export function migrateSqlite(sqlite: Database.Database): void {
+  if (!migrationsApplied(sqlite)) migrate(drizzle(sqlite, { schema }), { migrationsFolder: sqliteMigrations });
+}
+
 /**
  * Drizzle asks better-sqlite3 to prepare every query anew, and SQLite compiles the SQL each time.
  * Queries repeat (values are bound as parameters), so the compiled statements are kept and reused.
@@ -80,8 +85,8 @@ export function openSqlite(file: string): SqliteHandle {
   const memory = file === ':memory:';
   if (!memory) createPrivately(file);
   const writer = connect(file, false);
+  migrateSqlite(writer);
   const writerDb = drizzle(writer, { schema });
-  if (!migrationsApplied(writer)) migrate(writerDb, { migrationsFolder: sqliteMigrations });
   // An in-memory database has no file to share: its one connection also reads.
   const reader = memory ? writer : connect(file, true);
   const readerDb = memory ? writerDb : drizzle(reader, { schema });

@@ -39,7 +39,7 @@ async function serverOn(folder: string, browser: Browser) {
 }
 
 test('a backup taken while the server runs, restored with its key files into a fresh folder, signs in with password and 2FA', async ({ browser }) => {
-  // Two server starts and five command-line runs, on a machine the other specs share.
+  // Two server starts and six command-line runs, on a machine the other specs share.
   test.setTimeout(180_000);
   const original = mkdtempSync(path.join(e2eDir, 'restore-original-'));
   const user = { email: 'ann@restore.example', name: 'Ann', password: `pw-${randomBytes(9).toString('base64url')}` };
@@ -78,6 +78,12 @@ test('a backup taken while the server runs, restored with its key files into a f
     // A later step than the enrollment's, which the restored database remembers as used.
     await new VerifyPage(second.page).submitCode(totp(secret, Math.max(step(), enrolledAt + 1)));
     await expect(second.page).toHaveURL(/\/$/);
+    await new HomePage(second.page).expectSignedInAs(user.name, 'Restore Inc');
+    // The running server has the database open: a restore over it is refused, and it keeps serving.
+    const overRunning = cli(fresh, ['db:restore', path.join(original, 'backup.db'), '--force']);
+    expect(overRunning.status).toBe(1);
+    expect(overRunning.stderr).toMatch(/deskgate\.db is in use \(a running server has it open\): stop the server, then run db:restore again\. Nothing was changed\./);
+    await second.page.reload();
     await new HomePage(second.page).expectSignedInAs(user.name, 'Restore Inc');
   } finally {
     await second.close();

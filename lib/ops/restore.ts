@@ -1,12 +1,15 @@
 import 'server-only';
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { store } from '@/db';
-import { createPrivately, knownMigrations } from '@/db/sqlite';
+import { knownMigrations, migrateSqlite } from '@/db/sqlite';
 import { config } from '@/lib/config';
 import { keysNotMatching } from '@/lib/secrets';
 import { BackupRefused } from './backup';
+import { schemaDifferences } from './restore-schema';
+import { inUse, removeWithSidecars, replaceDatabase, sameFile } from './restore-target';
 
 export interface Restored {
   file: string;
@@ -14,7 +17,7 @@ export interface Restored {
   pages: number;
   /** Users the replaced database held (only with --force). */
   replacedUsers: number;
-  /** Migrations the backup lacked, applied when the database is opened next. */
+  /** Migrations the backup lacked, applied to it before it replaced the database. */
   migrationsToApply: number;
 }
 
@@ -30,6 +33,8 @@ async function readOnly<T>(file: string, tidy: boolean, fn: (sqlite: Database.Da
   const created = tidy ? ['-wal', '-shm'].map((suffix) => file + suffix).filter((f) => !existsSync(f)) : [];
   const sqlite = new Database(file, { readonly: true, fileMustExist: true });
   try {
+    // Until it is checked, the schema is the backup's: its triggers and views may call no function with side effects.
+    sqlite.pragma('trusted_schema = OFF');
     return await fn(sqlite);
   } catch (error) {
     const code = (error as { code?: string }).code;
@@ -78,10 +83,41 @@ async function usersIn(target: string): Promise<number> {
   });
 }
 
+/** A private (0600) copy of the backup beside the database, so that the final move is one rename. */
+async function copyBeside(backup: Database.Database, file: string): Promise<{ copy: string; pages: number }> {
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const copy = path.join(path.dirname(file), `.${path.basename(file)}.restore-${randomBytes(6).toString('hex')}`);
+  closeSync(openSync(copy, 'wx', 0o600));
+  try {
+    return { copy, pages: (await backup.backup(copy)).totalPages };
+  } catch (error) {
+    removeWithSidecars(copy);
+    throw error;
+  }
+}
+
+/** Brings the copy up to this version's migrations, then refuses it unless its schema is exactly theirs. */
+function migrateAndCheck(copy: string, from: string): void {
+  const sqlite = new Database(copy, { fileMustExist: true });
+  try {
+    sqlite.pragma('trusted_schema = OFF');
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('foreign_keys = ON');
+    migrateSqlite(sqlite);
+    const differences = schemaDifferences(sqlite);
+    if (differences.length > 0) refuse(`${from} holds a schema Deskgate's migrations do not make: ${differences.join(', ')}. Use a backup made by db:backup; nothing was changed.`);
+  } finally {
+    sqlite.close();
+  }
+}
+
 /**
- * Writes a backup made by db:backup into the configured SQLite database with SQLite's backup API,
- * after checking that it is a whole Deskgate database made with this installation's keys, and
- * (without `force`) that the configured database holds no users. The server must be stopped.
+ * Restores a backup made by db:backup into the configured SQLite database, after checking that it
+ * is a whole Deskgate database made with this installation's keys, with exactly the schema this
+ * version's migrations make (once they have brought it up to date), and (without `force`) that
+ * the configured database holds no users. The server must be stopped: a database in use is refused.
+ * The database is replaced in one rename; until then nothing is changed.
  */
 export async function restoreDatabase(source: string, { force }: { force: boolean }): Promise<Restored> {
   if (store === 'postgres') {
@@ -92,14 +128,21 @@ export async function restoreDatabase(source: string, { force }: { force: boolea
   const from = path.resolve(source);
   if (!existsSync(from)) refuse(`${from} does not exist.`);
   if (!statSync(from).isFile()) refuse(`${from} is not a file.`);
-  if (from === file) refuse(`${from} is the configured database itself.`);
-  return readOnly(from, true, async (backup) => {
+  if (from === file || sameFile(from, file)) refuse(`${from} is the configured database itself.`);
+  const { copy, ...restored } = await readOnly(from, true, async (backup) => {
     const { applied, keyChecks } = inspectBackup(backup, from);
     requireSameKeys(from, keyChecks);
     const replacedUsers = await usersIn(file);
     if (replacedUsers > 0 && !force) refuse(`${file} holds ${replacedUsers} user(s): stop the server and give --force to replace everything in it with the backup.`);
-    createPrivately(file);
-    const { totalPages } = await backup.backup(file);
-    return { file, from, pages: totalPages, replacedUsers, migrationsToApply: knownMigrations() - applied };
+    const { copy, pages } = await copyBeside(backup, file);
+    return { copy, file, from, pages, replacedUsers, migrationsToApply: knownMigrations() - applied };
   });
+  try {
+    migrateAndCheck(copy, from);
+    if (inUse(file)) refuse(`${file} is in use (a running server has it open): stop the server, then run db:restore again. Nothing was changed.`);
+    replaceDatabase(copy, file);
+    return restored;
+  } finally {
+    removeWithSidecars(copy);
+  }
 }
