@@ -48,8 +48,11 @@ function probe(index) {
     ready[index] = isReady;
   };
   const check = get({ host: '127.0.0.1', port: backendPorts[index], path: healthPath, agent: false, timeout: 2000 }, (reply) => {
-    reply.resume();
-    found(reply.statusCode === 200, reply.statusCode);
+    // What the instance said goes into the log line (its /readyz names the failed check).
+    let body = '';
+    reply.setEncoding('utf8');
+    reply.on('data', (chunk) => (body += chunk.slice(0, 300 - body.length)));
+    reply.on('end', () => found(reply.statusCode === 200, `${reply.statusCode} ${body.trim()}`.trim()));
   });
   check.on('timeout', () => check.destroy(new Error('no answer within 2 s')));
   check.on('error', (error) => found(false, error.code ?? error.message));
