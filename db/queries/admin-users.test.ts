@@ -1,36 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { database, db, store, type PostgresHandle, type SqliteHandle } from '@/db';
-import { createOrganization } from '@/lib/accounts/organizations';
-import { bulkCreateUsers } from '@/lib/ops/bulk';
-import { TWO_FACTOR_STATES, userTablePage, userTableQueries, type UserTableQuery } from './admin-users';
+import { store } from '@/db';
+import { plan, seedAdminTable } from '@/lib/testing/admin-table';
+import { TWO_FACTOR_STATES, userTablePage, type UserTableQuery } from './admin-users';
 
-process.env.DESKGATE_LOG = 'off';
-const org = await createOrganization({ slug: 'big', name: 'Big', policy: 'optional' }, { kind: 'operator' });
-const small = await createOrganization({ slug: 'small', name: 'Small', policy: 'required' }, { kind: 'operator' });
-await bulkCreateUsers({ id: org.id, slug: 'big' }, 100_000, () => {});
-await bulkCreateUsers({ id: small.id, slug: 'small' }, 60, () => {});
-
-const reader = await db();
-type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; Plans?: PlanNode[] };
-const steps = (node: PlanNode): string[] => [
-  [node['Node Type'], node['Relation Name'] && `on ${node['Relation Name']}`, node['Index Name'] && `using ${node['Index Name']}`].filter(Boolean).join(' '),
-  ...(node.Plans ?? []).flatMap(steps),
-];
-
-/** The plan of each query of a page, one line per step: SQLite's `explain query plan`, PostgreSQL's plan nodes. */
-async function plan(query: UserTableQuery): Promise<string[]> {
-  const handle = await database();
-  const plans = userTableQueries(reader, query).map(async (q) => {
-    const { sql, params } = q.toSQL();
-    if (store === 'sqlite') return ((handle as SqliteHandle).writer.prepare(`explain query plan ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
-    const { rows } = await (handle as PostgresHandle).pool.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`explain (format json) ${sql}`, params);
-    return steps(rows[0]!['QUERY PLAN'][0].Plan);
-  });
-  return (await Promise.all(plans)).flat();
-}
-
-const base: UserTableQuery = { orgId: org.id, policy: 'optional', sort: 'name', dir: 'asc', limit: 25 };
+const { small, base } = await seedAdminTable();
 const cursor = { value: 'Keiko', id: 50_000, before: false };
 const cases: [string, Partial<UserTableQuery>][] = [
   ['first page by name', {}],
@@ -56,16 +30,6 @@ test('the admin table query uses its indexes at 100,000 users: no full scan, no 
       // A search sorts its email-prefix matches by name; everything else reads rows in index order.
       if (!change.q) assert.doesNotMatch(detail, sortsInMemory, `${name} sorts in memory: ${details.join(' | ')}`);
     }
-  }
-});
-
-const coveringOnly = store === 'postgres' ? "SQLite only: its covering indexes (PostgreSQL's name index holds lower(name), not the name a page shows)" : false;
-
-test('a search reads index entries only, by name and by email, in either sort order', { skip: coveringOnly }, async () => {
-  for (const sort of ['name', 'email'] as const) {
-    const details = (await plan({ ...base, sort, q: 'emma' })).filter((d) => d.startsWith('SEARCH'));
-    assert.equal(details.length, 2, details.join(' | '));
-    for (const detail of details) assert.match(detail, /USING COVERING INDEX users_org_(name|email)_idx/, `sort by ${sort}: ${details.join(' | ')}`);
   }
 });
 

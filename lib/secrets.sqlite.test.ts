@@ -3,12 +3,11 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { store } from '@/db/store';
 import { runScript, tempDir } from '@/lib/testing/spawn';
 
-const besideSqlite = store === 'postgres' ? 'SQLite only: key files beside a SQLite database (PostgreSQL takes them from the environment)' : false;
+// SQLite only: key files beside a SQLite database (PostgreSQL takes them from the environment).
 
-test('secrets are generated beside the database (folder 0700) with mode 0600, whole; a missing key for encrypted data refuses to start', { skip: besideSqlite }, () => {
+test('secrets are generated beside the database (folder 0700) with mode 0600, whole; a missing key for encrypted data refuses to start', () => {
   // A folder the database creates (tempDir itself is 0700 already).
   const dir = path.join(tempDir(), 'data');
   // No key from the caller's environment: they must come from the files.
@@ -37,7 +36,7 @@ test('secrets are generated beside the database (folder 0700) with mode 0600, wh
   assert.equal(existsSync(path.join(dir, 'encryption-key')), false, 'no new key was written');
 });
 
-test('a data key other than the one the database was set up with is refused at start (another instance, a wrong backup)', { skip: besideSqlite }, () => {
+test('a data key other than the one the database was set up with is refused at start (another instance, a wrong backup)', () => {
   const dir = path.join(tempDir(), 'data');
   const env = { DATABASE_URL: `file:${path.join(dir, 'keys.db')}`, DESKGATE_LOG: 'off', AUTH_SECRET: '', DESKGATE_ENCRYPTION_KEY: '', DESKGATE_CODE_KEY: '', DESKGATE_SECRETS_DIR: '' };
   assert.equal(runScript('lib/ops/secrets-check.ts', [], env).status, 0, 'the first start records the keys');

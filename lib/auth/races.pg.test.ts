@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as OTPAuth from 'otpauth';
 import { count, eq } from 'drizzle-orm';
-import { db, store } from '@/db';
+import { db } from '@/db';
 import { sessions, throttleHits, users } from '@/db/schema';
 import { createOrganization } from '@/lib/accounts/organizations';
 import { createUser } from '@/lib/accounts/users';
@@ -14,8 +14,8 @@ import { verifySecondFactor } from './second-factor';
 import { countAttempt } from './throttle';
 
 // Parallel calls each take their own pooled connection: the database sees what two instances'
-// requests make it see, and only its locks and conditional updates keep the rules.
-const postgresOnly = { skip: store === 'postgres' ? false : 'PostgreSQL only: SQLite runs one write transaction at a time (db/index.test.ts)' };
+// requests make it see, and only its locks and conditional updates keep the rules. PostgreSQL only:
+// SQLite runs one write transaction at a time (db/index.sqlite.test.ts).
 const PARALLEL = Math.min(8, config().postgres.poolSize);
 
 process.env.DESKGATE_LOG = 'off';
@@ -34,9 +34,9 @@ async function enrolled(now: number) {
   return { user, secret, codes: result.codes };
 }
 
-if (store === 'postgres') await createOrganization({ slug: 'races', name: 'Races', policy: 'optional' }, operator);
+await createOrganization({ slug: 'races', name: 'Races', policy: 'optional' }, operator);
 
-test('one TOTP code submitted in parallel is accepted once', postgresOnly, async () => {
+test('one TOTP code submitted in parallel is accepted once', async () => {
   const now = Date.now();
   const { user, secret } = await enrolled(now);
   const later = now + 30_000;
@@ -44,7 +44,7 @@ test('one TOTP code submitted in parallel is accepted once', postgresOnly, async
   assert.equal(results.filter((r) => r.ok).length, 1, JSON.stringify(results));
 });
 
-test('one recovery code submitted in parallel is consumed once', postgresOnly, async () => {
+test('one recovery code submitted in parallel is consumed once', async () => {
   const { user, codes } = await enrolled(Date.now());
   const results = await all(() => verifySecondFactor(user.id, { recoveryCode: codes[0]! }));
   assert.equal(results.filter((r) => r.ok).length, 1, JSON.stringify(results));
@@ -52,7 +52,7 @@ test('one recovery code submitted in parallel is consumed once', postgresOnly, a
   assert.equal(row!.left, 9);
 });
 
-test('parallel attempts at the limit are counted exactly limit times before the key locks', postgresOnly, async () => {
+test('parallel attempts at the limit are counted exactly limit times before the key locks', async () => {
   const limit = 3;
   const key = `pw:email:${randomBytes(6).toString('hex')}@races.example`;
   const rule = { key, limit, windowMs: 60_000, lockMs: 60_000 };
@@ -63,7 +63,7 @@ test('parallel attempts at the limit are counted exactly limit times before the 
   assert.equal(hits!.n, limit + 1, 'the attempt that locked is the only one counted past the limit');
 });
 
-test('one ready challenge redeemed in parallel makes one session', postgresOnly, async () => {
+test('one ready challenge redeemed in parallel makes one session', async () => {
   const { user } = await enrolled(Date.now());
   const [row] = await (await db()).select({ v: users.credentialsVersion }).from(users).where(eq(users.id, user.id));
   const ready = await createChallenge(user.id, 'ready', '/', row!.v);

@@ -3,15 +3,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { database, rawRows, store, writeTransaction } from '@/db';
+import { database, rawRows, writeTransaction } from '@/db';
 import { databaseUnreachable, isTransientDatabaseError } from '@/db/errors';
 import type { PostgresHandle } from '@/db/postgres';
 import { openPostgres, postgresMigrations } from '@/db/postgres';
 import { organizations } from '@/db/schema';
 
-const onlyPostgres = { skip: store === 'postgres' ? false : 'PostgreSQL only: its pool, timeouts and lost connections' };
+// PostgreSQL only: its pool, timeouts and lost connections.
 
-test('a statement over the timeout is cancelled, and the error reads as "try again"', onlyPostgres, async () => {
+test('a statement over the timeout is cancelled, and the error reads as "try again"', async () => {
   const handle = await openPostgres(process.env.DATABASE_URL!, { poolSize: 2, statementTimeoutMs: 200, connectTimeoutMs: 2000 });
   try {
     const error = await handle.rows(handle.reader, sql`select pg_sleep(2)`).then(() => null, (e: unknown) => e);
@@ -23,7 +23,7 @@ test('a statement over the timeout is cancelled, and the error reads as "try aga
   }
 });
 
-test('connections killed by the server: the request in flight fails as transient, the pool serves the next', onlyPostgres, async () => {
+test('connections killed by the server: the request in flight fails as transient, the pool serves the next', async () => {
   const handle = (await database()) as PostgresHandle;
   await rawRows(sql`select 1`);
   const victim = writeTransaction(async (tx) => {
@@ -42,7 +42,7 @@ test('connections killed by the server: the request in flight fails as transient
   assert.equal(Number(rows[0]!.n), 0, 'nothing of it was committed');
 });
 
-test('an unreachable server at start is one line naming it, without the password', onlyPostgres, async () => {
+test('an unreachable server at start is one line naming it, without the password', async () => {
   const url = 'postgres://deskgate:s3cret@127.0.0.1:1/nowhere';
   const error = await openPostgres(url, { poolSize: 1, statementTimeoutMs: 1000, connectTimeoutMs: 1000 }).then(() => null, (e: unknown) => e);
   const saved = process.env.DATABASE_URL;
@@ -54,7 +54,7 @@ test('an unreachable server at start is one line naming it, without the password
   assert.ok(!line!.includes('\n'));
 });
 
-test('two instances starting together on an empty database migrate it once', onlyPostgres, async () => {
+test('two instances starting together on an empty database migrate it once', async () => {
   const admin = new URL(process.env.DATABASE_URL!);
   const name = `migrate_once_${process.pid}`;
   const server = await openPostgres(admin.toString(), { poolSize: 1, statementTimeoutMs: 5000, connectTimeoutMs: 2000 });
