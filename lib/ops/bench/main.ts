@@ -78,7 +78,7 @@ function step1SingleHash() {
 
 async function startServer() {
   const started = now();
-  const child = spawn(process.execPath, [path.join(root, 'lib/ops/server.mjs')], { env: { ...process.env, PORT: String(port), NODE_ENV: 'production', NODE_OPTIONS: '' }, stdio: 'ignore' });
+  const child = spawn(process.execPath, [path.join(root, 'lib/ops/server.mjs')], { env: { ...process.env, PORT: String(port), METRICS_PORT: String(port + 1), NODE_ENV: 'production', NODE_OPTIONS: '' }, stdio: 'ignore' });
   let peak = 0;
   const sampler = setInterval(() => {
     try {
@@ -276,7 +276,8 @@ async function main() {
     const home = await timed('/', () => reader.get('/'), calls);
     record('signed-in home page, p50 (idle)', home.p50, 'ms');
     for (const check of ['/healthz', '/readyz', '/metrics']) {
-      const balancer = new Client(base);
+      // The scraper reads METRICS_PORT (loopback), as the README sets it up.
+      const balancer = new Client(check === '/metrics' ? `http://127.0.0.1:${port + 1}` : base);
       const cost = await timed(check, () => balancer.get(check), calls);
       record(`${check}, p50 (idle)`, cost.p50, 'ms');
       record(`${check}: server CPU per call`, cost.cpuMs, 'ms');
