@@ -84,6 +84,8 @@ test('/metrics on the public port: only with the METRICS_TOKEN bearer token, nev
   const other = await request.get(`${metricsURLs[0]}/login`);
   expect(other.status()).toBe(404);
   expect(await other.text()).toBe('This port serves GET /metrics only.\n');
+  const rebound = await request.get(`${metricsURLs[0]}/metrics`, { headers: { Host: `rebound.example:${metricsPort(instancePorts[0]!)}` } });
+  expect(rebound.status(), 'a page whose name was rebound to 127.0.0.1 reads nothing').toBe(404);
 
   const token = 'metrics-token-for-the-e2e-suite-0123456789';
   const guarded = await startExtraServer(3400 + test.info().parallelIndex, { METRICS_TOKEN: token });

@@ -104,9 +104,15 @@ function migrateAndCheck(copy: string, from: string): void {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
+    // Deskgate makes no trigger and no view: one in the backup would run during the migrations below.
+    const logic = sqlite.prepare("select type, name from sqlite_master where type in ('trigger', 'view') order by name").all() as { type: string; name: string }[];
+    if (logic.length > 0) refuse(`${from} holds a schema Deskgate's migrations do not make: ${logic.map((o) => `${o.type} "${o.name}" (not Deskgate's)`).join(', ')}. Use a backup made by db:backup; nothing was changed.`);
     migrateSqlite(sqlite);
     const differences = schemaDifferences(sqlite);
     if (differences.length > 0) refuse(`${from} holds a schema Deskgate's migrations do not make: ${differences.join(', ')}. Use a backup made by db:backup; nothing was changed.`);
+    // The checks before the copy read the backup file, which may have changed since: the copy itself must be whole.
+    const integrity = sqlite.pragma('integrity_check', { simple: true }) as string;
+    if (integrity !== 'ok') refuse(`${from} is damaged (SQLite's integrity check: ${integrity.split('\n')[0]}); nothing was changed.`);
   } finally {
     sqlite.close();
   }

@@ -170,6 +170,13 @@ const server = createServer((req, res) => {
 server.keepAliveTimeout = 65_000;
 server.headersTimeout = 66_000;
 
+/** Next's router catches uncaught errors and goes on: a port that cannot be had must stop the process. */
+function listenFailed(setting, error) {
+  console.error(`deskgate: cannot listen on ${setting} (${error.code ?? error.message}).`);
+  process.exit(1);
+}
+server.on('error', (error) => listenFailed('PORT', error));
+
 server.listen(port, () => {
   console.log(`Deskgate is ready on http://localhost:${port}`);
 });
@@ -183,7 +190,9 @@ if (metricsPort) {
   const metricsServer = createServer((req, res) => {
     recordPeer(req);
     const path = (req.url ?? '').split('?')[0];
-    if (req.method !== 'GET' || path !== '/metrics') {
+    // A browser on this machine reaching a rebound name (DNS rebinding) sends that name: only loopback's are answered.
+    const local = [`127.0.0.1:${metricsPort}`, `localhost:${metricsPort}`].includes(req.headers.host ?? '');
+    if (req.method !== 'GET' || path !== '/metrics' || !local) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
       res.end('This port serves GET /metrics only.\n');
       return;
@@ -191,6 +200,8 @@ if (metricsPort) {
     req.headers['x-deskgate-listener'] = mark;
     handle(req, res);
   });
+  // A port someone else holds is a scraper reading their numbers: stop, as for the public port.
+  metricsServer.on('error', (error) => listenFailed('METRICS_PORT', error));
   metricsServer.listen(metricsPort, '127.0.0.1', () => console.log(`Metrics on http://127.0.0.1:${metricsPort}/metrics (this machine only)`));
   metricsServer.unref();
 }
