@@ -3,12 +3,17 @@ import { Server as NetServer } from 'node:net';
 
 // A connection that has not sent a request for this long after the listener closed is not a request in flight.
 const UNUSED_CONNECTION_MS = 1000;
+// The listener closes only after this long without a new connection (or when the drain time runs out):
+// a connection the kernel completed but Node had not yet accepted would be reset by the close. A
+// balancer that has taken the instance out sends nothing more; one whose probes are late still does.
+const QUIET_MS = 250;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /**
  * Follows `server`'s connections and requests from now on; `drain()` stops it gracefully:
- * responses carry `Connection: close` at once; after `delayMs` the listener closes and idle
+ * responses carry `Connection: close` at once; after `delayMs`, once no connection has come for a
+ * moment (within the drain time), the listener closes and idle
  * kept-alive connections go; the requests in flight get up to `drainMs` to finish, then every
  * connection left is closed. Node's own `server.close()` is not used: it would also close the
  * connections accepted a moment ago whose request it has not read yet.
@@ -23,7 +28,9 @@ export function drainable(server) {
   const closeIfIdle = (socket, state) => {
     if (!listening && state.active === 0 && state.served > 0) socket.end();
   };
+  let lastConnectionAt = 0;
   server.on('connection', (socket) => {
+    lastConnectionAt = Date.now();
     connections.set(socket, { active: 0, served: 0, since: Date.now() });
     socket.once('close', () => {
       connections.delete(socket);
@@ -67,10 +74,14 @@ export function drainable(server) {
       draining = true;
       for (const res of inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
       await sleep(delayMs);
+      const deadline = Date.now() + drainMs;
+      // Ref'd timers: the loop must keep turning. Each turn's poll phase accepts what the kernel holds,
+      // so a quiet check made from a timer has seen every connection that had arrived.
+      while (Date.now() - lastConnectionAt < QUIET_MS && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
       listening = false;
       NetServer.prototype.close.call(server);
       for (const [socket, state] of connections) closeIfIdle(socket, state);
-      await Promise.race([settled(), sleep(drainMs)]);
+      await Promise.race([settled(), sleep(Math.max(0, deadline - Date.now()))]);
       const cutOff = inFlight.size;
       for (const socket of connections.keys()) socket.destroy();
       return { cutOff };
