@@ -1,10 +1,11 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { resolveDatabasePath } from '@/lib/config';
 import { expect, test, TestOrg } from './fixtures';
-import { databaseUrl, e2eDir, store } from './support/env';
+import { databaseUrl, e2eDir, serverEnv, store } from './support/env';
 import { send, signIn, signInFields, signedIn, type Answer } from './support/raw-http';
 import { startBalancer, startExtraServer } from './support/server';
 import { copyOfTheDatabase } from './support/sqlite-copy';
@@ -175,5 +176,31 @@ test('behind the balancer, an instance stopped amid a burst fails no request, an
   } finally {
     await balancer.stop();
     await Promise.all([first.server.stop(), second.server.stop()]);
+  }
+});
+
+test('the server that npm start runs stops by itself when npm start dies without a word (SIGKILL)', async () => {
+  const port = ports()[3] + Number(process.env.E2E_PORT_OFFSET ?? 0);
+  const starter = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'lib/ops/start.ts'], {
+    env: { ...process.env, ...serverEnv, DATABASE_URL: databaseFor('orphan'), PORT: String(port), METRICS_PORT: '', DESKGATE_LOG: 'on', NODE_OPTIONS: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let printed = '';
+  starter.stdout!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+  starter.stderr!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+  const answers = async () => {
+    try {
+      return (await fetch(`http://localhost:${port}/healthz`)).ok;
+    } catch {
+      return false;
+    }
+  };
+  try {
+    await expect.poll(answers, { timeout: 60_000, message: printed }).toBe(true);
+    starter.kill('SIGKILL');
+    await expect.poll(answers, { timeout: 15_000 }).toBe(false);
+    await expect.poll(() => printed, { timeout: 5_000 }).toContain('"event":"server.stopped"');
+  } finally {
+    starter.kill('SIGKILL');
   }
 });

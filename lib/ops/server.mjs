@@ -241,3 +241,12 @@ async function shutDown(signal) {
 }
 
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => void shutDown(signal));
+// Started by `npm start` (lib/ops/start.ts), which holds an IPC channel to this process: when it dies
+// without forwarding a signal (SIGKILL, a crashed test runner), the channel closes and the server stops
+// as on SIGTERM instead of living on, detached, on its port.
+if (process.channel) {
+  process.channel.unref();
+  process.on('disconnect', () => {
+    if (!signalledAt) void shutDown('SIGTERM');
+  });
+}

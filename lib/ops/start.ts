@@ -35,7 +35,8 @@ async function main() {
   // A group of its own: a Ctrl-C reaches the whole foreground group and npm forwards it again, so the
   // server hears a signal only from here, once per press (a second press, a second later, forces it).
   const server = spawn(process.execPath, [path.join(root, 'lib', 'ops', 'server.mjs')], {
-    stdio: 'inherit',
+    // An IPC channel besides: the server stops when this process dies without a word (see server.mjs).
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     detached: true,
     env: { ...process.env, NODE_ENV: 'production' },
   });
