@@ -54,7 +54,9 @@ export default defineConfig({
     // the SQLite run covers; the raw-request specs run here.
     store === 'postgres'
       ? { name: 'no-js', use: { javaScriptEnabled: false }, testMatch: rawRequestSpecs }
-      : { name: 'no-js', use: { javaScriptEnabled: false }, testIgnore: /(keyboard|enumeration|restore)\.spec\.ts/ },
+      : // Tests tagged @once check server rules behind pages whose JS-off path other tests already walk
+        // (session lifetimes, the second-factor cap, SSO's refusals): their JS-off pass would add nothing.
+        { name: 'no-js', use: { javaScriptEnabled: false }, testIgnore: /(keyboard|enumeration|restore)\.spec\.ts/, grepInvert: /@once/ },
     // Timing comparisons run last, alone, so that the other tests' load does not skew them.
     { name: 'timing', testMatch: /enumeration\.spec\.ts/, dependencies: ['js', 'no-js'] },
   ],

@@ -17,7 +17,7 @@ test.afterAll(async () => server?.stop());
 // Several submissions and accessibility checks each: slow on a shared machine.
 test.describe.configure({ timeout: 120_000 });
 
-test('consecutive second-factor failures up to the cap lock the second step until an admin resets 2FA', async ({ page, browser }) => {
+test('consecutive second-factor failures up to the cap lock the second step until an admin resets 2FA', { tag: '@once' }, async ({ page, browser }) => {
   const org = await TestOrg.create('optional');
   const admin = await org.user({ role: 'admin' });
   const user = await org.userWith2fa({ name: 'Gus Guessed' });

@@ -9,7 +9,7 @@ test.beforeAll(async ({}, workerInfo) => {
 });
 test.afterAll(async () => server?.stop());
 
-test('a session ends after the idle limit', async ({ page, org }) => {
+test('a session ends after the idle limit', { tag: '@once' }, async ({ page, org }) => {
   const user = await org.user();
   await page.goto(`${server.baseURL}/login`);
   await new LoginPage(page).submitPassword(user.email, user.password);
@@ -19,7 +19,7 @@ test('a session ends after the idle limit', async ({ page, org }) => {
   await expect(page).toHaveURL(/\/login/);
 });
 
-test('a session ends at its absolute lifetime even while in use', async ({ page, org }) => {
+test('a session ends at its absolute lifetime even while in use', { tag: '@once' }, async ({ page, org }) => {
   const user = await org.user();
   await page.goto(`${server.baseURL}/login`);
   await new LoginPage(page).submitPassword(user.email, user.password);

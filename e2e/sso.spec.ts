@@ -28,7 +28,7 @@ test('an SSO user of a required organization reaches the start page with no 2FA 
   expect(await liveSessions(user.id)).toBe(0);
 });
 
-test('unknown, unverified and password-user emails are refused with a clear message', async ({ page, org }) => {
+test('unknown, unverified and password-user emails are refused with a clear message', { tag: '@once' }, async ({ page, org }) => {
   const passwordUser = await org.user();
   const ssoUser = await org.user({ method: 'sso' });
   const cases: [{ email: string; email_verified: boolean }, RegExp][] = [
@@ -50,7 +50,7 @@ test('unknown, unverified and password-user emails are refused with a clear mess
   expect((await userRow(ssoUser.id)).oidcSubject).toBeNull();
 });
 
-test('a changed email at the IdP does not re-link: the identity stays bound to its first user', async ({ page, org }) => {
+test('a changed email at the IdP does not re-link: the identity stays bound to its first user', { tag: '@once' }, async ({ page, org }) => {
   const first = await org.user({ method: 'sso', name: 'First Person' });
   const second = await org.user({ method: 'sso', name: 'Second Person' });
   const id = accountId();
@@ -74,7 +74,7 @@ test('a changed email at the IdP does not re-link: the identity stays bound to i
   await expect(page.locator('p[role=alert]')).toHaveText(/already linked to another identity/);
 });
 
-test('an SSO user cannot sign in with a password', async ({ org, loginPage }) => {
+test('an SSO user cannot sign in with a password', { tag: '@once' }, async ({ org, loginPage }) => {
   const user = await org.user({ method: 'sso' });
   await loginPage.goto();
   await loginPage.submitPassword(user.email, user.password);
