@@ -41,7 +41,8 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   workers: 2,
   retries: 0,
-  timeout: 60_000,
+  // A flow with four axe checks takes 25 s on a quiet 2-core machine and twice that under load.
+  timeout: 90_000,
   reporter: [['list']],
   outputDir: `${e2eDir}/results`,
   use: { baseURL, launchOptions, trace: 'retain-on-failure' },
