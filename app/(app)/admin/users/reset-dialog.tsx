@@ -15,7 +15,7 @@ const OpenDialog = createContext<((change: AdminChange, target: Target) => boole
 const explain: Record<AdminChange, (email: string) => ReactNode> = {
   reset: (email) => (
     <>
-      This removes the authenticator secret and recovery codes of <strong>{email}</strong> and signs them out everywhere. If 2FA is required for them, they set it up
+      This removes the authenticator app, security keys, passkeys and recovery codes of <strong>{email}</strong> and signs them out everywhere. If 2FA is required for them, they set it up
       again at their next sign-in.
     </>
   ),

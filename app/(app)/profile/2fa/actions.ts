@@ -28,6 +28,7 @@ const REFUSED: Record<Refusal, string> = {
   off: '2FA is already off.',
   required: REQUIRED,
   not_allowed: NOT_ALLOWED,
+  not_found: 'That key is no longer on your account.',
 };
 
 const actor = (current: CurrentSession) => ({ kind: 'user' as const, userId: current.user.id });

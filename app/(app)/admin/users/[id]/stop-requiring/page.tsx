@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { orgUser } from '@/db/queries/admin-users';
 import { requireAdmin } from '@/lib/auth/current';
+import { hasSecondFactor } from '@/lib/auth/policy';
 import { stepUpNeedsCode } from '@/lib/auth/step-up';
 import { AdminChangeForm } from '../../admin-change-form';
 
@@ -21,7 +22,7 @@ export default async function StopRequiringPage({ params }: { params: Promise<{ 
     <section className="card max-w-xl space-y-4" aria-labelledby="stop-requiring-heading">
       <h2 id="stop-requiring-heading" className="text-xl font-semibold">Stop requiring 2FA for {target.name}?</h2>
       <p>
-        <strong>{target.email}</strong> may then turn 2FA off{target.totpEnabledAt ? '' : ' or leave it unset'}, unless your organization&apos;s policy requires it for everyone.
+        <strong>{target.email}</strong> may then turn 2FA off{hasSecondFactor(target) ? '' : ' or leave it unset'}, unless your organization&apos;s policy requires it for everyone.
       </p>
       <AdminChangeForm change="stop-requiring" userId={target.id} needsCode={stepUpNeedsCode(current)} cancel={<Link href="/admin/users" className="btn-secondary no-underline">Cancel</Link>} />
     </section>
