@@ -10,7 +10,7 @@ import { WRONG_CODE, WRONG_PASSWORD } from '@/lib/auth/messages';
 import { hasSecondFactor, isTwoFactorRequired } from '@/lib/auth/policy';
 import type { CurrentSession } from '@/lib/auth/session';
 import { checkStepUp } from '@/lib/auth/step-up';
-import { disableTwoFactor, regenerateRecoveryCodes, type Refusal } from '@/lib/auth/two-factor-changes';
+import { disableTwoFactor, regenerateRecoveryCodes } from '@/lib/auth/two-factor-changes';
 import { confirmCodeSchema, startEnrollmentSchema, stepUpSchema } from '@/lib/validation/forms';
 import { markActionEntered } from '@/lib/request';
 import { mayManage, NOT_ALLOWED, REFUSED, REQUIRED } from './refusals';
