@@ -76,3 +76,8 @@ export async function checkStepUp(current: CurrentSession, input: StepUpInput, i
   }
   return null;
 }
+
+/** What a step-up prompt offers this user: the app's code, a key, or both (a recovery code always). */
+export function stepUpFactors(current: CurrentSession): { app: boolean; keys: boolean } {
+  return { app: current.user.totpEnabledAt !== null, keys: current.user.webauthnKeyCount > 0 };
+}

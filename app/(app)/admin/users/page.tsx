@@ -5,7 +5,7 @@ import { stateOf, TWO_FACTOR_STATES, userTablePage, type TwoFactorState } from '
 import { requireAdmin } from '@/lib/auth/current';
 import { isSecondFactorSuspended } from '@/lib/auth/second-factor';
 import { describeSecondFactors, hasSecondFactor } from '@/lib/auth/policy';
-import { stepUpNeedsCode } from '@/lib/auth/step-up';
+import { stepUpFactors, stepUpNeedsCode } from '@/lib/auth/step-up';
 import { decodeCursor, encodeCursor, firstValues, usersPageParams, type SearchParams } from '@/lib/validation/search-params';
 import { setTwoFactorRequiredAction } from '../actions';
 import { ResetDialogProvider, ResetTwoFactorLink, StopRequiringLink } from './reset-dialog';
@@ -93,7 +93,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
       {rows.length === 0 ? (
         <p className="card">No users match. <Link href="/admin/users">Show all users</Link></p>
       ) : (
-        <ResetDialogProvider needsCode={stepUpNeedsCode(current)}>
+        <ResetDialogProvider needsCode={stepUpNeedsCode(current)} factors={stepUpFactors(current)}>
           <div tabIndex={0} role="region" aria-label="Users table" className="overflow-x-auto rounded-xl border border-slate-200 dark:border-slate-800">
             <table className="min-w-full divide-y divide-slate-200 bg-white text-sm dark:divide-slate-800 dark:bg-slate-900">
               <thead>

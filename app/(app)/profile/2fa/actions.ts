@@ -38,6 +38,7 @@ export const confirmEnrollmentAction = userAction(confirmCodeSchema, async ({ co
     owner: { sessionId: current.sessionId },
     audit: { orgId: current.org.id, actor: actor(current), targetUserId: current.user.id, ip },
   });
+  if (result.ok && result.codes.length === 0) redirect('/profile/2fa?notice=app-added');
   if (result.ok) return { codes: result.codes, ok: 'Two-factor authentication is on.' };
   if (result.reason === 'invalid') return { error: WRONG_CODE, fieldErrors: { code: [WRONG_CODE] } };
   return { error: CONFIRM_REFUSED[result.reason] };

@@ -5,7 +5,7 @@ import { orgUser } from '@/db/queries/admin-users';
 import { requireAdmin } from '@/lib/auth/current';
 import { isSecondFactorSuspended } from '@/lib/auth/second-factor';
 import { hasSecondFactor } from '@/lib/auth/policy';
-import { stepUpNeedsCode } from '@/lib/auth/step-up';
+import { stepUpFactors, stepUpNeedsCode } from '@/lib/auth/step-up';
 import { AdminChangeForm } from '../../admin-change-form';
 
 export const metadata: Metadata = { title: 'Reset 2FA' };
@@ -28,7 +28,7 @@ export default async function ResetPage({ params }: { params: Promise<{ id: stri
         {hasSecondFactor(target) ? '' : ' They have not set up 2FA yet; any setup in progress is cancelled.'} If 2FA is required for them, they set it up again at their next sign-in.
         {isSecondFactorSuspended(target.secondFactorFailures) ? ' It also unlocks their second step, locked after too many failed attempts.' : ''}
       </p>
-      <AdminChangeForm change="reset" userId={target.id} needsCode={stepUpNeedsCode(current)} cancel={<Link href="/admin/users" className="btn-secondary no-underline">Cancel</Link>} />
+      <AdminChangeForm change="reset" userId={target.id} needsCode={stepUpNeedsCode(current)} factors={stepUpFactors(current)} cancel={<Link href="/admin/users" className="btn-secondary no-underline">Cancel</Link>} />
     </section>
   );
 }

@@ -4,7 +4,7 @@ import { notFound } from 'next/navigation';
 import { orgUser } from '@/db/queries/admin-users';
 import { requireAdmin } from '@/lib/auth/current';
 import { hasSecondFactor } from '@/lib/auth/policy';
-import { stepUpNeedsCode } from '@/lib/auth/step-up';
+import { stepUpFactors, stepUpNeedsCode } from '@/lib/auth/step-up';
 import { AdminChangeForm } from '../../admin-change-form';
 
 export const metadata: Metadata = { title: 'Stop requiring 2FA' };
@@ -24,7 +24,7 @@ export default async function StopRequiringPage({ params }: { params: Promise<{ 
       <p>
         <strong>{target.email}</strong> may then turn 2FA off{hasSecondFactor(target) ? '' : ' or leave it unset'}, unless your organization&apos;s policy requires it for everyone.
       </p>
-      <AdminChangeForm change="stop-requiring" userId={target.id} needsCode={stepUpNeedsCode(current)} cancel={<Link href="/admin/users" className="btn-secondary no-underline">Cancel</Link>} />
+      <AdminChangeForm change="stop-requiring" userId={target.id} needsCode={stepUpNeedsCode(current)} factors={stepUpFactors(current)} cancel={<Link href="/admin/users" className="btn-secondary no-underline">Cancel</Link>} />
     </section>
   );
 }
