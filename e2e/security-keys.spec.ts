@@ -23,6 +23,7 @@ async function tabTo(page: Page, target: ReturnType<Page['getByLabel']>) {
 }
 
 test('a platform passkey and a USB key are added from the 2FA tab; the first brings recovery codes, the second (by keyboard) none', async ({ page, org }) => {
+  test.setTimeout(150_000);
   const user = await org.user();
   await signInDirectly(page.context(), user.id, 'password');
   const tab = new TwoFactorPage(page);
@@ -72,6 +73,7 @@ test('a platform passkey and a USB key are added from the 2FA tab; the first bri
 });
 
 test('a key is renamed, and removed with a step-up by the key itself; the last one cannot go while 2FA is required', async ({ page, org }) => {
+  test.setTimeout(120_000);
   const user = await org.user();
   await signInDirectly(page.context(), user.id, 'password');
   const tab = new TwoFactorPage(page);

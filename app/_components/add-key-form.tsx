@@ -19,7 +19,7 @@ interface Props {
 /**
  * Adding a security key or passkey: the user names it, the server answers with options, the
  * browser makes the credential, and the answer goes to `finish`. WebAuthn needs JavaScript:
- * without it a sentence takes the form's place.
+ * without it a sentence takes the form's place (rendered by the server, replaced once the page runs).
  */
 export function AddKeyForm({ begin, finish, finishError, submitLabel, children }: Props) {
   const hydrated = useHydrated();
@@ -44,13 +44,8 @@ export function AddKeyForm({ begin, finish, finishError, submitLabel, children }
     };
   }, [state, finish]);
 
-  if (!hydrated) {
-    return (
-      <noscript>
-        <p>{KEYS_NEED_JAVASCRIPT}</p>
-      </noscript>
-    );
-  }
+  // Until the page runs (never, with JavaScript off) the sentence stands in for the form.
+  if (!hydrated) return <p>{KEYS_NEED_JAVASCRIPT}</p>;
   const waiting = (state.webauthnOptions !== undefined && problem?.for !== state) || finishing;
   return (
     <form action={beginAction} className="space-y-4" noValidate>

@@ -42,10 +42,9 @@ export function KeyAssertionField({ options, errors }: { options: FormAction; er
         <button type="button" className="btn-secondary" onClick={useKey} disabled={busy} aria-disabled={busy}>
           {busy ? 'Waiting for your security key…' : 'Use your security key'}
         </button>
-      ) : null}
-      <noscript>
+      ) : (
         <p>Confirming with a security key needs JavaScript. Turn it on, or enter a recovery code below.</p>
-      </noscript>
+      )}
       {message ? (
         <p role="alert" className="text-sm text-red-700 dark:text-red-400">
           {message}

@@ -81,13 +81,7 @@ function KeyList({ keys }: { keys: KeyView[] }) {
 
 function AddKeyLink() {
   const hydrated = useHydrated();
-  if (!hydrated) {
-    return (
-      <noscript>
-        <p>{KEYS_NEED_JAVASCRIPT}</p>
-      </noscript>
-    );
-  }
+  if (!hydrated) return <p>{KEYS_NEED_JAVASCRIPT}</p>;
   return (
     <Link className="btn-secondary inline-block no-underline" href="/profile/2fa?action=add-key">
       Add a security key or passkey

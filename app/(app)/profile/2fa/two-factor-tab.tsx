@@ -42,6 +42,7 @@ export function TwoFactorTab({ view, enrollment }: { view: TabView; enrollment?:
   const [regenState, regenAction] = useActionState<ActionState, FormData>(regenerateCodesAction, {});
   const [keyState, keyAction] = useActionState<ActionState, FormData>(finishAddKeyAction, {});
   const codes = confirmState.codes ?? regenState.codes ?? keyState.codes;
+  const keyTask = view.keys.task !== null;
   if (codes) {
     return (
       <div className="card space-y-4">
@@ -61,9 +62,11 @@ export function TwoFactorTab({ view, enrollment }: { view: TabView; enrollment?:
     <div className="card space-y-6">
       {view.setupElsewhere ? <SetupElsewhere enabled={view.state === 'enabled'} /> : null}
       {view.state === 'unavailable' ? <Unavailable /> : null}
-      {view.state === 'setup' ? <SetUp view={view} /> : null}
+      {/* A key task (add, rename, remove) has the page to itself: one password field, one form. */}
+      {keyTask && view.state !== 'enrolling' ? <h2 className="text-xl font-semibold">Two-factor authentication</h2> : null}
+      {view.state === 'setup' && !keyTask ? <SetUp view={view} /> : null}
       {view.state === 'enrolling' ? <Enrolling view={view} enrollment={enrollment} state={confirmState} action={confirmAction} /> : null}
-      {view.state === 'enabled' ? <Enabled view={view} regenState={regenState} regenAction={regenAction} /> : null}
+      {view.state === 'enabled' && !keyTask ? <Enabled view={view} regenState={regenState} regenAction={regenAction} /> : null}
       {view.state === 'setup' || view.state === 'enabled' ? <SecurityKeys view={view.keys} finish={keyAction} finishState={keyState} /> : null}
     </div>
   );
