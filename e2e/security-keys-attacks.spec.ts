@@ -10,7 +10,7 @@ import { appPlace, storedKeys } from './support/keys';
 import { newSessionCookie } from './support/sessions';
 
 // Forged key registrations, posted as raw requests with a software authenticator that answers
-// whatever it is given: each is refused and changes nothing. (Raw requests: the same in both projects.)
+// whatever it is given: each is refused and changes nothing. (Raw requests: run once, as the config runs its raw-request specs.)
 
 async function sessionOf(userId: number) {
   const { name, value, sessionId } = await newSessionCookie(userId, 'password');
