@@ -68,6 +68,13 @@ const ACTIONS: Record<string, Caller[]> = {
   resetTwoFactorAction: ['admin'],
   setTwoFactorRequiredAction: ['admin'],
   setPolicyAction: ['admin'],
+  keyStepUpOptionsAction: passwordUsers,
+  startAddKeyAction: passwordUsers,
+  finishAddKeyAction: passwordUsers,
+  renameKeyAction: passwordUsers,
+  removeKeyAction: passwordUsers,
+  startSetupKeyAction: ['setup'],
+  finishSetupKeyAction: ['setup'],
 };
 
 interface World {

@@ -41,6 +41,13 @@ const CALLER: Record<string, Caller> = {
   resetTwoFactorAction: 'admin',
   setTwoFactorRequiredAction: 'admin',
   setPolicyAction: 'admin',
+  keyStepUpOptionsAction: 'user',
+  startAddKeyAction: 'user',
+  finishAddKeyAction: 'user',
+  renameKeyAction: 'user',
+  removeKeyAction: 'user',
+  startSetupKeyAction: 'setup',
+  finishSetupKeyAction: 'setup',
 };
 
 // Up to 100 kB: past the 64 kB body limit of server actions, without the cost of megabyte bodies

@@ -17,6 +17,8 @@ export interface ActionState {
   values?: Record<string, string>;
   /** Fresh recovery codes: shown in this one response, never stored in clear. */
   codes?: string[];
+  /** WebAuthn options (JSON) for the browser's navigator.credentials call, which a client component makes. */
+  webauthnOptions?: string;
 }
 
 export type FormAction = (previous: ActionState, formData: FormData) => Promise<ActionState>;

@@ -1,25 +1,40 @@
 'use client';
 
+import { keyStepUpOptionsAction } from '@/app/(app)/profile/2fa/key-actions';
 import type { ActionState } from '@/lib/action';
 import { CodeField, RecoveryCodeField } from './code-fields';
 import { Field } from './form';
+import { KeyAssertionField } from './key-assertion-field';
+
+/** Which second factors the user can step up with (see stepUpFactors). */
+export interface StepUpFactors {
+  app: boolean;
+  keys: boolean;
+}
 
 /**
- * The step-up an action checks with checkStepUp: the caller's password, and a code or recovery
- * code when this session has not verified a second factor recently (or the action asked for one).
+ * The step-up an action checks with checkStepUp: the caller's password, and a code, a security
+ * key or a recovery code when this session has not verified a second factor recently (or the
+ * action asked for one). The app's code is asked only of a user who has the app.
  */
-export function StepUpFields({ needsCode, state, passwordRequired = true }: { needsCode: boolean; state: ActionState; passwordRequired?: boolean }) {
+export function StepUpFields({ needsCode, state, passwordRequired = true, factors = { app: true, keys: false } }: { needsCode: boolean; state: ActionState; passwordRequired?: boolean; factors?: StepUpFactors }) {
   const errors = state.fieldErrors ?? {};
-  const askCode = needsCode || !!errors.code || !!errors.recoveryCode;
+  const askCode = needsCode || !!errors.code || !!errors.recoveryCode || !!errors.webauthnResponse;
   return (
     <>
       <Field name="password" label="Your password" type="password" autoComplete="current-password" required={passwordRequired} errors={errors.password} hint="Confirm it's you." />
-      {askCode ? (
-        <>
-          <CodeField errors={errors.code} required={false} />
-          <RecoveryCodeField label="Or a recovery code" errors={errors.recoveryCode} required={false} />
-        </>
-      ) : null}
+      {askCode ? <SecondFactorFields factors={factors} errors={errors} /> : null}
+    </>
+  );
+}
+
+/** The second factors a step-up accepts from this user: a key, the app's code, a recovery code. */
+export function SecondFactorFields({ factors, errors }: { factors: StepUpFactors; errors: Record<string, string[] | undefined> }) {
+  return (
+    <>
+      {factors.keys ? <KeyAssertionField options={keyStepUpOptionsAction} errors={errors.webauthnResponse} /> : null}
+      {factors.app ? <CodeField label={factors.keys ? 'Or a code from your authenticator app' : undefined} errors={errors.code} required={false} /> : null}
+      <RecoveryCodeField label="Or a recovery code" errors={errors.recoveryCode} required={false} />
     </>
   );
 }

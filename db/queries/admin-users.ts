@@ -3,6 +3,7 @@ import { and, asc, desc, eq, inArray, not, sql, type SQL } from 'drizzle-orm';
 import { db, type Reader } from '@/db';
 import { bytewise, caseless } from '@/db/dialect';
 import { users, type TwoFactorPolicy } from '@/db/schema';
+import { hasSecondFactor, type SecondFactors } from '@/lib/auth/policy';
 
 export const TWO_FACTOR_STATES = ['enabled', 'not_set_up', 'required', 'sso'] as const;
 export type TwoFactorState = (typeof TWO_FACTOR_STATES)[number];
@@ -97,6 +98,7 @@ async function rowsById(reader: Reader, ids: number[]) {
       signInMethod: users.signInMethod,
       twoFactorRequired: users.twoFactorRequired,
       totpEnabledAt: users.totpEnabledAt,
+      webauthnKeyCount: users.webauthnKeyCount,
       recoveryCodesLeft: users.recoveryCodesLeft,
       lastSignInAt: users.lastSignInAt,
       totpLastUsedAt: users.totpLastUsedAt,
@@ -142,16 +144,16 @@ function mergeRuns<T extends { id: number; name: string; email: string }>(runs: 
     });
 }
 
-export function stateOf(user: { signInMethod: string; totpEnabledAt: number | null; twoFactorRequired: boolean }, policy: TwoFactorPolicy): TwoFactorState {
+export function stateOf(user: { signInMethod: string; twoFactorRequired: boolean } & SecondFactors, policy: TwoFactorPolicy): TwoFactorState {
   if (user.signInMethod === 'sso') return 'sso';
-  if (user.totpEnabledAt !== null) return 'enabled';
+  if (hasSecondFactor(user)) return 'enabled';
   return policy === 'required' || (policy === 'optional' && user.twoFactorRequired) ? 'required' : 'not_set_up';
 }
 
 /** A user of this organization (for admin actions), or undefined: ids from forms are checked here. */
 export async function orgUser(orgId: number, userId: number) {
   const [user] = await (await db())
-    .select({ id: users.id, name: users.name, email: users.email, role: users.role, signInMethod: users.signInMethod, twoFactorRequired: users.twoFactorRequired, totpEnabledAt: users.totpEnabledAt, secondFactorFailures: users.secondFactorFailures })
+    .select({ id: users.id, name: users.name, email: users.email, role: users.role, signInMethod: users.signInMethod, twoFactorRequired: users.twoFactorRequired, totpEnabledAt: users.totpEnabledAt, webauthnKeyCount: users.webauthnKeyCount, secondFactorFailures: users.secondFactorFailures })
     .from(users)
     .where(and(eq(users.orgId, orgId), eq(users.id, userId)));
   return user;

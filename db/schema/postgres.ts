@@ -46,9 +46,10 @@ export const users = pgTable(
     oidcIssuer: text('oidc_issuer'),
     oidcSubject: text('oidc_subject'),
     webauthnHandle: text('webauthn_handle').unique(),
+    webauthnKeyCount: integer('webauthn_key_count').notNull().default(0),
     // Stored (PostgreSQL indexes no virtual column), derived by the database as on SQLite.
     twoFactorState: text('two_factor_state', { enum: TWO_FACTOR_STATES }).generatedAlwaysAs(
-      sql`case when sign_in_method = 'sso' then 'sso' when totp_enabled_at is not null then 'enabled' else 'none' end`,
+      sql`case when sign_in_method = 'sso' then 'sso' when totp_enabled_at is not null or webauthn_key_count > 0 then 'enabled' else 'none' end`,
     ),
   },
   (t) => [

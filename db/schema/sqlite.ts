@@ -49,9 +49,12 @@ export const users = sqliteTable(
     oidcSubject: text('oidc_subject'),
     // The WebAuthn user handle (random, base64url; never the email), set when the first key is registered.
     webauthnHandle: text('webauthn_handle').unique(),
+    // How many WebAuthn keys the user has, kept in the transaction of every key insert and delete
+    // (under the user's lock): two_factor_state reads it without a join.
+    webauthnKeyCount: integer('webauthn_key_count').notNull().default(0),
     // Derived by SQLite itself, so it can never disagree with the columns above; indexed for the admin table.
     twoFactorState: text('two_factor_state', { enum: TWO_FACTOR_STATES }).generatedAlwaysAs(
-      sql`case when sign_in_method = 'sso' then 'sso' when totp_enabled_at is not null then 'enabled' else 'none' end`,
+      sql`case when sign_in_method = 'sso' then 'sso' when totp_enabled_at is not null or webauthn_key_count > 0 then 'enabled' else 'none' end`,
       { mode: 'virtual' },
     ),
   },

@@ -73,6 +73,13 @@ export const ACTION_FORMS: Record<string, ActionForm> = {
   resetTwoFactorAction: { kind: 'state', page: '/admin/users', fields: ['userId', 'reason', 'password', 'code', 'recoveryCode'] },
   setTwoFactorRequiredAction: { kind: 'state', page: '/admin/users', fields: ['userId', 'required', 'password', 'code', 'recoveryCode'] },
   setPolicyAction: { kind: 'state', page: '/admin/settings', fields: ['policy', 'password', 'code', 'recoveryCode'] },
+  keyStepUpOptionsAction: { kind: 'state', page: '/profile/2fa', fields: [] },
+  startAddKeyAction: { kind: 'state', page: '/profile/2fa', fields: ['name', 'password', 'code', 'recoveryCode', 'webauthnResponse'] },
+  finishAddKeyAction: { kind: 'state', page: '/profile/2fa', fields: ['name', 'response'] },
+  renameKeyAction: { kind: 'state', page: '/profile/2fa', fields: ['credentialId', 'name'] },
+  removeKeyAction: { kind: 'state', page: '/profile/2fa', fields: ['credentialId', 'password', 'code', 'recoveryCode', 'webauthnResponse'] },
+  startSetupKeyAction: { kind: 'state', page: '/login/setup-2fa', fields: ['name'] },
+  finishSetupKeyAction: { kind: 'state', page: '/login/setup-2fa', fields: ['name', 'response'] },
 };
 
 /** Posts a forged call of the action to its page, as a browser without JavaScript would. */

@@ -1,10 +1,10 @@
 import 'server-only';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { type Executor, db, lockOrganization, writeTransaction } from '@/db';
 import { organizations, users, type TwoFactorPolicy } from '@/db/schema';
 import { audit, type Actor } from '@/lib/audit';
 import { deleteUserChallenges } from '@/lib/auth/challenge';
-import { isTwoFactorRequired } from '@/lib/auth/policy';
+import { hasSecondFactor, isTwoFactorRequired, type SecondFactors } from '@/lib/auth/policy';
 import { adminStillActing, revokeUserSessions } from '@/lib/auth/session';
 
 export class AccountError extends Error {}
@@ -37,9 +37,9 @@ export async function createOrganization(input: { slug: string; name: string; po
  */
 export async function endSessionsOfNewlyRequired(
   tx: Executor,
-  candidates: { id: number; signInMethod: 'password' | 'sso'; totpEnabledAt: number | null }[],
+  candidates: ({ id: number; signInMethod: 'password' | 'sso' } & SecondFactors)[],
 ): Promise<number> {
-  const affected = candidates.filter((u) => u.signInMethod === 'password' && u.totpEnabledAt === null);
+  const affected = candidates.filter((u) => u.signInMethod === 'password' && !hasSecondFactor(u));
   for (const u of affected) {
     await revokeUserSessions(tx, u.id);
     await deleteUserChallenges(tx, u.id);
@@ -76,11 +76,11 @@ export async function setOrganizationPolicy(orgId: number, policy: TwoFactorPoli
       await tx
         .update(users)
         .set({ credentialsVersion: sql`${users.credentialsVersion} + 1` })
-        .where(and(eq(users.orgId, orgId), eq(users.signInMethod, 'password'), isNull(users.totpEnabledAt)));
+        .where(and(eq(users.orgId, orgId), eq(users.twoFactorState, 'none')));
       const members = await tx
-        .select({ id: users.id, signInMethod: users.signInMethod, totpEnabledAt: users.totpEnabledAt, twoFactorRequired: users.twoFactorRequired })
+        .select({ id: users.id, signInMethod: users.signInMethod, totpEnabledAt: users.totpEnabledAt, webauthnKeyCount: users.webauthnKeyCount, twoFactorRequired: users.twoFactorRequired })
         .from(users)
-        .where(and(eq(users.orgId, orgId), eq(users.signInMethod, 'password'), isNull(users.totpEnabledAt)));
+        .where(and(eq(users.orgId, orgId), eq(users.twoFactorState, 'none')));
       const newly = members.filter((u) => isTwoFactorRequired(u, policy) && !isTwoFactorRequired(u, org.policy));
       const sessionsEnded = await endSessionsOfNewlyRequired(tx, newly);
       await audit(tx, { orgId, actor, action: 'org.policy_changed', detail: { from: org.policy, to: policy, usersSignedOut: sessionsEnded }, ip });

@@ -30,7 +30,7 @@ export async function createUser(input: NewUser, actor: Actor, ip: string | null
 
 export async function findUserByEmail(email: string) {
   const [user] = await (await db())
-    .select({ id: users.id, orgId: users.orgId, email: users.email, name: users.name, role: users.role, signInMethod: users.signInMethod, twoFactorRequired: users.twoFactorRequired, totpEnabledAt: users.totpEnabledAt, policy: organizations.twoFactorPolicy })
+    .select({ id: users.id, orgId: users.orgId, email: users.email, name: users.name, role: users.role, signInMethod: users.signInMethod, twoFactorRequired: users.twoFactorRequired, totpEnabledAt: users.totpEnabledAt, webauthnKeyCount: users.webauthnKeyCount, policy: organizations.twoFactorPolicy })
     .from(users)
     .innerJoin(organizations, eq(organizations.id, users.orgId))
     .where(eq(users.email, email));
@@ -39,7 +39,7 @@ export async function findUserByEmail(email: string) {
 
 export async function listUsers(orgId: number) {
   return (await db())
-    .select({ id: users.id, email: users.email, name: users.name, role: users.role, signInMethod: users.signInMethod, twoFactorRequired: users.twoFactorRequired, totpEnabledAt: users.totpEnabledAt, recoveryCodesLeft: users.recoveryCodesLeft, lastSignInAt: users.lastSignInAt, secondFactorFailures: users.secondFactorFailures })
+    .select({ id: users.id, email: users.email, name: users.name, role: users.role, signInMethod: users.signInMethod, twoFactorRequired: users.twoFactorRequired, totpEnabledAt: users.totpEnabledAt, webauthnKeyCount: users.webauthnKeyCount, recoveryCodesLeft: users.recoveryCodesLeft, lastSignInAt: users.lastSignInAt, secondFactorFailures: users.secondFactorFailures })
     .from(users)
     .where(eq(users.orgId, orgId))
     .orderBy(asc(users.email));
@@ -51,7 +51,7 @@ export async function setUserTwoFactorRequired(userId: number, required: boolean
     async (tx) => {
       await lockUsers(tx, actor.kind === 'user' ? [userId, actor.userId] : [userId]);
       const [user] = await tx
-        .select({ id: users.id, orgId: users.orgId, signInMethod: users.signInMethod, twoFactorRequired: users.twoFactorRequired, totpEnabledAt: users.totpEnabledAt, policy: organizations.twoFactorPolicy })
+        .select({ id: users.id, orgId: users.orgId, signInMethod: users.signInMethod, twoFactorRequired: users.twoFactorRequired, totpEnabledAt: users.totpEnabledAt, webauthnKeyCount: users.webauthnKeyCount, policy: organizations.twoFactorPolicy })
         .from(users)
         .innerJoin(organizations, eq(organizations.id, users.orgId))
         .where(eq(users.id, userId));

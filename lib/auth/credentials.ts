@@ -63,6 +63,7 @@ export async function checkPassword(email: string, password: string, ip: string,
       signInMethod: users.signInMethod,
       twoFactorRequired: users.twoFactorRequired,
       totpEnabledAt: users.totpEnabledAt,
+      webauthnKeyCount: users.webauthnKeyCount,
       credentialsVersion: users.credentialsVersion,
       policy: organizations.twoFactorPolicy,
     })

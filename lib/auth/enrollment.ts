@@ -65,12 +65,25 @@ export async function replaceRecoveryCodes(tx: Executor, userId: number): Promis
   return codes;
 }
 
-async function challengeSawVersion(tx: Executor, token: string, credentialsVersion: number): Promise<boolean> {
+export async function challengeSawVersion(tx: Executor, token: string, credentialsVersion: number): Promise<boolean> {
   const [row] = await tx.select({ version: loginChallenges.credentialsVersion }).from(loginChallenges).where(eq(loginChallenges.id, tokenDigest(token)));
   return row?.version === credentialsVersion;
 }
 
-/** `challengeToken`: a setup challenge that confirmed goes on under this new token (its cookie must change). */
+/**
+ * The sign-in that set up a second factor carries it (its session may still be made), under a new
+ * token: a copy of the cookie from before the factor was added can no longer continue it.
+ */
+export async function carrySetupChallenge(tx: Executor, token: string, credentialsVersion: number, now = Date.now()): Promise<string> {
+  const next = newToken();
+  await tx.update(loginChallenges).set({ id: tokenDigest(next), secondFactorAt: now, credentialsVersion }).where(eq(loginChallenges.id, tokenDigest(token)));
+  return next;
+}
+
+/**
+ * `codes`: new recovery codes; none when the app was added beside keys that already had some.
+ * `challengeToken`: a setup challenge that confirmed goes on under this new token (its cookie must change).
+ */
 export type ConfirmResult = { ok: true; codes: string[]; challengeToken?: string } | { ok: false; reason: 'expired' | 'superseded' | 'stale' | 'invalid' };
 
 interface ConfirmOptions {
@@ -94,7 +107,7 @@ export async function confirmEnrollment(userId: number, code: string, options: C
       if (!pending) return { ok: false, reason: 'expired' };
       if (pending.owner !== ownerDigest(options.owner)) return { ok: false, reason: 'superseded' };
       const [user] = await tx
-        .select({ version: users.twoFactorVersion, enabledAt: users.totpEnabledAt, credentialsVersion: users.credentialsVersion })
+        .select({ version: users.twoFactorVersion, enabledAt: users.totpEnabledAt, keys: users.webauthnKeyCount, codesLeft: users.recoveryCodesLeft, credentialsVersion: users.credentialsVersion })
         .from(users)
         .where(eq(users.id, userId));
       if (user!.version !== pending.baseVersion) return { ok: false, reason: 'stale' };
@@ -110,24 +123,18 @@ export async function confirmEnrollment(userId: number, code: string, options: C
         .where(and(eq(users.id, userId), eq(users.twoFactorVersion, pending.baseVersion)))
         .returning({ credentialsVersion: users.credentialsVersion });
       await tx.delete(pendingEnrollments).where(eq(pendingEnrollments.userId, userId));
-      const codes = await replaceRecoveryCodes(tx, userId);
+      // Recovery codes cover the app and the keys: an app added beside keys keeps the codes there are.
+      const keepCodes = user!.enabledAt === null && user!.keys > 0 && user!.codesLeft > 0;
+      const codes = keepCodes ? [] : await replaceRecoveryCodes(tx, userId);
       const { owner } = options;
       const sessionId = 'sessionId' in owner ? owner.sessionId : undefined;
       const challengeToken = 'challengeToken' in owner ? owner.challengeToken : undefined;
       await revokeUserSessions(tx, userId, sessionId);
       if (sessionId) await markSessionSecondFactor(tx, sessionId, now);
       await deleteUserChallenges(tx, userId, challengeToken);
-      // The sign-in that made this change carries it (its session may still be made), under a new
-      // token: a copy of the cookie from before the code verified can no longer continue it.
-      let next: string | undefined;
-      if (challengeToken) {
-        next = newToken();
-        await tx
-          .update(loginChallenges)
-          .set({ id: tokenDigest(next), secondFactorAt: now, credentialsVersion: changed!.credentialsVersion })
-          .where(eq(loginChallenges.id, tokenDigest(challengeToken)));
-      }
-      await audit(tx, { ...options.audit, action: user!.enabledAt === null ? '2fa.enabled' : '2fa.reconfigured' });
+      const next = challengeToken ? await carrySetupChallenge(tx, challengeToken, changed!.credentialsVersion, now) : undefined;
+      const action = user!.enabledAt !== null ? '2fa.reconfigured' : user!.keys > 0 ? '2fa.app_added' : '2fa.enabled';
+      await audit(tx, { ...options.audit, action });
       return { ok: true, codes, challengeToken: next };
     }
   );

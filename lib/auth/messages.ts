@@ -1,3 +1,5 @@
+import type { RegistrationFailure } from './webauthn-registration';
+
 /** What people read when a second factor fails: what happened, and what to do next. */
 export const WRONG_CODE = "That code didn't work. Check that your phone's clock is set automatically, then enter the newest code.";
 export const WRONG_RECOVERY_CODE = "That recovery code didn't work. Each code works only once; try another one.";
@@ -10,3 +12,19 @@ export const SETUP_SUPERSEDED = 'Two-factor setup was started again from another
 
 /** The hard cap on consecutive second-factor failures was reached: only an admin reset lifts it. */
 export const SECOND_FACTOR_SUSPENDED = 'Your second step is locked after too many failed attempts. Ask your administrator to reset your two-factor authentication.';
+
+// Security keys as a second factor a person manages (helper "factors"): step-up, the 2FA tab, forced setup.
+export const KEY_NOT_ACCEPTED = "Your security key's answer wasn't accepted. Try the key again, or use a recovery code.";
+export const KEY_OR_RECOVERY_CODE = 'Confirm with your security key, or enter a recovery code.';
+export const KEYS_NEED_JAVASCRIPT = 'Security keys and passkeys need JavaScript. Turn it on in your browser to use them here.';
+export const NOT_ALLOWED_HERE = 'Your organization has not enabled two-factor authentication, so it cannot be set up or changed here.';
+/** Why a key was not added, for a person. */
+export const KEY_REFUSED: Record<RegistrationFailure, string> = {
+  invalid_input: "Your browser's answer could not be read. Try adding the key again.",
+  invalid_name: 'Give the key a name of at most 64 characters.',
+  expired: 'This request has expired or was already used. Try adding the key again.',
+  not_verified: "The key's answer could not be verified. Try again, or use another key.",
+  duplicate: 'This key is already registered. Each key can be added once.',
+  stale: 'Your keys were changed in another window. Try adding the key again.',
+  not_allowed: 'Your session has ended or this change is no longer allowed, so nothing was added.',
+};

@@ -31,6 +31,7 @@ export interface CurrentSession {
     signInMethod: SignInMethod;
     twoFactorRequired: boolean;
     totpEnabledAt: number | null;
+    webauthnKeyCount: number;
     recoveryCodesLeft: number;
   };
   org: { id: number; slug: string; name: string; twoFactorPolicy: 'off' | 'optional' | 'required' };
@@ -54,6 +55,7 @@ export async function loadSession(sessionId: string, now = Date.now()): Promise<
         signInMethod: users.signInMethod,
         twoFactorRequired: users.twoFactorRequired,
         totpEnabledAt: users.totpEnabledAt,
+        webauthnKeyCount: users.webauthnKeyCount,
         recoveryCodesLeft: users.recoveryCodesLeft,
       },
       org: {

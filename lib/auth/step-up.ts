@@ -1,26 +1,52 @@
 import 'server-only';
 import type { ActionState } from '@/lib/action';
+import { eq } from 'drizzle-orm';
+import { db, writeTransaction } from '@/db';
+import { users } from '@/db/schema';
 import { auditAlone } from '@/lib/audit';
 import { checkPassword, sessionDevice } from './credentials';
-import { lockedMessage, SECOND_FACTOR_SUSPENDED, WRONG_CODE, WRONG_PASSWORD, WRONG_RECOVERY_CODE } from './messages';
-import { markSessionSecondFactor, secondFactorIsFresh, verifySecondFactor } from './second-factor';
+import { KEY_NOT_ACCEPTED, KEY_OR_RECOVERY_CODE, lockedMessage, SECOND_FACTOR_SUSPENDED, WRONG_CODE, WRONG_PASSWORD, WRONG_RECOVERY_CODE } from './messages';
+import { hasSecondFactor } from './policy';
+import { isSecondFactorSuspended, markSessionSecondFactor, secondFactorIsFresh, verifySecondFactor } from './second-factor';
 import type { CurrentSession } from './session';
 import { minutesUntil } from './throttle';
+import { verifyAuthentication } from './webauthn';
 
 export interface StepUpInput {
   password: string;
   code?: string;
   recoveryCode?: string;
+  /** A security key's assertion for a challenge bound to this session (see keyStepUpOptions). */
+  webauthnResponse?: unknown;
 }
 
-/** Whether a step-up prompt for this session must ask for a code as well as the password. */
+/** Whether a step-up prompt for this session must ask for a second factor (a code or a key) as well as the password. */
 export function stepUpNeedsCode(current: CurrentSession): boolean {
-  return current.user.totpEnabledAt !== null && !secondFactorIsFresh(current.secondFactorAt);
+  return hasSecondFactor(current.user) && !secondFactorIsFresh(current.secondFactorAt);
+}
+
+/** A key's assertion: it must answer a challenge this session asked for with the user's keys; the session is then freshly verified. */
+async function checkKeyStepUp(current: CurrentSession, response: unknown, ip: string): Promise<ActionState | null> {
+  // At the hard cap every second factor waits for an admin's reset, a key too.
+  const [user] = await (await db()).select({ failures: users.secondFactorFailures }).from(users).where(eq(users.id, current.user.id));
+  if (isSecondFactorSuspended(user?.failures ?? 0)) return { error: SECOND_FACTOR_SUSPENDED };
+  const result = await verifyAuthentication({ sessionId: current.sessionId }, response, { userId: current.user.id, requireUserVerification: false, ip });
+  if (result.ok) {
+    await writeTransaction((tx) => markSessionSecondFactor(tx, current.sessionId));
+    return null;
+  }
+  await auditAlone({ orgId: current.org.id, actor: { kind: 'user', userId: current.user.id }, targetUserId: current.user.id, action: 'step_up.failed', detail: { factor: 'webauthn', reason: result.reason }, ip });
+  return { fieldErrors: { webauthnResponse: [KEY_NOT_ACCEPTED] }, error: KEY_NOT_ACCEPTED };
+}
+
+function secondFactorMissing(current: CurrentSession): ActionState {
+  if (current.user.totpEnabledAt === null) return { fieldErrors: { recoveryCode: [KEY_OR_RECOVERY_CODE] }, error: KEY_OR_RECOVERY_CODE };
+  return { fieldErrors: { code: ['Enter the 6-digit code from your authenticator app, or use a recovery code.'] }, error: 'Confirm with a code from your authenticator app.' };
 }
 
 /**
  * Re-checks the caller before a sensitive 2FA change: the password (password throttle), and a
- * current code or recovery code unless this session verified one recently (second-factor throttle).
+ * current code, key assertion or recovery code unless this session verified one recently (second-factor throttle).
  * Returns null when the caller passed, else the state to show.
  */
 export async function checkStepUp(current: CurrentSession, input: StepUpInput, ip: string): Promise<ActionState | null> {
@@ -30,9 +56,8 @@ export async function checkStepUp(current: CurrentSession, input: StepUpInput, i
     return password.locked ? { error: 'Too many failed password attempts. Try again later.' } : { fieldErrors: { password: [WRONG_PASSWORD] }, error: WRONG_PASSWORD };
   }
   if (!stepUpNeedsCode(current)) return null;
-  if (input.code === undefined && input.recoveryCode === undefined) {
-    return { fieldErrors: { code: ['Enter the 6-digit code from your authenticator app, or use a recovery code.'] }, error: 'Confirm with a code from your authenticator app.' };
-  }
+  if (input.webauthnResponse !== undefined && current.user.webauthnKeyCount > 0) return checkKeyStepUp(current, input.webauthnResponse, ip);
+  if (input.code === undefined && input.recoveryCode === undefined) return secondFactorMissing(current);
   // The session counts as freshly verified in the transaction that uses the code.
   const factor = input.recoveryCode !== undefined ? { recoveryCode: input.recoveryCode } : { code: input.code };
   const result = await verifySecondFactor(current.user.id, factor, Date.now(), async (tx) => {
@@ -50,4 +75,9 @@ export async function checkStepUp(current: CurrentSession, input: StepUpInput, i
     return { fieldErrors: { [field]: [message] }, error: message };
   }
   return null;
+}
+
+/** What a step-up prompt offers this user: the app's code, a key, or both (a recovery code always). */
+export function stepUpFactors(current: CurrentSession): { app: boolean; keys: boolean } {
+  return { app: current.user.totpEnabledAt !== null, keys: current.user.webauthnKeyCount > 0 };
 }

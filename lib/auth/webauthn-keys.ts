@@ -4,6 +4,7 @@ import { db, lockUser, writeTransaction } from '@/db';
 import { users, webauthnCredentials } from '@/db/schema';
 import { audit, type Actor } from '@/lib/audit';
 import { keyNameField } from '@/lib/validation/webauthn';
+import { keyCountChanged } from './key-changes';
 
 /** A key as the user's list shows it; `credentialId` (base64url) names it in forms. */
 export interface KeySummary {
@@ -19,6 +20,8 @@ export interface KeySummary {
 export interface KeyChangeContext {
   actor: Actor;
   ip?: string | null;
+  /** The session that made the change: it stays while the user's others end. */
+  sessionId?: string;
 }
 
 export async function listKeys(userId: number): Promise<KeySummary[]> {
@@ -67,6 +70,7 @@ export async function removeKey(userId: number, credentialId: string, ctx: KeyCh
     await lockUser(tx, userId);
     const [removed] = await tx.delete(webauthnCredentials).where(ofUser(userId, credentialId)).returning({ name: webauthnCredentials.name });
     if (!removed) return false;
+    await keyCountChanged(tx, userId, -1, { sessionId: ctx.sessionId });
     await audit(tx, { orgId: await orgOf(userId), actor: ctx.actor, targetUserId: userId, action: 'webauthn.key_removed', detail: { credentialId, name: removed.name }, ip: ctx.ip });
     return true;
   });

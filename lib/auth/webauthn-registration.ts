@@ -2,10 +2,11 @@ import 'server-only';
 import { and, eq, isNull } from 'drizzle-orm';
 import { generateRegistrationOptions, verifyRegistrationResponse, type AuthenticatorTransportFuture, type PublicKeyCredentialCreationOptionsJSON, type RegistrationResponseJSON } from '@simplewebauthn/server';
 import { isoBase64URL } from '@simplewebauthn/server/helpers';
-import { db, lockUser, writeTransaction } from '@/db';
+import { db, type Executor, lockOrganization, lockUser, writeTransaction } from '@/db';
 import { users, webauthnCredentials } from '@/db/schema';
 import { audit } from '@/lib/audit';
 import { clientDataChallenge, keyNameField, registrationResponseSchema } from '@/lib/validation/webauthn';
+import { keyAdded, type KeyAdded } from './key-changes';
 import { consumeChallenge, issueChallenge, relyingParty, WEBAUTHN_CHALLENGE_MS, type WebAuthnBinding } from './webauthn-challenges';
 import { newToken } from './tokens';
 
@@ -55,8 +56,12 @@ export async function registrationOptions(user: KeyOwner, binding: WebAuthnBindi
   });
 }
 
-export type RegistrationFailure = 'invalid_input' | 'invalid_name' | 'expired' | 'not_verified' | 'duplicate' | 'stale';
-export type RegistrationResult = { ok: true; credentialId: string } | { ok: false; reason: RegistrationFailure };
+export type RegistrationFailure = 'invalid_input' | 'invalid_name' | 'expired' | 'not_verified' | 'duplicate' | 'stale' | 'not_allowed';
+/** On success, what adding the key brought (see KeyAdded): recovery codes for a first second factor, a setup sign-in's new token. */
+export type RegistrationResult = ({ ok: true; credentialId: string } & KeyAdded) | { ok: false; reason: RegistrationFailure };
+
+/** Re-checked under the organization's and the user's locks before the key is stored (see mayStillRegister). */
+export type RegistrationGuard = (tx: Executor) => Promise<boolean>;
 
 async function verified(response: RegistrationResponseJSON, challenge: string) {
   const rp = relyingParty();
@@ -72,9 +77,17 @@ async function verified(response: RegistrationResponseJSON, challenge: string) {
  * Checks what the browser returned for `registrationOptions` and stores the key. The challenge is
  * used up whatever the outcome. Refused: a response for another binding's challenge, an expired
  * or used one, a wrong origin or RP ID, a bad attestation, a credential id already registered (to
- * anyone), and a user handle that changed since the options were made.
+ * anyone), a user handle that changed since the options were made, and what `allowed` no longer
+ * allows. The key is stored with what every key change does (see keyAdded), in one transaction.
  */
-export async function verifyRegistration(user: KeyOwner, binding: WebAuthnBinding, response: unknown, name: unknown, ip: string | null = null): Promise<RegistrationResult> {
+export async function verifyRegistration(
+  user: KeyOwner,
+  binding: WebAuthnBinding,
+  response: unknown,
+  name: unknown,
+  ip: string | null = null,
+  allowed?: RegistrationGuard,
+): Promise<RegistrationResult> {
   const keyName = keyNameField.safeParse(name);
   if (!keyName.success) return { ok: false, reason: 'invalid_name' };
   const parsed = registrationResponseSchema.safeParse(response);
@@ -87,7 +100,10 @@ export async function verifyRegistration(user: KeyOwner, binding: WebAuthnBindin
   if (!info) return { ok: false, reason: 'not_verified' };
   const { credential, credentialDeviceType, credentialBackedUp } = info;
   return writeTransaction(async (tx): Promise<RegistrationResult> => {
+    // The organization first, as every 2FA change does: a policy change waits for this one, or this sees it.
+    await lockOrganization(tx, user.orgId, 'shared');
     await lockUser(tx, user.id);
+    if (allowed && !(await allowed(tx))) return { ok: false, reason: 'not_allowed' };
     await tx.update(users).set({ webauthnHandle: issued.handle }).where(and(eq(users.id, user.id), isNull(users.webauthnHandle)));
     if ((await userHandle(user.id)) !== issued.handle) return { ok: false, reason: 'stale' };
     const [stored] = await tx
@@ -108,6 +124,6 @@ export async function verifyRegistration(user: KeyOwner, binding: WebAuthnBindin
     if (!stored) return { ok: false, reason: 'duplicate' };
     const actor = { kind: 'user' as const, userId: user.id, sessionId: 'sessionId' in binding ? binding.sessionId : undefined };
     await audit(tx, { orgId: user.orgId, actor, targetUserId: user.id, action: 'webauthn.key_added', detail: { credentialId: credential.id, name: keyName.data, deviceType: credentialDeviceType }, ip });
-    return { ok: true, credentialId: credential.id };
+    return { ok: true, credentialId: credential.id, ...(await keyAdded(tx, user.id, binding)) };
   });
 }

@@ -29,7 +29,7 @@ async function withKey(authenticator = new SoftwareAuthenticator()) {
   const binding = session();
   const options = await registrationOptions(user, binding);
   const result = await verifyRegistration(user, binding, authenticator.register(options, here()), 'Blue key');
-  assert.deepEqual(result, { ok: true, credentialId: authenticator.id });
+  assert.equal(result.ok && result.credentialId, authenticator.id);
   return { user, authenticator };
 }
 

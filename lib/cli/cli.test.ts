@@ -90,3 +90,22 @@ test('--help lists every command', () => {
   assert.equal(help.status, 0);
   for (const command of ['org:create', 'org:policy', 'user:create', 'user:require-2fa', 'user:reset-2fa', 'user:list', 'audit:list', 'demo:bulk', 'db:backup', 'db:restore']) assert.match(help.stdout, new RegExp(command));
 });
+
+test('user:list shows each user’s second factors; user:reset-2fa removes the keys too', () => {
+  assert.equal(cli('org:create', '--slug', 'keyed', '--name', 'Keyed').status, 0);
+  assert.equal(cli('user:create', '--org', 'keyed', '--email', 'k@keyed.example', '--name', 'K', '--password', 'password-keyed-1').status, 0);
+  const sqlite = new Database(file);
+  const { id } = sqlite.prepare("select id from users where email = 'k@keyed.example'").get() as { id: number };
+  const key = sqlite.prepare("insert into webauthn_credentials (user_id, credential_id, public_key, name, device_type, created_at) values (?, ?, 'pk', 'Key', 'singleDevice', 0)");
+  key.run(id, 'cred-a');
+  key.run(id, 'cred-b');
+  sqlite.prepare('update users set webauthn_key_count = 2, totp_enabled_at = 1 where id = ?').run(id);
+  sqlite.close();
+  assert.match(cli('user:list', '--org', 'keyed').stdout, /k@keyed\.example\t.*\t2FA on \(App · 2 keys\)\t/);
+  assert.equal(JSON.parse(cli('user:list', '--org', 'keyed', '--json').stdout)[0].secondFactors, 'App · 2 keys');
+  assert.equal(cli('user:reset-2fa', '--email', 'k@keyed.example').status, 0);
+  assert.match(cli('user:list', '--org', 'keyed').stdout, /k@keyed\.example\t.*\t2FA off\t/);
+  const after = new Database(file, { readonly: true });
+  assert.deepEqual(after.prepare('select credential_id from webauthn_credentials where user_id = ?').all(id), []);
+  after.close();
+});

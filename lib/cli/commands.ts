@@ -6,6 +6,7 @@ import { database, db } from '@/db';
 import { auditEvents } from '@/db/schema';
 import { createOrganization, findOrganization, setOrganizationPolicy } from '@/lib/accounts/organizations';
 import { createUser, findUserByEmail, listUsers, setUserTwoFactorRequired } from '@/lib/accounts/users';
+import { describeSecondFactors } from '@/lib/auth/policy';
 import { isSecondFactorSuspended } from '@/lib/auth/second-factor';
 import { resetTwoFactor } from '@/lib/auth/two-factor-changes';
 import { auditAlone } from '@/lib/audit';
@@ -91,7 +92,7 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
   async 'user:reset-2fa'(v) {
     const target = await user(v.email);
     await resetTwoFactor(target.id, { actor: operator, orgId: target.orgId, ip: null, reason: 'break-glass reset from the command line' });
-    return { text: `Reset 2FA of ${target.email}: secret, recovery codes and pending sign-ins removed; all sessions ended.`, data: { email: target.email, reset: true } };
+    return { text: `Reset 2FA of ${target.email}: app, security keys, recovery codes and pending sign-ins removed; all sessions ended.`, data: { email: target.email, reset: true } };
   },
   async 'demo:bulk'(v) {
     const org = await organization(v.org);
@@ -107,8 +108,8 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
   },
   async 'user:list'(v) {
     const org = await organization(v.org);
-    const rows = (await listUsers(org.id)).map(({ secondFactorFailures, ...u }) => ({ ...u, secondFactorLocked: isSecondFactorSuspended(secondFactorFailures) }));
-    const text = rows.map((u) => `${u.email}\t${u.name}\t${u.role}\t${u.signInMethod}\t2FA ${u.totpEnabledAt ? 'on' : 'off'}${u.twoFactorRequired ? ' (required)' : ''}${u.secondFactorLocked ? ', locked' : ''}\tcodes ${u.recoveryCodesLeft}\tlast sign-in ${date(u.lastSignInAt)}`).join('\n');
+    const rows = (await listUsers(org.id)).map(({ secondFactorFailures, ...u }) => ({ ...u, secondFactors: describeSecondFactors(u), secondFactorLocked: isSecondFactorSuspended(secondFactorFailures) }));
+    const text = rows.map((u) => `${u.email}\t${u.name}\t${u.role}\t${u.signInMethod}\t2FA ${u.secondFactors ? `on (${u.secondFactors})` : 'off'}${u.twoFactorRequired ? ' (required)' : ''}${u.secondFactorLocked ? ', locked' : ''}\tcodes ${u.recoveryCodesLeft}\tlast sign-in ${date(u.lastSignInAt)}`).join('\n');
     return { text: text || `${org.slug} has no users.`, data: rows };
   },
   async 'db:backup'(v) {

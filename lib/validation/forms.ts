@@ -2,6 +2,7 @@
 // (which may export only async functions), so that tests can feed them any FormData.
 import { z } from 'zod';
 import { policyField } from './accounts';
+import { credentialIdField, keyNameField, webauthnResponseField } from './webauthn';
 import { currentPasswordField, emailField, newPasswordField, optional, recoveryCodeField, totpCodeField } from './fields';
 
 /** Sign-in, first step. */
@@ -29,7 +30,7 @@ export const continueSignInSchema = z.object({ saved: z.literal('yes', { error: 
 export const startEnrollmentSchema = z.object({ password: currentPasswordField });
 
 /** Step-up before a sensitive change: the password, and a code unless one was verified recently. */
-const stepUpFields = { password: currentPasswordField, code: optional(totpCodeField), recoveryCode: optional(recoveryCodeField) };
+const stepUpFields = { password: currentPasswordField, code: optional(totpCodeField), recoveryCode: optional(recoveryCodeField), webauthnResponse: optional(webauthnResponseField) };
 /** For forms where only some choices need a step-up (the action decides). */
 const stepUpFieldsWhenNeeded = { ...stepUpFields, password: optional(currentPasswordField) };
 
@@ -48,3 +49,16 @@ export const resetTwoFactorSchema = z.object({ userId, reason: z.string({ error:
 export const setTwoFactorRequiredSchema = z.object({ userId, required: z.enum(['on', 'off'], { error: 'Choose whether 2FA is required.' }), ...stepUpFieldsWhenNeeded });
 
 export const setPolicySchema = z.object({ policy: policyField, ...stepUpFieldsWhenNeeded });
+
+/** Adding a key on the profile: its name and the step-up (the browser's answer follows in finishKeySchema). */
+export const startAddKeySchema = z.object({ name: keyNameField, ...stepUpFields });
+
+/** Adding a key at forced setup: its name (the sign-in in progress is the step-up). */
+export const startSetupKeySchema = z.object({ name: keyNameField });
+
+export const renameKeySchema = z.object({ credentialId: credentialIdField, name: keyNameField });
+
+export const removeKeySchema = z.object({ credentialId: credentialIdField, ...stepUpFields });
+
+/** Asking for a challenge the user's keys answer (step-up). */
+export const keyOptionsSchema = z.object({});

@@ -76,3 +76,22 @@ export const keyNameField = z
   .max(KEY_NAME_MAX, `Key names can be at most ${KEY_NAME_MAX} characters long.`)
   // Control characters and bidirectional overrides would let a name pass for another.
   .refine((s) => !/[\p{Cc}\u202A-\u202E\u2066-\u2069]/u.test(s), 'Key names cannot contain control characters.');
+
+/** A WebAuthn response as a form posts it: the JSON the browser library returned (its shape is checked where it is used). */
+export const webauthnResponseField = z
+  .string({ error: 'Use your security key again.' })
+  .max(100_000, 'Use your security key again.')
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'Use your security key again.' });
+      return z.NEVER;
+    }
+  });
+
+/** Adding a key: its name, and what the browser's navigator.credentials.create() returned. */
+export const finishKeySchema = z.object({ name: keyNameField, response: webauthnResponseField });
+
+/** Renaming or removing one of the user's keys, named by its credential id. */
+export const credentialIdField = z.string({ error: 'Choose a key.' }).min(1, 'Choose a key.').max(1364).regex(/^[A-Za-z0-9_-]+$/, 'Choose a key.');

@@ -20,12 +20,13 @@ interface StepUpFields {
   password?: string;
   code?: string;
   recoveryCode?: string;
+  webauthnResponse?: unknown;
 }
 
 /** Destructive admin changes need the profile's step-up (checkStepUp): null when the admin passed. */
-async function adminStepUp(current: CurrentSession, { password, code, recoveryCode }: StepUpFields, ip: string): Promise<ActionState | null> {
+async function adminStepUp(current: CurrentSession, { password, code, recoveryCode, webauthnResponse }: StepUpFields, ip: string): Promise<ActionState | null> {
   if (password === undefined) return { error: CONFIRM, fieldErrors: { password: [CONFIRM] } };
-  return checkStepUp(current, { password, code, recoveryCode }, ip);
+  return checkStepUp(current, { password, code, recoveryCode, webauthnResponse }, ip);
 }
 
 export const resetTwoFactorAction = adminAction(

@@ -2,7 +2,7 @@
 
 import { useActionState, type ReactNode } from 'react';
 import { Field, FormMessage, SubmitButton } from '@/app/_components/form';
-import { StepUpFields } from '@/app/_components/step-up-fields';
+import { StepUpFields, type StepUpFactors } from '@/app/_components/step-up-fields';
 import type { ActionState } from '@/lib/action';
 import { resetTwoFactorAction, setTwoFactorRequiredAction } from '../actions';
 
@@ -15,7 +15,7 @@ export const changeText: Record<AdminChange, { title: (name: string) => string; 
 };
 
 /** Key it by change and user: another user's form starts empty. */
-export function AdminChangeForm({ change, userId, needsCode, cancel }: { change: AdminChange; userId: number; needsCode: boolean; cancel: ReactNode }) {
+export function AdminChangeForm({ change, userId, needsCode, factors, cancel }: { change: AdminChange; userId: number; needsCode: boolean; factors: StepUpFactors; cancel: ReactNode }) {
   const [state, action] = useActionState<ActionState, FormData>(change === 'reset' ? resetTwoFactorAction : setTwoFactorRequiredAction, {});
   return (
     <form action={action} className="space-y-4" noValidate>
@@ -26,7 +26,7 @@ export function AdminChangeForm({ change, userId, needsCode, cancel }: { change:
       ) : (
         <input type="hidden" name="required" value="off" />
       )}
-      <StepUpFields needsCode={needsCode} state={state} />
+      <StepUpFields needsCode={needsCode} state={state} factors={factors} />
       <div className="flex flex-wrap gap-3">
         <SubmitButton className="btn-danger">{changeText[change].button}</SubmitButton>
         {cancel}

@@ -4,7 +4,8 @@ import { ActionForm } from '@/app/_components/action-form';
 import { stateOf, TWO_FACTOR_STATES, userTablePage, type TwoFactorState } from '@/db/queries/admin-users';
 import { requireAdmin } from '@/lib/auth/current';
 import { isSecondFactorSuspended } from '@/lib/auth/second-factor';
-import { stepUpNeedsCode } from '@/lib/auth/step-up';
+import { describeSecondFactors, hasSecondFactor } from '@/lib/auth/policy';
+import { stepUpFactors, stepUpNeedsCode } from '@/lib/auth/step-up';
 import { decodeCursor, encodeCursor, firstValues, usersPageParams, type SearchParams } from '@/lib/validation/search-params';
 import { setTwoFactorRequiredAction } from '../actions';
 import { ResetDialogProvider, ResetTwoFactorLink, StopRequiringLink } from './reset-dialog';
@@ -92,12 +93,12 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
       {rows.length === 0 ? (
         <p className="card">No users match. <Link href="/admin/users">Show all users</Link></p>
       ) : (
-        <ResetDialogProvider needsCode={stepUpNeedsCode(current)}>
+        <ResetDialogProvider needsCode={stepUpNeedsCode(current)} factors={stepUpFactors(current)}>
           <div tabIndex={0} role="region" aria-label="Users table" className="overflow-x-auto rounded-xl border border-slate-200 dark:border-slate-800">
             <table className="min-w-full divide-y divide-slate-200 bg-white text-sm dark:divide-slate-800 dark:bg-slate-900">
               <thead>
                 <tr className="text-left">
-                  {['Name', 'Email', 'Role', 'Sign-in method', '2FA', 'Recovery codes left', 'Last sign-in', 'Last 2FA use', 'Actions'].map((h) => <th key={h} scope="col" className="px-3 py-2 font-semibold">{h}</th>)}
+                  {['Name', 'Email', 'Role', 'Sign-in method', '2FA', 'Second factors', 'Recovery codes left', 'Last sign-in', 'Last 2FA use', 'Actions'].map((h) => <th key={h} scope="col" className="px-3 py-2 font-semibold">{h}</th>)}
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
@@ -110,7 +111,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                       <td className="px-3 py-2">{u.role === 'admin' ? 'Admin' : 'Member'}</td>
                       <td className="px-3 py-2">{u.signInMethod === 'sso' ? 'SSO' : 'Password'}</td>
                       <td className="px-3 py-2"><span className={`rounded-full px-2 py-0.5 text-xs font-medium ${stateBadge[state]}`}>{stateLabel[state]}</span>{u.twoFactorRequired && state === 'enabled' ? <span className="ml-1 text-xs">(required)</span> : null}{isSecondFactorSuspended(u.secondFactorFailures) ? <span className="ml-1 rounded-full bg-red-100 px-2 py-0.5 text-xs font-medium text-red-900 dark:bg-red-950 dark:text-red-100">Locked</span> : null}</td>
-                      <td className="px-3 py-2">{u.totpEnabledAt ? u.recoveryCodesLeft : '—'}</td>
+                      <td className="px-3 py-2" data-testid="second-factors">{describeSecondFactors(u) ?? '—'}</td>
+                      <td className="px-3 py-2">{hasSecondFactor(u) ? u.recoveryCodesLeft : '—'}</td>
                       <td className="px-3 py-2">{date(u.lastSignInAt)}</td>
                       <td className="px-3 py-2">{date(u.totpLastUsedAt)}</td>
                       <td className="px-3 py-2">

@@ -1,5 +1,6 @@
 'use client';
 
+import type { StepUpFactors } from '@/app/_components/step-up-fields';
 import Link from 'next/link';
 import { createContext, use, useRef, useState, type ReactNode } from 'react';
 import { AdminChangeForm, changeText, type AdminChange } from './admin-change-form';
@@ -15,7 +16,7 @@ const OpenDialog = createContext<((change: AdminChange, target: Target) => boole
 const explain: Record<AdminChange, (email: string) => ReactNode> = {
   reset: (email) => (
     <>
-      This removes the authenticator secret and recovery codes of <strong>{email}</strong> and signs them out everywhere. If 2FA is required for them, they set it up
+      This removes the authenticator app, security keys, passkeys and recovery codes of <strong>{email}</strong> and signs them out everywhere. If 2FA is required for them, they set it up
       again at their next sign-in.
     </>
   ),
@@ -29,9 +30,9 @@ const explain: Record<AdminChange, (email: string) => ReactNode> = {
 /**
  * One confirmation <dialog> for the whole table: each row's "Reset 2FA" and "Stop requiring 2FA"
  * links fill it with their change and user. (A dialog per row made the page several times heavier.)
- * `needsCode`: the admin's step-up asks for a code as well as the password.
+ * `needsCode`: the admin's step-up asks for a second factor as well as the password; `factors`: which.
  */
-export function ResetDialogProvider({ children, needsCode }: { children: ReactNode; needsCode: boolean }) {
+export function ResetDialogProvider({ children, needsCode, factors }: { children: ReactNode; needsCode: boolean; factors: StepUpFactors }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [open, setOpen] = useState<{ change: AdminChange; target: Target } | null>(null);
   const show = (change: AdminChange, target: Target) => {
@@ -55,6 +56,7 @@ export function ResetDialogProvider({ children, needsCode }: { children: ReactNo
               change={open.change}
               userId={open.target.userId}
               needsCode={needsCode}
+              factors={factors}
               cancel={
                 <button type="button" className="btn-secondary" onClick={() => dialog.current?.close()}>
                   Cancel

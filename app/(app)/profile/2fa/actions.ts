@@ -7,28 +7,13 @@ import { checkPassword, sessionDevice } from '@/lib/auth/credentials';
 import { currentSession } from '@/lib/auth/current';
 import { beginEnrollment, cancelEnrollment, confirmEnrollment } from '@/lib/auth/enrollment';
 import { WRONG_CODE, WRONG_PASSWORD } from '@/lib/auth/messages';
-import { isTwoFactorRequired } from '@/lib/auth/policy';
+import { hasSecondFactor, isTwoFactorRequired } from '@/lib/auth/policy';
 import type { CurrentSession } from '@/lib/auth/session';
 import { checkStepUp } from '@/lib/auth/step-up';
-import { disableTwoFactor, regenerateRecoveryCodes, type Refusal } from '@/lib/auth/two-factor-changes';
+import { disableTwoFactor, regenerateRecoveryCodes } from '@/lib/auth/two-factor-changes';
 import { confirmCodeSchema, startEnrollmentSchema, stepUpSchema } from '@/lib/validation/forms';
 import { markActionEntered } from '@/lib/request';
-
-const NOT_ALLOWED = 'Your organization has not enabled two-factor authentication, so it cannot be set up or changed here.';
-
-/** Whether this user may set up or change 2FA here (password users, policy optional or required). */
-function mayManage(current: CurrentSession): boolean {
-  return current.user.signInMethod === 'password' && current.org.twoFactorPolicy !== 'off';
-}
-
-const REQUIRED = 'Your organization requires two-factor authentication, so it cannot be turned off.';
-// What a change re-checked inside its transaction found had changed since the page was loaded.
-const REFUSED: Record<Refusal, string> = {
-  signed_out: 'Your session has ended. Sign in again to continue.',
-  off: '2FA is already off.',
-  required: REQUIRED,
-  not_allowed: NOT_ALLOWED,
-};
+import { mayManage, NOT_ALLOWED, REFUSED, REQUIRED } from './refusals';
 
 const actor = (current: CurrentSession) => ({ kind: 'user' as const, userId: current.user.id });
 
@@ -53,6 +38,7 @@ export const confirmEnrollmentAction = userAction(confirmCodeSchema, async ({ co
     owner: { sessionId: current.sessionId },
     audit: { orgId: current.org.id, actor: actor(current), targetUserId: current.user.id, ip },
   });
+  if (result.ok && result.codes.length === 0) redirect('/profile/2fa?notice=app-added');
   if (result.ok) return { codes: result.codes, ok: 'Two-factor authentication is on.' };
   if (result.reason === 'invalid') return { error: WRONG_CODE, fieldErrors: { code: [WRONG_CODE] } };
   return { error: CONFIRM_REFUSED[result.reason] };
@@ -74,7 +60,7 @@ export const reconfigureAction = userAction(stepUpSchema, async (input, { curren
 });
 
 export const regenerateCodesAction = userAction(stepUpSchema, async (input, { current, ip }): Promise<ActionState> => {
-  if (!mayManage(current) || current.user.totpEnabledAt === null) return { error: NOT_ALLOWED };
+  if (!mayManage(current) || !hasSecondFactor(current.user)) return { error: NOT_ALLOWED };
   const denied = await checkStepUp(current, input, ip);
   if (denied) return denied;
   const result = await regenerateRecoveryCodes(current.user.id, { actor: actor(current), orgId: current.org.id, ip, sessionId: current.sessionId });
@@ -84,7 +70,8 @@ export const regenerateCodesAction = userAction(stepUpSchema, async (input, { cu
 
 export const disableAction = userAction(stepUpSchema, async (input, { current, ip }) => {
   if (current.user.totpEnabledAt === null) return { error: '2FA is already off.' };
-  if (isTwoFactorRequired(current.user, current.org.twoFactorPolicy)) {
+  // With keys left, removing the app keeps 2FA on: allowed whatever the policy.
+  if (current.user.webauthnKeyCount === 0 && isTwoFactorRequired(current.user, current.org.twoFactorPolicy)) {
     await auditAlone({ orgId: current.org.id, actor: actor(current), targetUserId: current.user.id, action: '2fa.disable_refused', ip });
     return { error: REQUIRED };
   }
@@ -92,5 +79,5 @@ export const disableAction = userAction(stepUpSchema, async (input, { current, i
   if (denied) return denied;
   const refused = await disableTwoFactor(current.user.id, { actor: actor(current), orgId: current.org.id, ip, sessionId: current.sessionId });
   if (refused) return { error: REFUSED[refused] };
-  redirect('/profile/2fa?notice=disabled');
+  redirect(current.user.webauthnKeyCount > 0 ? '/profile/2fa?notice=app-removed' : '/profile/2fa?notice=disabled');
 });

@@ -2,12 +2,15 @@
 
 import Link from 'next/link';
 import { useActionState, type ReactNode } from 'react';
-import { CodeField, ConfirmCodeStep, RecoveryCodeField } from '@/app/_components/code-fields';
+import { ConfirmCodeStep } from '@/app/_components/code-fields';
+import { SecondFactorFields, type StepUpFactors } from '@/app/_components/step-up-fields';
 import { Field, FormMessage, SubmitButton } from '@/app/_components/form';
 import { RecoveryCodes, SavedCodesCheckbox } from '@/app/_components/recovery-codes';
 import { StepHeading } from '@/app/_components/step-heading';
 import type { ActionState } from '@/lib/action';
 import { cancelEnrollmentAction, confirmEnrollmentAction, disableAction, reconfigureAction, regenerateCodesAction, startEnrollmentAction } from './actions';
+import { finishAddKeyAction } from './key-actions';
+import { SecurityKeys, type KeysView } from './security-keys';
 
 export type StepUpKind = 'reconfigure' | 'regenerate' | 'disable';
 
@@ -26,6 +29,8 @@ export interface TabView {
   recovered: boolean;
   /** Another session of this user has a setup in progress: nothing of it is shown here. */
   setupElsewhere: boolean;
+  hasApp: boolean;
+  keys: KeysView;
 }
 
 /**
@@ -35,11 +40,13 @@ export interface TabView {
 export function TwoFactorTab({ view, enrollment }: { view: TabView; enrollment?: ReactNode }) {
   const [confirmState, confirmAction] = useActionState<ActionState, FormData>(confirmEnrollmentAction, {});
   const [regenState, regenAction] = useActionState<ActionState, FormData>(regenerateCodesAction, {});
-  const codes = confirmState.codes ?? regenState.codes;
+  const [keyState, keyAction] = useActionState<ActionState, FormData>(finishAddKeyAction, {});
+  const codes = confirmState.codes ?? regenState.codes ?? keyState.codes;
+  const keyTask = view.keys.task !== null;
   if (codes) {
     return (
       <div className="card space-y-4">
-        <FormMessage ok={confirmState.ok ?? regenState.ok} />
+        <FormMessage ok={confirmState.ok ?? regenState.ok ?? keyState.ok} />
         <RecoveryCodes codes={codes} email={view.email} appName={view.appName}>
           <form action="/profile/2fa" method="get" className="space-y-4">
             <SavedCodesCheckbox />
@@ -55,9 +62,12 @@ export function TwoFactorTab({ view, enrollment }: { view: TabView; enrollment?:
     <div className="card space-y-6">
       {view.setupElsewhere ? <SetupElsewhere enabled={view.state === 'enabled'} /> : null}
       {view.state === 'unavailable' ? <Unavailable /> : null}
-      {view.state === 'setup' ? <SetUp view={view} /> : null}
+      {/* A key task (add, rename, remove) has the page to itself: one password field, one form. */}
+      {keyTask && view.state !== 'enrolling' ? <h2 className="text-xl font-semibold">Two-factor authentication</h2> : null}
+      {view.state === 'setup' && !keyTask ? <SetUp view={view} /> : null}
       {view.state === 'enrolling' ? <Enrolling view={view} enrollment={enrollment} state={confirmState} action={confirmAction} /> : null}
-      {view.state === 'enabled' ? <Enabled view={view} regenState={regenState} regenAction={regenAction} /> : null}
+      {view.state === 'enabled' && !keyTask ? <Enabled view={view} regenState={regenState} regenAction={regenAction} /> : null}
+      {view.state === 'setup' || view.state === 'enabled' ? <SecurityKeys view={view.keys} finish={keyAction} finishState={keyState} /> : null}
     </div>
   );
 }
@@ -101,6 +111,18 @@ function SetUp({ view }: { view: TabView }) {
   );
 }
 
+/** A user with keys only may add the app beside them (the codes they have stay). */
+function AddApp() {
+  const [state, action] = useActionState<ActionState, FormData>(startEnrollmentAction, {});
+  return (
+    <form action={action} className="space-y-4" noValidate>
+      <FormMessage error={state.error} />
+      <Field name="password" label="Password" type="password" autoComplete="current-password" required errors={state.fieldErrors?.password} hint="To add an authenticator app, first confirm your password." />
+      <SubmitButton className="btn-secondary">Add an authenticator app</SubmitButton>
+    </form>
+  );
+}
+
 function Enrolling({ view, enrollment, state, action }: { view: TabView; enrollment: ReactNode; state: ActionState; action: (f: FormData) => void }) {
   return (
     <>
@@ -128,25 +150,37 @@ function Enabled({ view, regenState, regenAction }: { view: TabView; regenState:
         </p>
       ) : null}
       <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2">
-        <dt className="font-medium">Enabled since</dt>
-        <dd>{view.since}</dd>
+        {view.hasApp ? (
+          <>
+            <dt className="font-medium">Enabled since</dt>
+            <dd>{view.since}</dd>
+          </>
+        ) : (
+          <>
+            <dt className="font-medium">Authenticator app</dt>
+            <dd>Not set up</dd>
+          </>
+        )}
         <dt className="font-medium">Recovery codes left</dt>
         <dd data-testid="codes-left" className={low ? 'font-semibold text-red-700 dark:text-red-400' : undefined}>
           {view.codesLeft} of 10{low ? ' — running low: regenerate them soon.' : ''}
         </dd>
       </dl>
       {view.required ? <p>Your organization requires two-factor authentication, so it cannot be turned off.</p> : null}
+      {!view.hasApp && view.canManage && !view.stepUp ? <AddApp /> : null}
       {view.stepUp ? (
-        <StepUp kind={view.stepUp} needsCode={view.needsCode} regenState={regenState} regenAction={regenAction} />
+        <StepUp kind={view.stepUp} needsCode={view.needsCode} factors={view.keys.factors} regenState={regenState} regenAction={regenAction} />
       ) : (
         <ul className="flex flex-wrap gap-3">
           {view.canManage ? (
             <>
-              <li>
-                <Link className="btn-secondary no-underline" href="/profile/2fa?action=reconfigure">
-                  Reconfigure 2FA
-                </Link>
-              </li>
+              {view.hasApp ? (
+                <li>
+                  <Link className="btn-secondary no-underline" href="/profile/2fa?action=reconfigure">
+                    Reconfigure 2FA
+                  </Link>
+                </li>
+              ) : null}
               <li>
                 <Link className="btn-secondary no-underline" href="/profile/2fa?action=regenerate">
                   Regenerate recovery codes
@@ -157,7 +191,7 @@ function Enabled({ view, regenState, regenAction }: { view: TabView; regenState:
           {view.canDisable ? (
             <li>
               <Link className="btn-secondary no-underline" href="/profile/2fa?action=disable">
-                Disable 2FA
+                {view.keys.keys.length ? 'Remove authenticator app' : 'Disable 2FA'}
               </Link>
             </li>
           ) : null}
@@ -173,11 +207,17 @@ const stepUpText: Record<StepUpKind, { title: string; explain: string; button: s
   disable: { title: 'Disable 2FA', explain: 'Signing in will only need your password. Your authenticator and recovery codes stop working.', button: 'Disable 2FA' },
 };
 
-function StepUp({ kind, needsCode, regenState, regenAction }: { kind: StepUpKind; needsCode: boolean; regenState: ActionState; regenAction: (f: FormData) => void }) {
+const removeAppText = {
+  title: 'Remove authenticator app',
+  explain: 'Codes from the app stop working. Your security keys and recovery codes keep working, so two-factor authentication stays on.',
+  button: 'Remove authenticator app',
+};
+
+function StepUp({ kind, needsCode, factors, regenState, regenAction }: { kind: StepUpKind; needsCode: boolean; factors: StepUpFactors; regenState: ActionState; regenAction: (f: FormData) => void }) {
   const [reconfigureState, reconfigure] = useActionState<ActionState, FormData>(reconfigureAction, {});
   const [disableState, disable] = useActionState<ActionState, FormData>(disableAction, {});
   const [state, action] = kind === 'reconfigure' ? [reconfigureState, reconfigure] : kind === 'disable' ? [disableState, disable] : [regenState, regenAction];
-  const text = stepUpText[kind];
+  const text = kind === 'disable' && factors.keys ? removeAppText : stepUpText[kind];
   return (
     <section aria-labelledby="step-up-heading" className="space-y-4 rounded-md border border-slate-300 p-4 dark:border-slate-700">
       <StepHeading level={3} id="step-up-heading" className="text-lg font-semibold">
@@ -187,12 +227,7 @@ function StepUp({ kind, needsCode, regenState, regenAction }: { kind: StepUpKind
       <form action={action} className="space-y-4" noValidate>
         <FormMessage error={state.error} />
         <Field name="password" label="Password" type="password" autoComplete="current-password" required errors={state.fieldErrors?.password} hint="Confirm it's you." />
-        {needsCode ? (
-          <>
-            <CodeField errors={state.fieldErrors?.code} required={false} />
-            <RecoveryCodeField label="Or a recovery code" errors={state.fieldErrors?.recoveryCode} required={false} />
-          </>
-        ) : null}
+        {needsCode || state.fieldErrors?.recoveryCode ? <SecondFactorFields factors={factors} errors={state.fieldErrors ?? {}} /> : null}
         <div className="flex flex-wrap gap-3">
           <SubmitButton className={kind === 'disable' ? 'btn-danger' : 'btn-primary'}>{text.button}</SubmitButton>
           <Link className="btn-secondary no-underline" href="/profile/2fa">

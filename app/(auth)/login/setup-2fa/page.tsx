@@ -8,6 +8,7 @@ import { config } from '@/lib/config';
 import { CancelSignIn } from '../cancel-sign-in';
 import { SETUP_SUPERSEDED } from '@/lib/auth/messages';
 import { confirmSetupAction, continueSignInAction } from './actions';
+import { finishSetupKeyAction, startSetupKeyAction } from './key-actions';
 import { SetupSteps } from './setup-steps';
 
 export const metadata: Metadata = { title: 'Set up two-factor authentication' };
@@ -33,8 +34,8 @@ export default async function SetupPage() {
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Set up two-factor authentication</h1>
-      <p>Your organization requires two-factor authentication. Set it up now to finish signing in; it takes about two minutes.</p>
-      <SetupSteps confirm={confirmSetupAction} proceed={continueSignInAction} email={user.email} appName={config().appName} enrollment={secret ? <EnrollmentDetails secret={secret} email={user.email} /> : undefined} />
+      <p>Your organization requires two-factor authentication. Choose a security key or an authenticator app to finish signing in; it takes about two minutes.</p>
+      <SetupSteps confirm={confirmSetupAction} proceed={continueSignInAction} keyBegin={startSetupKeyAction} keyFinish={finishSetupKeyAction} email={user.email} appName={config().appName} enrollment={secret ? <EnrollmentDetails secret={secret} email={user.email} /> : undefined} />
       <CancelSignIn />
     </div>
   );

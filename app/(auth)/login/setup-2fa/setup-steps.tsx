@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState, type ReactNode } from 'react';
+import { AddKeyForm } from '@/app/_components/add-key-form';
 import { ConfirmCodeStep } from '@/app/_components/code-fields';
 import { FormMessage, SubmitButton } from '@/app/_components/form';
 import { RecoveryCodes, SavedCodesCheckbox } from '@/app/_components/recovery-codes';
@@ -9,6 +10,9 @@ import type { ActionState, FormAction } from '@/lib/action';
 interface Props {
   confirm: FormAction;
   proceed: FormAction;
+  /** Adding a security key instead of the app: options, then the browser's answer. */
+  keyBegin: FormAction;
+  keyFinish: FormAction;
   email: string;
   appName: string;
   /** The QR code and key, drawn on the server; absent once the code was verified. */
@@ -16,8 +20,10 @@ interface Props {
 }
 
 /** Steps 2–4 of the forced setup; stays mounted so the codes show in the confirming response. */
-export function SetupSteps({ confirm, proceed, email, appName, enrollment }: Props) {
-  const [state, confirmAction] = useActionState<ActionState, FormData>(confirm, {});
+export function SetupSteps({ confirm, proceed, keyBegin, keyFinish, email, appName, enrollment }: Props) {
+  const [appState, confirmAction] = useActionState<ActionState, FormData>(confirm, {});
+  const [keyState, keyAction] = useActionState<ActionState, FormData>(keyFinish, {});
+  const state = keyState.codes ? keyState : appState;
   const [proceedState, proceedAction] = useActionState<ActionState, FormData>(proceed, {});
   if (state.codes || !enrollment) {
     const form = (
@@ -43,8 +49,20 @@ export function SetupSteps({ confirm, proceed, email, appName, enrollment }: Pro
   }
   return (
     <>
-      {enrollment}
-      <ConfirmCodeStep action={confirmAction} state={state} />
+      <section aria-labelledby="setup-key-heading" className="space-y-4">
+        <h2 id="setup-key-heading" className="text-xl font-semibold">
+          Use a security key or passkey
+        </h2>
+        <p>Touch a security key (such as a YubiKey), or use this device&apos;s fingerprint, face or screen lock. It cannot be phished.</p>
+        <AddKeyForm begin={keyBegin} finish={keyAction} finishError={keyState.error} submitLabel="Add security key" />
+      </section>
+      <section aria-labelledby="setup-app-heading" className="space-y-4">
+        <h2 id="setup-app-heading" className="text-xl font-semibold">
+          Or use an authenticator app
+        </h2>
+        {enrollment}
+        <ConfirmCodeStep action={confirmAction} state={appState} />
+      </section>
     </>
   );
 }

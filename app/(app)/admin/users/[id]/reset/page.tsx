@@ -4,7 +4,8 @@ import { notFound } from 'next/navigation';
 import { orgUser } from '@/db/queries/admin-users';
 import { requireAdmin } from '@/lib/auth/current';
 import { isSecondFactorSuspended } from '@/lib/auth/second-factor';
-import { stepUpNeedsCode } from '@/lib/auth/step-up';
+import { hasSecondFactor } from '@/lib/auth/policy';
+import { stepUpFactors, stepUpNeedsCode } from '@/lib/auth/step-up';
 import { AdminChangeForm } from '../../admin-change-form';
 
 export const metadata: Metadata = { title: 'Reset 2FA' };
@@ -23,11 +24,11 @@ export default async function ResetPage({ params }: { params: Promise<{ id: stri
     <section className="card max-w-xl space-y-4" aria-labelledby="reset-heading">
       <h2 id="reset-heading" className="text-xl font-semibold">Reset 2FA of {target.name}?</h2>
       <p>
-        This removes the authenticator secret and recovery codes of <strong>{target.email}</strong> and signs them out everywhere.
-        {target.totpEnabledAt ? '' : ' They have not set up 2FA yet; any setup in progress is cancelled.'} If 2FA is required for them, they set it up again at their next sign-in.
+        This removes the authenticator app, security keys, passkeys and recovery codes of <strong>{target.email}</strong> and signs them out everywhere.
+        {hasSecondFactor(target) ? '' : ' They have not set up 2FA yet; any setup in progress is cancelled.'} If 2FA is required for them, they set it up again at their next sign-in.
         {isSecondFactorSuspended(target.secondFactorFailures) ? ' It also unlocks their second step, locked after too many failed attempts.' : ''}
       </p>
-      <AdminChangeForm change="reset" userId={target.id} needsCode={stepUpNeedsCode(current)} cancel={<Link href="/admin/users" className="btn-secondary no-underline">Cancel</Link>} />
+      <AdminChangeForm change="reset" userId={target.id} needsCode={stepUpNeedsCode(current)} factors={stepUpFactors(current)} cancel={<Link href="/admin/users" className="btn-secondary no-underline">Cancel</Link>} />
     </section>
   );
 }

@@ -3,7 +3,8 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { orgUser } from '@/db/queries/admin-users';
 import { requireAdmin } from '@/lib/auth/current';
-import { stepUpNeedsCode } from '@/lib/auth/step-up';
+import { hasSecondFactor } from '@/lib/auth/policy';
+import { stepUpFactors, stepUpNeedsCode } from '@/lib/auth/step-up';
 import { AdminChangeForm } from '../../admin-change-form';
 
 export const metadata: Metadata = { title: 'Stop requiring 2FA' };
@@ -21,9 +22,9 @@ export default async function StopRequiringPage({ params }: { params: Promise<{ 
     <section className="card max-w-xl space-y-4" aria-labelledby="stop-requiring-heading">
       <h2 id="stop-requiring-heading" className="text-xl font-semibold">Stop requiring 2FA for {target.name}?</h2>
       <p>
-        <strong>{target.email}</strong> may then turn 2FA off{target.totpEnabledAt ? '' : ' or leave it unset'}, unless your organization&apos;s policy requires it for everyone.
+        <strong>{target.email}</strong> may then turn 2FA off{hasSecondFactor(target) ? '' : ' or leave it unset'}, unless your organization&apos;s policy requires it for everyone.
       </p>
-      <AdminChangeForm change="stop-requiring" userId={target.id} needsCode={stepUpNeedsCode(current)} cancel={<Link href="/admin/users" className="btn-secondary no-underline">Cancel</Link>} />
+      <AdminChangeForm change="stop-requiring" userId={target.id} needsCode={stepUpNeedsCode(current)} factors={stepUpFactors(current)} cancel={<Link href="/admin/users" className="btn-secondary no-underline">Cancel</Link>} />
     </section>
   );
 }

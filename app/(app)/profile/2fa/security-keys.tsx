@@ -1,0 +1,145 @@
+'use client';
+
+import Link from 'next/link';
+import { useActionState, type ReactNode } from 'react';
+import { AddKeyForm } from '@/app/_components/add-key-form';
+import { Field, FormMessage, SubmitButton } from '@/app/_components/form';
+import { StepHeading } from '@/app/_components/step-heading';
+import { StepUpFields, type StepUpFactors } from '@/app/_components/step-up-fields';
+import { useHydrated } from '@/app/_components/webauthn-ceremony';
+import type { ActionState } from '@/lib/action';
+import { KEYS_NEED_JAVASCRIPT } from '@/lib/auth/messages';
+import { removeKeyAction, renameKeyAction, startAddKeyAction } from './key-actions';
+
+export interface KeyView {
+  credentialId: string;
+  name: string;
+  added: string;
+  lastUsed: string | null;
+}
+
+export type KeyTask = { kind: 'add' } | { kind: 'rename' | 'remove'; key: KeyView } | null;
+
+export interface KeysView {
+  keys: KeyView[];
+  canAdd: boolean;
+  task: KeyTask;
+  needsCode: boolean;
+  factors: StepUpFactors;
+  /** The only key of a user without the app, while 2FA is required: it cannot be removed. */
+  lastRequired: boolean;
+}
+
+/** "Security keys and passkeys" on the 2FA tab: the list, and one task at a time (add, rename, remove). */
+export function SecurityKeys({ view, finish, finishState }: { view: KeysView; finish: (form: FormData) => void; finishState: ActionState }) {
+  const { task } = view;
+  return (
+    <section aria-labelledby="keys-heading" className="space-y-4">
+      <h3 id="keys-heading" className="text-lg font-semibold">
+        Security keys and passkeys
+      </h3>
+      <p>A security key (such as a YubiKey) or a passkey on your phone or computer signs you in with a touch or your screen lock. It cannot be phished.</p>
+      {view.keys.length ? <KeyList keys={view.keys} /> : <p>You have not added a security key or passkey.</p>}
+      {view.lastRequired ? <p>Your organization requires two-factor authentication, so you cannot remove your only security key. Add another key or an authenticator app first.</p> : null}
+      {task?.kind === 'add' ? (
+        <AddKey view={view} finish={finish} finishState={finishState} />
+      ) : task?.kind === 'rename' ? (
+        <RenameKey keyView={task.key} />
+      ) : task?.kind === 'remove' ? (
+        <RemoveKey keyView={task.key} view={view} />
+      ) : view.canAdd ? (
+        <AddKeyLink />
+      ) : null}
+    </section>
+  );
+}
+
+function KeyList({ keys }: { keys: KeyView[] }) {
+  return (
+    <ul className="divide-y divide-slate-200 rounded-md border border-slate-300 dark:divide-slate-700 dark:border-slate-700" aria-label="Your security keys and passkeys">
+      {keys.map((key) => (
+        <li key={key.credentialId} className="flex flex-wrap items-center justify-between gap-3 p-3">
+          <div>
+            <p className="font-medium">{key.name}</p>
+            <p className="text-sm text-slate-600 dark:text-slate-400">
+              Added {key.added} · {key.lastUsed ? `last used ${key.lastUsed}` : 'never used'}
+            </p>
+          </div>
+          <div className="flex gap-2">
+            <Link className="btn-secondary py-1 no-underline" href={`/profile/2fa?action=rename-key&key=${encodeURIComponent(key.credentialId)}`} aria-label={`Rename ${key.name}`}>
+              Rename
+            </Link>
+            <Link className="btn-secondary py-1 no-underline" href={`/profile/2fa?action=remove-key&key=${encodeURIComponent(key.credentialId)}`} aria-label={`Remove ${key.name}`}>
+              Remove
+            </Link>
+          </div>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function AddKeyLink() {
+  const hydrated = useHydrated();
+  if (!hydrated) return <p>{KEYS_NEED_JAVASCRIPT}</p>;
+  return (
+    <Link className="btn-secondary inline-block no-underline" href="/profile/2fa?action=add-key">
+      Add a security key or passkey
+    </Link>
+  );
+}
+
+function Task({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <section aria-labelledby="key-task-heading" className="space-y-4 rounded-md border border-slate-300 p-4 dark:border-slate-700">
+      <StepHeading level={3} id="key-task-heading" className="text-lg font-semibold">
+        {title}
+      </StepHeading>
+      {children}
+      <Link className="btn-secondary inline-block no-underline" href="/profile/2fa">
+        Cancel
+      </Link>
+    </section>
+  );
+}
+
+function AddKey({ view, finish, finishState }: { view: KeysView; finish: (form: FormData) => void; finishState: ActionState }) {
+  return (
+    <Task title="Add a security key or passkey">
+      <p>Name the key and confirm it&apos;s you. Your browser then asks you to touch the key or use this device&apos;s screen lock.</p>
+      <AddKeyForm begin={startAddKeyAction} finish={finish} finishError={finishState.error} submitLabel="Continue">
+        {(state) => <StepUpFields needsCode={view.needsCode} state={state} factors={view.factors} />}
+      </AddKeyForm>
+    </Task>
+  );
+}
+
+function RenameKey({ keyView }: { keyView: KeyView }) {
+  const [state, action] = useActionState<ActionState, FormData>(renameKeyAction, {});
+  return (
+    <Task title={`Rename “${keyView.name}”`}>
+      <form action={action} className="space-y-4" noValidate>
+        <FormMessage error={state.error} />
+        <input type="hidden" name="credentialId" value={keyView.credentialId} />
+        <Field name="name" label="New name" defaultValue={keyView.name} maxLength={64} required errors={state.fieldErrors?.name} />
+        <SubmitButton>Rename</SubmitButton>
+      </form>
+    </Task>
+  );
+}
+
+function RemoveKey({ keyView, view }: { keyView: KeyView; view: KeysView }) {
+  const [state, action] = useActionState<ActionState, FormData>(removeKeyAction, {});
+  const last = view.keys.length === 1 && !view.factors.app;
+  return (
+    <Task title={`Remove “${keyView.name}”`}>
+      <p>{last ? 'This is your last second factor: removing it turns two-factor authentication off, and your recovery codes stop working.' : 'The key will no longer sign you in.'} Your other sessions end.</p>
+      <form action={action} className="space-y-4" noValidate>
+        <FormMessage error={state.error} />
+        <input type="hidden" name="credentialId" value={keyView.credentialId} />
+        <StepUpFields needsCode={view.needsCode} state={state} factors={view.factors} />
+        <SubmitButton className="btn-danger">Remove key</SubmitButton>
+      </form>
+    </Task>
+  );
+}

@@ -1,0 +1,55 @@
+'use client';
+
+import { useRef, useState, type MouseEvent } from 'react';
+import type { FormAction } from '@/lib/action';
+import { runCeremony, useHydrated } from './webauthn-ceremony';
+
+/**
+ * Step-up with a security key: asks the server for a challenge bound to this session, lets the
+ * key answer it, puts the answer in the form and submits the form. Without JavaScript a sentence
+ * says so (the recovery code beside it still works).
+ */
+export function KeyAssertionField({ options, errors }: { options: FormAction; errors?: string[] }) {
+  const hydrated = useHydrated();
+  const answer = useRef<HTMLInputElement>(null);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  async function useKey(event: MouseEvent<HTMLButtonElement>) {
+    const form = event.currentTarget.form;
+    if (!form) return;
+    const password = form.elements.namedItem('password');
+    if (password instanceof HTMLInputElement && password.value === '') {
+      setProblem('Enter your password first, then use your security key.');
+      password.focus();
+      return;
+    }
+    setBusy(true);
+    setProblem(null);
+    const state = await options({}, new FormData());
+    const result = state.webauthnOptions ? await runCeremony('authenticate', state.webauthnOptions) : { error: state.error ?? 'Try again.' };
+    setBusy(false);
+    if ('error' in result) return setProblem(result.error);
+    answer.current!.value = result.response;
+    form.requestSubmit();
+  }
+
+  const message = problem ?? errors?.[0];
+  return (
+    <div className="space-y-2">
+      <input type="hidden" name="webauthnResponse" ref={answer} defaultValue="" />
+      {hydrated ? (
+        <button type="button" className="btn-secondary" onClick={useKey} disabled={busy} aria-disabled={busy}>
+          {busy ? 'Waiting for your security key…' : 'Use your security key'}
+        </button>
+      ) : (
+        <p>Confirming with a security key needs JavaScript. Turn it on, or enter a recovery code below.</p>
+      )}
+      {message ? (
+        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+          {message}
+        </p>
+      ) : null}
+    </div>
+  );
+}
