@@ -48,3 +48,39 @@ export const resetTwoFactorSchema = z.object({ userId, reason: z.string({ error:
 export const setTwoFactorRequiredSchema = z.object({ userId, required: z.enum(['on', 'off'], { error: 'Choose whether 2FA is required.' }), ...stepUpFieldsWhenNeeded });
 
 export const setPolicySchema = z.object({ policy: policyField, ...stepUpFieldsWhenNeeded });
+
+// --- Signing in with a security key or a passkey (#15) ---
+
+const KEY_FAILED = 'Your security key’s answer could not be read. Try again.';
+
+/**
+ * What navigator.credentials.get() returned, as @simplewebauthn/browser encodes it, posted as one
+ * JSON string field; its shape is checked in depth where it is verified (lib/validation/webauthn.ts).
+ */
+const keyResponseField = z
+  .string({ error: KEY_FAILED })
+  .max(20_000, KEY_FAILED)
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: KEY_FAILED });
+      return z.NEVER;
+    }
+  });
+
+/** Asking for a key's options (second step or passkey sign-in): no fields. */
+export const keyOptionsSchema = z.object({});
+
+/** Sign-in, second step, with a security key. */
+export const verifyKeySchema = z.object({ response: keyResponseField });
+
+/** "Sign in with a passkey" on /login. */
+export const passkeySignInSchema = z.object({ response: keyResponseField, callbackUrl: z.string().optional().catch(undefined) });
+
+/**
+ * The organization's passkey sign-in setting (/admin/settings). Neither choice lowers anything (a
+ * passkey with user verification is a multi-factor, phishing-resistant authenticator; off only
+ * removes a way in), so, as raising the policy, it asks for no step-up.
+ */
+export const setPasskeySignInSchema = z.object({ passkeySignIn: z.enum(['on', 'off'], { error: 'Choose whether passkey sign-in is allowed.' }) });
