@@ -54,6 +54,10 @@ const ACTIONS: Record<string, Caller[]> = {
   signInAction: everyone,
   ssoSignInAction: everyone,
   verifyCodeAction: ['verify'],
+  keyOptionsAction: ['verify'],
+  verifyKeyAction: ['verify'],
+  passkeyOptionsAction: everyone,
+  passkeySignInAction: everyone,
   cancelChallengeAction: ['verify', 'setup'],
   confirmSetupAction: ['setup'],
   continueSignInAction: ['setup'],
@@ -68,6 +72,7 @@ const ACTIONS: Record<string, Caller[]> = {
   resetTwoFactorAction: ['admin'],
   setTwoFactorRequiredAction: ['admin'],
   setPolicyAction: ['admin'],
+  setPasskeySignInAction: ['admin'],
 };
 
 interface World {
