@@ -74,7 +74,7 @@ test('an admin turns passkey sign-in off in the settings: a passkey is then refu
   await signInDirectly(page.context(), admin.id, 'password');
   await page.goto('/admin/settings');
   await expect(page.getByRole('heading', { name: 'Passkeys' })).toBeVisible();
-  await expect(page.getByLabel('Allowed')).toBeChecked();
+  await expect(page.getByLabel('Allowed', { exact: true })).toBeChecked();
   await page.getByLabel('Not allowed').check();
   await page.getByRole('button', { name: 'Save passkey setting' }).click();
   await expect(page.getByRole('status')).toContainText('Passkeys can no longer be used to sign in');
@@ -94,7 +94,7 @@ test('an admin turns passkey sign-in off in the settings: a passkey is then refu
     expect(await liveSessions(member.id)).toBe(0);
   }
 
-  await page.getByLabel('Allowed').check();
+  await page.getByLabel('Allowed', { exact: true }).check();
   await page.getByRole('button', { name: 'Save passkey setting' }).click();
   await expect(page.getByRole('status')).toContainText('People can now sign in with a passkey');
   if (withJs()) {

@@ -12,8 +12,8 @@ export const SETUP_SUPERSEDED = 'Two-factor setup was started again from another
 export const SECOND_FACTOR_SUSPENDED = 'Your second step is locked after too many failed attempts. Ask your administrator to reset your two-factor authentication.';
 
 // --- Signing in with a security key or a passkey (#15, helper "signin") ---
-export const KEY_NOT_ACCEPTED = "Your security key's answer was not accepted. Try again with a key you added to this account.";
+export const SIGN_IN_KEY_REFUSED = "Your security key's answer was not accepted. Try again with a key you added to this account.";
 export const NO_KEYS = 'There is no security key on this account any more. Use another way to sign in.';
 /** One sentence for every refused passkey sign-in: it tells nobody why (unknown key, SSO account, locked, turned off). */
 export const PASSKEY_REFUSED = "That passkey can't sign you in here. Sign in with your email and password instead.";
-export const KEYS_NEED_JAVASCRIPT = 'Security keys and passkeys need JavaScript. Turn it on to use one, or use another way to sign in.';
+export const SIGN_IN_KEYS_NEED_JAVASCRIPT = 'Security keys and passkeys need JavaScript. Turn it on to use one, or use another way to sign in.';

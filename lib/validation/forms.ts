@@ -70,7 +70,7 @@ const keyResponseField = z
   });
 
 /** Asking for a key's options (second step or passkey sign-in): no fields. */
-export const keyOptionsSchema = z.object({});
+export const signInKeyOptionsSchema = z.object({});
 
 /** Sign-in, second step, with a security key. */
 export const verifyKeySchema = z.object({ response: keyResponseField });

@@ -4,7 +4,6 @@ import { currentSession } from '@/lib/auth/current';
 import { safeCallbackUrl } from '@/lib/validation/fields';
 import { messageFor } from '@/lib/validation/search-params';
 import { config } from '@/lib/config';
-import { KEYS_NEED_JAVASCRIPT } from '@/lib/auth/messages';
 import { signInAction, ssoSignInAction } from './actions';
 import { LoginForm } from './login-form';
 import { passkeyOptionsAction, passkeySignInAction } from './passkey-actions';
@@ -50,9 +49,6 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       <LoginForm action={signInAction} callbackUrl={callbackUrl} />
       <div className="space-y-3 border-t border-slate-200 pt-6 dark:border-slate-700">
         <SecurityKeyButton label="Sign in with a passkey" optionsAction={passkeyOptionsAction} action={passkeySignInAction} fields={{ callbackUrl }} secondary />
-        <noscript>
-          <p className="text-sm text-slate-700 dark:text-slate-300">{KEYS_NEED_JAVASCRIPT}</p>
-        </noscript>
       </div>
       {sso ? (
         <form action={ssoSignInAction} className="border-t border-slate-200 pt-6 dark:border-slate-700">

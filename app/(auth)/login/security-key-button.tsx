@@ -4,6 +4,7 @@ import { startTransition, useActionState, useState, useSyncExternalStore } from 
 import { browserSupportsWebAuthn, startAuthentication } from '@simplewebauthn/browser';
 import { FormMessage } from '@/app/_components/form';
 import type { ActionState, FormAction } from '@/lib/action';
+import { SIGN_IN_KEYS_NEED_JAVASCRIPT } from '@/lib/auth/messages';
 
 const NO_ANSWER = 'The security key did not answer, or the request was cancelled. Try again, or use another way to sign in.';
 const UNSUPPORTED = 'This browser cannot use security keys or passkeys. Use another way to sign in.';
@@ -11,8 +12,9 @@ const noSubscription = () => () => {};
 
 /**
  * Asks the server for options, lets the browser ask the key (navigator.credentials.get), and posts
- * its answer as one JSON field to `action`. Rendered only once JavaScript runs: the server's HTML
- * has nothing here, and the page's <noscript> sentence stands in for it.
+ * its answer as one JSON field to `action`. The server's HTML holds a sentence instead, replaced by
+ * the button once the page's JavaScript runs: unlike <noscript>, it also stands when scripts are on
+ * but never ran (blocked, failed to load).
  */
 interface SecurityKeyButtonProps {
   label: string;
@@ -29,7 +31,7 @@ export function SecurityKeyButton({ label, optionsAction, action, fields = {}, s
   const [problem, setProblem] = useState<string | undefined>();
   const [asking, setAsking] = useState(false);
   const running = useSyncExternalStore(noSubscription, () => true, () => false);
-  if (!running) return null;
+  if (!running) return <p className="rounded-md bg-slate-100 p-3 text-sm dark:bg-slate-800">{SIGN_IN_KEYS_NEED_JAVASCRIPT}</p>;
 
   async function askKey() {
     setProblem(undefined);

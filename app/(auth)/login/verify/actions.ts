@@ -6,14 +6,14 @@ import { publicAction, type ActionState } from '@/lib/action';
 import { audit, auditAlone } from '@/lib/audit';
 import { countChallengeAttempt, deleteChallenge, findChallenge, markChallengeReady } from '@/lib/auth/challenge';
 import { clearChallengeCookie, currentChallenge } from '@/lib/auth/challenge-cookie';
-import { KEY_NOT_ACCEPTED, lockedMessage, NO_KEYS, SECOND_FACTOR_SUSPENDED, WRONG_CODE, WRONG_RECOVERY_CODE } from '@/lib/auth/messages';
+import { SIGN_IN_KEY_REFUSED, lockedMessage, NO_KEYS, SECOND_FACTOR_SUSPENDED, WRONG_CODE, WRONG_RECOVERY_CODE } from '@/lib/auth/messages';
 import { verifySecondFactor, type FactorInput } from '@/lib/auth/second-factor';
 import { authenticationOptions } from '@/lib/auth/webauthn';
 import { finishSignIn } from '@/lib/auth/sign-in';
 import { minutesUntil } from '@/lib/auth/throttle';
 import { findUserById } from '@/lib/accounts/users';
 import { config } from '@/lib/config';
-import { keyOptionsSchema, verifyCodeSchema, verifyKeySchema } from '@/lib/validation/forms';
+import { signInKeyOptionsSchema, verifyCodeSchema, verifyKeySchema } from '@/lib/validation/forms';
 import { markActionEntered } from '@/lib/request';
 
 async function endChallenge(token: string, notice: string): Promise<never> {
@@ -25,7 +25,7 @@ async function endChallenge(token: string, notice: string): Promise<never> {
 type Challenge = NonNullable<Awaited<ReturnType<typeof currentChallenge>>>;
 type Factor = { name: 'totp' | 'recovery' | 'webauthn'; input: FactorInput };
 
-const failureMessage: Record<Factor['name'], string> = { totp: WRONG_CODE, recovery: WRONG_RECOVERY_CODE, webauthn: KEY_NOT_ACCEPTED };
+const failureMessage: Record<Factor['name'], string> = { totp: WRONG_CODE, recovery: WRONG_RECOVERY_CODE, webauthn: SIGN_IN_KEY_REFUSED };
 const failureField: Record<Factor['name'], string> = { totp: 'code', recovery: 'recoveryCode', webauthn: 'key' };
 
 /**
@@ -102,7 +102,7 @@ export const verifyKeyAction = publicAction(verifyKeySchema, async ({ response }
 });
 
 /** The options for navigator.credentials.get(): the user's keys, for a key challenge bound to this sign-in challenge. */
-export const keyOptionsAction = publicAction(keyOptionsSchema, async (): Promise<ActionState> => {
+export const keyOptionsAction = publicAction(signInKeyOptionsSchema, async (): Promise<ActionState> => {
   const challenge = await verifyChallenge();
   const options = await authenticationOptions({ challengeToken: challenge.token }, challenge.userId);
   if (!options) return { error: NO_KEYS };

@@ -2,7 +2,6 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { currentChallenge } from '@/lib/auth/challenge-cookie';
-import { KEYS_NEED_JAVASCRIPT } from '@/lib/auth/messages';
 import { secondFactorsOf } from '@/lib/auth/second-factor';
 import { CancelSignIn } from '../cancel-sign-in';
 import { SecurityKeyButton } from '../security-key-button';
@@ -43,12 +42,7 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
       <h1 className="text-2xl font-semibold">Two-factor authentication</h1>
       <p>{intro[way]}</p>
       {way === 'key' ? (
-        <>
-          <SecurityKeyButton label="Use your security key" optionsAction={keyOptionsAction} action={verifyKeyAction} />
-          <noscript>
-            <p className="rounded-md bg-slate-100 p-3 text-sm dark:bg-slate-800">{KEYS_NEED_JAVASCRIPT}</p>
-          </noscript>
-        </>
+        <SecurityKeyButton label="Use your security key" optionsAction={keyOptionsAction} action={verifyKeyAction} />
       ) : (
         <VerifyForm key={way} action={verifyCodeAction} recovery={way === 'recovery'} />
       )}
