@@ -2,6 +2,7 @@
 // (which may export only async functions), so that tests can feed them any FormData.
 import { z } from 'zod';
 import { policyField } from './accounts';
+import { authenticationResponseSchema } from './webauthn';
 import { currentPasswordField, emailField, newPasswordField, optional, recoveryCodeField, totpCodeField } from './fields';
 
 /** Sign-in, first step. */
@@ -55,18 +56,23 @@ const KEY_FAILED = 'Your security key’s answer could not be read. Try again.';
 
 /**
  * What navigator.credentials.get() returned, as @simplewebauthn/browser encodes it, posted as one
- * JSON string field; its shape is checked in depth where it is verified (lib/validation/webauthn.ts).
+ * JSON string field and checked here for its shape (lib/validation/webauthn.ts): only a well-formed
+ * assertion reaches the second step, where it counts as an attempt.
  */
 const keyResponseField = z
   .string({ error: KEY_FAILED })
   .max(20_000, KEY_FAILED)
   .transform((text, ctx) => {
+    let json: unknown;
     try {
-      return JSON.parse(text) as unknown;
+      json = JSON.parse(text);
     } catch {
-      ctx.addIssue({ code: 'custom', message: KEY_FAILED });
-      return z.NEVER;
+      json = undefined;
     }
+    const assertion = authenticationResponseSchema.safeParse(json);
+    if (assertion.success) return assertion.data;
+    ctx.addIssue({ code: 'custom', message: KEY_FAILED });
+    return z.NEVER;
   });
 
 /** Asking for a key's options (second step or passkey sign-in): no fields. */
