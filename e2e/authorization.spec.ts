@@ -54,6 +54,10 @@ const ACTIONS: Record<string, Caller[]> = {
   signInAction: everyone,
   ssoSignInAction: everyone,
   verifyCodeAction: ['verify'],
+  keyOptionsAction: ['verify'],
+  verifyKeyAction: ['verify'],
+  passkeyOptionsAction: everyone,
+  passkeySignInAction: everyone,
   cancelChallengeAction: ['verify', 'setup'],
   confirmSetupAction: ['setup'],
   continueSignInAction: ['setup'],
@@ -75,6 +79,7 @@ const ACTIONS: Record<string, Caller[]> = {
   removeKeyAction: passwordUsers,
   startSetupKeyAction: ['setup'],
   finishSetupKeyAction: ['setup'],
+  setPasskeySignInAction: ['admin'],
 };
 
 interface World {

@@ -27,6 +27,10 @@ const CALLER: Record<string, Caller> = {
   signInAction: 'anonymous',
   ssoSignInAction: 'anonymous',
   verifyCodeAction: 'verify',
+  keyOptionsAction: 'verify',
+  verifyKeyAction: 'verify',
+  passkeyOptionsAction: 'anonymous',
+  passkeySignInAction: 'anonymous',
   cancelChallengeAction: 'anonymous',
   confirmSetupAction: 'setup',
   continueSignInAction: 'setup',
@@ -48,6 +52,7 @@ const CALLER: Record<string, Caller> = {
   removeKeyAction: 'user',
   startSetupKeyAction: 'setup',
   finishSetupKeyAction: 'setup',
+  setPasskeySignInAction: 'admin',
 };
 
 // Up to 100 kB: past the 64 kB body limit of server actions, without the cost of megabyte bodies

@@ -10,6 +10,7 @@ export class LoginPage {
   readonly password = () => this.page.getByLabel('Password');
   readonly submit = () => this.page.getByRole('button', { name: 'Sign in', exact: true });
   readonly error = () => this.page.locator('p[role=alert]').filter({ hasText: /\S/ });
+  readonly passkeyButton = () => this.page.getByRole('button', { name: 'Sign in with a passkey' });
 
   async goto(callbackUrl?: string) {
     await this.page.goto(callbackUrl === undefined ? '/login' : `/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
@@ -29,6 +30,11 @@ export class LoginPage {
     await this.submitPassword(user.email, user.password);
     await new VerifyPage(this.page).submitCode(totp(user.secret));
     await expect(this.page).toHaveURL(/\/$/);
+  }
+
+  /** "Sign in with a passkey" (the page's virtual authenticator answers); does not wait for where it lands. */
+  async signInWithPasskey() {
+    await this.passkeyButton().click();
   }
 
   /** Signs in a user without 2FA and waits for the landing page. */

@@ -60,6 +60,10 @@ export const ACTION_FORMS: Record<string, ActionForm> = {
   ssoSignInAction: { kind: 'plain', page: '/login', fields: ['callbackUrl'] },
   verifyCodeAction: { kind: 'state', page: '/login/verify', fields: ['method', 'code', 'recoveryCode'] },
   cancelChallengeAction: { kind: 'plain', page: '/login/verify', fields: [] },
+  keyOptionsAction: { kind: 'state', page: '/login/verify', fields: [] },
+  verifyKeyAction: { kind: 'state', page: '/login/verify', fields: ['response'] },
+  passkeyOptionsAction: { kind: 'state', page: '/login', fields: [] },
+  passkeySignInAction: { kind: 'state', page: '/login', fields: ['response', 'callbackUrl'] },
   confirmSetupAction: { kind: 'state', page: '/login/setup-2fa', fields: ['code'] },
   continueSignInAction: { kind: 'state', page: '/login/setup-2fa', fields: ['saved'] },
   signOutAction: { kind: 'plain', page: '/', fields: [] },
@@ -80,6 +84,7 @@ export const ACTION_FORMS: Record<string, ActionForm> = {
   removeKeyAction: { kind: 'state', page: '/profile/2fa', fields: ['credentialId', 'password', 'code', 'recoveryCode', 'webauthnResponse'] },
   startSetupKeyAction: { kind: 'state', page: '/login/setup-2fa', fields: ['name'] },
   finishSetupKeyAction: { kind: 'state', page: '/login/setup-2fa', fields: ['name', 'response'] },
+  setPasskeySignInAction: { kind: 'state', page: '/admin/settings', fields: ['passkeySignIn'] },
 };
 
 /** Posts a forged call of the action to its page, as a browser without JavaScript would. */

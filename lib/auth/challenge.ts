@@ -18,12 +18,13 @@ export function challengeLifetime(purpose: ChallengePurpose): number {
 /**
  * Writes a challenge row and returns its token (the row keeps only the digest). `credentialsVersion`
  * is the user's as the password step read it: a change since then refuses the session.
+ * `secondFactorAt`: a `ready` challenge whose sign-in verified a second factor (a passkey).
  */
-export async function createChallenge(userId: number, purpose: ChallengePurpose, callbackUrl: string, credentialsVersion: number): Promise<string> {
+export async function createChallenge(userId: number, purpose: ChallengePurpose, callbackUrl: string, credentialsVersion: number, secondFactorAt: number | null = null): Promise<string> {
   const token = newToken();
   const now = Date.now();
   await writeTransaction((tx) =>
-    tx.insert(loginChallenges).values({ id: tokenDigest(token), userId, purpose, createdAt: now, expiresAt: now + challengeLifetime(purpose), callbackUrl, credentialsVersion }),
+    tx.insert(loginChallenges).values({ id: tokenDigest(token), userId, purpose, createdAt: now, expiresAt: now + challengeLifetime(purpose), callbackUrl, credentialsVersion, secondFactorAt }),
   );
   return token;
 }

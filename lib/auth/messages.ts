@@ -28,3 +28,10 @@ export const KEY_REFUSED: Record<RegistrationFailure, string> = {
   stale: 'Your keys were changed in another window. Try adding the key again.',
   not_allowed: 'Your session has ended or this change is no longer allowed, so nothing was added.',
 };
+
+// --- Signing in with a security key or a passkey (#15, helper "signin") ---
+export const SIGN_IN_KEY_REFUSED = "Your security key's answer was not accepted. Try again with a key you added to this account.";
+export const NO_KEYS = 'There is no security key on this account any more. Use another way to sign in.';
+/** One sentence for every refused passkey sign-in: it tells nobody why (unknown key, SSO account, locked, turned off). */
+export const PASSKEY_REFUSED = "That passkey can't sign you in here. Sign in with your email and password instead.";
+export const SIGN_IN_KEYS_NEED_JAVASCRIPT = 'Security keys and passkeys need JavaScript. Turn it on to use one, or use another way to sign in.';

@@ -1,13 +1,15 @@
 import 'server-only';
-import { and, eq, isNull, lt, lte, sql } from 'drizzle-orm';
-import { type Executor, lockUser, writeTransaction } from '@/db';
-import { recoveryCodes, sessions, users } from '@/db/schema';
+import { and, count, eq, isNull, lt, lte, sql } from 'drizzle-orm';
+import { type Executor, db, lockUser, writeTransaction } from '@/db';
+import { recoveryCodes, sessions, users, webauthnCredentials } from '@/db/schema';
 import { config } from '@/lib/config';
 import { codeDigest, decryptForUser } from './crypto';
 import { normalizeRecoveryCode } from './recovery-codes';
 import { clearAttempts, countAttempt, type ThrottleRule } from './throttle';
 import { matchingStep, normalizeTotpCode } from './totp';
 import { tokenDigest } from './tokens';
+import { verifyAuthentication } from './webauthn-authentication';
+import type { WebAuthnBinding } from './webauthn-challenges';
 
 /** One throttle for every second-factor prompt of a user: sign-in, recovery codes, step-up. */
 export function secondFactorRule(userId: number): ThrottleRule {
@@ -19,8 +21,9 @@ export function secondFactorRule(userId: number): ThrottleRule {
  * `suspended`: the user is at the hard cap, nothing was checked; `tripped`: this failure reached
  * the cap (exactly one attempt trips it, so it is audited once).
  */
+export type FactorKind = 'totp' | 'recovery' | 'webauthn';
 export type FactorResult =
-  | { ok: true; kind: 'totp' | 'recovery'; codesLeft: number }
+  | { ok: true; kind: FactorKind; codesLeft: number }
   | { ok: false; lockedUntil?: number; withdrawn?: true; suspended?: true; tripped?: true };
 export type AcceptedFactor = Extract<FactorResult, { ok: true }>;
 
@@ -89,8 +92,21 @@ export async function consumeRecoveryCode(tx: Executor, userId: number, input: s
   return true;
 }
 
+/** What a second-factor prompt received: an app code, a recovery code, or a security key's assertion for a challenge bound to `binding`. */
+export type FactorInput = { code?: string; recoveryCode?: string; assertion?: { binding: WebAuthnBinding; response: unknown; ip?: string | null } };
+
+/** Checks the one factor the input carries, inside the check's transaction; the kind accepted, or null. */
+async function acceptFactor(tx: Executor, userId: number, user: { secret: string | null }, input: FactorInput, now: number): Promise<FactorKind | null> {
+  if (input.recoveryCode !== undefined) return (await consumeRecoveryCode(tx, userId, input.recoveryCode, now)) ? 'recovery' : null;
+  if (input.code !== undefined) return user.secret && (await acceptTotp(tx, userId, decryptForUser(user.secret, userId), input.code, now)) ? 'totp' : null;
+  if (input.assertion === undefined) return null;
+  // The key's challenge is used up, and its counter moved, in this transaction: with the rest, or not at all.
+  const { binding, response, ip } = input.assertion;
+  return (await verifyAuthentication(binding, response, { userId, requireUserVerification: false, ip })).ok ? 'webauthn' : null;
+}
+
 /**
- * Checks a second factor of a user with 2FA: counted by the shared throttle and the hard cap
+ * Checks a second factor of a user with 2FA (an app, keys, or both; recovery codes cover both): counted by the shared throttle and the hard cap
  * before the check, accepted atomically, both failure counts reset on success. `andThen` runs in the same transaction
  * once the factor is accepted (mark the challenge ready, audit, ...), so a used code and what it
  * was used for are written together or not at all, even if the process dies; when it returns
@@ -98,7 +114,7 @@ export async function consumeRecoveryCode(tx: Executor, userId: number, input: s
  */
 export async function verifySecondFactor(
   userId: number,
-  input: { code?: string; recoveryCode?: string },
+  input: FactorInput,
   now = Date.now(),
   andThen?: (tx: Executor, accepted: AcceptedFactor) => Promise<boolean>,
 ): Promise<FactorResult> {
@@ -112,14 +128,8 @@ export async function verifySecondFactor(
       async (tx): Promise<FactorResult> => {
         await lockUser(tx, userId);
         const [user] = await tx.select({ secret: users.totpSecret, left: users.recoveryCodesLeft }).from(users).where(eq(users.id, userId));
-        if (!user?.secret) return failed;
-        let kind: 'totp' | 'recovery' | null = null;
-        if (input.recoveryCode !== undefined) {
-          if (await consumeRecoveryCode(tx, userId, input.recoveryCode, now)) kind = 'recovery';
-        } else if (input.code !== undefined && (await acceptTotp(tx, userId, decryptForUser(user.secret, userId), input.code, now))) {
-          kind = 'totp';
-        }
-        if (!kind) return failed;
+        const kind = user ? await acceptFactor(tx, userId, user, input, now) : null;
+        if (!user || !kind) return failed;
         await clearAttempts(tx, [rule.key]);
         await tx.update(users).set({ secondFactorFailures: 0 }).where(eq(users.id, userId));
         const accepted: AcceptedFactor = { ok: true, kind, codesLeft: kind === 'recovery' ? user.left - 1 : user.left };
@@ -140,4 +150,12 @@ export function secondFactorIsFresh(secondFactorAt: number | null, now = Date.no
 
 export async function markSessionSecondFactor(tx: Executor, sessionId: string, now = Date.now()): Promise<void> {
   await tx.update(sessions).set({ secondFactorAt: now }).where(eq(sessions.id, tokenDigest(sessionId)));
+}
+
+/** Which second factors a user has: an authenticator app, and how many security keys or passkeys. */
+export async function secondFactorsOf(userId: number): Promise<{ app: boolean; keys: number }> {
+  const reader = await db();
+  const [user] = await reader.select({ enabledAt: users.totpEnabledAt }).from(users).where(eq(users.id, userId));
+  const [keys] = await reader.select({ n: count() }).from(webauthnCredentials).where(eq(webauthnCredentials.userId, userId));
+  return { app: user?.enabledAt != null, keys: Number(keys?.n ?? 0) };
 }

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, eq, lt } from 'drizzle-orm';
 import { generateAuthenticationOptions, verifyAuthenticationResponse, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { isoBase64URL } from '@simplewebauthn/server/helpers';
-import { db, writeTransaction } from '@/db';
+import { type Executor, db, lockUser, writeTransaction } from '@/db';
 import { organizations, users, webauthnCredentials } from '@/db/schema';
 import { audit } from '@/lib/audit';
 import { authenticationResponseSchema, clientDataChallenge } from '@/lib/validation/webauthn';
@@ -28,8 +28,9 @@ export async function authenticationOptions(binding: WebAuthnBinding, userId: nu
   });
 }
 
-export type AuthenticationFailure = 'invalid_input' | 'expired' | 'unknown_key' | 'passkey_disabled' | 'not_verified' | 'counter_regression';
-export type AuthenticationResult = { ok: true; userId: number; credentialId: string; userVerified: boolean } | { ok: false; reason: AuthenticationFailure };
+export type AuthenticationFailure = 'invalid_input' | 'expired' | 'unknown_key' | 'passkey_disabled' | 'not_verified' | 'counter_regression' | 'refused';
+export type VerifiedAssertion = { userId: number; credentialId: string; userVerified: boolean };
+export type AuthenticationResult = ({ ok: true } & VerifiedAssertion) | { ok: false; reason: AuthenticationFailure };
 
 export interface AuthenticationExpectation {
   /** The user of the sign-in challenge (second factor), or null for passkey sign-in (the key names its user). */
@@ -37,7 +38,16 @@ export interface AuthenticationExpectation {
   /** Passkey sign-in always requires it. */
   requireUserVerification: boolean;
   ip?: string | null;
+  /**
+   * Runs in the transaction that records the key's use, under the user's row lock, once the
+   * assertion is verified (the passkey sign-in's own rules and its session). Returning false rolls
+   * that transaction back (the key's counter and last use stay; the challenge stays used): `refused`.
+   */
+  andThen?: (tx: Executor, verified: VerifiedAssertion) => Promise<boolean>;
 }
+
+/** Thrown inside the key's transaction when `andThen` refuses: rolls it back. */
+class Refused extends Error {}
 
 /** The stored key the response names: the user's own (second factor), or the one whose user handle the response carries (passkey). */
 async function findKey(response: AuthenticationResponseJSON, userId: number | null) {
@@ -85,14 +95,25 @@ export async function verifyAuthentication(binding: WebAuthnBinding, response: u
   const counter = info.newCounter;
   const credentialId = parsed.data.id;
   const grows = counter === 0 ? eq(webauthnCredentials.signCount, 0) : lt(webauthnCredentials.signCount, counter);
-  return writeTransaction(async (tx): Promise<AuthenticationResult> => {
-    const [used] = await tx
-      .update(webauthnCredentials)
-      .set({ signCount: counter, lastUsedAt: Date.now(), backedUp: info.credentialBackedUp })
-      .where(and(eq(webauthnCredentials.id, key.id), grows))
-      .returning({ id: webauthnCredentials.id });
-    if (used) return { ok: true, userId: key.userId, credentialId, userVerified: info.userVerified };
-    await audit(tx, { orgId: key.orgId, actor: { kind: 'system' }, targetUserId: key.userId, action: 'webauthn.counter_regression', detail: { credentialId, stored: key.signCount, received: counter }, ip: expected.ip });
-    return { ok: false, reason: 'counter_regression' };
-  });
+  try {
+    return await writeTransaction(async (tx): Promise<AuthenticationResult> => {
+      // The user's row first, as every change of the user's keys takes it.
+      await lockUser(tx, key.userId);
+      const [used] = await tx
+        .update(webauthnCredentials)
+        .set({ signCount: counter, lastUsedAt: Date.now(), backedUp: info.credentialBackedUp })
+        .where(and(eq(webauthnCredentials.id, key.id), grows))
+        .returning({ id: webauthnCredentials.id });
+      if (!used) {
+        await audit(tx, { orgId: key.orgId, actor: { kind: 'system' }, targetUserId: key.userId, action: 'webauthn.counter_regression', detail: { credentialId, stored: key.signCount, received: counter }, ip: expected.ip });
+        return { ok: false, reason: 'counter_regression' };
+      }
+      const verified = { userId: key.userId, credentialId, userVerified: info.userVerified };
+      if (expected.andThen && !(await expected.andThen(tx, verified))) throw new Refused();
+      return { ok: true, ...verified };
+    });
+  } catch (error) {
+    if (error instanceof Refused) return { ok: false, reason: 'refused' };
+    throw error;
+  }
 }

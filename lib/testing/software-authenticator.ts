@@ -43,6 +43,11 @@ export class SoftwareAuthenticator {
     return b64url(this.credentialId);
   }
 
+  /** Its private key (PKCS#8, base64), e.g. for Chromium's virtual authenticator to hold the same credential. */
+  privateKeyPkcs8(): string {
+    return this.keys.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+  }
+
   private coseKey(): Uint8Array {
     const jwk = this.keys.publicKey.export({ format: 'jwk' });
     const cose = new Map<number, number | Uint8Array>([

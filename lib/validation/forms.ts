@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { policyField } from './accounts';
 import { credentialIdField, keyNameField, webauthnResponseField } from './webauthn';
+
+import { authenticationResponseSchema } from './webauthn';
 import { currentPasswordField, emailField, newPasswordField, optional, recoveryCodeField, totpCodeField } from './fields';
 
 /** Sign-in, first step. */
@@ -62,3 +64,44 @@ export const removeKeySchema = z.object({ credentialId: credentialIdField, ...st
 
 /** Asking for a challenge the user's keys answer (step-up). */
 export const keyOptionsSchema = z.object({});
+
+// --- Signing in with a security key or a passkey (#15) ---
+
+const KEY_FAILED = 'Your security key’s answer could not be read. Try again.';
+
+/**
+ * What navigator.credentials.get() returned, as @simplewebauthn/browser encodes it, posted as one
+ * JSON string field and checked here for its shape (lib/validation/webauthn.ts): only a well-formed
+ * assertion reaches the second step, where it counts as an attempt.
+ */
+const keyResponseField = z
+  .string({ error: KEY_FAILED })
+  .max(20_000, KEY_FAILED)
+  .transform((text, ctx) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    const assertion = authenticationResponseSchema.safeParse(json);
+    if (assertion.success) return assertion.data;
+    ctx.addIssue({ code: 'custom', message: KEY_FAILED });
+    return z.NEVER;
+  });
+
+/** Asking for a key's options (second step or passkey sign-in): no fields. */
+export const signInKeyOptionsSchema = z.object({});
+
+/** Sign-in, second step, with a security key. */
+export const verifyKeySchema = z.object({ response: keyResponseField });
+
+/** "Sign in with a passkey" on /login. */
+export const passkeySignInSchema = z.object({ response: keyResponseField, callbackUrl: z.string().optional().catch(undefined) });
+
+/**
+ * The organization's passkey sign-in setting (/admin/settings). Neither choice lowers anything (a
+ * passkey with user verification is a multi-factor, phishing-resistant authenticator; off only
+ * removes a way in), so, as raising the policy, it asks for no step-up.
+ */
+export const setPasskeySignInSchema = z.object({ passkeySignIn: z.enum(['on', 'off'], { error: 'Choose whether passkey sign-in is allowed.' }) });

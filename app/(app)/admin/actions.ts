@@ -8,7 +8,8 @@ import { setUserTwoFactorRequired } from '@/lib/accounts/users';
 import type { CurrentSession } from '@/lib/auth/session';
 import { checkStepUp } from '@/lib/auth/step-up';
 import { resetTwoFactor } from '@/lib/auth/two-factor-changes';
-import { resetTwoFactorSchema, setPolicySchema, setTwoFactorRequiredSchema } from '@/lib/validation/forms';
+import { resetTwoFactorSchema, setPasskeySignInSchema, setPolicySchema, setTwoFactorRequiredSchema } from '@/lib/validation/forms';
+import { setPasskeySignIn } from '@/lib/accounts/passkey-setting';
 
 const NO_SUCH_USER = 'There is no such user in your organization.';
 // Re-checked inside the change's transaction, after the step-up's password hash.
@@ -75,4 +76,13 @@ export const setPolicyAction = adminAction(setPolicySchema, async (input, { curr
   if ('needsStepUp' in result) return { error: 'Another administrator just raised the policy. To lower it, confirm it’s you.', fieldErrors: { password: [CONFIRM] }, values };
   if (!result.changed) return { ok: 'Nothing changed.', values };
   return { values, ok: `Saved. ${result.sessionsEnded} user${result.sessionsEnded === 1 ? '' : 's'} without 2FA ${result.sessionsEnded === 1 ? 'was' : 'were'} signed out to set it up.` };
+});
+
+/** Passkey sign-in on or off for the organization (#15). */
+export const setPasskeySignInAction = adminAction(setPasskeySignInSchema, async ({ passkeySignIn }, { current, ip }): Promise<ActionState> => {
+  const values = { passkeySignIn };
+  const result = await setPasskeySignIn(current.org.id, passkeySignIn === 'on', actorOf(current), ip);
+  if ('refused' in result) return { error: NO_LONGER, values };
+  if (!result.changed) return { ok: 'Nothing changed.', values };
+  return { ok: passkeySignIn === 'on' ? 'Saved. People can now sign in with a passkey.' : 'Saved. Passkeys can no longer be used to sign in; security keys still work as a second step.', values };
 });

@@ -6,6 +6,8 @@ import { messageFor } from '@/lib/validation/search-params';
 import { config } from '@/lib/config';
 import { signInAction, ssoSignInAction } from './actions';
 import { LoginForm } from './login-form';
+import { passkeyOptionsAction, passkeySignInAction } from './passkey-actions';
+import { SecurityKeyButton } from './security-key-button';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
@@ -45,6 +47,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         </p>
       ) : null}
       <LoginForm action={signInAction} callbackUrl={callbackUrl} />
+      <div className="space-y-3 border-t border-slate-200 pt-6 dark:border-slate-700">
+        <SecurityKeyButton label="Sign in with a passkey" optionsAction={passkeyOptionsAction} action={passkeySignInAction} fields={{ callbackUrl }} secondary />
+      </div>
       {sso ? (
         <form action={ssoSignInAction} className="border-t border-slate-200 pt-6 dark:border-slate-700">
           <input type="hidden" name="callbackUrl" value={callbackUrl} />

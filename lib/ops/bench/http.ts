@@ -71,6 +71,11 @@ export class Client {
     }
   }
 
+  /** A cookie this client holds (e.g. its sign-in challenge), or null. */
+  cookie(name: string): string | null {
+    return this.cookies.get(name) ?? null;
+  }
+
   private headers(extra: Record<string, string> = {}) {
     return { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '), ...extra };
   }

@@ -1,6 +1,8 @@
 import type { Metadata } from 'next';
+import { passkeySignInAllowed } from '@/lib/accounts/passkey-setting';
 import { requireAdmin } from '@/lib/auth/current';
 import { stepUpNeedsCode } from '@/lib/auth/step-up';
+import { PasskeyForm } from './passkey-form';
 import { PolicyForm } from './policy-form';
 
 export const metadata: Metadata = { title: '2FA policy' };
@@ -8,9 +10,15 @@ export const metadata: Metadata = { title: '2FA policy' };
 export default async function SettingsPage() {
   const current = await requireAdmin();
   return (
-    <section className="card max-w-2xl space-y-4" aria-labelledby="settings-heading">
-      <h2 id="settings-heading" className="text-xl font-semibold">Two-factor authentication policy</h2>
-      <PolicyForm policy={current.org.twoFactorPolicy} needsCode={stepUpNeedsCode(current)} />
-    </section>
+    <div className="max-w-2xl space-y-6">
+      <section className="card space-y-4" aria-labelledby="settings-heading">
+        <h2 id="settings-heading" className="text-xl font-semibold">Two-factor authentication policy</h2>
+        <PolicyForm policy={current.org.twoFactorPolicy} needsCode={stepUpNeedsCode(current)} />
+      </section>
+      <section className="card space-y-4" aria-labelledby="passkey-heading">
+        <h2 id="passkey-heading" className="text-xl font-semibold">Passkeys</h2>
+        <PasskeyForm allowed={await passkeySignInAllowed(current.org.id)} />
+      </section>
+    </div>
   );
 }

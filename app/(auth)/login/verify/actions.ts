@@ -6,13 +6,14 @@ import { publicAction, type ActionState } from '@/lib/action';
 import { audit, auditAlone } from '@/lib/audit';
 import { countChallengeAttempt, deleteChallenge, findChallenge, markChallengeReady } from '@/lib/auth/challenge';
 import { clearChallengeCookie, currentChallenge } from '@/lib/auth/challenge-cookie';
-import { lockedMessage, SECOND_FACTOR_SUSPENDED, WRONG_CODE, WRONG_RECOVERY_CODE } from '@/lib/auth/messages';
-import { verifySecondFactor } from '@/lib/auth/second-factor';
+import { SIGN_IN_KEY_REFUSED, lockedMessage, NO_KEYS, SECOND_FACTOR_SUSPENDED, WRONG_CODE, WRONG_RECOVERY_CODE } from '@/lib/auth/messages';
+import { verifySecondFactor, type FactorInput } from '@/lib/auth/second-factor';
+import { authenticationOptions } from '@/lib/auth/webauthn';
 import { finishSignIn } from '@/lib/auth/sign-in';
 import { minutesUntil } from '@/lib/auth/throttle';
 import { findUserById } from '@/lib/accounts/users';
 import { config } from '@/lib/config';
-import { verifyCodeSchema } from '@/lib/validation/forms';
+import { signInKeyOptionsSchema, verifyCodeSchema, verifyKeySchema } from '@/lib/validation/forms';
 import { markActionEntered } from '@/lib/request';
 
 async function endChallenge(token: string, notice: string): Promise<never> {
@@ -21,18 +22,24 @@ async function endChallenge(token: string, notice: string): Promise<never> {
   redirect(`/login?notice=${notice}`);
 }
 
-export const verifyCodeAction = publicAction(verifyCodeSchema, async (input, { ip }): Promise<ActionState> => {
-  const challenge = await currentChallenge('verify');
-  if (!challenge) redirect('/login?notice=expired');
+type Challenge = NonNullable<Awaited<ReturnType<typeof currentChallenge>>>;
+type Factor = { name: 'totp' | 'recovery' | 'webauthn'; input: FactorInput };
+
+const failureMessage: Record<Factor['name'], string> = { totp: WRONG_CODE, recovery: WRONG_RECOVERY_CODE, webauthn: SIGN_IN_KEY_REFUSED };
+const failureField: Record<Factor['name'], string> = { totp: 'code', recovery: 'recoveryCode', webauthn: 'key' };
+
+/**
+ * The second step, whatever the factor: an app code, a recovery code or a security key's assertion.
+ * One transaction (the steps' own become savepoints of it), so one commit and one fsync: the
+ * challenge's attempt and the user's are counted before the check, then the factor is used, the
+ * challenge becomes ready and the sign-in is audited — a crash cannot leave a used recovery code
+ * (or key challenge) that nothing records. The session follows from the ready challenge
+ * (finishSignIn), in a transaction of its own, under the ready challenge's new token.
+ */
+async function completeSecondStep(challenge: Challenge, factor: Factor, ip: string): Promise<ActionState> {
   const user = (await findUserById(challenge.userId))!;
   const limit = config().secondFactor.challengeFailures;
-  const recovery = input.method === 'recovery';
   const now = Date.now();
-  // One transaction (the steps' own become savepoints of it), so one commit and one fsync: the
-  // challenge's attempt and the user's are counted before the check, then the code is used, the
-  // challenge becomes ready and the sign-in is audited — a crash cannot leave a used recovery code
-  // that nothing records. The session follows from the ready challenge (finishSignIn), in a
-  // transaction of its own, under the ready challenge's new token.
   const handoff = { token: '' };
   const step = await writeTransaction(async (tx) => {
     // The user's row first, as every change of the user takes it before the user's challenges.
@@ -40,11 +47,12 @@ export const verifyCodeAction = publicAction(verifyCodeSchema, async (input, { i
     // Counted before the check: parallel guesses cannot exceed the limit.
     const attempt = await countChallengeAttempt(challenge.token, limit);
     if (attempt !== 'counted') return { attempt };
-    const result = await verifySecondFactor(user.id, recovery ? { recoveryCode: input.recoveryCode } : { code: input.code }, now, async (tx, accepted) => {
+    const result = await verifySecondFactor(user.id, factor.input, now, async (tx, accepted) => {
       const ready = await markChallengeReady(tx, challenge.token, now);
       if (!ready) return false;
       handoff.token = ready;
-      await audit(tx, { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action: recovery ? 'sign_in.recovery_code_used' : 'sign_in', detail: { method: 'password', secondFactor: accepted.kind, codesLeft: accepted.codesLeft }, ip });
+      const action = accepted.kind === 'recovery' ? 'sign_in.recovery_code_used' : 'sign_in';
+      await audit(tx, { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action, detail: { method: 'password', secondFactor: accepted.kind, codesLeft: accepted.codesLeft }, ip });
       return true;
     });
     return { attempt, result };
@@ -56,14 +64,14 @@ export const verifyCodeAction = publicAction(verifyCodeSchema, async (input, { i
   const { result } = step;
   if (result.ok) {
     await clearChallengeCookie();
-    return finishSignIn(handoff.token, recovery ? '/profile/2fa?recovered=1' : (challenge.callbackUrl ?? '/'));
+    return finishSignIn(handoff.token, result.kind === 'recovery' ? '/profile/2fa?recovered=1' : (challenge.callbackUrl ?? '/'));
   }
   // The challenge ended meanwhile (another request finished it): the code stays unused.
   if (result.withdrawn) redirect('/login?notice=expired');
   // Refused at the hard cap: nothing was checked, and the cap was audited once when it tripped.
   if (result.suspended && !result.tripped) return { error: SECOND_FACTOR_SUSPENDED };
   const failure = result.tripped ? '2fa.suspended' : result.lockedUntil ? 'sign_in.locked' : 'sign_in.second_factor_failed';
-  await auditAlone({ orgId: user.orgId, actor: { kind: 'system' }, targetUserId: user.id, action: failure, detail: { factor: recovery ? 'recovery' : 'totp' }, ip });
+  await auditAlone({ orgId: user.orgId, actor: { kind: 'system' }, targetUserId: user.id, action: failure, detail: { factor: factor.name }, ip });
   if (result.suspended) return { error: SECOND_FACTOR_SUSPENDED };
   if (result.lockedUntil) return { error: lockedMessage(minutesUntil(result.lockedUntil)) };
   const remaining = await findChallenge(challenge.token);
@@ -71,8 +79,34 @@ export const verifyCodeAction = publicAction(verifyCodeSchema, async (input, { i
   if (!remaining) redirect('/login?notice=expired');
   const left = limit - remaining.failures;
   if (left <= 0) return endChallenge(challenge.token, 'too-many');
-  const message = `${recovery ? WRONG_RECOVERY_CODE : WRONG_CODE} ${left} attempt${left === 1 ? '' : 's'} left.`;
-  return { error: message, fieldErrors: recovery ? { recoveryCode: [message] } : { code: [message] } };
+  const message = `${failureMessage[factor.name]} ${left} attempt${left === 1 ? '' : 's'} left.`;
+  return { error: message, fieldErrors: { [failureField[factor.name]]: [message] } };
+}
+
+async function verifyChallenge(): Promise<Challenge> {
+  const challenge = await currentChallenge('verify');
+  if (!challenge) redirect('/login?notice=expired');
+  return challenge;
+}
+
+export const verifyCodeAction = publicAction(verifyCodeSchema, async (input, { ip }): Promise<ActionState> => {
+  const challenge = await verifyChallenge();
+  const factor: Factor = input.method === 'recovery' ? { name: 'recovery', input: { recoveryCode: input.recoveryCode } } : { name: 'totp', input: { code: input.code } };
+  return completeSecondStep(challenge, factor, ip);
+});
+
+/** "Use your security key": the assertion answers a key challenge bound to this sign-in challenge. */
+export const verifyKeyAction = publicAction(verifyKeySchema, async ({ response }, { ip }): Promise<ActionState> => {
+  const challenge = await verifyChallenge();
+  return completeSecondStep(challenge, { name: 'webauthn', input: { assertion: { binding: { challengeToken: challenge.token }, response, ip } } }, ip);
+});
+
+/** The options for navigator.credentials.get(): the user's keys, for a key challenge bound to this sign-in challenge. */
+export const keyOptionsAction = publicAction(signInKeyOptionsSchema, async (): Promise<ActionState> => {
+  const challenge = await verifyChallenge();
+  const options = await authenticationOptions({ challengeToken: challenge.token }, challenge.userId);
+  if (!options) return { error: NO_KEYS };
+  return { values: { options: JSON.stringify(options) } };
 });
 
 export async function cancelChallengeAction(): Promise<void> {

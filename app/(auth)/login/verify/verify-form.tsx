@@ -1,6 +1,5 @@
 'use client';
 
-import Link from 'next/link';
 import { useActionState } from 'react';
 import { CodeField, RecoveryCodeField } from '@/app/_components/code-fields';
 import { FormMessage, SubmitButton } from '@/app/_components/form';
@@ -14,9 +13,6 @@ export function VerifyForm({ action, recovery }: { action: FormAction; recovery:
       <input type="hidden" name="method" value={recovery ? 'recovery' : 'code'} />
       {recovery ? <RecoveryCodeField errors={state.fieldErrors?.recoveryCode} /> : <CodeField errors={state.fieldErrors?.code} />}
       <SubmitButton className="btn-primary w-full">Verify</SubmitButton>
-      <p className="text-sm">
-        {recovery ? <Link href="/login/verify">Use your authenticator app instead</Link> : <Link href="/login/verify?method=recovery">Use a recovery code</Link>}
-      </p>
     </form>
   );
 }

@@ -1,0 +1,64 @@
+'use client';
+
+import { startTransition, useActionState, useState, useSyncExternalStore } from 'react';
+import { browserSupportsWebAuthn, startAuthentication } from '@simplewebauthn/browser';
+import { FormMessage } from '@/app/_components/form';
+import type { ActionState, FormAction } from '@/lib/action';
+import { SIGN_IN_KEYS_NEED_JAVASCRIPT } from '@/lib/auth/messages';
+
+const NO_ANSWER = 'The security key did not answer, or the request was cancelled. Try again, or use another way to sign in.';
+const UNSUPPORTED = 'This browser cannot use security keys or passkeys. Use another way to sign in.';
+const noSubscription = () => () => {};
+
+/**
+ * Asks the server for options, lets the browser ask the key (navigator.credentials.get), and posts
+ * its answer as one JSON field to `action`. The server's HTML holds a sentence instead, replaced by
+ * the button once the page's JavaScript runs: unlike <noscript>, it also stands when scripts are on
+ * but never ran (blocked, failed to load).
+ */
+interface SecurityKeyButtonProps {
+  label: string;
+  optionsAction: FormAction;
+  action: FormAction;
+  /** Sent along with the key's answer (e.g. where to go afterwards). */
+  fields?: Record<string, string>;
+  /** Styled as an alternative to the page's main form. */
+  secondary?: boolean;
+}
+
+export function SecurityKeyButton({ label, optionsAction, action, fields = {}, secondary = false }: SecurityKeyButtonProps) {
+  const [state, dispatch, pending] = useActionState<ActionState, FormData>(action, {});
+  const [problem, setProblem] = useState<string | undefined>();
+  const [asking, setAsking] = useState(false);
+  const running = useSyncExternalStore(noSubscription, () => true, () => false);
+  if (!running) return <p className="rounded-md bg-slate-100 p-3 text-sm dark:bg-slate-800">{SIGN_IN_KEYS_NEED_JAVASCRIPT}</p>;
+
+  async function askKey() {
+    setProblem(undefined);
+    if (!browserSupportsWebAuthn()) return setProblem(UNSUPPORTED);
+    setAsking(true);
+    try {
+      const options = await optionsAction({}, new FormData());
+      if (!options.values?.options) return setProblem(options.error ?? NO_ANSWER);
+      const response = await startAuthentication({ optionsJSON: JSON.parse(options.values.options) });
+      const form = new FormData();
+      form.set('response', JSON.stringify(response));
+      for (const [name, value] of Object.entries(fields)) form.set(name, value);
+      startTransition(() => dispatch(form));
+    } catch {
+      setProblem(NO_ANSWER);
+    } finally {
+      setAsking(false);
+    }
+  }
+
+  const error = problem ?? state.error;
+  return (
+    <div className="space-y-3">
+      <FormMessage error={error} />
+      <button type="button" className={`${secondary ? 'btn-secondary' : 'btn-primary'} w-full`} onClick={askKey} disabled={asking || pending} aria-disabled={asking || pending}>
+        {label}
+      </button>
+    </div>
+  );
+}

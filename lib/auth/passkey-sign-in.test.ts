@@ -1,0 +1,106 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { eq } from 'drizzle-orm';
+import { db, writeTransaction } from '@/db';
+import { auditEvents, organizations, sessions, users, webauthnCredentials } from '@/db/schema';
+import { createOrganization } from '@/lib/accounts/organizations';
+import { createUser } from '@/lib/accounts/users';
+import { config } from '@/lib/config';
+import { SoftwareAuthenticator } from '@/lib/testing/software-authenticator';
+import { redeemReadyChallenge } from './challenge';
+import { signInWithPasskey } from './passkey-sign-in';
+import { tokenDigest } from './tokens';
+import { authenticationOptions, registrationOptions, relyingParty, verifyRegistration } from './webauthn';
+
+process.env.DESKGATE_LOG = 'off';
+const operator = { kind: 'operator' } as const;
+// Passkey sign-in satisfies both factors: it works under a policy that requires 2FA.
+await createOrganization({ slug: 'pks', name: 'PKS', policy: 'required' }, operator);
+let n = 0;
+const here = () => ({ origin: relyingParty().origin, rpId: relyingParty().id });
+
+async function withPasskey(method: 'password' | 'sso' = 'password', authenticator = new SoftwareAuthenticator({ userVerification: true })) {
+  n += 1;
+  const user = await createUser({ org: 'pks', email: `p${n}@pks.example`, name: `P${n}`, role: 'member', method, password: method === 'password' ? 'password-1' : undefined }, operator);
+  const binding = { sessionId: `session-${n}` };
+  assert.equal((await verifyRegistration(user, binding, authenticator.register(await registrationOptions(user, binding), here()), 'Laptop')).ok, true);
+  return { user, authenticator };
+}
+
+async function passkeyAssertion(authenticator: SoftwareAuthenticator) {
+  const nonce = `nonce-${++n}`;
+  const options = await authenticationOptions({ browserNonce: nonce }, null);
+  assert.ok(options);
+  return { nonce, response: authenticator.authenticate(options, here()) };
+}
+
+async function snapshot(userId: number) {
+  const reader = await db();
+  const [user] = await reader.select({ failures: users.secondFactorFailures, version: users.credentialsVersion }).from(users).where(eq(users.id, userId));
+  return { user, keys: await reader.select({ count: webauthnCredentials.signCount, used: webauthnCredentials.lastUsedAt }).from(webauthnCredentials).where(eq(webauthnCredentials.userId, userId)), sessions: (await reader.select().from(sessions).where(eq(sessions.userId, userId))).length };
+}
+/** The user's audited passkey sign-ins (`sign_in`) or refusals (`sign_in.failed`). */
+const passkeyAudits = async (userId: number, action: 'sign_in' | 'sign_in.failed') =>
+  (await (await db()).select({ action: auditEvents.action, detail: auditEvents.detail }).from(auditEvents).where(eq(auditEvents.targetUserId, userId)))
+    .filter((row) => row.action === action && (JSON.parse(row.detail ?? '{}') as { method?: string }).method === 'passkey');
+
+test('a passkey signs in: one ready challenge, whose session has both factors, audited as a passkey sign-in', async () => {
+  const { user, authenticator } = await withPasskey();
+  const { nonce, response } = await passkeyAssertion(authenticator);
+  const result = await signInWithPasskey(nonce, response, '/profile', '203.0.113.9');
+  assert.ok(result.ok);
+  const sessionId = await redeemReadyChallenge(result.token);
+  assert.ok(sessionId);
+  const [row] = await (await db()).select().from(sessions).where(eq(sessions.id, tokenDigest(sessionId)));
+  assert.equal(row!.userId, user.id);
+  assert.ok(row!.secondFactorAt && Date.now() - row!.secondFactorAt < 60_000, 'the second factor counts as verified now');
+  assert.equal((await passkeyAudits(user.id, 'sign_in')).length, 1);
+  assert.equal((await signInWithPasskey(nonce, response, '/', '203.0.113.9')).ok, false, 'the same assertion again');
+});
+
+test('refused, changing nothing: an SSO user, a suspended second step, an organization that turned it off, no user verification', async () => {
+  const sso = await withPasskey('sso');
+  const suspended = await withPasskey();
+  await writeTransaction((tx) => tx.update(users).set({ secondFactorFailures: config().secondFactor.maxFailures }).where(eq(users.id, suspended.user.id)));
+  const noUv = await withPasskey('password', new SoftwareAuthenticator({ userVerification: false }));
+  for (const { user, authenticator } of [sso, suspended, noUv]) {
+    const before = await snapshot(user.id);
+    const { nonce, response } = await passkeyAssertion(authenticator);
+    assert.equal((await signInWithPasskey(nonce, response, '/', '203.0.113.10')).ok, false);
+    assert.deepEqual(await snapshot(user.id), before, `nothing changed for user ${user.email}`);
+  }
+  const turnedOff = await withPasskey();
+  await createOrganization({ slug: 'pks-off', name: 'PKS off', policy: 'optional' }, operator);
+  const [off] = await (await db()).select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, 'pks-off'));
+  await writeTransaction(async (tx) => {
+    await tx.update(users).set({ orgId: off!.id }).where(eq(users.id, turnedOff.user.id));
+    await tx.update(organizations).set({ passkeySignIn: false }).where(eq(organizations.id, off!.id));
+  });
+  const before = await snapshot(turnedOff.user.id);
+  const { nonce, response } = await passkeyAssertion(turnedOff.authenticator);
+  assert.deepEqual(await signInWithPasskey(nonce, response, '/', '203.0.113.10'), { ok: false, reason: 'passkey_disabled' });
+  assert.deepEqual(await snapshot(turnedOff.user.id), before);
+  assert.ok((await passkeyAudits(turnedOff.user.id, 'sign_in.failed')).length === 1, 'a refusal for a known key is audited for its owner');
+});
+
+test('failures count per client address only: that address is locked, another is not, and no account is', async () => {
+  const { user, authenticator } = await withPasskey();
+  const stranger = new SoftwareAuthenticator({ userVerification: true });
+  stranger.userHandle = authenticator.userHandle;
+  for (let i = 0; i < config().password.ipFailures; i++) {
+    const { nonce, response } = await passkeyAssertion(stranger);
+    assert.deepEqual(await signInWithPasskey(nonce, response, '/', '198.51.100.7'), { ok: false, reason: 'unknown_key' });
+  }
+  const fromThere = await passkeyAssertion(authenticator);
+  assert.deepEqual(await signInWithPasskey(fromThere.nonce, fromThere.response, '/', '198.51.100.7'), { ok: false, reason: 'locked' }, 'the address is locked, even for a valid passkey');
+  assert.equal((await snapshot(user.id)).user!.failures, 0, 'the account counted nothing');
+  const elsewhere = await passkeyAssertion(authenticator);
+  assert.equal((await signInWithPasskey(elsewhere.nonce, elsewhere.response, '/', '198.51.100.8')).ok, true, 'its owner signs in from another address');
+});
+
+test('the same passkey assertion posted in parallel makes one ready challenge', async () => {
+  const { authenticator } = await withPasskey();
+  const { nonce, response } = await passkeyAssertion(authenticator);
+  const results = await Promise.all(Array.from({ length: 8 }, () => signInWithPasskey(nonce, response, '/', '203.0.113.11')));
+  assert.equal(results.filter((r) => r.ok).length, 1);
+});

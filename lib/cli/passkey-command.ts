@@ -1,0 +1,26 @@
+import 'server-only';
+import { findOrganization } from '@/lib/accounts/organizations';
+import { setPasskeySignIn } from '@/lib/accounts/passkey-setting';
+import { slugField } from '@/lib/validation/accounts';
+import { CliError, type Output } from './commands';
+
+type Values = Record<string, string | boolean | undefined>;
+
+/**
+ * `org:passkeys --slug SLUG --on|--off`: the organization's passkey sign-in, as /admin/settings sets
+ * it, audited as the operator. Registered beside the other commands (`...passkeyCommands` in
+ * commands.ts, one line in main.ts's help).
+ */
+export const passkeyCommands: Record<string, (v: Values) => Promise<Output>> = {
+  async 'org:passkeys'(v) {
+    if (v.on === v.off) throw new CliError('give exactly one of --on or --off');
+    const slug = slugField.safeParse(v.slug);
+    if (!slug.success) throw new CliError(`--slug: ${slug.error.issues[0]!.message}`);
+    const org = await findOrganization(slug.data);
+    if (!org) throw new CliError(`no organization has the slug "${slug.data}"`);
+    const on = v.on === true;
+    const result = await setPasskeySignIn(org.id, on, { kind: 'operator' });
+    const changed = 'changed' in result && result.changed;
+    return { text: `Passkey sign-in for ${org.slug} is ${on ? 'on' : 'off'}${changed ? '' : ' (unchanged)'}.`, data: { slug: org.slug, passkeySignIn: on, changed } };
+  },
+};
