@@ -20,6 +20,8 @@ test('creates an organization and users, lists them as JSON, audits as the opera
   const auditLog = JSON.parse(cli('audit:list', '--org', 'initech', '--json').stdout);
   assert.ok(auditLog.length >= 3 && auditLog.every((e: { actorKind: string }) => e.actorKind === 'operator'));
   assert.equal(cli('org:policy', '--slug', 'initech', '--policy', 'optional').status, 0);
+  const passkeysOff = cli('org:passkeys', '--slug', 'initech', '--off');
+  assert.equal(passkeysOff.status, 0, passkeysOff.stderr);
   assert.equal(cli('user:require-2fa', '--email', 'peter@initech.example', '--on').status, 0);
   const reset = cli('user:reset-2fa', '--email', 'peter@initech.example', '--json');
   assert.equal(reset.status, 0, reset.stderr);
@@ -88,7 +90,7 @@ test('bad input: one clear line on stderr, a non-zero exit, nothing changed', ()
 test('--help lists every command', () => {
   const help = cli('--help');
   assert.equal(help.status, 0);
-  for (const command of ['org:create', 'org:policy', 'user:create', 'user:require-2fa', 'user:reset-2fa', 'user:list', 'audit:list', 'demo:bulk', 'db:backup', 'db:restore']) assert.match(help.stdout, new RegExp(command));
+  for (const command of ['org:create', 'org:policy', 'org:passkeys', 'user:create', 'user:require-2fa', 'user:reset-2fa', 'user:list', 'audit:list', 'demo:bulk', 'db:backup', 'db:restore']) assert.match(help.stdout, new RegExp(command));
 });
 
 test('user:list shows each user’s second factors; user:reset-2fa removes the keys too', () => {

@@ -7,12 +7,14 @@ import { MissingKeyError, prepareSecrets } from '@/lib/secrets';
 import { AccountError } from '@/lib/accounts/organizations';
 import { BackupRefused } from '@/lib/ops/backup';
 import { commands, CliError, type Output } from './commands';
+import { passkeyCommands } from './passkey-command';
 
 const HELP = `Usage: npm run cli -- <command> [options] [--json]
 
 Commands:
   org:create --slug SLUG --name NAME [--policy off|optional|required]
   org:policy --slug SLUG --policy off|optional|required
+  org:passkeys --slug SLUG --on|--off    whether the organization's users may sign in with a passkey
   user:create --org SLUG --email EMAIL --name NAME (--password PASSWORD | --password-stdin | --sso) [--role member|admin]
                                         --password-stdin reads the password from the first line of standard input
   user:require-2fa --email EMAIL --on|--off
@@ -66,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(HELP);
     return name || parsed.values.help ? 0 : 2;
   }
-  const command = commands[name];
+  const command = { ...commands, ...passkeyCommands }[name];
   if (!command) {
     console.error(`deskgate: unknown command "${name}" (see --help)`);
     return 2;

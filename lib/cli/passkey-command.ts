@@ -8,8 +8,7 @@ type Values = Record<string, string | boolean | undefined>;
 
 /**
  * `org:passkeys --slug SLUG --on|--off`: the organization's passkey sign-in, as /admin/settings sets
- * it, audited as the operator. Registered beside the other commands (`...passkeyCommands` in
- * commands.ts, one line in main.ts's help).
+ * it, audited as the operator. Registered in main.ts.
  */
 export const passkeyCommands: Record<string, (v: Values) => Promise<Output>> = {
   async 'org:passkeys'(v) {
