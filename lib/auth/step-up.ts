@@ -1,16 +1,12 @@
 import 'server-only';
 import type { ActionState } from '@/lib/action';
-import { eq } from 'drizzle-orm';
-import { db, writeTransaction } from '@/db';
-import { users } from '@/db/schema';
 import { auditAlone } from '@/lib/audit';
 import { checkPassword, sessionDevice } from './credentials';
 import { KEY_NOT_ACCEPTED, KEY_OR_RECOVERY_CODE, lockedMessage, SECOND_FACTOR_SUSPENDED, WRONG_CODE, WRONG_PASSWORD, WRONG_RECOVERY_CODE } from './messages';
 import { hasSecondFactor } from './policy';
-import { isSecondFactorSuspended, markSessionSecondFactor, secondFactorIsFresh, verifySecondFactor } from './second-factor';
+import { type FactorInput, markSessionSecondFactor, secondFactorIsFresh, verifySecondFactor } from './second-factor';
 import type { CurrentSession } from './session';
 import { minutesUntil } from './throttle';
-import { verifyAuthentication } from './webauthn';
 
 export interface StepUpInput {
   password: string;
@@ -23,20 +19,6 @@ export interface StepUpInput {
 /** Whether a step-up prompt for this session must ask for a second factor (a code or a key) as well as the password. */
 export function stepUpNeedsCode(current: CurrentSession): boolean {
   return hasSecondFactor(current.user) && !secondFactorIsFresh(current.secondFactorAt);
-}
-
-/** A key's assertion: it must answer a challenge this session asked for with the user's keys; the session is then freshly verified. */
-async function checkKeyStepUp(current: CurrentSession, response: unknown, ip: string): Promise<ActionState | null> {
-  // At the hard cap every second factor waits for an admin's reset, a key too.
-  const [user] = await (await db()).select({ failures: users.secondFactorFailures }).from(users).where(eq(users.id, current.user.id));
-  if (isSecondFactorSuspended(user?.failures ?? 0)) return { error: SECOND_FACTOR_SUSPENDED };
-  const result = await verifyAuthentication({ sessionId: current.sessionId }, response, { userId: current.user.id, requireUserVerification: false, ip });
-  if (result.ok) {
-    await writeTransaction((tx) => markSessionSecondFactor(tx, current.sessionId));
-    return null;
-  }
-  await auditAlone({ orgId: current.org.id, actor: { kind: 'user', userId: current.user.id }, targetUserId: current.user.id, action: 'step_up.failed', detail: { factor: 'webauthn', reason: result.reason }, ip });
-  return { fieldErrors: { webauthnResponse: [KEY_NOT_ACCEPTED] }, error: KEY_NOT_ACCEPTED };
 }
 
 function secondFactorMissing(current: CurrentSession): ActionState {
@@ -56,10 +38,16 @@ export async function checkStepUp(current: CurrentSession, input: StepUpInput, i
     return password.locked ? { error: 'Too many failed password attempts. Try again later.' } : { fieldErrors: { password: [WRONG_PASSWORD] }, error: WRONG_PASSWORD };
   }
   if (!stepUpNeedsCode(current)) return null;
-  if (input.webauthnResponse !== undefined && current.user.webauthnKeyCount > 0) return checkKeyStepUp(current, input.webauthnResponse, ip);
-  if (input.code === undefined && input.recoveryCode === undefined) return secondFactorMissing(current);
-  // The session counts as freshly verified in the transaction that uses the code.
-  const factor = input.recoveryCode !== undefined ? { recoveryCode: input.recoveryCode } : { code: input.code };
+  // A key's assertion answers a challenge this session asked for with the user's keys.
+  const key = input.webauthnResponse !== undefined && current.user.webauthnKeyCount > 0;
+  if (!key && input.code === undefined && input.recoveryCode === undefined) return secondFactorMissing(current);
+  // Counted by the same throttles and hard cap as a code; the session counts as freshly verified in
+  // the transaction that uses the factor.
+  const factor: FactorInput = key
+    ? { assertion: { binding: { sessionId: current.sessionId }, response: input.webauthnResponse, ip } }
+    : input.recoveryCode !== undefined
+      ? { recoveryCode: input.recoveryCode }
+      : { code: input.code };
   const result = await verifySecondFactor(current.user.id, factor, Date.now(), async (tx) => {
     await markSessionSecondFactor(tx, current.sessionId);
     return true;
@@ -67,11 +55,11 @@ export async function checkStepUp(current: CurrentSession, input: StepUpInput, i
   if (!result.ok) {
     // Refused at the hard cap: nothing was checked, and the cap was audited once when it tripped.
     if (result.suspended && !result.tripped) return { error: SECOND_FACTOR_SUSPENDED };
-    await auditAlone({ orgId: current.org.id, actor: { kind: 'user', userId: current.user.id }, targetUserId: current.user.id, action: result.tripped ? '2fa.suspended' : 'step_up.failed', detail: { factor: 'second', locked: !!result.lockedUntil }, ip });
+    await auditAlone({ orgId: current.org.id, actor: { kind: 'user', userId: current.user.id }, targetUserId: current.user.id, action: result.tripped ? '2fa.suspended' : 'step_up.failed', detail: { factor: key ? 'webauthn' : 'second', locked: !!result.lockedUntil }, ip });
     if (result.suspended) return { error: SECOND_FACTOR_SUSPENDED };
     if (result.lockedUntil) return { error: lockedMessage(minutesUntil(result.lockedUntil)) };
-    const field = input.recoveryCode !== undefined ? 'recoveryCode' : 'code';
-    const message = field === 'code' ? WRONG_CODE : WRONG_RECOVERY_CODE;
+    const field = key ? 'webauthnResponse' : input.recoveryCode !== undefined ? 'recoveryCode' : 'code';
+    const message = key ? KEY_NOT_ACCEPTED : field === 'code' ? WRONG_CODE : WRONG_RECOVERY_CODE;
     return { fieldErrors: { [field]: [message] }, error: message };
   }
   return null;
