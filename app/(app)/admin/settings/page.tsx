@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { passkeySignInAllowed } from '@/lib/accounts/passkey-setting';
 import { requireAdmin } from '@/lib/auth/current';
-import { stepUpNeedsCode } from '@/lib/auth/step-up';
+import { stepUpFactors, stepUpNeedsCode } from '@/lib/auth/step-up';
 import { PasskeyForm } from './passkey-form';
 import { PolicyForm } from './policy-form';
 
@@ -13,7 +13,7 @@ export default async function SettingsPage() {
     <div className="max-w-2xl space-y-6">
       <section className="card space-y-4" aria-labelledby="settings-heading">
         <h2 id="settings-heading" className="text-xl font-semibold">Two-factor authentication policy</h2>
-        <PolicyForm policy={current.org.twoFactorPolicy} needsCode={stepUpNeedsCode(current)} />
+        <PolicyForm policy={current.org.twoFactorPolicy} needsCode={stepUpNeedsCode(current)} factors={stepUpFactors(current)} />
       </section>
       <section className="card space-y-4" aria-labelledby="passkey-heading">
         <h2 id="passkey-heading" className="text-xl font-semibold">Passkeys</h2>

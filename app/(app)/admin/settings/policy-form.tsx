@@ -2,7 +2,7 @@
 
 import { useActionState } from 'react';
 import { FormMessage, SubmitButton } from '@/app/_components/form';
-import { StepUpFields } from '@/app/_components/step-up-fields';
+import { StepUpFields, type StepUpFactors } from '@/app/_components/step-up-fields';
 import type { ActionState } from '@/lib/action';
 import type { TwoFactorPolicy } from '@/db/enums';
 import { setPolicyAction } from '../actions';
@@ -18,7 +18,7 @@ const choices = [
  * requirement) needs the admin's step-up, so unless the policy is Off (or when the action asked for
  * it) the form carries the step-up fields, filled only to lower it.
  */
-export function PolicyForm({ policy, needsCode }: { policy: TwoFactorPolicy; needsCode: boolean }) {
+export function PolicyForm({ policy, needsCode, factors }: { policy: TwoFactorPolicy; needsCode: boolean; factors: StepUpFactors }) {
   const [state, action] = useActionState<ActionState, FormData>(setPolicyAction, {});
   const chosen = state.values?.policy ?? policy;
   const stored = state.ok ? chosen : policy;
@@ -41,7 +41,7 @@ export function PolicyForm({ policy, needsCode }: { policy: TwoFactorPolicy; nee
       {askStepUp ? (
         <fieldset className="space-y-3">
           <legend className="font-medium">To lower the policy, confirm it&apos;s you</legend>
-          <StepUpFields needsCode={needsCode} state={state} passwordRequired={false} />
+          <StepUpFields needsCode={needsCode} state={state} passwordRequired={false} factors={factors} />
         </fieldset>
       ) : null}
       <SubmitButton>Save policy</SubmitButton>
