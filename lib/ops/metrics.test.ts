@@ -57,6 +57,23 @@ test('security events count as the sign-in, second-factor and lock metrics', asy
   assert.equal(await value('deskgate_locks_total', { reason: 'second_factor_cap' }), before.cap + 1);
 });
 
+test('security keys count under their own labels: passkey sign-ins and webauthn failures', async () => {
+  const before = {
+    passkey: await value('deskgate_sign_ins_total', { method: 'passkey', outcome: 'success' }),
+    passkeyFailed: await value('deskgate_sign_ins_total', { method: 'passkey', outcome: 'failed' }),
+    key: await value('deskgate_second_factor_failures_total', { step: 'sign_in', factor: 'webauthn' }),
+    keyStepUp: await value('deskgate_second_factor_failures_total', { step: 'step_up', factor: 'webauthn' }),
+  };
+  countSecurityEvent('sign_in', { method: 'passkey' });
+  countSecurityEvent('sign_in.failed', { method: 'passkey', reason: 'unknown_key' });
+  countSecurityEvent('sign_in.second_factor_failed', { factor: 'webauthn' });
+  countSecurityEvent('step_up.failed', { factor: 'webauthn', locked: false });
+  assert.equal(await value('deskgate_sign_ins_total', { method: 'passkey', outcome: 'success' }), before.passkey + 1);
+  assert.equal(await value('deskgate_sign_ins_total', { method: 'passkey', outcome: 'failed' }), before.passkeyFailed + 1);
+  assert.equal(await value('deskgate_second_factor_failures_total', { step: 'sign_in', factor: 'webauthn' }), before.key + 1);
+  assert.equal(await value('deskgate_second_factor_failures_total', { step: 'step_up', factor: 'webauthn' }), before.keyStepUp + 1);
+});
+
 test('an event nobody counts changes no metric, and labels never carry what the event names', async () => {
   const before = await registry().metrics();
   countSecurityEvent('user.created', { email: 'someone@example.com' });

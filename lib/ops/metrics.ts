@@ -39,13 +39,13 @@ function define(register: Registry) {
   return {
     signIns: new Counter({
       name: 'deskgate_sign_ins_total',
-      help: 'Sign-in attempts by method (password, sso) and outcome (success, failed, locked, refused).',
+      help: 'Sign-in attempts by method (password, sso, passkey) and outcome (success, failed, locked, refused).',
       labelNames: ['method', 'outcome'] as const,
       registers,
     }),
     secondFactorFailures: new Counter({
       name: 'deskgate_second_factor_failures_total',
-      help: 'Wrong second factors, by where they were asked (sign_in, step_up) and which (totp, recovery).',
+      help: 'Wrong second factors, by where they were asked (sign_in, step_up) and which (totp, recovery, webauthn).',
       labelNames: ['step', 'factor'] as const,
       registers,
     }),
@@ -96,13 +96,14 @@ export function metrics(): Metrics {
 type Fields = Record<string, unknown>;
 type Count = (m: Metrics, fields: Fields) => void;
 
-const secondFactor = (fields: Fields) => (fields.factor === 'recovery' ? 'recovery' : 'totp');
+const secondFactor = (fields: Fields) => (fields.factor === 'recovery' || fields.factor === 'webauthn' ? fields.factor : 'totp');
+const signInMethod = (fields: Fields) => (fields.method === 'sso' || fields.method === 'passkey' ? fields.method : 'password');
 
 /** The security events (lib/log.ts) that are counted, and how. Every sign-in outcome is one of them. */
 const COUNTED: Record<string, Count> = {
-  sign_in: (m, f) => m.signIns.inc({ method: f.method === 'sso' ? 'sso' : 'password', outcome: 'success' }),
+  sign_in: (m, f) => m.signIns.inc({ method: signInMethod(f), outcome: 'success' }),
   'sign_in.recovery_code_used': (m) => m.signIns.inc({ method: 'password', outcome: 'success' }),
-  'sign_in.failed': (m) => m.signIns.inc({ method: 'password', outcome: 'failed' }),
+  'sign_in.failed': (m, f) => m.signIns.inc({ method: signInMethod(f), outcome: 'failed' }),
   'sign_in.sso_refused': (m) => m.signIns.inc({ method: 'sso', outcome: 'refused' }),
   'sign_in.second_factor_failed': (m, f) => m.secondFactorFailures.inc({ step: 'sign_in', factor: secondFactor(f) }),
   'sign_in.locked': (m, f) => {
@@ -112,8 +113,8 @@ const COUNTED: Record<string, Count> = {
     } else m.locks.inc({ reason: f.throttle === 'ip' ? 'password_address' : 'password_account' });
   },
   'step_up.failed': (m, f) => {
-    if (f.factor !== 'second') return;
-    m.secondFactorFailures.inc({ step: 'step_up', factor: 'totp' });
+    if (f.factor !== 'second' && f.factor !== 'webauthn') return;
+    m.secondFactorFailures.inc({ step: 'step_up', factor: f.factor === 'webauthn' ? 'webauthn' : 'totp' });
     if (f.locked) m.locks.inc({ reason: 'second_factor' });
   },
   '2fa.suspended': (m, f) => {
