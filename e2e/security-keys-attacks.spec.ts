@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { request as playwrightRequest } from '@playwright/test';
+import { count, eq } from 'drizzle-orm';
+import { db } from '@/db';
+import { pendingEnrollments } from '@/db/schema';
 import { registrationOptions } from '@/lib/auth/webauthn';
 import { SoftwareAuthenticator } from '@/lib/testing/software-authenticator';
 import { expect, test } from './fixtures';
@@ -62,4 +65,22 @@ test('a registration answering another session’s challenge, or for a wrong ori
   expect((await userRow(user.id)).webauthnKeyCount).toBe(1);
   await mine.context.dispose();
   await thief.context.dispose();
+});
+
+test('with a copied session and the password, a keys-only user’s 2FA gets no authenticator app (it asks for a key or a recovery code)', async ({ org }) => {
+  const user = await org.user();
+  const owner = { id: user.id, orgId: org.id, email: user.email, name: user.name };
+  // The owner adds a key from their own session.
+  const mine = await sessionOf(user.id);
+  await finish(mine.context, new SoftwareAuthenticator().register(await registrationOptions(owner, { sessionId: mine.sessionId }), appPlace()));
+  expect(await storedKeys(user.id)).toHaveLength(1);
+  await mine.context.dispose();
+  // The thief's copy: a live session that verified no second factor lately.
+  const { context } = await sessionOf(user.id);
+  const answer = await postAction(context, 'startEnrollmentAction', { password: user.password });
+  expect(answer.status()).toBe(200);
+  const pending = await (await db()).select({ n: count() }).from(pendingEnrollments).where(eq(pendingEnrollments.userId, user.id));
+  expect(pending[0]!.n, 'no setup of an app was started').toBe(0);
+  expect((await userRow(user.id)).totpEnabledAt).toBeNull();
+  await context.dispose();
 });

@@ -28,13 +28,14 @@ export const confirmCodeSchema = z.object({ code: totpCodeField });
 /** Forced setup at sign-in, last step: the recovery codes were saved. */
 export const continueSignInSchema = z.object({ saved: z.literal('yes', { error: 'Confirm that you have saved your recovery codes.' }) });
 
-/** Starting 2FA setup on the profile. */
-export const startEnrollmentSchema = z.object({ password: currentPasswordField });
 
 /** Step-up before a sensitive change: the password, and a code unless one was verified recently. */
 const stepUpFields = { password: currentPasswordField, code: optional(totpCodeField), recoveryCode: optional(recoveryCodeField), webauthnResponse: optional(webauthnResponseField) };
 /** For forms where only some choices need a step-up (the action decides). */
 const stepUpFieldsWhenNeeded = { ...stepUpFields, password: optional(currentPasswordField) };
+
+/** Starting 2FA setup (the app) on the profile: the password; a user who has keys already steps up with a second factor too. */
+export const startEnrollmentSchema = z.object({ ...stepUpFields });
 
 /** A sensitive 2FA change on the profile. */
 export const stepUpSchema = z.object(stepUpFields);

@@ -17,11 +17,19 @@ import { mayManage, NOT_ALLOWED, REFUSED, REQUIRED } from './refusals';
 
 const actor = (current: CurrentSession) => ({ kind: 'user' as const, userId: current.user.id });
 
-export const startEnrollmentAction = userAction(startEnrollmentSchema, async ({ password }, { current, ip }) => {
+export const startEnrollmentAction = userAction(startEnrollmentSchema, async (stepUp, { current, ip }) => {
   if (!mayManage(current)) return { error: NOT_ALLOWED };
   if (current.user.totpEnabledAt !== null) return { error: '2FA is already on. Use “Reconfigure 2FA” to move it to another device.' };
-  const check = await checkPassword(current.user.email, password, ip, sessionDevice(current));
-  if (!check.ok) return check.locked ? { error: 'Too many failed password attempts. Try again later.' } : { error: WRONG_PASSWORD, fieldErrors: { password: [WRONG_PASSWORD] } };
+  // A user who already has a second factor (keys) adds the app with a whole step-up, as for any
+  // other 2FA change: the app's confirmation counts as a fresh second factor, which must not be had
+  // with the password alone.
+  if (hasSecondFactor(current.user)) {
+    const refused = await checkStepUp(current, stepUp, ip);
+    if (refused) return refused;
+  } else {
+    const check = await checkPassword(current.user.email, stepUp.password, ip, sessionDevice(current));
+    if (!check.ok) return check.locked ? { error: 'Too many failed password attempts. Try again later.' } : { error: WRONG_PASSWORD, fieldErrors: { password: [WRONG_PASSWORD] } };
+  }
   await beginEnrollment(current.user.id, { sessionId: current.sessionId });
   redirect('/profile/2fa');
 });

@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { useActionState, type ReactNode } from 'react';
 import { ConfirmCodeStep } from '@/app/_components/code-fields';
-import { SecondFactorFields, type StepUpFactors } from '@/app/_components/step-up-fields';
+import { SecondFactorFields, StepUpFields, type StepUpFactors } from '@/app/_components/step-up-fields';
 import { Field, FormMessage, SubmitButton } from '@/app/_components/form';
 import { RecoveryCodes, SavedCodesCheckbox } from '@/app/_components/recovery-codes';
 import { StepHeading } from '@/app/_components/step-heading';
@@ -112,12 +112,13 @@ function SetUp({ view }: { view: TabView }) {
 }
 
 /** A user with keys only may add the app beside them (the codes they have stay). */
-function AddApp() {
+function AddApp({ needsCode, factors }: { needsCode: boolean; factors: StepUpFactors }) {
   const [state, action] = useActionState<ActionState, FormData>(startEnrollmentAction, {});
   return (
     <form action={action} className="space-y-4" noValidate>
       <FormMessage error={state.error} />
-      <Field name="password" label="Password" type="password" autoComplete="current-password" required errors={state.fieldErrors?.password} hint="To add an authenticator app, first confirm your password." />
+      <p>To add an authenticator app, first confirm it&apos;s you.</p>
+      <StepUpFields needsCode={needsCode} state={state} factors={factors} />
       <SubmitButton className="btn-secondary">Add an authenticator app</SubmitButton>
     </form>
   );
@@ -167,7 +168,7 @@ function Enabled({ view, regenState, regenAction }: { view: TabView; regenState:
         </dd>
       </dl>
       {view.required ? <p>Your organization requires two-factor authentication, so it cannot be turned off.</p> : null}
-      {!view.hasApp && view.canManage && !view.stepUp ? <AddApp /> : null}
+      {!view.hasApp && view.canManage && !view.stepUp ? <AddApp needsCode={view.needsCode} factors={view.keys.factors} /> : null}
       {view.stepUp ? (
         <StepUp kind={view.stepUp} needsCode={view.needsCode} factors={view.keys.factors} regenState={regenState} regenAction={regenAction} />
       ) : (
