@@ -63,7 +63,7 @@ export const renameKeySchema = z.object({ credentialId: credentialIdField, name:
 
 export const removeKeySchema = z.object({ credentialId: credentialIdField, ...stepUpFields });
 
-/** Asking for a challenge the user's keys answer (step-up). */
+/** Asking for a challenge a key answers (step-up, the second step, passkey sign-in): no fields. */
 export const keyOptionsSchema = z.object({});
 
 // --- Signing in with a security key or a passkey (#15) ---
@@ -91,8 +91,6 @@ const keyResponseField = z
     return z.NEVER;
   });
 
-/** Asking for a key's options (second step or passkey sign-in): no fields. */
-export const signInKeyOptionsSchema = z.object({});
 
 /** Sign-in, second step, with a security key. */
 export const verifyKeySchema = z.object({ response: keyResponseField });

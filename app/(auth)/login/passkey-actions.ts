@@ -7,10 +7,10 @@ import { signInWithPasskey } from '@/lib/auth/passkey-sign-in';
 import { finishSignIn } from '@/lib/auth/sign-in';
 import { authenticationOptions } from '@/lib/auth/webauthn';
 import { safeCallbackUrl } from '@/lib/validation/fields';
-import { signInKeyOptionsSchema, passkeySignInSchema } from '@/lib/validation/forms';
+import { keyOptionsSchema, passkeySignInSchema } from '@/lib/validation/forms';
 
 /** Options for any passkey of this site (discoverable, user verification required), bound to a new nonce in this browser's cookie. */
-export const passkeyOptionsAction = publicAction(signInKeyOptionsSchema, async (): Promise<ActionState> => {
+export const passkeyOptionsAction = publicAction(keyOptionsSchema, async (): Promise<ActionState> => {
   const options = await authenticationOptions({ browserNonce: await newPasskeyNonce() }, null);
   return { values: { options: JSON.stringify(options) } };
 });

@@ -13,7 +13,7 @@ import { finishSignIn } from '@/lib/auth/sign-in';
 import { minutesUntil } from '@/lib/auth/throttle';
 import { findUserById } from '@/lib/accounts/users';
 import { config } from '@/lib/config';
-import { signInKeyOptionsSchema, verifyCodeSchema, verifyKeySchema } from '@/lib/validation/forms';
+import { keyOptionsSchema, verifyCodeSchema, verifyKeySchema } from '@/lib/validation/forms';
 import { markActionEntered } from '@/lib/request';
 
 async function endChallenge(token: string, notice: string): Promise<never> {
@@ -102,7 +102,7 @@ export const verifyKeyAction = publicAction(verifyKeySchema, async ({ response }
 });
 
 /** The options for navigator.credentials.get(): the user's keys, for a key challenge bound to this sign-in challenge. */
-export const keyOptionsAction = publicAction(signInKeyOptionsSchema, async (): Promise<ActionState> => {
+export const keyOptionsAction = publicAction(keyOptionsSchema, async (): Promise<ActionState> => {
   const challenge = await verifyChallenge();
   const options = await authenticationOptions({ challengeToken: challenge.token }, challenge.userId);
   if (!options) return { error: NO_KEYS };
