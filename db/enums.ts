@@ -4,6 +4,9 @@ export const ROLES = ['member', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 export const SIGN_IN_METHODS = ['password', 'sso'] as const;
 export type SignInMethod = (typeof SIGN_IN_METHODS)[number];
+// How a session (and the sign-in challenge before it) began: a passkey stands for password and second factor at once.
+export const SESSION_METHODS = [...SIGN_IN_METHODS, 'passkey'] as const;
+export type SessionMethod = (typeof SESSION_METHODS)[number];
 export const CHALLENGE_PURPOSES = ['verify', 'setup', 'ready'] as const;
 export type ChallengePurpose = (typeof CHALLENGE_PURPOSES)[number];
 export const TWO_FACTOR_STATES = ['enabled', 'none', 'sso'] as const;

@@ -108,3 +108,25 @@ test('one assertion posted 10 times at once gives one session: as a second step 
   expect(await liveSessions(owner.id)).toBe(1);
   await Promise.all([caller.dispose(), replay.dispose()]);
 });
+
+test('a USB key added without a PIN, given one by whoever holds it, does not sign in on its own; after the password it still works', async ({ org }) => {
+  const { user, key } = await userWithKey(org, 'usb');
+  // The thief sets a PIN: the key's assertions now carry the user-verified flag.
+  key.software.setUserVerification(true);
+  const nonce = `nonce-${user.id}-${Date.now()}`;
+  const caller = await passkeyCaller(nonce);
+  const assertion = JSON.stringify(await assertionFor({ browserNonce: nonce }, null, key.software));
+  const before = await keyState(user.id);
+  const answer = await postAction(caller, 'passkeySignInAction', { response: assertion, callbackUrl: '/' });
+  expect(answer.status()).toBeLessThan(500);
+  expect(signedIn(answer)).toBe(false);
+  expect(await liveSessions(user.id)).toBe(0);
+  expect(await keyState(user.id), 'the key records no use').toEqual(before);
+  expect(await auditActions(user.id)).toContain('sign_in.failed');
+
+  // Its owner, who knows the password, still uses it as the second step.
+  const { context, binding } = await atSecondStep(user);
+  const response = JSON.stringify(await assertionFor(binding, user.id, key.software));
+  expect(signedIn(await postAction(context, 'verifyKeyAction', { response }))).toBe(true);
+  await Promise.all([caller.dispose(), context.dispose()]);
+});

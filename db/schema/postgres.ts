@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
-import { ACTOR_KINDS, CHALLENGE_PURPOSES, ROLES, SIGN_IN_METHODS, TWO_FACTOR_POLICIES, TWO_FACTOR_STATES, WEBAUTHN_DEVICE_TYPES, WEBAUTHN_PURPOSES } from '../enums';
+import { ACTOR_KINDS, CHALLENGE_PURPOSES, ROLES, SESSION_METHODS, SIGN_IN_METHODS, TWO_FACTOR_POLICIES, TWO_FACTOR_STATES, WEBAUTHN_DEVICE_TYPES, WEBAUTHN_PURPOSES } from '../enums';
 
 // The same tables, columns, constraints and indexes as ./sqlite.ts (db/schema.test.ts compares them).
 // Times are Unix milliseconds in a bigint, read as JavaScript numbers.
@@ -69,7 +69,7 @@ export const sessions = pgTable(
     userId: integer('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    method: text('method', { enum: SIGN_IN_METHODS }).notNull(),
+    method: text('method', { enum: SESSION_METHODS }).notNull(),
     createdAt: millis('created_at').notNull(),
     lastSeenAt: millis('last_seen_at').notNull(),
     secondFactorAt: millis('second_factor_at'),
@@ -86,7 +86,7 @@ export const loginChallenges = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     purpose: text('purpose', { enum: CHALLENGE_PURPOSES }).notNull(),
-    method: text('method', { enum: SIGN_IN_METHODS }).notNull().default('password'),
+    method: text('method', { enum: SESSION_METHODS }).notNull().default('password'),
     createdAt: millis('created_at').notNull(),
     expiresAt: millis('expires_at').notNull(),
     failures: integer('failures').notNull().default(0),
@@ -175,6 +175,7 @@ export const webauthnCredentials = pgTable(
     name: text('name').notNull(),
     deviceType: text('device_type', { enum: WEBAUTHN_DEVICE_TYPES }).notNull(),
     backedUp: boolean('backed_up').notNull().default(false),
+    uvInitialized: boolean('uv_initialized').notNull().default(false),
     createdAt: millis('created_at').notNull(),
     lastUsedAt: millis('last_used_at'),
   },

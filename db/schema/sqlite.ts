@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { ACTOR_KINDS, CHALLENGE_PURPOSES, ROLES, SIGN_IN_METHODS, TWO_FACTOR_POLICIES, TWO_FACTOR_STATES, WEBAUTHN_DEVICE_TYPES, WEBAUTHN_PURPOSES } from '../enums';
+import { ACTOR_KINDS, CHALLENGE_PURPOSES, ROLES, SESSION_METHODS, SIGN_IN_METHODS, TWO_FACTOR_POLICIES, TWO_FACTOR_STATES, WEBAUTHN_DEVICE_TYPES, WEBAUTHN_PURPOSES } from '../enums';
 
 // Times are Unix milliseconds: cheap to compare inside one conditional UPDATE.
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
@@ -77,7 +77,7 @@ export const sessions = sqliteTable(
     userId: integer('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    method: text('method', { enum: SIGN_IN_METHODS }).notNull(),
+    method: text('method', { enum: SESSION_METHODS }).notNull(),
     createdAt: integer('created_at').notNull(),
     lastSeenAt: integer('last_seen_at').notNull(),
     secondFactorAt: integer('second_factor_at'),
@@ -95,7 +95,7 @@ export const loginChallenges = sqliteTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     purpose: text('purpose', { enum: CHALLENGE_PURPOSES }).notNull(),
-    method: text('method', { enum: SIGN_IN_METHODS }).notNull().default('password'),
+    method: text('method', { enum: SESSION_METHODS }).notNull().default('password'),
     createdAt: integer('created_at').notNull(),
     expiresAt: integer('expires_at').notNull(),
     failures: integer('failures').notNull().default(0),
@@ -193,6 +193,10 @@ export const webauthnCredentials = sqliteTable(
     name: text('name').notNull(),
     deviceType: text('device_type', { enum: WEBAUTHN_DEVICE_TYPES }).notNull(),
     backedUp: integer('backed_up', { mode: 'boolean' }).notNull().default(false),
+    // The authenticator verified its user (PIN, biometrics) when the key was added: only such a key
+    // may sign in on its own (passkey sign-in). A key added without, later given a PIN by whoever
+    // holds it, stays a second factor after the password.
+    uvInitialized: integer('uv_initialized', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull(),
     lastUsedAt: integer('last_used_at'),
   },

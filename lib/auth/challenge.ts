@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, eq, gt, lt, ne, sql } from 'drizzle-orm';
 import { type Executor, db, lockUser, writeTransaction } from '@/db';
-import { loginChallenges, users, type ChallengePurpose, type LoginChallenge } from '@/db/schema';
+import { loginChallenges, users, type ChallengePurpose, type LoginChallenge, type SessionMethod } from '@/db/schema';
 import { config } from '@/lib/config';
 import { createSession } from './session';
 import { newToken, tokenDigest } from './tokens';
@@ -18,14 +18,21 @@ export function challengeLifetime(purpose: ChallengePurpose): number {
 /**
  * Writes a challenge row and returns its token (the row keeps only the digest). `credentialsVersion`
  * is the user's as the password step read it: a change since then refuses the session.
- * `secondFactorAt`: a `ready` challenge whose sign-in verified a second factor (a passkey).
+ * `secondFactorAt`: a `ready` challenge whose sign-in verified a second factor (a passkey, which is
+ * then its `method`). `tx`: write it in the caller's transaction (it commits or rolls back with it).
  */
-export async function createChallenge(userId: number, purpose: ChallengePurpose, callbackUrl: string, credentialsVersion: number, secondFactorAt: number | null = null): Promise<string> {
+export async function createChallenge(
+  userId: number,
+  purpose: ChallengePurpose,
+  callbackUrl: string,
+  credentialsVersion: number,
+  options: { secondFactorAt?: number; method?: SessionMethod; tx?: Executor } = {},
+): Promise<string> {
   const token = newToken();
   const now = Date.now();
-  await writeTransaction((tx) =>
-    tx.insert(loginChallenges).values({ id: tokenDigest(token), userId, purpose, createdAt: now, expiresAt: now + challengeLifetime(purpose), callbackUrl, credentialsVersion, secondFactorAt }),
-  );
+  const row = { id: tokenDigest(token), userId, purpose, method: options.method ?? 'password', createdAt: now, expiresAt: now + challengeLifetime(purpose), callbackUrl, credentialsVersion, secondFactorAt: options.secondFactorAt ?? null };
+  if (options.tx) await options.tx.insert(loginChallenges).values(row);
+  else await writeTransaction((tx) => tx.insert(loginChallenges).values(row));
   return token;
 }
 

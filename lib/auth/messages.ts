@@ -16,7 +16,9 @@ export const SECOND_FACTOR_SUSPENDED = 'Your second step is locked after too man
 // Security keys as a second factor a person manages (helper "factors"): step-up, the 2FA tab, forced setup.
 export const KEY_NOT_ACCEPTED = "Your security key's answer wasn't accepted. Try the key again, or use a recovery code.";
 export const KEY_OR_RECOVERY_CODE = 'Confirm with your security key, or enter a recovery code.';
-export const KEYS_NEED_JAVASCRIPT = 'Security keys and passkeys need JavaScript. Turn it on in your browser to use them here.';
+/** Where a key would be offered but JavaScript does not run: the sentence, and what to do instead. */
+export const keysNeedJavaScript = (instead: 'manage' | 'sign-in') =>
+  `Security keys and passkeys need JavaScript. ${instead === 'manage' ? 'Turn it on in your browser to use them here.' : 'Turn it on to use one, or use another way to sign in.'}`;
 export const NOT_ALLOWED_HERE = 'Your organization has not enabled two-factor authentication, so it cannot be set up or changed here.';
 /** Why a key was not added, for a person. */
 export const KEY_REFUSED: Record<RegistrationFailure, string> = {
@@ -34,4 +36,3 @@ export const SIGN_IN_KEY_REFUSED = "Your security key's answer was not accepted.
 export const NO_KEYS = 'There is no security key on this account any more. Use another way to sign in.';
 /** One sentence for every refused passkey sign-in: it tells nobody why (unknown key, SSO account, locked, turned off). */
 export const PASSKEY_REFUSED = "That passkey can't sign you in here. Sign in with your email and password instead.";
-export const SIGN_IN_KEYS_NEED_JAVASCRIPT = 'Security keys and passkeys need JavaScript. Turn it on to use one, or use another way to sign in.';

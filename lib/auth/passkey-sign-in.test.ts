@@ -53,17 +53,21 @@ test('a passkey signs in: one ready challenge, whose session has both factors, a
   assert.ok(sessionId);
   const [row] = await (await db()).select().from(sessions).where(eq(sessions.id, tokenDigest(sessionId)));
   assert.equal(row!.userId, user.id);
+  assert.equal(row!.method, 'passkey', 'the session records how it began');
   assert.ok(row!.secondFactorAt && Date.now() - row!.secondFactorAt < 60_000, 'the second factor counts as verified now');
   assert.equal((await passkeyAudits(user.id, 'sign_in')).length, 1);
   assert.equal((await signInWithPasskey(nonce, response, '/', '203.0.113.9')).ok, false, 'the same assertion again');
 });
 
-test('refused, changing nothing: an SSO user, a suspended second step, an organization that turned it off, no user verification', async () => {
+test('refused, changing nothing: an SSO user, a suspended second step, an organization that turned it off, no user verification, a key added without it', async () => {
   const sso = await withPasskey('sso');
   const suspended = await withPasskey();
   await writeTransaction((tx) => tx.update(users).set({ secondFactorFailures: config().secondFactor.maxFailures }).where(eq(users.id, suspended.user.id)));
   const noUv = await withPasskey('password', new SoftwareAuthenticator({ userVerification: false }));
-  for (const { user, authenticator } of [sso, suspended, noUv]) {
+  // Added without user verification, given a PIN since (a stolen USB key): still not a passkey.
+  const pinLater = await withPasskey('password', new SoftwareAuthenticator({ userVerification: false }));
+  pinLater.authenticator.setUserVerification(true);
+  for (const { user, authenticator } of [sso, suspended, noUv, pinLater]) {
     const before = await snapshot(user.id);
     const { nonce, response } = await passkeyAssertion(authenticator);
     assert.equal((await signInWithPasskey(nonce, response, '/', '203.0.113.10')).ok, false);
@@ -83,17 +87,33 @@ test('refused, changing nothing: an SSO user, a suspended second step, an organi
   assert.ok((await passkeyAudits(turnedOff.user.id, 'sign_in.failed')).length === 1, 'a refusal for a known key is audited for its owner');
 });
 
-test('failures count per client address only: that address is locked, another is not, and no account is', async () => {
-  const { user, authenticator } = await withPasskey();
+test('junk, expired challenges and unknown keys count for nothing: nobody at a shared address can take the button from the others', async () => {
+  const { authenticator } = await withPasskey();
   const stranger = new SoftwareAuthenticator({ userVerification: true });
   stranger.userHandle = authenticator.userHandle;
-  for (let i = 0; i < config().password.ipFailures; i++) {
+  for (let i = 0; i <= config().password.ipFailures; i++) {
     const { nonce, response } = await passkeyAssertion(stranger);
-    assert.deepEqual(await signInWithPasskey(nonce, response, '/', '198.51.100.7'), { ok: false, reason: 'unknown_key' });
+    assert.deepEqual(await signInWithPasskey(nonce, response, '/', '198.51.100.6'), { ok: false, reason: 'unknown_key' });
+    assert.deepEqual(await signInWithPasskey(nonce, { id: 'junk' }, '/', '198.51.100.6'), { ok: false, reason: 'invalid_input' });
+  }
+  const fromThere = await passkeyAssertion(authenticator);
+  assert.equal((await signInWithPasskey(fromThere.nonce, fromThere.response, '/', '198.51.100.6')).ok, true);
+});
+
+test('refusals of signed assertions count per client address only: that address is locked, another is not, and no account is', async () => {
+  const { user, authenticator } = await withPasskey();
+  // A key added without user verification and given a PIN since: each assertion is signed, and refused.
+  const usbKey = new SoftwareAuthenticator({ userVerification: false });
+  const holder = await withPasskey('password', usbKey);
+  usbKey.setUserVerification(true);
+  for (let i = 0; i < config().password.ipFailures; i++) {
+    const { nonce, response } = await passkeyAssertion(usbKey);
+    assert.deepEqual(await signInWithPasskey(nonce, response, '/', '198.51.100.7'), { ok: false, reason: 'not_a_passkey' });
   }
   const fromThere = await passkeyAssertion(authenticator);
   assert.deepEqual(await signInWithPasskey(fromThere.nonce, fromThere.response, '/', '198.51.100.7'), { ok: false, reason: 'locked' }, 'the address is locked, even for a valid passkey');
   assert.equal((await snapshot(user.id)).user!.failures, 0, 'the account counted nothing');
+  assert.equal((await snapshot(holder.user.id)).user!.failures, 0, 'nor the key holder’s');
   const elsewhere = await passkeyAssertion(authenticator);
   assert.equal((await signInWithPasskey(elsewhere.nonce, elsewhere.response, '/', '198.51.100.8')).ok, true, 'its owner signs in from another address');
 });

@@ -1,25 +1,28 @@
 import 'server-only';
-import { eq, inArray } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { type Executor, db, writeTransaction } from '@/db';
-import { organizations, throttleHits, users, webauthnCredentials } from '@/db/schema';
+import { organizations, users, webauthnCredentials } from '@/db/schema';
 import { addressKey } from '@/lib/address-key';
 import { audit } from '@/lib/audit';
 import { config } from '@/lib/config';
 import { log } from '@/lib/log';
 import { createChallenge } from './challenge';
 import { isSecondFactorSuspended, secondFactorRule } from './second-factor';
-import { clearAttempts, countAttempt, type ThrottleRule } from './throttle';
-import { verifyAuthentication, type AuthenticationFailure, type VerifiedAssertion } from './webauthn-authentication';
+import { clearAttempts, countAttempt, lockedUntil, type ThrottleRule } from './throttle';
+import { SIGNED_REFUSALS, verifyAuthentication, type AuthenticationFailure, type VerifiedAssertion } from './webauthn-authentication';
 
 /**
- * Failed passkey sign-ins count per client address only (the password step's address limit and
- * window), never per user, email or key: nobody can lock an account this way, and at worst an
- * address loses the passkey button for a while; the password and second step stay open to it.
- * An assertion cannot be guessed; the limit only bounds the work one address can cause.
+ * Refused passkey sign-ins count per client address only (the password step's address limit and
+ * window), never per user, email or key: nobody can lock an account this way. Only refusals of an
+ * assertion a registered key signed count (SIGNED_REFUSALS): junk, expired challenges and unknown
+ * keys cost a lookup and at most one signature check, and counting them would let anybody behind
+ * a shared address take the passkey button from everyone there. At worst an address loses the
+ * button for a while; the password and second step stay open to it.
  */
 export function passkeyRule(ip: string): ThrottleRule {
   const { ipFailures, windowMs, lockMs } = config().password;
-  return { key: `passkey:ip:${addressKey(ip)}`, limit: ipFailures, windowMs, lockMs };
+  // Counted after the check (countAttempt locks past `limit`): the ipFailures-th refusal locks.
+  return { key: `passkey:ip:${addressKey(ip)}`, limit: ipFailures - 1, windowMs, lockMs };
 }
 
 export type PasskeyRefusal = AuthenticationFailure | 'locked';
@@ -39,7 +42,7 @@ async function admit(tx: Executor, verified: VerifiedAssertion, callbackUrl: str
     .where(eq(users.id, verified.userId));
   if (!user || user.method !== 'password' || !user.allowed || isSecondFactorSuspended(user.failures)) return null;
   const now = Date.now();
-  const token = await createChallenge(verified.userId, 'ready', callbackUrl, user.credentialsVersion, now);
+  const token = await createChallenge(verified.userId, 'ready', callbackUrl, user.credentialsVersion, { secondFactorAt: now, method: 'passkey', tx });
   await clearAttempts(tx, [secondFactorRule(verified.userId).key]);
   await tx.update(users).set({ secondFactorFailures: 0 }).where(eq(users.id, verified.userId));
   const actor = { kind: 'user' as const, userId: verified.userId };
@@ -47,24 +50,26 @@ async function admit(tx: Executor, verified: VerifiedAssertion, callbackUrl: str
   return token;
 }
 
-/** A refused assertion for a key that exists is audited for its owner; any other only logged. */
+/** A refusal of a signed assertion is audited for the key's owner and counted against the address; any other is only logged. */
 async function recordFailure(response: unknown, reason: PasskeyRefusal, ip: string): Promise<void> {
   const credentialId = typeof response === 'object' && response !== null && 'id' in response && typeof response.id === 'string' ? response.id.slice(0, 1364) : '';
-  const [owner] = credentialId
-    ? await (await db()).select({ id: users.id, orgId: users.orgId }).from(webauthnCredentials).innerJoin(users, eq(users.id, webauthnCredentials.userId)).where(eq(webauthnCredentials.credentialId, credentialId))
-    : [];
+  const [owner] =
+    credentialId && SIGNED_REFUSALS.includes(reason as AuthenticationFailure)
+      ? await (await db()).select({ id: users.id, orgId: users.orgId }).from(webauthnCredentials).innerJoin(users, eq(users.id, webauthnCredentials.userId)).where(eq(webauthnCredentials.credentialId, credentialId))
+      : [];
   if (!owner) return log('sign_in.failed', { method: 'passkey', reason, ip });
+  await countAttempt([passkeyRule(ip)]);
   await writeTransaction((tx) => audit(tx, { orgId: owner.orgId, actor: { kind: 'system' }, targetUserId: owner.id, action: 'sign_in.failed', detail: { method: 'passkey', reason }, ip }));
 }
 
 /**
- * Passkey sign-in: a discoverable credential with user verification stands for the password and
- * the second factor at once. Counted per address before the check; on success the session follows
- * from the returned `ready` challenge (finishSignIn), as for every other sign-in.
+ * Passkey sign-in: a discoverable credential with user verification, added with user verification,
+ * stands for the password and the second factor at once. Refused while the address is locked; on
+ * success the session follows from the returned `ready` challenge (finishSignIn), as for every
+ * other sign-in.
  */
 export async function signInWithPasskey(browserNonce: string, response: unknown, callbackUrl: string, ip: string): Promise<PasskeySignIn> {
-  const attempt = await countAttempt([passkeyRule(ip)]);
-  if ('lockedUntil' in attempt) {
+  if (await lockedUntil(await db(), passkeyRule(ip).key)) {
     log('sign_in.failed', { method: 'passkey', reason: 'locked', ip });
     return { ok: false, reason: 'locked' };
   }
@@ -75,8 +80,6 @@ export async function signInWithPasskey(browserNonce: string, response: unknown,
     ip,
     andThen: async (tx, verified) => {
       token = await admit(tx, verified, callbackUrl, ip);
-      // A success does not count against the address.
-      if (token) await tx.delete(throttleHits).where(inArray(throttleHits.id, attempt.hitIds));
       return token !== null;
     },
   });

@@ -47,7 +47,7 @@ test('a key’s assertion is a second factor: accepted as `webauthn`, its challe
     inside = factor.kind;
     return true;
   });
-  assert.deepEqual(accepted, { ok: true, kind: 'webauthn', codesLeft: 10 });
+  assert.deepEqual(accepted, { ok: true, kind: 'webauthn', credentialId: authenticator.id, codesLeft: 10 }, 'names the key that was used');
   assert.equal(inside, 'webauthn', 'what the factor was used for runs in its transaction');
   assert.equal(await failures(user.id), 0);
   assert.deepEqual(await verifySecondFactor(user.id, { assertion: { binding, response } }), { ok: false }, 'replayed');

@@ -23,7 +23,7 @@ export function secondFactorRule(userId: number): ThrottleRule {
  */
 export type FactorKind = 'totp' | 'recovery' | 'webauthn';
 export type FactorResult =
-  | { ok: true; kind: FactorKind; codesLeft: number }
+  | { ok: true; kind: FactorKind; codesLeft: number; credentialId?: string }
   | { ok: false; lockedUntil?: number; withdrawn?: true; suspended?: true; tripped?: true };
 export type AcceptedFactor = Extract<FactorResult, { ok: true }>;
 
@@ -96,13 +96,14 @@ export async function consumeRecoveryCode(tx: Executor, userId: number, input: s
 export type FactorInput = { code?: string; recoveryCode?: string; assertion?: { binding: WebAuthnBinding; response: unknown; ip?: string | null } };
 
 /** Checks the one factor the input carries, inside the check's transaction; the kind accepted, or null. */
-async function acceptFactor(tx: Executor, userId: number, user: { secret: string | null }, input: FactorInput, now: number): Promise<FactorKind | null> {
-  if (input.recoveryCode !== undefined) return (await consumeRecoveryCode(tx, userId, input.recoveryCode, now)) ? 'recovery' : null;
-  if (input.code !== undefined) return user.secret && (await acceptTotp(tx, userId, decryptForUser(user.secret, userId), input.code, now)) ? 'totp' : null;
+async function acceptFactor(tx: Executor, userId: number, user: { secret: string | null }, input: FactorInput, now: number): Promise<{ kind: FactorKind; credentialId?: string } | null> {
+  if (input.recoveryCode !== undefined) return (await consumeRecoveryCode(tx, userId, input.recoveryCode, now)) ? { kind: 'recovery' } : null;
+  if (input.code !== undefined) return user.secret && (await acceptTotp(tx, userId, decryptForUser(user.secret, userId), input.code, now)) ? { kind: 'totp' } : null;
   if (input.assertion === undefined) return null;
   // The key's challenge is used up, and its counter moved, in this transaction: with the rest, or not at all.
   const { binding, response, ip } = input.assertion;
-  return (await verifyAuthentication(binding, response, { userId, requireUserVerification: false, ip })).ok ? 'webauthn' : null;
+  const verified = await verifyAuthentication(binding, response, { userId, requireUserVerification: false, ip });
+  return verified.ok ? { kind: 'webauthn', credentialId: verified.credentialId } : null;
 }
 
 /**
@@ -128,11 +129,11 @@ export async function verifySecondFactor(
       async (tx): Promise<FactorResult> => {
         await lockUser(tx, userId);
         const [user] = await tx.select({ secret: users.totpSecret, left: users.recoveryCodesLeft }).from(users).where(eq(users.id, userId));
-        const kind = user ? await acceptFactor(tx, userId, user, input, now) : null;
-        if (!user || !kind) return failed;
+        const factor = user ? await acceptFactor(tx, userId, user, input, now) : null;
+        if (!user || !factor) return failed;
         await clearAttempts(tx, [rule.key]);
         await tx.update(users).set({ secondFactorFailures: 0 }).where(eq(users.id, userId));
-        const accepted: AcceptedFactor = { ok: true, kind, codesLeft: kind === 'recovery' ? user.left - 1 : user.left };
+        const accepted: AcceptedFactor = { ok: true, ...factor, codesLeft: factor.kind === 'recovery' ? user.left - 1 : user.left };
         if (andThen && !(await andThen(tx, accepted))) throw new Withdrawn();
         return accepted;
       }

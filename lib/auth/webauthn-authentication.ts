@@ -28,7 +28,9 @@ export async function authenticationOptions(binding: WebAuthnBinding, userId: nu
   });
 }
 
-export type AuthenticationFailure = 'invalid_input' | 'expired' | 'unknown_key' | 'passkey_disabled' | 'not_verified' | 'counter_regression' | 'refused';
+export type AuthenticationFailure = 'invalid_input' | 'expired' | 'unknown_key' | 'passkey_disabled' | 'not_verified' | 'not_a_passkey' | 'counter_regression' | 'refused';
+/** Refusals of an assertion its key signed: its holder tried. Every other refusal may be anybody's junk. */
+export const SIGNED_REFUSALS: readonly AuthenticationFailure[] = ['passkey_disabled', 'not_a_passkey', 'counter_regression', 'refused'];
 export type VerifiedAssertion = { userId: number; credentialId: string; userVerified: boolean };
 export type AuthenticationResult = ({ ok: true } & VerifiedAssertion) | { ok: false; reason: AuthenticationFailure };
 
@@ -53,7 +55,7 @@ class Refused extends Error {}
 async function findKey(response: AuthenticationResponseJSON, userId: number | null) {
   const owner = userId === null ? eq(users.webauthnHandle, response.response.userHandle ?? '') : eq(users.id, userId);
   const [key] = await (await db())
-    .select({ id: webauthnCredentials.id, userId: users.id, orgId: users.orgId, publicKey: webauthnCredentials.publicKey, signCount: webauthnCredentials.signCount, passkeySignIn: organizations.passkeySignIn })
+    .select({ id: webauthnCredentials.id, userId: users.id, orgId: users.orgId, publicKey: webauthnCredentials.publicKey, signCount: webauthnCredentials.signCount, uvInitialized: webauthnCredentials.uvInitialized, passkeySignIn: organizations.passkeySignIn })
     .from(webauthnCredentials)
     .innerJoin(users, eq(users.id, webauthnCredentials.userId))
     .innerJoin(organizations, eq(organizations.id, users.orgId))
@@ -89,9 +91,13 @@ export async function verifyAuthentication(binding: WebAuthnBinding, response: u
   if (!(await consumeChallenge(challenge.data, { purpose: userId === null ? 'passkey' : 'second_factor', binding, userId }))) return { ok: false, reason: 'expired' };
   const key = await findKey(parsed.data, userId);
   if (!key) return { ok: false, reason: 'unknown_key' };
-  if (userId === null && !key.passkeySignIn) return { ok: false, reason: 'passkey_disabled' };
   const info = await verifiedAssertion(parsed.data, challenge.data, key.publicKey, expected.requireUserVerification || userId === null);
   if (!info) return { ok: false, reason: 'not_verified' };
+  // The refusals below concern a signed assertion of a registered key (see SIGNED_REFUSALS).
+  if (userId === null && !key.passkeySignIn) return { ok: false, reason: 'passkey_disabled' };
+  // A key that did not verify its user when it was added (a USB key without a PIN) may have been
+  // given a PIN since by whoever holds it: it serves after the password only.
+  if (userId === null && !key.uvInitialized) return { ok: false, reason: 'not_a_passkey' };
   const counter = info.newCounter;
   const credentialId = parsed.data.id;
   const grows = counter === 0 ? eq(webauthnCredentials.signCount, 0) : lt(webauthnCredentials.signCount, counter);

@@ -14,6 +14,8 @@ export interface KeySummary {
   lastUsedAt: number | null;
   deviceType: 'singleDevice' | 'multiDevice';
   backedUp: boolean;
+  /** Verified its user when added: it may also sign in on its own (passkey sign-in). */
+  passkey: boolean;
 }
 
 /** Who changes a key, and from where (the key's owner is always the user whose id is given). */
@@ -33,6 +35,7 @@ export async function listKeys(userId: number): Promise<KeySummary[]> {
       lastUsedAt: webauthnCredentials.lastUsedAt,
       deviceType: webauthnCredentials.deviceType,
       backedUp: webauthnCredentials.backedUp,
+      passkey: webauthnCredentials.uvInitialized,
     })
     .from(webauthnCredentials)
     .where(eq(webauthnCredentials.userId, userId))

@@ -49,6 +49,19 @@ test('passkey sign-in refuses a key without user verification, even when the cal
   assert.deepEqual(await verifyAuthentication(binding, response, { userId: null, requireUserVerification: false }), { ok: false, reason: 'not_verified' });
 });
 
+test('a key added without user verification cannot sign in on its own once it has a PIN; it still serves after the password', async () => {
+  // A stolen USB key: whoever holds it sets a PIN, and the assertion now carries the UV flag.
+  const usbKey = new SoftwareAuthenticator();
+  const user = await withPasskey(usbKey);
+  usbKey.setUserVerification(true);
+  const { binding, response } = await passkeyAssertion(usbKey);
+  assert.deepEqual(await verifyAuthentication(binding, response, passkey), { ok: false, reason: 'not_a_passkey' });
+  const signIn = { challengeToken: `challenge-${++n}` };
+  const options = await authenticationOptions(signIn, user.id);
+  assert.ok(options);
+  assert.equal((await verifyAuthentication(signIn, usbKey.authenticate(options, here()), { userId: user.id, requireUserVerification: false })).ok, true);
+});
+
 test('passkey sign-in refuses a user handle that is not the key’s user’s, and a missing one', async () => {
   const authenticator = new SoftwareAuthenticator({ userVerification: true });
   await withPasskey(authenticator);

@@ -98,7 +98,7 @@ export async function verifyRegistration(
   if (!issued?.handle) return { ok: false, reason: 'expired' };
   const info = await verified(parsed.data, challenge.data);
   if (!info) return { ok: false, reason: 'not_verified' };
-  const { credential, credentialDeviceType, credentialBackedUp } = info;
+  const { credential, credentialDeviceType, credentialBackedUp, userVerified } = info;
   return writeTransaction(async (tx): Promise<RegistrationResult> => {
     // The organization first, as every 2FA change does: a policy change waits for this one, or this sees it.
     await lockOrganization(tx, user.orgId, 'shared');
@@ -117,13 +117,17 @@ export async function verifyRegistration(
         name: keyName.data,
         deviceType: credentialDeviceType,
         backedUp: credentialBackedUp,
+        uvInitialized: userVerified,
         createdAt: Date.now(),
       })
       .onConflictDoNothing({ target: webauthnCredentials.credentialId })
       .returning({ id: webauthnCredentials.id });
     if (!stored) return { ok: false, reason: 'duplicate' };
     const actor = { kind: 'user' as const, userId: user.id, sessionId: 'sessionId' in binding ? binding.sessionId : undefined };
-    await audit(tx, { orgId: user.orgId, actor, targetUserId: user.id, action: 'webauthn.key_added', detail: { credentialId: credential.id, name: keyName.data, deviceType: credentialDeviceType }, ip });
-    return { ok: true, credentialId: credential.id, ...(await keyAdded(tx, user.id, binding)) };
+    await audit(tx, { orgId: user.orgId, actor, targetUserId: user.id, action: 'webauthn.key_added', detail: { credentialId: credential.id, name: keyName.data, deviceType: credentialDeviceType, userVerified }, ip });
+    const added = await keyAdded(tx, user.id, binding);
+    // The user's first second factor: 2FA is on from now, as when the app comes first.
+    if (added.codes) await audit(tx, { orgId: user.orgId, actor, targetUserId: user.id, action: '2fa.enabled', detail: { factor: 'webauthn' }, ip });
+    return { ok: true, credentialId: credential.id, ...added };
   });
 }

@@ -21,7 +21,7 @@ const here = () => ({ origin: relyingParty().origin, rpId: relyingParty().id });
 const session = (): WebAuthnBinding => ({ sessionId: `session-${++n}` });
 const signIn = (): WebAuthnBinding => ({ challengeToken: `challenge-${++n}` });
 const auditActions = async (userId: number) =>
-  (await (await db()).select({ action: auditEvents.action }).from(auditEvents).where(eq(auditEvents.targetUserId, userId))).map((r) => r.action);
+  (await (await db()).select({ action: auditEvents.action }).from(auditEvents).where(eq(auditEvents.targetUserId, userId)).orderBy(auditEvents.id)).map((r) => r.action);
 const storedKey = async (credentialId: string) => (await (await db()).select().from(webauthnCredentials).where(eq(webauthnCredentials.credentialId, credentialId)))[0];
 
 async function withKey(authenticator = new SoftwareAuthenticator()) {
@@ -52,6 +52,14 @@ test('a key registers with options made for the user, and answers the second ste
   assert.equal(row!.handle, authenticator.userHandle, 'the handle in the options becomes the user’s');
   assert.notEqual(Buffer.from(row!.handle!, 'base64url').toString(), row!.email);
   assert.ok((await auditActions(user.id)).includes('webauthn.key_added'));
+  assert.equal(key!.passkey, false, 'added without user verification: not a passkey');
+
+  // The first key turns 2FA on (audited once); a second one is only a key added.
+  const binding2 = session();
+  const second = new SoftwareAuthenticator({ userVerification: true });
+  assert.equal((await verifyRegistration(user, binding2, second.register(await registrationOptions(user, binding2), here()), 'Phone')).ok, true);
+  assert.deepEqual((await auditActions(user.id)).filter((a) => a === '2fa.enabled' || a === 'webauthn.key_added'), ['webauthn.key_added', '2fa.enabled', 'webauthn.key_added']);
+  assert.equal((await listKeys(user.id))[1]!.passkey, true, 'added with user verification: a passkey');
 
   const { binding, response } = await secondFactor(user.id, authenticator);
   assert.deepEqual(await verifyAuthentication(binding, response, asSecondFactor(user.id)), { ok: true, userId: user.id, credentialId: authenticator.id, userVerified: false });

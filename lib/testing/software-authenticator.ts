@@ -39,6 +39,11 @@ export class SoftwareAuthenticator {
 
   constructor(private readonly options: AuthenticatorOptions = {}) {}
 
+  /** Turns user verification on or off from now on, as setting or removing a key's PIN does. */
+  setUserVerification(on: boolean): void {
+    this.options.userVerification = on;
+  }
+
   get id(): string {
     return b64url(this.credentialId);
   }

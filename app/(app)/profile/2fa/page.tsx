@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { EnrollmentDetails } from '@/app/_components/enrollment-details';
+import { passkeySignInAllowed } from '@/lib/accounts/passkey-setting';
 import { requireSession } from '@/lib/auth/current';
 import { pendingEnrollment } from '@/lib/auth/enrollment';
 import { hasSecondFactor, isTwoFactorRequired } from '@/lib/auth/policy';
@@ -45,7 +46,10 @@ export default async function TwoFactorPage({ searchParams }: { searchParams: Pr
   const canDisable = hasApp && (!required || user.webauthnKeyCount > 0);
   const allowed: StepUpKind[] = [...(canManage && hasApp ? (['reconfigure'] as const) : []), ...(canManage ? (['regenerate'] as const) : []), ...(canDisable ? (['disable'] as const) : [])];
   const stepUp = enabled && allowed.includes(requested as StepUpKind) ? (requested as StepUpKind) : null;
-  const keys = (await listKeys(user.id)).map((k) => ({ credentialId: k.credentialId, name: k.name, added: formatDate(k.createdAt), lastUsed: k.lastUsedAt ? formatDate(k.lastUsedAt) : null }));
+  const stored = await listKeys(user.id);
+  // "Signs you in on its own" only where the organization allows passkey sign-in.
+  const passkeys = stored.some((k) => k.passkey) && (await passkeySignInAllowed(org.id));
+  const keys = stored.map((k) => ({ credentialId: k.credentialId, name: k.name, added: formatDate(k.createdAt), lastUsed: k.lastUsedAt ? formatDate(k.lastUsedAt) : null, passkey: passkeys && k.passkey }));
   const lastRequired = required && !hasApp && keys.length === 1;
 
   const view: TabView = {

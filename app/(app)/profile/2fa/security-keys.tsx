@@ -8,7 +8,7 @@ import { StepHeading } from '@/app/_components/step-heading';
 import { StepUpFields, type StepUpFactors } from '@/app/_components/step-up-fields';
 import { useHydrated } from '@/app/_components/webauthn-ceremony';
 import type { ActionState } from '@/lib/action';
-import { KEYS_NEED_JAVASCRIPT } from '@/lib/auth/messages';
+import { keysNeedJavaScript } from '@/lib/auth/messages';
 import { removeKeyAction, renameKeyAction, startAddKeyAction } from './key-actions';
 
 export interface KeyView {
@@ -16,6 +16,8 @@ export interface KeyView {
   name: string;
   added: string;
   lastUsed: string | null;
+  /** It can sign in on its own (it checked a PIN or biometrics when added). */
+  passkey: boolean;
 }
 
 export type KeyTask = { kind: 'add' } | { kind: 'rename' | 'remove'; key: KeyView } | null;
@@ -64,6 +66,7 @@ function KeyList({ keys }: { keys: KeyView[] }) {
             <p className="text-sm text-slate-600 dark:text-slate-400">
               Added {key.added} · {key.lastUsed ? `last used ${key.lastUsed}` : 'never used'}
             </p>
+            <p className="text-sm text-slate-600 dark:text-slate-400">{key.passkey ? 'Signs you in on its own, with its PIN or biometrics' : 'Used after your password'}</p>
           </div>
           <div className="flex gap-2">
             <Link className="btn-secondary py-1 no-underline" href={`/profile/2fa?action=rename-key&key=${encodeURIComponent(key.credentialId)}`} aria-label={`Rename ${key.name}`}>
@@ -81,7 +84,7 @@ function KeyList({ keys }: { keys: KeyView[] }) {
 
 function AddKeyLink() {
   const hydrated = useHydrated();
-  if (!hydrated) return <p>{KEYS_NEED_JAVASCRIPT}</p>;
+  if (!hydrated) return <p>{keysNeedJavaScript('manage')}</p>;
   return (
     <Link className="btn-secondary inline-block no-underline" href="/profile/2fa?action=add-key">
       Add a security key or passkey

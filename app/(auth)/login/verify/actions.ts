@@ -52,7 +52,7 @@ async function completeSecondStep(challenge: Challenge, factor: Factor, ip: stri
       if (!ready) return false;
       handoff.token = ready;
       const action = accepted.kind === 'recovery' ? 'sign_in.recovery_code_used' : 'sign_in';
-      await audit(tx, { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action, detail: { method: 'password', secondFactor: accepted.kind, codesLeft: accepted.codesLeft }, ip });
+      await audit(tx, { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action, detail: { method: 'password', secondFactor: accepted.kind, codesLeft: accepted.codesLeft, ...(accepted.credentialId && { credentialId: accepted.credentialId }) }, ip });
       return true;
     });
     return { attempt, result };
