@@ -2,7 +2,7 @@
 
 import { useActionState, useEffect, useState, useTransition, type ReactNode } from 'react';
 import type { ActionState, FormAction } from '@/lib/action';
-import { KEYS_NEED_JAVASCRIPT } from '@/lib/auth/messages';
+import { keysNeedJavaScript } from '@/lib/auth/messages';
 import { Field, FormMessage, SubmitButton } from './form';
 import { runCeremony, useHydrated } from './webauthn-ceremony';
 
@@ -45,7 +45,7 @@ export function AddKeyForm({ begin, finish, finishError, submitLabel, children }
   }, [state, finish]);
 
   // Until the page runs (never, with JavaScript off) the sentence stands in for the form.
-  if (!hydrated) return <p>{KEYS_NEED_JAVASCRIPT}</p>;
+  if (!hydrated) return <p>{keysNeedJavaScript('manage')}</p>;
   const waiting = (state.webauthnOptions !== undefined && problem?.for !== state) || finishing;
   return (
     <form action={beginAction} className="space-y-4" noValidate>

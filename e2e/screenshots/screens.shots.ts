@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import { LoginPage } from '../pages/login-page';
 import { expect, TestOrg, test, totp } from '../fixtures';
 import { bulkUsers } from '../support/accounts';
 import { signInDirectly } from '../support/sessions';
@@ -49,10 +50,9 @@ test('every screen', async ({ page, browser }) => {
   for (const [name, options] of [['-phone-dark', { viewport: { width: 375, height: 800 }, colorScheme: 'dark' as const }], ['', { viewport: { width: 1100, height: 800 } }]] as const) {
     const context = await browser.newContext(options);
     const p = await context.newPage();
-    await p.goto('/login');
-    await p.getByLabel('Email').fill(newcomer.email);
-    await p.getByLabel('Password').fill(newcomer.password);
-    await p.getByRole('button', { name: 'Sign in', exact: true }).click();
+    const login = new LoginPage(p);
+    await login.goto();
+    await login.submitPassword(newcomer.email, newcomer.password);
     await expect(p).toHaveURL(/setup-2fa/);
     await shot(p, `setup-scan${name}`);
     if (name === '') {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, TestOrg, test } from '../fixtures';
+import { LoginPage } from '../pages/login-page';
 import { addKeyOnTab } from '../support/keys';
 import { signInDirectly } from '../support/sessions';
 import { VirtualAuthenticator } from '../support/virtual-authenticator';
@@ -32,10 +33,9 @@ test('security keys and passkeys', async ({ page, browser }) => {
   const newcomer = await required.user({ name: 'Nia Newcomer' });
   const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
   const p = await context.newPage();
-  await p.goto('/login');
-  await p.getByLabel('Email').fill(newcomer.email);
-  await p.getByLabel('Password').fill(newcomer.password);
-  await p.getByRole('button', { name: 'Sign in', exact: true }).click();
+  const login = new LoginPage(p);
+  await login.goto();
+  await login.submitPassword(newcomer.email, newcomer.password);
   await expect(p).toHaveURL(/setup-2fa/);
   await shot(p, 'setup-choose-key-or-app');
   await context.close();

@@ -2,9 +2,8 @@
 // (which may export only async functions), so that tests can feed them any FormData.
 import { z } from 'zod';
 import { policyField } from './accounts';
-import { credentialIdField, keyNameField, webauthnResponseField } from './webauthn';
+import { authenticationResponseSchema, credentialIdField, keyNameField, webauthnResponseField } from './webauthn';
 
-import { authenticationResponseSchema } from './webauthn';
 import { currentPasswordField, emailField, newPasswordField, optional, recoveryCodeField, totpCodeField } from './fields';
 
 /** Sign-in, first step. */
@@ -30,7 +29,7 @@ export const continueSignInSchema = z.object({ saved: z.literal('yes', { error: 
 
 
 /** Step-up before a sensitive change: the password, and a code unless one was verified recently. */
-const stepUpFields = { password: currentPasswordField, code: optional(totpCodeField), recoveryCode: optional(recoveryCodeField), webauthnResponse: optional(webauthnResponseField) };
+const stepUpFields = { password: currentPasswordField, code: optional(totpCodeField), recoveryCode: optional(recoveryCodeField), webauthnResponse: optional(webauthnResponseField()) };
 /** For forms where only some choices need a step-up (the action decides). */
 const stepUpFieldsWhenNeeded = { ...stepUpFields, password: optional(currentPasswordField) };
 
@@ -72,25 +71,10 @@ const KEY_FAILED = 'Your security key’s answer could not be read. Try again.';
 
 /**
  * What navigator.credentials.get() returned, as @simplewebauthn/browser encodes it, posted as one
- * JSON string field and checked here for its shape (lib/validation/webauthn.ts): only a well-formed
- * assertion reaches the second step, where it counts as an attempt.
+ * JSON string field and checked here for its shape: only a well-formed assertion reaches the second
+ * step, where it counts as an attempt.
  */
-const keyResponseField = z
-  .string({ error: KEY_FAILED })
-  .max(20_000, KEY_FAILED)
-  .transform((text, ctx) => {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    const assertion = authenticationResponseSchema.safeParse(json);
-    if (assertion.success) return assertion.data;
-    ctx.addIssue({ code: 'custom', message: KEY_FAILED });
-    return z.NEVER;
-  });
-
+const keyResponseField = webauthnResponseField(KEY_FAILED, authenticationResponseSchema);
 
 /** Sign-in, second step, with a security key. */
 export const verifyKeySchema = z.object({ response: keyResponseField });

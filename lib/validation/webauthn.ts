@@ -77,21 +77,34 @@ export const keyNameField = z
   // Control characters and bidirectional overrides would let a name pass for another.
   .refine((s) => !/[\p{Cc}\u202A-\u202E\u2066-\u2069]/u.test(s), 'Key names cannot contain control characters.');
 
-/** A WebAuthn response as a form posts it: the JSON the browser library returned (its shape is checked where it is used). */
-export const webauthnResponseField = z
-  .string({ error: 'Use your security key again.' })
-  .max(100_000, 'Use your security key again.')
-  .transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'Use your security key again.' });
+const USE_KEY_AGAIN = 'Use your security key again.';
+
+/**
+ * A WebAuthn response as a form posts it: the JSON string @simplewebauthn/browser returned, parsed,
+ * and checked against `shape` where the form alone decides (else where it is used). Anything else
+ * is `message`, and nothing reaches the check that would count it as an attempt.
+ */
+export function webauthnResponseField<T = unknown>(message = USE_KEY_AGAIN, shape: z.ZodType<T> = z.unknown() as z.ZodType<T>) {
+  return z
+    .string({ error: message })
+    .max(100_000, message)
+    .transform((text, ctx) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        ctx.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      }
+      const parsed = shape.safeParse(json);
+      if (parsed.success) return parsed.data;
+      ctx.addIssue({ code: 'custom', message });
       return z.NEVER;
-    }
-  });
+    });
+}
 
 /** Adding a key: its name, and what the browser's navigator.credentials.create() returned. */
-export const finishKeySchema = z.object({ name: keyNameField, response: webauthnResponseField });
+export const finishKeySchema = z.object({ name: keyNameField, response: webauthnResponseField() });
 
 /** Renaming or removing one of the user's keys, named by its credential id. */
 export const credentialIdField = z.string({ error: 'Choose a key.' }).min(1, 'Choose a key.').max(1364).regex(/^[A-Za-z0-9_-]+$/, 'Choose a key.');

@@ -1,14 +1,14 @@
 'use client';
 
-import { startTransition, useActionState, useState, useSyncExternalStore } from 'react';
-import { browserSupportsWebAuthn, startAuthentication } from '@simplewebauthn/browser';
+import { startTransition, useActionState, useState } from 'react';
+import { browserSupportsWebAuthn } from '@simplewebauthn/browser';
 import { FormMessage } from '@/app/_components/form';
+import { runCeremony, useHydrated } from '@/app/_components/webauthn-ceremony';
 import type { ActionState, FormAction } from '@/lib/action';
-import { SIGN_IN_KEYS_NEED_JAVASCRIPT } from '@/lib/auth/messages';
+import { keysNeedJavaScript } from '@/lib/auth/messages';
 
 const NO_ANSWER = 'The security key did not answer, or the request was cancelled. Try again, or use another way to sign in.';
 const UNSUPPORTED = 'This browser cannot use security keys or passkeys. Use another way to sign in.';
-const noSubscription = () => () => {};
 
 /**
  * Asks the server for options, lets the browser ask the key (navigator.credentials.get), and posts
@@ -30,8 +30,8 @@ export function SecurityKeyButton({ label, optionsAction, action, fields = {}, s
   const [state, dispatch, pending] = useActionState<ActionState, FormData>(action, {});
   const [problem, setProblem] = useState<string | undefined>();
   const [asking, setAsking] = useState(false);
-  const running = useSyncExternalStore(noSubscription, () => true, () => false);
-  if (!running) return <p className="rounded-md bg-slate-100 p-3 text-sm dark:bg-slate-800">{SIGN_IN_KEYS_NEED_JAVASCRIPT}</p>;
+  const hydrated = useHydrated();
+  if (!hydrated) return <p className="rounded-md bg-slate-100 p-3 text-sm dark:bg-slate-800">{keysNeedJavaScript('sign-in')}</p>;
 
   async function askKey() {
     setProblem(undefined);
@@ -40,12 +40,14 @@ export function SecurityKeyButton({ label, optionsAction, action, fields = {}, s
     try {
       const options = await optionsAction({}, new FormData());
       if (!options.values?.options) return setProblem(options.error ?? NO_ANSWER);
-      const response = await startAuthentication({ optionsJSON: JSON.parse(options.values.options) });
+      const answer = await runCeremony('authenticate', options.values.options);
+      if ('error' in answer) return setProblem(NO_ANSWER);
       const form = new FormData();
-      form.set('response', JSON.stringify(response));
+      form.set('response', answer.response);
       for (const [name, value] of Object.entries(fields)) form.set(name, value);
       startTransition(() => dispatch(form));
     } catch {
+      // The options request failed (offline, the server restarting).
       setProblem(NO_ANSWER);
     } finally {
       setAsking(false);
