@@ -45,7 +45,9 @@ export default defineConfig({
   timeout: 90_000,
   reporter: [['list']],
   outputDir: `${e2eDir}/results`,
-  use: { baseURL, launchOptions, trace: 'retain-on-failure' },
+  // Recording a trace for every test cost 15% of the suite's time, and CI keeps no files: E2E_TRACE=1
+  // keeps one for each failed test (npx playwright show-trace).
+  use: { baseURL, launchOptions, trace: process.env.E2E_TRACE === '1' ? 'retain-on-failure' : 'off' },
   projects: [
     // races, attacks, crash-safety, shutdown, authorization, fuzz, challenge-token, request-hardening, lockout and operations send raw requests (no page): one project is enough.
     // restore.spec.ts sets up SQLite installations of its own whatever the store: once, in this project, is enough.
