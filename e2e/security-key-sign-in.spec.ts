@@ -62,9 +62,14 @@ test('passkey sign-in: one step under a required policy, audited as a passkey; w
   await loginPage.signInWithPasskey();
   await expect(page).toHaveURL(/\/profile/);
   expect(await liveSessions(user.id)).toBe(1);
-  const [session] = await rawRows<{ second_factor_at: unknown }>(sql`select second_factor_at from sessions where user_id = ${user.id}`);
+  const [session] = await rawRows<{ second_factor_at: unknown; method: string }>(sql`select second_factor_at, method from sessions where user_id = ${user.id}`);
   expect(session!.second_factor_at).not.toBeNull();
+  expect(session!.method).toBe('passkey');
   expect(await signInDetails(user.id)).toContainEqual(expect.objectContaining({ method: 'passkey', secondFactor: 'webauthn' }));
+  await page.goto('/');
+  await expect(page.getByRole('definition').filter({ hasText: 'A passkey' })).toBeVisible();
+  await page.goto('/profile/2fa');
+  await expect(page.getByText('Passkey sign-in allowed')).toBeVisible();
 });
 
 test('an admin turns passkey sign-in off in the settings: a passkey is then refused with one sentence, and works again once on', async ({ page, browser, org }) => {

@@ -17,7 +17,7 @@ export default async function HomePage() {
           <dt className="font-medium">Role</dt>
           <dd>{user.role === 'admin' ? 'Administrator' : 'Member'}</dd>
           <dt className="font-medium">Signed in with</dt>
-          <dd>{method === 'sso' ? 'Single sign-on' : 'Email and password'}</dd>
+          <dd>{method === 'sso' ? 'Single sign-on' : method === 'passkey' ? 'A passkey' : 'Email and password'}</dd>
           <dt className="font-medium">Organization 2FA policy</dt>
           <dd>{policyText[org.twoFactorPolicy]}</dd>
         </dl>

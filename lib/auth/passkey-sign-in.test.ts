@@ -87,35 +87,47 @@ test('refused, changing nothing: an SSO user, a suspended second step, an organi
   assert.ok((await passkeyAudits(turnedOff.user.id, 'sign_in.failed')).length === 1, 'a refusal for a known key is audited for its owner');
 });
 
-test('junk, expired challenges and unknown keys count for nothing: nobody at a shared address can take the button from the others', async () => {
+test('junk, expired challenges and unknown keys count for nothing: nobody can take the button from a key or an address', async () => {
   const { authenticator } = await withPasskey();
   const stranger = new SoftwareAuthenticator({ userVerification: true });
   stranger.userHandle = authenticator.userHandle;
-  for (let i = 0; i <= config().password.ipFailures; i++) {
+  for (let i = 0; i <= config().secondFactor.userFailures; i++) {
     const { nonce, response } = await passkeyAssertion(stranger);
     assert.deepEqual(await signInWithPasskey(nonce, response, '/', '198.51.100.6'), { ok: false, reason: 'unknown_key' });
+    // The victim's own credential id, with a signature that is not the key's.
+    const forged = { ...(await passkeyAssertion(stranger)).response, id: authenticator.id, rawId: authenticator.id };
+    assert.equal((await signInWithPasskey(nonce, forged, '/', '198.51.100.6')).ok, false);
     assert.deepEqual(await signInWithPasskey(nonce, { id: 'junk' }, '/', '198.51.100.6'), { ok: false, reason: 'invalid_input' });
   }
   const fromThere = await passkeyAssertion(authenticator);
   assert.equal((await signInWithPasskey(fromThere.nonce, fromThere.response, '/', '198.51.100.6')).ok, true);
 });
 
-test('refusals of signed assertions count per client address only: that address is locked, another is not, and no account is', async () => {
+test('refusals of signed assertions count per key: that key is locked, from any address; other keys and the account are not', async () => {
   const { user, authenticator } = await withPasskey();
   // A key added without user verification and given a PIN since: each assertion is signed, and refused.
   const usbKey = new SoftwareAuthenticator({ userVerification: false });
   const holder = await withPasskey('password', usbKey);
   usbKey.setUserVerification(true);
-  for (let i = 0; i < config().password.ipFailures; i++) {
+  for (let i = 0; i < config().secondFactor.userFailures; i++) {
     const { nonce, response } = await passkeyAssertion(usbKey);
     assert.deepEqual(await signInWithPasskey(nonce, response, '/', '198.51.100.7'), { ok: false, reason: 'not_a_passkey' });
   }
+  const elsewhere = await passkeyAssertion(usbKey);
+  assert.deepEqual(await signInWithPasskey(elsewhere.nonce, elsewhere.response, '/', '198.51.100.99'), { ok: false, reason: 'locked' }, 'the key is locked, from any address');
+  assert.equal((await passkeyAudits(holder.user.id, 'sign_in.failed')).length, config().secondFactor.userFailures, 'each signed refusal audited for the owner');
+  assert.equal((await snapshot(holder.user.id)).user!.failures, 0, 'the account counted nothing');
   const fromThere = await passkeyAssertion(authenticator);
-  assert.deepEqual(await signInWithPasskey(fromThere.nonce, fromThere.response, '/', '198.51.100.7'), { ok: false, reason: 'locked' }, 'the address is locked, even for a valid passkey');
-  assert.equal((await snapshot(user.id)).user!.failures, 0, 'the account counted nothing');
-  assert.equal((await snapshot(holder.user.id)).user!.failures, 0, 'nor the key holder’s');
-  const elsewhere = await passkeyAssertion(authenticator);
-  assert.equal((await signInWithPasskey(elsewhere.nonce, elsewhere.response, '/', '198.51.100.8')).ok, true, 'its owner signs in from another address');
+  assert.equal((await signInWithPasskey(fromThere.nonce, fromThere.response, '/', '198.51.100.7')).ok, true, 'another key at that address signs in');
+  assert.equal((await snapshot(user.id)).user!.failures, 0);
+});
+
+test('a passkey tried without its user verification (a stolen key, no PIN) is refused and audited for its owner', async () => {
+  const { user, authenticator } = await withPasskey();
+  authenticator.setUserVerification(false);
+  const { nonce, response } = await passkeyAssertion(authenticator);
+  assert.deepEqual(await signInWithPasskey(nonce, response, '/', '203.0.113.12'), { ok: false, reason: 'no_user_verification' });
+  assert.equal((await passkeyAudits(user.id, 'sign_in.failed')).length, 1);
 });
 
 test('the same passkey assertion posted in parallel makes one ready challenge', async () => {

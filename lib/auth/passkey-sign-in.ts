@@ -2,28 +2,31 @@ import 'server-only';
 import { eq } from 'drizzle-orm';
 import { type Executor, db, writeTransaction } from '@/db';
 import { organizations, users, webauthnCredentials } from '@/db/schema';
-import { addressKey } from '@/lib/address-key';
 import { audit } from '@/lib/audit';
 import { config } from '@/lib/config';
 import { log } from '@/lib/log';
 import { createChallenge } from './challenge';
 import { isSecondFactorSuspended, secondFactorRule } from './second-factor';
+import { tokenDigest } from './tokens';
 import { clearAttempts, countAttempt, lockedUntil, type ThrottleRule } from './throttle';
 import { SIGNED_REFUSALS, verifyAuthentication, type AuthenticationFailure, type VerifiedAssertion } from './webauthn-authentication';
 
 /**
- * Refused passkey sign-ins count per client address only (the password step's address limit and
- * window), never per user, email or key: nobody can lock an account this way. Only refusals of an
- * assertion a registered key signed count (SIGNED_REFUSALS): junk, expired challenges and unknown
- * keys cost a lookup and at most one signature check, and counting them would let anybody behind
- * a shared address take the passkey button from everyone there. At worst an address loses the
- * button for a while; the password and second step stay open to it.
+ * Refusals of assertions a registered key signed (SIGNED_REFUSALS) count per key: past the second
+ * step's per-user limit in its window, that key cannot sign in on its own until the lock ends (it
+ * still serves after the password). Only the key's holder can make such a refusal, so nobody can
+ * lock anyone else out: not per account, not per address (an office behind one address). Junk,
+ * expired challenges and unknown keys count for nothing: each costs a lookup and at most one
+ * signature check, like any other request.
  */
-export function passkeyRule(ip: string): ThrottleRule {
-  const { ipFailures, windowMs, lockMs } = config().password;
-  // Counted after the check (countAttempt locks past `limit`): the ipFailures-th refusal locks.
-  return { key: `passkey:ip:${addressKey(ip)}`, limit: ipFailures - 1, windowMs, lockMs };
+export function passkeyRule(credentialId: string): ThrottleRule {
+  const { userFailures, windowMs, lockMs } = config().secondFactor;
+  // Counted after the check (countAttempt locks past `limit`): the userFailures-th refusal locks.
+  return { key: `passkey:key:${tokenDigest(credentialId)}`, limit: userFailures - 1, windowMs, lockMs };
 }
+
+/** The credential id a response names, as posted (checked only for its type and length). */
+const credentialIdOf = (response: unknown) => (typeof response === 'object' && response !== null && 'id' in response && typeof response.id === 'string' ? response.id.slice(0, 1364) : '');
 
 export type PasskeyRefusal = AuthenticationFailure | 'locked';
 export type PasskeySignIn = { ok: true; token: string; userId: number } | { ok: false; reason: PasskeyRefusal };
@@ -50,16 +53,15 @@ async function admit(tx: Executor, verified: VerifiedAssertion, callbackUrl: str
   return token;
 }
 
-/** A refusal of a signed assertion is audited for the key's owner and counted against the address; any other is only logged. */
-async function recordFailure(response: unknown, reason: PasskeyRefusal, ip: string): Promise<void> {
-  const credentialId = typeof response === 'object' && response !== null && 'id' in response && typeof response.id === 'string' ? response.id.slice(0, 1364) : '';
+/** A refusal of a signed assertion is audited for the key's owner and counted against the key; any other is only logged. */
+async function recordFailure(credentialId: string, reason: PasskeyRefusal, ip: string): Promise<void> {
   const [owner] =
     credentialId && SIGNED_REFUSALS.includes(reason as AuthenticationFailure)
       ? await (await db()).select({ id: users.id, orgId: users.orgId }).from(webauthnCredentials).innerJoin(users, eq(users.id, webauthnCredentials.userId)).where(eq(webauthnCredentials.credentialId, credentialId))
       : [];
   if (!owner) return log('sign_in.failed', { method: 'passkey', reason, ip });
-  await countAttempt([passkeyRule(ip)]);
-  await writeTransaction((tx) => audit(tx, { orgId: owner.orgId, actor: { kind: 'system' }, targetUserId: owner.id, action: 'sign_in.failed', detail: { method: 'passkey', reason }, ip }));
+  await countAttempt([passkeyRule(credentialId)]);
+  await writeTransaction((tx) => audit(tx, { orgId: owner.orgId, actor: { kind: 'system' }, targetUserId: owner.id, action: 'sign_in.failed', detail: { method: 'passkey', reason, credentialId }, ip }));
 }
 
 /**
@@ -69,7 +71,8 @@ async function recordFailure(response: unknown, reason: PasskeyRefusal, ip: stri
  * other sign-in.
  */
 export async function signInWithPasskey(browserNonce: string, response: unknown, callbackUrl: string, ip: string): Promise<PasskeySignIn> {
-  if (await lockedUntil(await db(), passkeyRule(ip).key)) {
+  const credentialId = credentialIdOf(response);
+  if (credentialId && (await lockedUntil(await db(), passkeyRule(credentialId).key))) {
     log('sign_in.failed', { method: 'passkey', reason: 'locked', ip });
     return { ok: false, reason: 'locked' };
   }
@@ -85,7 +88,7 @@ export async function signInWithPasskey(browserNonce: string, response: unknown,
   });
   if (!result.ok || !token) {
     const reason = result.ok ? 'refused' : result.reason;
-    await recordFailure(response, reason, ip);
+    await recordFailure(credentialId, reason, ip);
     return { ok: false, reason };
   }
   return { ok: true, token, userId: result.userId };

@@ -28,9 +28,18 @@ export async function authenticationOptions(binding: WebAuthnBinding, userId: nu
   });
 }
 
-export type AuthenticationFailure = 'invalid_input' | 'expired' | 'unknown_key' | 'passkey_disabled' | 'not_verified' | 'not_a_passkey' | 'counter_regression' | 'refused';
+export type AuthenticationFailure =
+  | 'invalid_input'
+  | 'expired'
+  | 'unknown_key'
+  | 'not_verified'
+  | 'no_user_verification'
+  | 'passkey_disabled'
+  | 'not_a_passkey'
+  | 'counter_regression'
+  | 'refused';
 /** Refusals of an assertion its key signed: its holder tried. Every other refusal may be anybody's junk. */
-export const SIGNED_REFUSALS: readonly AuthenticationFailure[] = ['passkey_disabled', 'not_a_passkey', 'counter_regression', 'refused'];
+export const SIGNED_REFUSALS: readonly AuthenticationFailure[] = ['no_user_verification', 'passkey_disabled', 'not_a_passkey', 'counter_regression', 'refused'];
 export type VerifiedAssertion = { userId: number; credentialId: string; userVerified: boolean };
 export type AuthenticationResult = ({ ok: true } & VerifiedAssertion) | { ok: false; reason: AuthenticationFailure };
 
@@ -63,13 +72,13 @@ async function findKey(response: AuthenticationResponseJSON, userId: number | nu
   return key ?? null;
 }
 
-async function verifiedAssertion(response: AuthenticationResponseJSON, challenge: string, publicKey: string, requireUserVerification: boolean) {
+async function verifiedAssertion(response: AuthenticationResponseJSON, challenge: string, publicKey: string) {
   const rp = relyingParty();
   try {
     // Counter 0: SimpleWebAuthn would refuse a regression before the signature is checked; the rule
     // is applied below, after it, so that only a signed assertion is ever audited as one.
     const credential = { id: response.id, publicKey: isoBase64URL.toBuffer(publicKey), counter: 0 };
-    const result = await verifyAuthenticationResponse({ response, expectedChallenge: challenge, expectedOrigin: rp.origin, expectedRPID: rp.id, credential, requireUserVerification });
+    const result = await verifyAuthenticationResponse({ response, expectedChallenge: challenge, expectedOrigin: rp.origin, expectedRPID: rp.id, credential, requireUserVerification: false });
     return result.verified ? result.authenticationInfo : null;
   } catch {
     return null;
@@ -91,9 +100,12 @@ export async function verifyAuthentication(binding: WebAuthnBinding, response: u
   if (!(await consumeChallenge(challenge.data, { purpose: userId === null ? 'passkey' : 'second_factor', binding, userId }))) return { ok: false, reason: 'expired' };
   const key = await findKey(parsed.data, userId);
   if (!key) return { ok: false, reason: 'unknown_key' };
-  const info = await verifiedAssertion(parsed.data, challenge.data, key.publicKey, expected.requireUserVerification || userId === null);
+  // User verification is checked below, once the signature is: a stolen key tried without its PIN
+  // is then a signed refusal, audited for its owner.
+  const info = await verifiedAssertion(parsed.data, challenge.data, key.publicKey);
   if (!info) return { ok: false, reason: 'not_verified' };
   // The refusals below concern a signed assertion of a registered key (see SIGNED_REFUSALS).
+  if ((expected.requireUserVerification || userId === null) && !info.userVerified) return { ok: false, reason: 'no_user_verification' };
   if (userId === null && !key.passkeySignIn) return { ok: false, reason: 'passkey_disabled' };
   // A key that did not verify its user when it was added (a USB key without a PIN) may have been
   // given a PIN since by whoever holds it: it serves after the password only.

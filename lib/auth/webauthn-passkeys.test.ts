@@ -46,7 +46,7 @@ test('passkey sign-in refuses a key without user verification, even when the cal
   const usbKey = new SoftwareAuthenticator();
   await withPasskey(usbKey);
   const { binding, response } = await passkeyAssertion(usbKey);
-  assert.deepEqual(await verifyAuthentication(binding, response, { userId: null, requireUserVerification: false }), { ok: false, reason: 'not_verified' });
+  assert.deepEqual(await verifyAuthentication(binding, response, { userId: null, requireUserVerification: false }), { ok: false, reason: 'no_user_verification' });
 });
 
 test('a key added without user verification cannot sign in on its own once it has a PIN; it still serves after the password', async () => {

@@ -74,7 +74,7 @@ const KEY_FAILED = 'Your security key’s answer could not be read. Try again.';
  * JSON string field and checked here for its shape: only a well-formed assertion reaches the second
  * step, where it counts as an attempt.
  */
-const keyResponseField = webauthnResponseField(KEY_FAILED, authenticationResponseSchema);
+const keyResponseField = webauthnResponseField(KEY_FAILED, authenticationResponseSchema, 20_000);
 
 /** Sign-in, second step, with a security key. */
 export const verifyKeySchema = z.object({ response: keyResponseField });

@@ -82,12 +82,13 @@ const USE_KEY_AGAIN = 'Use your security key again.';
 /**
  * A WebAuthn response as a form posts it: the JSON string @simplewebauthn/browser returned, parsed,
  * and checked against `shape` where the form alone decides (else where it is used). Anything else
- * is `message`, and nothing reaches the check that would count it as an attempt.
+ * is `message`, and nothing reaches the check that would count it as an attempt. A registration may
+ * carry an attestation; an assertion is far shorter (`maxLength`).
  */
-export function webauthnResponseField<T = unknown>(message = USE_KEY_AGAIN, shape: z.ZodType<T> = z.unknown() as z.ZodType<T>) {
+export function webauthnResponseField<T = unknown>(message = USE_KEY_AGAIN, shape: z.ZodType<T> = z.unknown() as z.ZodType<T>, maxLength = 100_000) {
   return z
     .string({ error: message })
-    .max(100_000, message)
+    .max(maxLength, message)
     .transform((text, ctx) => {
       let json: unknown;
       try {

@@ -47,7 +47,7 @@ export default async function TwoFactorPage({ searchParams }: { searchParams: Pr
   const allowed: StepUpKind[] = [...(canManage && hasApp ? (['reconfigure'] as const) : []), ...(canManage ? (['regenerate'] as const) : []), ...(canDisable ? (['disable'] as const) : [])];
   const stepUp = enabled && allowed.includes(requested as StepUpKind) ? (requested as StepUpKind) : null;
   const stored = await listKeys(user.id);
-  // "Signs you in on its own" only where the organization allows passkey sign-in.
+  // "Passkey sign-in allowed" only where the organization allows it.
   const passkeys = stored.some((k) => k.passkey) && (await passkeySignInAllowed(org.id));
   const keys = stored.map((k) => ({ credentialId: k.credentialId, name: k.name, added: formatDate(k.createdAt), lastUsed: k.lastUsedAt ? formatDate(k.lastUsedAt) : null, passkey: passkeys && k.passkey }));
   const lastRequired = required && !hasApp && keys.length === 1;

@@ -16,7 +16,7 @@ export interface KeyView {
   name: string;
   added: string;
   lastUsed: string | null;
-  /** It can sign in on its own (it checked a PIN or biometrics when added). */
+  /** It may sign in on its own (it checked a PIN or biometrics when added, and the organization allows passkey sign-in). */
   passkey: boolean;
 }
 
@@ -66,7 +66,7 @@ function KeyList({ keys }: { keys: KeyView[] }) {
             <p className="text-sm text-slate-600 dark:text-slate-400">
               Added {key.added} · {key.lastUsed ? `last used ${key.lastUsed}` : 'never used'}
             </p>
-            <p className="text-sm text-slate-600 dark:text-slate-400">{key.passkey ? 'Signs you in on its own, with its PIN or biometrics' : 'Used after your password'}</p>
+            <p className="text-sm text-slate-600 dark:text-slate-400">{key.passkey ? 'Passkey sign-in allowed: it checked your PIN or biometrics when added' : 'Used after your password'}</p>
           </div>
           <div className="flex gap-2">
             <Link className="btn-secondary py-1 no-underline" href={`/profile/2fa?action=rename-key&key=${encodeURIComponent(key.credentialId)}`} aria-label={`Rename ${key.name}`}>
