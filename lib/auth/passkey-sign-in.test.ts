@@ -88,17 +88,19 @@ test('refused, changing nothing: an SSO user, a suspended second step, an organi
 });
 
 test('junk, expired challenges and unknown keys count for nothing: nobody can take the button from a key or an address', async () => {
-  const { authenticator } = await withPasskey();
+  const { user: victim, authenticator } = await withPasskey();
   const stranger = new SoftwareAuthenticator({ userVerification: true });
   stranger.userHandle = authenticator.userHandle;
   for (let i = 0; i <= config().secondFactor.userFailures; i++) {
     const { nonce, response } = await passkeyAssertion(stranger);
     assert.deepEqual(await signInWithPasskey(nonce, response, '/', '198.51.100.6'), { ok: false, reason: 'unknown_key' });
-    // The victim's own credential id, with a signature that is not the key's.
-    const forged = { ...(await passkeyAssertion(stranger)).response, id: authenticator.id, rawId: authenticator.id };
-    assert.equal((await signInWithPasskey(nonce, forged, '/', '198.51.100.6')).ok, false);
+    // The victim's own credential id and user handle, signed by another key, for a live challenge.
+    const other = await passkeyAssertion(stranger);
+    const forged = { ...other.response, id: authenticator.id, rawId: authenticator.id };
+    assert.deepEqual(await signInWithPasskey(other.nonce, forged, '/', '198.51.100.6'), { ok: false, reason: 'not_verified' });
     assert.deepEqual(await signInWithPasskey(nonce, { id: 'junk' }, '/', '198.51.100.6'), { ok: false, reason: 'invalid_input' });
   }
+  assert.equal((await passkeyAudits(victim.id, 'sign_in.failed')).length, 0, 'nothing audited for the key’s owner');
   const fromThere = await passkeyAssertion(authenticator);
   assert.equal((await signInWithPasskey(fromThere.nonce, fromThere.response, '/', '198.51.100.6')).ok, true);
 });
@@ -120,6 +122,24 @@ test('refusals of signed assertions count per key: that key is locked, from any 
   const fromThere = await passkeyAssertion(authenticator);
   assert.equal((await signInWithPasskey(fromThere.nonce, fromThere.response, '/', '198.51.100.7')).ok, true, 'another key at that address signs in');
   assert.equal((await snapshot(user.id)).user!.failures, 0);
+});
+
+test('a success resets the key’s count', async () => {
+  const usbKey = new SoftwareAuthenticator({ userVerification: true });
+  const { user } = await withPasskey('password', usbKey);
+  const refuseOnce = async () => {
+    usbKey.setUserVerification(false);
+    const { nonce, response } = await passkeyAssertion(usbKey);
+    assert.deepEqual(await signInWithPasskey(nonce, response, '/', '203.0.113.13'), { ok: false, reason: 'no_user_verification' });
+    usbKey.setUserVerification(true);
+  };
+  for (let i = 0; i < config().secondFactor.userFailures - 1; i++) await refuseOnce();
+  const ok = await passkeyAssertion(usbKey);
+  assert.equal((await signInWithPasskey(ok.nonce, ok.response, '/', '203.0.113.13')).ok, true);
+  // As many refusals again, one short of the limit: not locked, as the success forgot the earlier ones.
+  for (let i = 0; i < config().secondFactor.userFailures - 1; i++) await refuseOnce();
+  const again = await passkeyAssertion(usbKey);
+  assert.equal((await signInWithPasskey(again.nonce, again.response, '/', '203.0.113.13')).ok, true, `${user.email} is not locked`);
 });
 
 test('a passkey tried without its user verification (a stolen key, no PIN) is refused and audited for its owner', async () => {

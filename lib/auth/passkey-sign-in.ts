@@ -46,7 +46,8 @@ async function admit(tx: Executor, verified: VerifiedAssertion, callbackUrl: str
   if (!user || user.method !== 'password' || !user.allowed || isSecondFactorSuspended(user.failures)) return null;
   const now = Date.now();
   const token = await createChallenge(verified.userId, 'ready', callbackUrl, user.credentialsVersion, { secondFactorAt: now, method: 'passkey', tx });
-  await clearAttempts(tx, [secondFactorRule(verified.userId).key]);
+  // A success resets the counts, as any second factor's does, and the key's own.
+  await clearAttempts(tx, [secondFactorRule(verified.userId).key, passkeyRule(verified.credentialId).key]);
   await tx.update(users).set({ secondFactorFailures: 0 }).where(eq(users.id, verified.userId));
   const actor = { kind: 'user' as const, userId: verified.userId };
   await audit(tx, { orgId: user.orgId, actor, targetUserId: verified.userId, action: 'sign_in', detail: { method: 'passkey', secondFactor: 'webauthn', credentialId: verified.credentialId }, ip });
@@ -66,7 +67,7 @@ async function recordFailure(credentialId: string, reason: PasskeyRefusal, ip: s
 
 /**
  * Passkey sign-in: a discoverable credential with user verification, added with user verification,
- * stands for the password and the second factor at once. Refused while the address is locked; on
+ * stands for the password and the second factor at once. Refused while the key is locked; on
  * success the session follows from the returned `ready` challenge (finishSignIn), as for every
  * other sign-in.
  */
