@@ -19,20 +19,19 @@ export function challengeLifetime(purpose: ChallengePurpose): number {
  * Writes a challenge row and returns its token (the row keeps only the digest). `credentialsVersion`
  * is the user's as the password step read it: a change since then refuses the session.
  * `secondFactorAt`: a `ready` challenge whose sign-in verified a second factor (a passkey, which is
- * then its `method`). `tx`: write it in the caller's transaction (it commits or rolls back with it).
+ * then its `method`). Inside a caller's transaction it is a savepoint of it (writeTransaction).
  */
 export async function createChallenge(
   userId: number,
   purpose: ChallengePurpose,
   callbackUrl: string,
   credentialsVersion: number,
-  options: { secondFactorAt?: number; method?: SessionMethod; tx?: Executor } = {},
+  options: { secondFactorAt?: number; method?: SessionMethod } = {},
 ): Promise<string> {
   const token = newToken();
   const now = Date.now();
   const row = { id: tokenDigest(token), userId, purpose, method: options.method ?? 'password', createdAt: now, expiresAt: now + challengeLifetime(purpose), callbackUrl, credentialsVersion, secondFactorAt: options.secondFactorAt ?? null };
-  if (options.tx) await options.tx.insert(loginChallenges).values(row);
-  else await writeTransaction((tx) => tx.insert(loginChallenges).values(row));
+  await writeTransaction((tx) => tx.insert(loginChallenges).values(row));
   return token;
 }
 

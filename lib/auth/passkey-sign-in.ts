@@ -45,7 +45,7 @@ async function admit(tx: Executor, verified: VerifiedAssertion, callbackUrl: str
     .where(eq(users.id, verified.userId));
   if (!user || user.method !== 'password' || !user.allowed || isSecondFactorSuspended(user.failures)) return null;
   const now = Date.now();
-  const token = await createChallenge(verified.userId, 'ready', callbackUrl, user.credentialsVersion, { secondFactorAt: now, method: 'passkey', tx });
+  const token = await createChallenge(verified.userId, 'ready', callbackUrl, user.credentialsVersion, { secondFactorAt: now, method: 'passkey' });
   // A success resets the counts, as any second factor's does, and the key's own.
   await clearAttempts(tx, [secondFactorRule(verified.userId).key, passkeyRule(verified.credentialId).key]);
   await tx.update(users).set({ secondFactorFailures: 0 }).where(eq(users.id, verified.userId));
