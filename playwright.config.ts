@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { baseURL, e2eDir, idp, instancePorts, launchOptions, metricsPort, port, serverEnv, serverLog, store } from './e2e/support/env';
+import { baseURL, e2eDir, idp, smtpSink, instancePorts, launchOptions, metricsPort, port, serverEnv, serverLog, store } from './e2e/support/env';
 
 /**
  * The app: one `npm start` on E2E_PORT (SQLite); on PostgreSQL two, sharing the database and the keys,
@@ -72,6 +72,13 @@ export default defineConfig({
           timeout: 30_000,
           reuseExistingServer: false,
           env: { IDP_PORT: String(idp.port), IDP_REDIRECT_URI: `${baseURL}/api/auth/callback/oidc`, NODE_OPTIONS: '' },
+        },
+        {
+          command: 'node e2e/support/smtp-sink.mjs',
+          url: `${smtpSink.api}/healthz`,
+          timeout: 30_000,
+          reuseExistingServer: false,
+          env: { SMTP_SINK_PORT: String(smtpSink.port), SMTP_SINK_API_PORT: String(smtpSink.apiPort), NODE_OPTIONS: '' },
         },
         ...appServers(),
       ],

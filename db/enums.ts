@@ -15,3 +15,6 @@ export const WEBAUTHN_PURPOSES = ['register', 'second_factor', 'passkey'] as con
 export type WebAuthnPurpose = (typeof WEBAUTHN_PURPOSES)[number];
 // As SimpleWebAuthn reports a credential (its backup eligibility flag).
 export const WEBAUTHN_DEVICE_TYPES = ['singleDevice', 'multiDevice'] as const;
+// What a single-use link sent by mail is for (account_tokens.purpose).
+export const ACCOUNT_TOKEN_PURPOSES = ['password_reset', 'invitation'] as const;
+export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number];

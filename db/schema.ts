@@ -9,11 +9,12 @@ import { store } from './store';
  */
 const tables = (store === 'postgres' ? postgres : (sqlite as unknown as typeof postgres)) as typeof postgres;
 
-export const { organizations, users, sessions, loginChallenges, pendingEnrollments, recoveryCodes, throttleHits, throttleLocks, auditEvents, keyChecks, webauthnCredentials, webauthnChallenges } = tables;
+export const { organizations, users, sessions, loginChallenges, pendingEnrollments, recoveryCodes, throttleHits, throttleLocks, auditEvents, keyChecks, webauthnCredentials, webauthnChallenges, accountTokens, mailOutbox } = tables;
 export * from './enums';
 
 export type Organization = typeof postgres.organizations.$inferSelect;
 export type User = typeof postgres.users.$inferSelect;
 export type Session = typeof postgres.sessions.$inferSelect;
 export type LoginChallenge = typeof postgres.loginChallenges.$inferSelect;
+export type MailRow = typeof postgres.mailOutbox.$inferSelect;
 export type WebAuthnCredentialRow = typeof postgres.webauthnCredentials.$inferSelect;

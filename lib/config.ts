@@ -21,6 +21,23 @@ const securityContact = z.string().transform((value, ctx) => {
   return z.NEVER;
 });
 
+const SMTP_URL_FORM = 'must be smtp://user:password@host:port or smtps://user:password@host:port';
+const smtpUrl = z.string().transform((value, ctx) => {
+  let url: URL | null = null;
+  try {
+    url = new URL(value);
+  } catch {
+    // reported below
+  }
+  if (url && (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname) return value;
+  // The value may hold a password: never echoed.
+  ctx.addIssue({ code: 'custom', message: SMTP_URL_FORM });
+  return z.NEVER;
+});
+
+// `address@example.com` or `Name <address@example.com>`.
+const mailFrom = z.string().refine((value) => z.email().safeParse(/<([^<>]+)>\s*$/.exec(value)?.[1] ?? value.trim()).success, { error: 'must be an address, such as Deskgate <no-reply@example.com>' });
+
 const schema = z.object({
   DATABASE_URL: z.string().min(1).default('file:./data/deskgate.db'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
@@ -62,6 +79,12 @@ const schema = z.object({
   METRICS_PORT: unsetWhenEmpty(z.coerce.number().int().min(1).max(65535)),
   METRICS_TOKEN: unsetWhenEmpty(z.string().min(32, { error: 'must be at least 32 characters (such as the output of `openssl rand -hex 32`)' })),
   SECURITY_CONTACT: unsetWhenEmpty(securityContact),
+  // Mail: SMTP when given, else .eml files in MAIL_DIR (beside a SQLite database by default).
+  SMTP_URL: unsetWhenEmpty(smtpUrl),
+  MAIL_FROM: unsetWhenEmpty(mailFrom),
+  MAIL_DIR: unsetWhenEmpty(z.string().min(1)),
+  DESKGATE_MAIL_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  DESKGATE_MAIL_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
 });
 
 export type Config = ReturnType<typeof readConfig>;
@@ -120,6 +143,14 @@ export function readConfig(env: Record<string, string | undefined>) {
         : null,
     // Lets a scraper that is not on loopback read /metrics (as `Authorization: Bearer …`).
     metricsToken: e.METRICS_TOKEN,
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM ?? `${e.APP_NAME} <no-reply@${e.AUTH_URL ? new URL(e.AUTH_URL).hostname : 'localhost'}>`,
+      // Without SMTP: the .eml files' folder, beside the SQLite database (PostgreSQL: ./data/mail).
+      dir: path.resolve(/* turbopackIgnore: true */ process.cwd(), e.MAIL_DIR ?? (storeFor(e.DATABASE_URL) === 'sqlite' && resolveDatabasePath(e.DATABASE_URL) !== ':memory:' ? path.join(path.dirname(resolveDatabasePath(e.DATABASE_URL)), 'mail') : 'data/mail')),
+      pollMs: e.DESKGATE_MAIL_POLL_MS,
+      attempts: e.DESKGATE_MAIL_ATTEMPTS,
+    },
     password: {
       emailFailures: e.DESKGATE_LOGIN_EMAIL_FAILURES,
       ipFailures: e.DESKGATE_LOGIN_IP_FAILURES,

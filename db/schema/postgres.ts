@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
-import { ACTOR_KINDS, CHALLENGE_PURPOSES, ROLES, SESSION_METHODS, SIGN_IN_METHODS, TWO_FACTOR_POLICIES, TWO_FACTOR_STATES, WEBAUTHN_DEVICE_TYPES, WEBAUTHN_PURPOSES } from '../enums';
+import { ACCOUNT_TOKEN_PURPOSES, ACTOR_KINDS, CHALLENGE_PURPOSES, ROLES, SESSION_METHODS, SIGN_IN_METHODS, TWO_FACTOR_POLICIES, TWO_FACTOR_STATES, WEBAUTHN_DEVICE_TYPES, WEBAUTHN_PURPOSES } from '../enums';
 
 // The same tables, columns, constraints and indexes as ./sqlite.ts (db/schema.test.ts compares them).
 // Times are Unix milliseconds in a bigint, read as JavaScript numbers.
@@ -47,6 +47,10 @@ export const users = pgTable(
     oidcSubject: text('oidc_subject'),
     webauthnHandle: text('webauthn_handle').unique(),
     webauthnKeyCount: integer('webauthn_key_count').notNull().default(0),
+    // Set when an admin invites the user (no password yet); cleared when they choose one from the invitation mail.
+    invitedAt: millis('invited_at'),
+    // Set while an admin has deactivated the user: no sign-in, no session.
+    deactivatedAt: millis('deactivated_at'),
     // Stored (PostgreSQL indexes no virtual column), derived by the database as on SQLite.
     twoFactorState: text('two_factor_state', { enum: TWO_FACTOR_STATES }).generatedAlwaysAs(
       sql`case when sign_in_method = 'sso' then 'sso' when totp_enabled_at is not null or webauthn_key_count > 0 then 'enabled' else 'none' end`,
@@ -193,4 +197,49 @@ export const webauthnChallenges = pgTable(
     expiresAt: millis('expires_at').notNull(),
   },
   (t) => [index('webauthn_challenges_expires_idx').on(t.expiresAt)],
+);
+
+// Single-use links sent by mail: a forgotten password's reset, an invitation to choose a password.
+export const accountTokens = pgTable(
+  'account_tokens',
+  {
+    // SHA-256 of the token in the link: a database leak does not hand out live links.
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text('purpose', { enum: ACCOUNT_TOKEN_PURPOSES }).notNull(),
+    createdAt: millis('created_at').notNull(),
+    expiresAt: millis('expires_at').notNull(),
+    usedAt: millis('used_at'),
+  },
+  (t) => [index('account_tokens_user_idx').on(t.userId), index('account_tokens_expires_idx').on(t.expiresAt)],
+);
+
+// The durable outbox: a mail is written in the transaction of the event that causes it and sent
+// afterwards by the server's sender loop (claimed with a lease, so that one instance sends it).
+export const mailOutbox = pgTable(
+  'mail_outbox',
+  {
+    id: id(),
+    // What the mail is about (the template's name), for the log and the tests.
+    kind: text('kind').notNull(),
+    // The user it is for (deleted with them: an invitation revoked before it was sent is not sent).
+    userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    toAddress: text('to_address').notNull(),
+    subject: text('subject').notNull(),
+    // Emptied once sent: a body may carry a single-use link.
+    textBody: text('text_body'),
+    htmlBody: text('html_body'),
+    createdAt: millis('created_at').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: millis('next_attempt_at').notNull(),
+    // An instance sending it holds it until then; after a crash another takes it over.
+    claimedUntil: millis('claimed_until'),
+    sentAt: millis('sent_at'),
+    // Given up after the last retry.
+    failedAt: millis('failed_at'),
+    lastError: text('last_error'),
+  },
+  (t) => [index('mail_outbox_due_idx').on(t.sentAt, t.failedAt, t.nextAttemptAt), index('mail_outbox_user_idx').on(t.userId)],
 );

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { ACTOR_KINDS, CHALLENGE_PURPOSES, ROLES, SESSION_METHODS, SIGN_IN_METHODS, TWO_FACTOR_POLICIES, TWO_FACTOR_STATES, WEBAUTHN_DEVICE_TYPES, WEBAUTHN_PURPOSES } from '../enums';
+import { ACCOUNT_TOKEN_PURPOSES, ACTOR_KINDS, CHALLENGE_PURPOSES, ROLES, SESSION_METHODS, SIGN_IN_METHODS, TWO_FACTOR_POLICIES, TWO_FACTOR_STATES, WEBAUTHN_DEVICE_TYPES, WEBAUTHN_PURPOSES } from '../enums';
 
 // Times are Unix milliseconds: cheap to compare inside one conditional UPDATE.
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
@@ -52,6 +52,10 @@ export const users = sqliteTable(
     // How many WebAuthn keys the user has, kept in the transaction of every key insert and delete
     // (under the user's lock): two_factor_state reads it without a join.
     webauthnKeyCount: integer('webauthn_key_count').notNull().default(0),
+    // Set when an admin invites the user (no password yet); cleared when they choose one from the invitation mail.
+    invitedAt: integer('invited_at'),
+    // Set while an admin has deactivated the user: no sign-in, no session.
+    deactivatedAt: integer('deactivated_at'),
     // Derived by SQLite itself, so it can never disagree with the columns above; indexed for the admin table.
     twoFactorState: text('two_factor_state', { enum: TWO_FACTOR_STATES }).generatedAlwaysAs(
       sql`case when sign_in_method = 'sso' then 'sso' when totp_enabled_at is not null or webauthn_key_count > 0 then 'enabled' else 'none' end`,
@@ -218,4 +222,49 @@ export const webauthnChallenges = sqliteTable(
     expiresAt: integer('expires_at').notNull(),
   },
   (t) => [index('webauthn_challenges_expires_idx').on(t.expiresAt)],
+);
+
+// Single-use links sent by mail: a forgotten password's reset, an invitation to choose a password.
+export const accountTokens = sqliteTable(
+  'account_tokens',
+  {
+    // SHA-256 of the token in the link: a database leak does not hand out live links.
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text('purpose', { enum: ACCOUNT_TOKEN_PURPOSES }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+  },
+  (t) => [index('account_tokens_user_idx').on(t.userId), index('account_tokens_expires_idx').on(t.expiresAt)],
+);
+
+// The durable outbox: a mail is written in the transaction of the event that causes it and sent
+// afterwards by the server's sender loop (claimed with a lease, so that one instance sends it).
+export const mailOutbox = sqliteTable(
+  'mail_outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    // What the mail is about (the template's name), for the log and the tests.
+    kind: text('kind').notNull(),
+    // The user it is for (deleted with them: an invitation revoked before it was sent is not sent).
+    userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    toAddress: text('to_address').notNull(),
+    subject: text('subject').notNull(),
+    // Emptied once sent: a body may carry a single-use link.
+    textBody: text('text_body'),
+    htmlBody: text('html_body'),
+    createdAt: integer('created_at').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    // An instance sending it holds it until then; after a crash another takes it over.
+    claimedUntil: integer('claimed_until'),
+    sentAt: integer('sent_at'),
+    // Given up after the last retry.
+    failedAt: integer('failed_at'),
+    lastError: text('last_error'),
+  },
+  (t) => [index('mail_outbox_due_idx').on(t.sentAt, t.failedAt, t.nextAttemptAt), index('mail_outbox_user_idx').on(t.userId)],
 );

@@ -40,6 +40,15 @@ export const idp = {
   name: 'Test IdP',
 };
 
+/** The run's SMTP server (e2e/support/smtp-sink.mjs): every mail the app sends arrives there; the tests read it over `api`. */
+export const smtpSink = {
+  port: Number(process.env.SMTP_SINK_PORT ?? port + 30),
+  apiPort: Number(process.env.SMTP_SINK_PORT ?? port + 30) + 1,
+  get api() {
+    return `http://127.0.0.1:${this.apiPort}`;
+  },
+};
+
 /**
  * PostgreSQL has no folder beside the database for the key files: every process of the run (the
  * instances, extra servers, the test workers, which write encrypted rows too) gets the same three
@@ -70,6 +79,9 @@ export const serverEnv: Record<string, string> = {
   OIDC_CLIENT_SECRET: idp.clientSecret,
   OIDC_NAME: idp.name,
   SECURITY_CONTACT: 'security@deskgate.example',
+  SMTP_URL: `smtp://deskgate:sink-password@127.0.0.1:${smtpSink.port}`,
+  MAIL_FROM: 'Deskgate <no-reply@deskgate.example>',
+  DESKGATE_MAIL_POLL_MS: '100',
   // No balancer probes the test servers: they stop without the production default's 5 s (shutdown.spec.ts sets its own).
   DESKGATE_SHUTDOWN_DELAY_SECONDS: '0',
   ...sharedKeys(),

@@ -1,0 +1,46 @@
+import 'server-only';
+import { and, eq, gt, isNull, lte } from 'drizzle-orm';
+import { type Executor, db } from '@/db';
+import { accountTokens, type AccountTokenPurpose } from '@/db/schema';
+import { newToken, tokenDigest } from './tokens';
+
+/** How long a link lasts: a forgotten password's 30 minutes, an invitation's 48 hours. */
+export const ACCOUNT_TOKEN_MS: Record<AccountTokenPurpose, number> = { password_reset: 30 * 60_000, invitation: 48 * 3_600_000 };
+
+/**
+ * A new single-use link token for `userId` (the database keeps its digest). The user's earlier
+ * unused tokens of the same purpose end with it: only the newest mail's link works. Call it under
+ * the user's row lock, in the transaction that also writes the mail.
+ */
+export async function issueAccountToken(tx: Executor, userId: number, purpose: AccountTokenPurpose, now = Date.now()): Promise<string> {
+  await tx.delete(accountTokens).where(and(eq(accountTokens.userId, userId), eq(accountTokens.purpose, purpose)));
+  // Housekeeping: anyone's tokens that expired over a day ago (a link that old says "expired" as an unknown one does).
+  await tx.delete(accountTokens).where(lte(accountTokens.expiresAt, now - 24 * 3_600_000));
+  const token = newToken();
+  await tx.insert(accountTokens).values({ id: tokenDigest(token), userId, purpose, createdAt: now, expiresAt: now + ACCOUNT_TOKEN_MS[purpose] });
+  return token;
+}
+
+/** Whose live, unused token this is (to show the form), or null: unknown, used, expired or of another purpose. Uses nothing. */
+export async function peekAccountToken(token: string, purpose: AccountTokenPurpose, now = Date.now()): Promise<{ userId: number } | null> {
+  const [row] = await (await db())
+    .select({ userId: accountTokens.userId })
+    .from(accountTokens)
+    .where(and(eq(accountTokens.id, tokenDigest(token)), eq(accountTokens.purpose, purpose), isNull(accountTokens.usedAt), gt(accountTokens.expiresAt, now)));
+  return row ?? null;
+}
+
+/** Uses a token up by one conditional UPDATE (of two requests carrying it, one gets it): its user, or null. */
+export async function consumeAccountToken(tx: Executor, token: string, purpose: AccountTokenPurpose, now = Date.now()): Promise<{ userId: number } | null> {
+  const [row] = await tx
+    .update(accountTokens)
+    .set({ usedAt: now })
+    .where(and(eq(accountTokens.id, tokenDigest(token)), eq(accountTokens.purpose, purpose), isNull(accountTokens.usedAt), gt(accountTokens.expiresAt, now)))
+    .returning({ userId: accountTokens.userId });
+  return row ?? null;
+}
+
+/** Ends a user's unused tokens of a purpose (an invitation revoked, a password set another way). */
+export async function revokeAccountTokens(tx: Executor, userId: number, purpose: AccountTokenPurpose): Promise<void> {
+  await tx.delete(accountTokens).where(and(eq(accountTokens.userId, userId), eq(accountTokens.purpose, purpose)));
+}

@@ -1,0 +1,132 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import { db, writeTransaction } from '@/db';
+import { mailOutbox } from '@/db/schema';
+import { config, readConfig } from '@/lib/config';
+import { backoffMs, claimDueMail, enqueueMail, LEASE_MS } from './outbox';
+import { deliverNext } from './sender';
+import { mailTransport, type MailTransport } from './transport';
+
+process.env.DESKGATE_LOG = 'off';
+const mail = (to: string) => ({ kind: 'test.notice', userId: null, to, subject: 'Subject', text: 'Body with https://example.test/link?token=secret', html: '<p>Body</p>' });
+const row = async (to: string) => (await (await db()).select().from(mailOutbox).where(eq(mailOutbox.toAddress, to)))[0]!;
+const clear = () => writeTransaction((tx) => tx.delete(mailOutbox));
+
+const recording = (fail = false) => {
+  const sent: string[] = [];
+  const transport: MailTransport = {
+    async send(m) {
+      if (fail) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:2525'), { code: 'ECONNREFUSED' });
+      sent.push(m.toAddress);
+      return { kind: 'smtp', response: '250 OK' };
+    },
+    close() {},
+  };
+  return { sent, transport };
+};
+
+test('a mail written in a transaction that rolls back is never sent', async () => {
+  await clear();
+  await assert.rejects(
+    writeTransaction(async (tx) => {
+      await enqueueMail(tx, mail('rolled-back@x.example'));
+      throw new Error('the event failed');
+    }),
+  );
+  const { sent, transport } = recording();
+  assert.equal(await deliverNext(transport), 'idle');
+  assert.deepEqual(sent, []);
+});
+
+test('a due mail is delivered once; its bodies are emptied once sent', async () => {
+  await clear();
+  await writeTransaction((tx) => enqueueMail(tx, mail('once@x.example')));
+  const { sent, transport } = recording();
+  assert.equal(await deliverNext(transport), 'sent');
+  assert.equal(await deliverNext(transport), 'idle');
+  assert.deepEqual(sent, ['once@x.example']);
+  const stored = await row('once@x.example');
+  assert.ok(stored.sentAt);
+  assert.equal(stored.textBody, null, 'a sent mail keeps no single-use link');
+  assert.equal(stored.htmlBody, null);
+  assert.equal(stored.attempts, 1);
+});
+
+test('a claimed mail is nobody else’s until its lease runs out (a crashed sender’s mail is taken over then)', async () => {
+  await clear();
+  const now = Date.now();
+  await writeTransaction((tx) => enqueueMail(tx, mail('lease@x.example'), now));
+  const first = await claimDueMail(now);
+  assert.equal(first?.toAddress, 'lease@x.example');
+  assert.equal(await claimDueMail(now + 1000), null, 'another instance does not take it while it is being sent');
+  const again = await claimDueMail(now + LEASE_MS + 1);
+  assert.equal(again?.id, first!.id, 'after the lease, the mail is not lost');
+});
+
+test('a failed delivery is retried with a growing backoff, then given up after the last attempt', async () => {
+  await clear();
+  const start = Date.now();
+  await writeTransaction((tx) => enqueueMail(tx, mail('down@x.example'), start));
+  const { transport } = recording(true);
+  assert.equal(await deliverNext(transport, start), 'retry');
+  let stored = await row('down@x.example');
+  assert.equal(stored.attempts, 1);
+  assert.match(stored.lastError ?? '', /ECONNREFUSED/);
+  assert.ok(stored.nextAttemptAt >= start + backoffMs(1, 0) && stored.nextAttemptAt <= start + backoffMs(1, 1) + 1000);
+  assert.equal(await deliverNext(transport, start + 1000), 'idle', 'not before its backoff');
+  let at = stored.nextAttemptAt;
+  for (let attempt = 2; attempt < config().mail.attempts; attempt++) {
+    assert.equal(await deliverNext(transport, at), 'retry');
+    at = (await row('down@x.example')).nextAttemptAt;
+  }
+  assert.equal(await deliverNext(transport, at), 'failed');
+  stored = await row('down@x.example');
+  assert.ok(stored.failedAt);
+  assert.equal(stored.textBody, null);
+  assert.equal(await deliverNext(transport, at + 10 * 3_600_000), 'idle', 'a mail given up is not tried again');
+});
+
+test('backoff doubles from 10 s up to an hour, with jitter of ±10%', () => {
+  assert.equal(backoffMs(1, 0.5), 10_000);
+  assert.equal(backoffMs(2, 0.5), 20_000);
+  assert.equal(backoffMs(20, 0.5), 3_600_000);
+  assert.equal(backoffMs(1, 0), 9_000);
+  assert.equal(backoffMs(1, 1), 11_000);
+});
+
+test('without SMTP_URL, a mail becomes an .eml file only its owner can read', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'deskgate-mail-'));
+  assert.equal(config().mail.smtpUrl, undefined, 'the unit tests run without SMTP_URL');
+  const saved = config().mail.dir;
+  config().mail.dir = dir;
+  try {
+    await clear();
+    await writeTransaction((tx) => enqueueMail(tx, mail('file@x.example')));
+    assert.equal(await deliverNext(mailTransport()), 'sent');
+  } finally {
+    config().mail.dir = saved;
+  }
+  const files = readdirSync(path.join(dir));
+  assert.equal(files.length, 1);
+  assert.match(files[0]!, /test\.notice\.eml$/);
+  const file = path.join(dir, files[0]!);
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  assert.equal(statSync(dir).mode & 0o777, 0o700);
+  const eml = readFileSync(file, 'utf8');
+  assert.match(eml, /^To: file@x\.example$/m);
+  assert.match(eml, /^X-Deskgate-Kind: test\.notice$/m);
+  assert.match(eml, /^Message-ID: <deskgate\.\d+\.\d+@/m);
+});
+
+test('SMTP_URL and MAIL_FROM: a malformed value is one clear line that never echoes the password', async () => {
+  assert.throws(() => readConfig({ SMTP_URL: 'http://user:hunter2@mail.example' }), (e: Error) => /SMTP_URL: must be smtp:\/\//.test(e.message) && !e.message.includes('hunter2'));
+  assert.throws(() => readConfig({ SMTP_URL: 'not a url' }), /SMTP_URL/);
+  assert.throws(() => readConfig({ MAIL_FROM: 'nobody' }), /MAIL_FROM: must be an address/);
+  assert.equal(readConfig({ SMTP_URL: 'smtps://u:p@mail.example:465' }).mail.smtpUrl, 'smtps://u:p@mail.example:465');
+  assert.equal(readConfig({ MAIL_FROM: 'Acme <it@acme.example>' }).mail.from, 'Acme <it@acme.example>');
+  assert.equal(readConfig({ AUTH_URL: 'https://login.acme.example' }).mail.from, 'Deskgate <no-reply@login.acme.example>');
+});
