@@ -49,6 +49,8 @@ export interface AuthenticationExpectation {
   /** Passkey sign-in always requires it. */
   requireUserVerification: boolean;
   ip?: string | null;
+  /** The caller's transaction holds the user's row lock already (the second step takes it first): not taken again, a round trip on PostgreSQL. */
+  userLocked?: boolean;
   /**
    * Runs in the transaction that records the key's use, under the user's row lock, once the
    * assertion is verified (the passkey sign-in's own rules and its session). Returning false rolls
@@ -119,7 +121,7 @@ export async function verifyAuthentication(binding: WebAuthnBinding, response: u
   try {
     return await writeTransaction(async (tx): Promise<AuthenticationResult> => {
       // The user's row first, as every change of the user's keys takes it.
-      await lockUser(tx, key.userId);
+      if (!expected.userLocked) await lockUser(tx, key.userId);
       const [used] = await tx
         .update(webauthnCredentials)
         .set({ signCount: counter, lastUsedAt: Date.now(), backedUp: info.credentialBackedUp })
