@@ -101,8 +101,9 @@ async function acceptFactor(tx: Executor, userId: number, user: { secret: string
   if (input.code !== undefined) return user.secret && (await acceptTotp(tx, userId, decryptForUser(user.secret, userId), input.code, now)) ? { kind: 'totp' } : null;
   if (input.assertion === undefined) return null;
   // The key's challenge is used up, and its counter moved, in this transaction: with the rest, or not at all.
+  // Its key is the user's, whose row verifySecondFactor locked first.
   const { binding, response, ip } = input.assertion;
-  const verified = await verifyAuthentication(binding, response, { userId, requireUserVerification: false, ip });
+  const verified = await verifyAuthentication(binding, response, { userId, requireUserVerification: false, ip, userLocked: true });
   return verified.ok ? { kind: 'webauthn', credentialId: verified.credentialId } : null;
 }
 

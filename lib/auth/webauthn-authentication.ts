@@ -49,6 +49,8 @@ export interface AuthenticationExpectation {
   /** Passkey sign-in always requires it. */
   requireUserVerification: boolean;
   ip?: string | null;
+  /** The caller's transaction holds the user's row lock already (the second step takes it first): not taken again, a round trip on PostgreSQL. */
+  userLocked?: boolean;
   /**
    * Runs in the transaction that records the key's use, under the user's row lock, once the
    * assertion is verified (the passkey sign-in's own rules and its session). Returning false rolls
@@ -97,12 +99,15 @@ export async function verifyAuthentication(binding: WebAuthnBinding, response: u
   const challenge = clientDataChallenge.safeParse(parsed.data.response.clientDataJSON);
   if (!challenge.success) return { ok: false, reason: 'invalid_input' };
   const { userId } = expected;
-  if (!(await consumeChallenge(challenge.data, { purpose: userId === null ? 'passkey' : 'second_factor', binding, userId }))) return { ok: false, reason: 'expired' };
   const key = await findKey(parsed.data, userId);
+  // The signature check starts first: its WebCrypto work (libuv's threadpool) runs while the
+  // challenge is used up. Its outcome counts only once the challenge is known to be this request's.
+  const signed = key && verifiedAssertion(parsed.data, challenge.data, key.publicKey);
+  const [info, consumed] = await Promise.all([signed, consumeChallenge(challenge.data, { purpose: userId === null ? 'passkey' : 'second_factor', binding, userId })]);
+  if (!consumed) return { ok: false, reason: 'expired' };
   if (!key) return { ok: false, reason: 'unknown_key' };
   // User verification is checked below, once the signature is: a stolen key tried without its PIN
   // is then a signed refusal, audited for its owner.
-  const info = await verifiedAssertion(parsed.data, challenge.data, key.publicKey);
   if (!info) return { ok: false, reason: 'not_verified' };
   // The refusals below concern a signed assertion of a registered key (see SIGNED_REFUSALS).
   if ((expected.requireUserVerification || userId === null) && !info.userVerified) return { ok: false, reason: 'no_user_verification' };
@@ -116,7 +121,7 @@ export async function verifyAuthentication(binding: WebAuthnBinding, response: u
   try {
     return await writeTransaction(async (tx): Promise<AuthenticationResult> => {
       // The user's row first, as every change of the user's keys takes it.
-      await lockUser(tx, key.userId);
+      if (!expected.userLocked) await lockUser(tx, key.userId);
       const [used] = await tx
         .update(webauthnCredentials)
         .set({ signCount: counter, lastUsedAt: Date.now(), backedUp: info.credentialBackedUp })
