@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { sql } from 'drizzle-orm';
 import { db, writeTransaction, type Executor } from '@/db';
 import { openSqlite } from '@/db/sqlite';
 import { tempDir } from '@/lib/testing/spawn';
@@ -24,6 +25,30 @@ test('compiled statements are reused, and each use starts with plain (not raw) r
   sqlite.prepare('insert into reuse_test (x) values (?)').run(1);
   sqlite.prepare('insert into reuse_test (x) values (?)').run(2);
   assert.deepEqual(sqlite.prepare('select count(*) as n from reuse_test').get(), { n: 2 });
+  await database.close();
+});
+
+test('savepoints reuse their statements: a thousand transactions with nested savepoints keep the statement cache warm; a failed inner one rolls back alone', async () => {
+  const database = openSqlite(':memory:');
+  const sqlite = database.writer;
+  sqlite.prepare('create table sp_test (x integer)').run();
+  const compiled = sqlite.prepare('select count(*) as n from sp_test');
+  const inner = (tx: Executor, fail: boolean) =>
+    database.savepoint(tx, async (t) => {
+      await database.rows(t, sql`insert into sp_test (x) values (1) returning x`);
+      if (fail) throw new Error('inner');
+    });
+  for (let i = 0; i < 1000; i++) {
+    await database.transaction(async (tx) => {
+      await database.savepoint(tx, async (t) => {
+        await inner(t, false);
+        await assert.rejects(inner(t, true), /inner/);
+      });
+      await inner(tx, false);
+    });
+  }
+  assert.deepEqual(sqlite.prepare('select count(*) as n from sp_test').get(), { n: 2000 }, 'the failed savepoints wrote nothing, the others everything');
+  assert.equal(sqlite.prepare('select count(*) as n from sp_test'), compiled, 'the cache was never emptied (it is cleared at 500 distinct statements)');
   await database.close();
 });
 

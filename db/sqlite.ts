@@ -92,7 +92,7 @@ export function openSqlite(file: string): SqliteHandle {
   const readerDb = memory ? writerDb : drizzle(reader, { schema });
 
   let queue: Promise<unknown> = Promise.resolve();
-  let savepoints = 0;
+  let depth = 0;
   const exec = (statement: string) => writer.prepare(statement).run();
 
   const transaction = <T>(fn: (tx: Executor) => Promise<T>): Promise<T> => {
@@ -112,8 +112,11 @@ export function openSqlite(file: string): SqliteHandle {
     return run;
   };
 
+  // Named by depth, not by a running count: a new name each time was two new statements for the
+  // statement cache (reuseStatements) on every savepoint, which filled it every 250 savepoints and
+  // made every query compile again. Savepoints nest (one transaction at a time), so sp1, sp2, … suffice.
   const savepoint = async <T>(tx: Executor, fn: (tx: Executor) => Promise<T>): Promise<T> => {
-    const name = `sp${++savepoints}`;
+    const name = `sp${++depth}`;
     exec(`SAVEPOINT ${name}`);
     try {
       const result = await fn(tx);
@@ -123,6 +126,8 @@ export function openSqlite(file: string): SqliteHandle {
       exec(`ROLLBACK TO ${name}`);
       exec(`RELEASE ${name}`);
       throw error;
+    } finally {
+      depth -= 1;
     }
   };
 
