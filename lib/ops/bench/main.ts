@@ -255,6 +255,9 @@ async function main() {
     }
     record('verify step, p50', percentile(verifyTimes, 50), 'ms', '≤ 10 ms', percentile(verifyTimes, 50) <= 10);
     record('verify step, p99', percentile(verifyTimes, 99), 'ms');
+    // The code step's path is warm from thousands of sign-ins above; the key step's runs here for
+    // the first time. One untimed round first, as for the admin pages: steady state is the budget.
+    await keySteps(keyUsers, accounts.password, forms);
     const keyTimes = await keySteps(keyUsers, accounts.password, forms);
     const totpP50 = percentile(verifyTimes, 50);
     record('verify step with a security key, p50', percentile(keyTimes, 50), 'ms', `≤ TOTP p50 (${Math.round(totpP50 * 100) / 100} ms)`, percentile(keyTimes, 50) <= totpP50);
