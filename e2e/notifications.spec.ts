@@ -8,6 +8,7 @@ import { mailsTo, refuseNextMails, waitForMail, type ReceivedMail } from './supp
 import { addKeyOnTab } from './support/keys';
 import { VirtualAuthenticator } from './support/virtual-authenticator';
 import { rememberSecret } from './support/secrets-log';
+import { submit } from './support/submit';
 
 // Security notifications, as the user receives them from the run's SMTP server: one mail for each
 // change, with its facts. The pages themselves are walked by profile-2fa, admin and security-keys
@@ -132,8 +133,10 @@ test('a security key: the first one turns 2FA on, its removal turns it off, one 
 
   // Just added: the session's second factor is fresh, so the password alone confirms.
   await page.getByRole('link', { name: 'Remove Desk key' }).click();
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Remove key' }).click();
+  await expect(page.getByRole('heading', { name: 'Remove “Desk key”' })).toBeVisible();
+  await page.getByLabel('Your password').fill(user.password);
+  await expect(page.getByLabel('Your password')).toHaveValue(user.password);
+  await submit(page, page.getByRole('button', { name: 'Remove key' }));
   await expect(page.getByText('Two-factor authentication is off.')).toBeVisible();
   const removed = await waitForMail(user.email, 'webauthn.key_removed');
   expect(removed.subject).toBe('Deskgate: Two-factor authentication turned off');
