@@ -6,6 +6,7 @@ import { baseURL } from './support/env';
 import { actionFields } from './support/forms';
 import { bulkUsers } from './support/accounts';
 import { signInDirectly } from './support/sessions';
+import { waitForMail } from './support/mailbox';
 
 test('the users table shows each kind of user; search, filter and paging live in the URL', async ({ page, org }) => {
   const admin = await org.user({ role: 'admin', name: 'Zed Admin' });
@@ -67,6 +68,9 @@ test('reset 2FA end to end: confirm page, sessions end, setup at next sign-in wh
   expect((await userRow(victim.id)).totpSecret).toBeNull();
   expect(await liveSessions(victim.id)).toBe(0);
   expect(await auditActions(victim.id)).toContain('2fa.reset');
+  // The user is told, once, by whom (never the reason's text: the admin's words are for the audit log).
+  const told = await waitForMail(victim.email, '2fa.reset');
+  expect(told.text).toMatch(new RegExp(`^By: ${admin.name} \\(${admin.email.replace(/\./g, '\\.')}\\), an administrator$`, 'm'));
 
   await victimPage.goto('/');
   await expect(victimPage).toHaveURL(/\/login/);

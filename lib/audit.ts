@@ -1,6 +1,7 @@
 import 'server-only';
 import { type Executor, writeTransaction } from '@/db';
 import { auditEvents } from '@/db/schema';
+import { notifySecurityEvent } from '@/lib/mail/notifications';
 import { log } from './log';
 
 /**
@@ -18,8 +19,13 @@ export interface AuditEntry {
   ip?: string | null;
 }
 
-/** Records an audit event in the caller's transaction and logs it as a security event. */
+/**
+ * Records an audit event in the caller's transaction and logs it as a security event; an event that
+ * changes how the user's account is protected also writes their notification mail into the outbox,
+ * in the same transaction (lib/mail/notifications.ts).
+ */
 export async function audit(tx: Executor, entry: AuditEntry): Promise<void> {
+  const now = Date.now();
   await tx.insert(auditEvents)
     .values({
       orgId: entry.orgId,
@@ -29,8 +35,9 @@ export async function audit(tx: Executor, entry: AuditEntry): Promise<void> {
       action: entry.action,
       detail: entry.detail ? JSON.stringify(entry.detail) : null,
       ip: entry.ip ?? null,
-      createdAt: Date.now(),
+      createdAt: now,
     });
+  await notifySecurityEvent(tx, entry, now);
   log(entry.action, {
     org: entry.orgId,
     actor: entry.actor.kind === 'user' ? entry.actor.userId : entry.actor.kind,

@@ -56,3 +56,9 @@ test('npm start refuses a SECURITY_CONTACT that is no email address or https:, m
   assert.equal(started.status, 1);
   assert.equal(started.stderr, 'deskgate: Invalid environment variable SECURITY_CONTACT: must be an email address or an https:, mailto: or tel: URI, such as security@example.com\n');
 });
+
+test('npm start refuses a malformed SMTP_URL in one line, without its password and without a stack trace', () => {
+  const started = runScript('lib/ops/start.ts', [], { DATABASE_URL: `file:${path.join(tempDir(), 'smtp.db')}`, SMTP_URL: 'smtp//deskgate:hunter2@mail.example' });
+  assert.equal(started.status, 1);
+  assert.equal(started.stderr, 'deskgate: Invalid environment variable SMTP_URL: must be smtp://user:password@host:port or smtps://user:password@host:port\n');
+});

@@ -85,6 +85,8 @@ const schema = z.object({
   MAIL_DIR: unsetWhenEmpty(z.string().min(1)),
   DESKGATE_MAIL_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   DESKGATE_MAIL_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
+  // The wait before a failed mail's first retry (it doubles from there, up to an hour). The tests lower it.
+  DESKGATE_MAIL_RETRY_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
 });
 
 export type Config = ReturnType<typeof readConfig>;
@@ -150,6 +152,7 @@ export function readConfig(env: Record<string, string | undefined>) {
       dir: path.resolve(/* turbopackIgnore: true */ process.cwd(), e.MAIL_DIR ?? (storeFor(e.DATABASE_URL) === 'sqlite' && resolveDatabasePath(e.DATABASE_URL) !== ':memory:' ? path.join(path.dirname(resolveDatabasePath(e.DATABASE_URL)), 'mail') : 'data/mail')),
       pollMs: e.DESKGATE_MAIL_POLL_MS,
       attempts: e.DESKGATE_MAIL_ATTEMPTS,
+      retryMs: e.DESKGATE_MAIL_RETRY_MS,
     },
     password: {
       emailFailures: e.DESKGATE_LOGIN_EMAIL_FAILURES,

@@ -82,6 +82,8 @@ export const serverEnv: Record<string, string> = {
   SMTP_URL: `smtp://deskgate:sink-password@127.0.0.1:${smtpSink.port}`,
   MAIL_FROM: 'Deskgate <no-reply@deskgate.example>',
   DESKGATE_MAIL_POLL_MS: '100',
+  // A refused mail is retried after 1 s, not 10: the tests that refuse one wait for the retry.
+  DESKGATE_MAIL_RETRY_MS: '1000',
   // No balancer probes the test servers: they stop without the production default's 5 s (shutdown.spec.ts sets its own).
   DESKGATE_SHUTDOWN_DELAY_SECONDS: '0',
   ...sharedKeys(),

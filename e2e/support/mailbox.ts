@@ -42,8 +42,11 @@ export function linksIn(mail: ReceivedMail): string[] {
   return [...mail.text.matchAll(/https?:\/\/[^\s<>"]+/g)].map((match) => match[0]);
 }
 
-/** The next `count` mails the sink receives are refused with a temporary failure (451), as by a server that is down. */
-export async function refuseNextMails(count: number): Promise<void> {
-  const response = await fetch(`${smtpSink.api}/refuse?count=${count}`, { method: 'POST' });
+/**
+ * The next `count` mails the sink receives are refused with a temporary failure (451), as by a server
+ * that is down; with `to`, only the next ones to that address (other workers' mails go through).
+ */
+export async function refuseNextMails(count: number, to?: string): Promise<void> {
+  const response = await fetch(`${smtpSink.api}/refuse?count=${count}${to ? `&to=${encodeURIComponent(to)}` : ''}`, { method: 'POST' });
   if (!response.ok) throw new Error(`the SMTP sink answered ${response.status}`);
 }

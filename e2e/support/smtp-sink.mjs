@@ -3,7 +3,9 @@
 // in any worker, read the mails (e2e/support/mailbox.ts). SMTP_SINK_PORT, SMTP_SINK_API_PORT.
 //   GET  /healthz             ready
 //   GET  /mails?to=ADDRESS    the mails to ADDRESS, oldest first (JSON)
-//   POST /refuse?count=N      answer the next N mails with a temporary failure (451), as a server that is down
+//   POST /refuse?count=N[&to=ADDRESS]
+//                             answer the next N mails (to ADDRESS only, when given: tests in parallel workers
+//                             then do not delay each other's) with a temporary failure (451), as a server that is down
 import { createServer } from 'node:http';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -16,6 +18,8 @@ const PASSWORD = 'sink-password';
 
 const mails = [];
 let refuse = 0;
+// Address -> how many of its next mails to refuse.
+const refuseTo = new Map();
 
 const smtp = new SMTPServer({
   disabledCommands: ['STARTTLS'],
@@ -28,13 +32,15 @@ const smtp = new SMTPServer({
   onData(stream, _session, callback) {
     simpleParser(stream).then(
       (parsed) => {
-        if (refuse > 0) {
-          refuse -= 1;
+        const to = (Array.isArray(parsed.to) ? parsed.to : parsed.to ? [parsed.to] : []).flatMap((group) => group.value.map((a) => a.address.toLowerCase()));
+        const targeted = to.find((address) => refuseTo.get(address) > 0);
+        if (targeted || refuse > 0) {
+          if (targeted) refuseTo.set(targeted, refuseTo.get(targeted) - 1);
+          else refuse -= 1;
           const error = new Error('Try again later');
           error.responseCode = 451;
           return callback(error);
         }
-        const to = (Array.isArray(parsed.to) ? parsed.to : parsed.to ? [parsed.to] : []).flatMap((group) => group.value.map((a) => a.address.toLowerCase()));
         mails.push({
           id: mails.length + 1,
           to,
@@ -66,8 +72,11 @@ createServer((req, res) => {
     return json(200, mails.filter((mail) => mail.to.includes(to)));
   }
   if (req.method === 'POST' && url.pathname === '/refuse') {
-    refuse = Number(url.searchParams.get('count') ?? 1);
-    return json(200, { refuse });
+    const count = Number(url.searchParams.get('count') ?? 1);
+    const to = url.searchParams.get('to')?.toLowerCase();
+    if (to) refuseTo.set(to, count);
+    else refuse = count;
+    return json(200, { refuse: count, ...(to && { to }) });
   }
   json(404, { error: 'not found' });
 }).listen(apiPort, '127.0.0.1');

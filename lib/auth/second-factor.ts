@@ -19,12 +19,13 @@ export function secondFactorRule(userId: number): ThrottleRule {
 
 /**
  * `suspended`: the user is at the hard cap, nothing was checked; `tripped`: this failure reached
- * the cap (exactly one attempt trips it, so it is audited once).
+ * the cap (exactly one attempt trips it, so it is audited once). `lockBegan`: this attempt began the
+ * throttle's lock (one attempt a lock; the ones refused while it lasts carry only `lockedUntil`).
  */
 export type FactorKind = 'totp' | 'recovery' | 'webauthn';
 export type FactorResult =
   | { ok: true; kind: FactorKind; codesLeft: number; credentialId?: string }
-  | { ok: false; lockedUntil?: number; withdrawn?: true; suspended?: true; tripped?: true };
+  | { ok: false; lockedUntil?: number; lockBegan?: true; withdrawn?: true; suspended?: true; tripped?: true };
 export type AcceptedFactor = Extract<FactorResult, { ok: true }>;
 
 /**
@@ -35,7 +36,7 @@ export function isSecondFactorSuspended(failures: number): boolean {
   return failures >= config().secondFactor.maxFailures;
 }
 
-type Counted = { failures: number } | { lockedUntil: number } | { suspended: true };
+type Counted = { failures: number } | { lockedUntil: number; began: boolean } | { suspended: true };
 
 /**
  * Counts one attempt before it is checked: against the hard cap and the sliding-window throttle,
@@ -49,8 +50,11 @@ async function countFactorAttempt(userId: number, rule: ThrottleRule, now: numbe
     const [row] = await tx.select({ n: users.secondFactorFailures }).from(users).where(eq(users.id, userId));
     const failures = row?.n ?? 0;
     if (isSecondFactorSuspended(failures)) return { suspended: true };
-    const attempt = await countAttempt([rule], now);
-    if ('lockedUntil' in attempt) return attempt;
+    let began = false;
+    const attempt = await countAttempt([rule], now, async () => {
+      began = true;
+    });
+    if ('lockedUntil' in attempt) return { lockedUntil: attempt.lockedUntil, began };
     await tx.update(users).set({ secondFactorFailures: failures + 1 }).where(eq(users.id, userId));
     return { failures: failures + 1 };
   });
@@ -123,7 +127,7 @@ export async function verifySecondFactor(
   const rule = secondFactorRule(userId);
   const attempt = await countFactorAttempt(userId, rule, now);
   if ('suspended' in attempt) return { ok: false, suspended: true };
-  if ('lockedUntil' in attempt) return { ok: false, lockedUntil: attempt.lockedUntil };
+  if ('lockedUntil' in attempt) return { ok: false, lockedUntil: attempt.lockedUntil, ...(attempt.began && { lockBegan: true as const }) };
   const failed: FactorResult = isSecondFactorSuspended(attempt.failures) ? { ok: false, suspended: true, tripped: true } : { ok: false };
   try {
     return await writeTransaction(

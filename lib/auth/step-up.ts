@@ -1,6 +1,6 @@
 import 'server-only';
 import type { ActionState } from '@/lib/action';
-import { auditAlone } from '@/lib/audit';
+import { audit, auditAlone } from '@/lib/audit';
 import { checkPassword, sessionDevice } from './credentials';
 import { KEY_NOT_ACCEPTED, KEY_OR_RECOVERY_CODE, lockedMessage, SECOND_FACTOR_SUSPENDED, WRONG_CODE, WRONG_PASSWORD, WRONG_RECOVERY_CODE } from './messages';
 import { hasSecondFactor } from './policy';
@@ -48,14 +48,16 @@ export async function checkStepUp(current: CurrentSession, input: StepUpInput, i
     : input.recoveryCode !== undefined
       ? { recoveryCode: input.recoveryCode }
       : { code: input.code };
-  const result = await verifySecondFactor(current.user.id, factor, Date.now(), async (tx) => {
+  const result = await verifySecondFactor(current.user.id, factor, Date.now(), async (tx, accepted) => {
     await markSessionSecondFactor(tx, current.sessionId);
+    // A recovery code used up is audited (and its owner mailed, with the codes left) with its use.
+    if (accepted.kind === 'recovery') await audit(tx, { orgId: current.org.id, actor: { kind: 'user', userId: current.user.id }, targetUserId: current.user.id, action: 'step_up.recovery_code_used', detail: { codesLeft: accepted.codesLeft }, ip });
     return true;
   });
   if (!result.ok) {
     // Refused at the hard cap: nothing was checked, and the cap was audited once when it tripped.
     if (result.suspended && !result.tripped) return { error: SECOND_FACTOR_SUSPENDED };
-    await auditAlone({ orgId: current.org.id, actor: { kind: 'user', userId: current.user.id }, targetUserId: current.user.id, action: result.tripped ? '2fa.suspended' : 'step_up.failed', detail: { factor: key ? 'webauthn' : 'second', locked: !!result.lockedUntil }, ip });
+    await auditAlone({ orgId: current.org.id, actor: { kind: 'user', userId: current.user.id }, targetUserId: current.user.id, action: result.tripped ? '2fa.suspended' : 'step_up.failed', detail: { factor: key ? 'webauthn' : 'second', locked: !!result.lockedUntil, ...(result.lockBegan && { began: true }) }, ip });
     if (result.suspended) return { error: SECOND_FACTOR_SUSPENDED };
     if (result.lockedUntil) return { error: lockedMessage(minutesUntil(result.lockedUntil)) };
     const field = key ? 'webauthnResponse' : input.recoveryCode !== undefined ? 'recoveryCode' : 'code';

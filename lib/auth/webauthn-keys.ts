@@ -74,6 +74,7 @@ export async function removeKey(userId: number, credentialId: string, ctx: KeyCh
     const [removed] = await tx.delete(webauthnCredentials).where(ofUser(userId, credentialId)).returning({ name: webauthnCredentials.name });
     if (!removed) return false;
     await keyCountChanged(tx, userId, -1, { sessionId: ctx.sessionId });
+    // Audited once the key is uncounted: its notification tells the last second factor from another.
     await audit(tx, { orgId: await orgOf(userId), actor: ctx.actor, targetUserId: userId, action: 'webauthn.key_removed', detail: { credentialId, name: removed.name }, ip: ctx.ip });
     return true;
   });

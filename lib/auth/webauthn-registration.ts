@@ -124,8 +124,9 @@ export async function verifyRegistration(
       .returning({ id: webauthnCredentials.id });
     if (!stored) return { ok: false, reason: 'duplicate' };
     const actor = { kind: 'user' as const, userId: user.id, sessionId: 'sessionId' in binding ? binding.sessionId : undefined };
-    await audit(tx, { orgId: user.orgId, actor, targetUserId: user.id, action: 'webauthn.key_added', detail: { credentialId: credential.id, name: keyName.data, deviceType: credentialDeviceType, userVerified }, ip });
     const added = await keyAdded(tx, user.id, binding);
+    // Audited once the key is counted: its notification tells a first key (2FA now on) from another.
+    await audit(tx, { orgId: user.orgId, actor, targetUserId: user.id, action: 'webauthn.key_added', detail: { credentialId: credential.id, name: keyName.data, deviceType: credentialDeviceType, userVerified }, ip });
     // The user's first second factor: 2FA is on from now, as when the app comes first.
     if (added.codes) await audit(tx, { orgId: user.orgId, actor, targetUserId: user.id, action: '2fa.enabled', detail: { factor: 'webauthn' }, ip });
     return { ok: true, credentialId: credential.id, ...added };

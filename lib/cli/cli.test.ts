@@ -90,7 +90,7 @@ test('bad input: one clear line on stderr, a non-zero exit, nothing changed', ()
 test('--help lists every command', () => {
   const help = cli('--help');
   assert.equal(help.status, 0);
-  for (const command of ['org:create', 'org:policy', 'org:passkeys', 'user:create', 'user:require-2fa', 'user:reset-2fa', 'user:list', 'audit:list', 'demo:bulk', 'db:backup', 'db:restore']) assert.match(help.stdout, new RegExp(command));
+  for (const command of ['org:create', 'org:policy', 'org:passkeys', 'user:create', 'user:require-2fa', 'user:reset-2fa', 'user:list', 'audit:list', 'demo:bulk', 'db:backup', 'db:restore', 'mail:status', 'mail:retry', 'mail:test']) assert.match(help.stdout, new RegExp(command));
 });
 
 test('user:list shows each user’s second factors; user:reset-2fa removes the keys too', () => {
@@ -110,4 +110,40 @@ test('user:list shows each user’s second factors; user:reset-2fa removes the k
   const after = new Database(file, { readonly: true });
   assert.deepEqual(after.prepare('select credential_id from webauthn_credentials where user_id = ?').all(id), []);
   after.close();
+});
+
+test('mail:test queues a test mail (audited); mail:status counts the outbox; mail:retry sends the failed ones again', () => {
+  const queued = cli('mail:test', '--to', 'Ops@Example.com');
+  assert.equal(queued.status, 0, queued.stderr);
+  assert.match(queued.stdout, /Queued a test mail to ops@example\.com/);
+  const sqlite = new Database(file);
+  const mail = sqlite.prepare("select * from mail_outbox where kind = 'test'").get() as { to_address: string; text_body: string };
+  assert.equal(mail.to_address, 'ops@example.com');
+  assert.match(mail.text_body, /This is a test mail from Deskgate/);
+  // The CLI runs no sender: the mail waits. Then it is given up, as after the last attempt.
+  let status = JSON.parse(cli('mail:status', '--json').stdout);
+  assert.ok(status.pending >= 1 && status.failed === 0 && status.oldestPendingAt > 0);
+  sqlite.prepare("update mail_outbox set failed_at = 1, attempts = 10, last_error = 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:25' where kind = 'test'").run();
+  const text = cli('mail:status');
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stdout, /\b1 failed\./);
+  assert.match(text.stdout, /^Delivery: \.eml files in /m);
+  assert.match(text.stdout, /^Last error: ECONNREFUSED/m);
+  assert.match(text.stdout, /mail:retry/);
+  const retry = cli('mail:retry');
+  assert.equal(retry.status, 0, retry.stderr);
+  assert.match(retry.stdout, /^1 failed mail\(s\) will be sent again/);
+  assert.deepEqual(sqlite.prepare("select failed_at, attempts from mail_outbox where kind = 'test'").get(), { failed_at: null, attempts: 0 });
+  status = JSON.parse(cli('mail:status', '--json').stdout);
+  assert.equal(status.failed, 0);
+  assert.match(cli('mail:retry').stdout, /No failed mail/);
+  const actions = (sqlite.prepare("select action, detail from audit_events where action like 'mail.%' order by id").all() as { action: string; detail: string }[]).map((e) => `${e.action} ${e.detail}`);
+  sqlite.close();
+  assert.deepEqual(actions, ['mail.test_queued {"to":"ops@example.com"}', 'mail.retried {"mails":1}'], 'a retry that changes nothing is not audited');
+  for (const [args, message] of [[['mail:test'], /--to: /], [['mail:test', '--to', 'nobody'], /--to: Enter a valid email address/]] as [string[], RegExp][]) {
+    const result = cli(...args);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, message);
+    assert.equal(result.stderr.trim().split('\n').length, 1);
+  }
 });

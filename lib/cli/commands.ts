@@ -2,18 +2,21 @@ import 'server-only';
 import { createInterface } from 'node:readline';
 import { desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { database, db } from '@/db';
+import { database, db, writeTransaction } from '@/db';
 import { auditEvents } from '@/db/schema';
 import { createOrganization, findOrganization, setOrganizationPolicy } from '@/lib/accounts/organizations';
 import { createUser, findUserByEmail, listUsers, setUserTwoFactorRequired } from '@/lib/accounts/users';
 import { describeSecondFactors } from '@/lib/auth/policy';
 import { isSecondFactorSuspended } from '@/lib/auth/second-factor';
 import { resetTwoFactor } from '@/lib/auth/two-factor-changes';
-import { auditAlone } from '@/lib/audit';
+import { audit, auditAlone } from '@/lib/audit';
+import { renderMail } from '@/lib/mail/messages';
+import { enqueueMail, outboxStatus, retryFailedMails } from '@/lib/mail/outbox';
 import { prepareSecrets } from '@/lib/secrets';
 import { backupDatabase } from '@/lib/ops/backup';
 import { restoreDatabase } from '@/lib/ops/restore';
 import { bulkCreateUsers } from '@/lib/ops/bulk';
+import { config } from '@/lib/config';
 import { emailField } from '@/lib/validation/fields';
 import { newOrganizationSchema, newUserSchema, policyField, slugField } from '@/lib/validation/accounts';
 
@@ -127,6 +130,44 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
     const replaced = restored.replacedUsers ? `, replacing a database of ${restored.replacedUsers} user(s)` : '';
     const migrated = restored.migrationsToApply ? `; ${restored.migrationsToApply} migration(s) applied` : '';
     return { text: `Restored ${restored.file} from ${restored.from} (${restored.pages} pages${replaced}${migrated}). Start the server.`, data: restored };
+  },
+  async 'mail:status'() {
+    const status = await outboxStatus();
+    const { smtpUrl, dir } = config().mail;
+    const lines = [
+      `Outbox: ${status.pending} pending${status.oldestPendingAt === null ? '' : ` (the oldest written ${date(status.oldestPendingAt)})`}, ${status.sent} sent, ${status.failed} failed.`,
+      // Where the mails go, without SMTP_URL's password.
+      `Delivery: ${smtpUrl ? `SMTP, ${new URL(smtpUrl).host}` : `.eml files in ${dir}`}.`,
+      ...(status.lastError ? [`Last error: ${status.lastError}`] : []),
+      ...(status.failed ? ['Once the mail server is back: npm run cli -- mail:retry'] : []),
+    ];
+    return { text: lines.join('\n'), data: status };
+  },
+  async 'mail:retry'() {
+    const result = await writeTransaction(async (tx) => {
+      const done = await retryFailedMails(tx);
+      if (done.retried) await audit(tx, { orgId: null, actor: operator, action: 'mail.retried', detail: { mails: done.retried } });
+      return done;
+    });
+    const skipped = result.skipped ? ` ${result.skipped} failed mail(s) have no text left and cannot be sent again.` : '';
+    return { text: `${result.retried ? `${result.retried} failed mail(s) will be sent again by the running server.` : 'No failed mail to send again.'}${skipped}`, data: result };
+  },
+  async 'mail:test'(v) {
+    const to = option('to', emailField, v.to);
+    const { appName } = config();
+    await writeTransaction(async (tx) => {
+      const mail = renderMail({
+        kind: 'test',
+        userId: null,
+        to,
+        name: to,
+        subject: 'Test mail',
+        paragraphs: [`This is a test mail from ${appName}, queued by an operator with \`mail:test\`. If it reached you, ${appName} can send mail.`],
+      });
+      await enqueueMail(tx, mail);
+      await audit(tx, { orgId: null, actor: operator, action: 'mail.test_queued', detail: { to } });
+    });
+    return { text: `Queued a test mail to ${to}: the running server sends it (see mail:status).`, data: { to, queued: true } };
   },
   async 'audit:list'(v) {
     const org = await organization(v.org);

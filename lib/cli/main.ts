@@ -21,6 +21,9 @@ Commands:
   user:reset-2fa --email EMAIL
   user:list --org SLUG
   audit:list --org SLUG [--limit N]
+  mail:status                           the outbox: mails pending, sent and failed, the oldest pending, the last error
+  mail:retry                            send the failed mails again (after the mail server is back)
+  mail:test --to ADDRESS                queue a test mail to ADDRESS (the running server sends it)
   demo:bulk --org SLUG --users N        fill an organization with N realistic users (tests, benchmark)
   db:backup FILE                        a consistent copy of the SQLite database, while the server runs
   db:restore FILE [--force]             replace the SQLite database with a backup (stop the server first); the
@@ -46,6 +49,7 @@ const options = {
   limit: { type: 'string' },
   users: { type: 'string' },
   force: { type: 'boolean' },
+  to: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;

@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import { db, writeTransaction } from '@/db';
 import { mailOutbox } from '@/db/schema';
 import { config, readConfig } from '@/lib/config';
-import { backoffMs, claimDueMail, enqueueMail, LEASE_MS } from './outbox';
+import { backoffMs, claimDueMail, enqueueMail, LEASE_MS, outboxStatus, retryFailedMails } from './outbox';
 import { deliverNext } from './sender';
 import { mailTransport, type MailTransport } from './transport';
 
@@ -86,11 +86,41 @@ test('a failed delivery is retried with a growing backoff, then given up after t
   assert.equal(await deliverNext(transport, at), 'failed');
   stored = await row('down@x.example');
   assert.ok(stored.failedAt);
-  assert.equal(stored.textBody, null);
+  assert.ok(stored.textBody, 'a mail given up keeps its bodies, for mail:retry');
   assert.equal(await deliverNext(transport, at + 10 * 3_600_000), 'idle', 'a mail given up is not tried again');
 });
 
-test('backoff doubles from 10 s up to an hour, with jitter of ±10%', () => {
+test('mail:status counts the outbox; mail:retry puts the mails given up back, due now, and they go once', async () => {
+  await clear();
+  const start = Date.now();
+  await writeTransaction((tx) => enqueueMail(tx, mail('given-up@x.example'), start - 60_000));
+  // Given up after its last attempt (an hour apart: past any backoff); another then waits for its first.
+  const failing = recording(true);
+  for (let i = 0; i < config().mail.attempts; i++) await deliverNext(failing.transport, start + i * 4_000_000);
+  assert.ok((await row('given-up@x.example')).failedAt);
+  await writeTransaction((tx) => enqueueMail(tx, mail('waiting@x.example'), start - 30_000));
+  let status = await outboxStatus();
+  assert.equal(status.failed, 1);
+  assert.equal(status.sent, 0);
+  assert.equal(status.pending, 1);
+  assert.match(status.lastError ?? '', /ECONNREFUSED/);
+  const { retried, skipped } = await writeTransaction((tx) => retryFailedMails(tx));
+  assert.deepEqual({ retried, skipped }, { retried: 1, skipped: 0 });
+  status = await outboxStatus();
+  assert.equal(status.pending, 2);
+  assert.equal(status.oldestPendingAt, start - 60_000);
+  const { sent, transport } = recording();
+  while ((await deliverNext(transport)) !== 'idle');
+  assert.deepEqual(sent.sort(), ['given-up@x.example', 'waiting@x.example']);
+  status = await outboxStatus();
+  assert.deepEqual(status, { pending: 0, sent: 2, failed: 0, oldestPendingAt: null, lastError: null });
+});
+
+test('backoff doubles from 10 s (DESKGATE_MAIL_RETRY_MS) up to an hour, with jitter of ±10%', () => {
+  assert.equal(readConfig({}).mail.retryMs, 10_000);
+  assert.equal(readConfig({ DESKGATE_MAIL_RETRY_MS: '500' }).mail.retryMs, 500);
+  assert.throws(() => readConfig({ DESKGATE_MAIL_RETRY_MS: '0' }), /DESKGATE_MAIL_RETRY_MS/);
+  assert.equal(backoffMs(2, 0.5, 500), 1000);
   assert.equal(backoffMs(1, 0.5), 10_000);
   assert.equal(backoffMs(2, 0.5), 20_000);
   assert.equal(backoffMs(20, 0.5), 3_600_000);

@@ -1,6 +1,6 @@
 import 'server-only';
-import { and, asc, eq, isNull, lte, or } from 'drizzle-orm';
-import { type Executor, writeTransaction } from '@/db';
+import { and, asc, count, desc, eq, isNotNull, isNull, lte, min, or } from 'drizzle-orm';
+import { type Executor, db, writeTransaction } from '@/db';
 import { skipLocked } from '@/db/dialect';
 import { mailOutbox, type MailRow } from '@/db/schema';
 import { config } from '@/lib/config';
@@ -31,9 +31,12 @@ export async function enqueueMail(tx: Executor, mail: OutgoingMail, now = Date.n
   await tx.insert(mailOutbox).values({ kind: mail.kind, userId: mail.userId, toAddress: mail.to, subject: mail.subject, textBody: mail.text, htmlBody: mail.html, createdAt: now, nextAttemptAt: now });
 }
 
-/** The wait before attempt `attempt + 1`: 10 s, 20 s, 40 s, … up to an hour, with a little jitter so instances do not retry in step. */
-export function backoffMs(attempt: number, random = Math.random()): number {
-  const base = Math.min(10_000 * 2 ** Math.max(0, attempt - 1), 3_600_000);
+/**
+ * The wait before attempt `attempt + 1`: 10 s (DESKGATE_MAIL_RETRY_MS), 20 s, 40 s, … up to an hour,
+ * with a little jitter so instances do not retry in step.
+ */
+export function backoffMs(attempt: number, random = Math.random(), first = config().mail.retryMs): number {
+  const base = Math.min(first * 2 ** Math.max(0, attempt - 1), 3_600_000);
   return Math.round(base * (0.9 + 0.2 * random));
 }
 
@@ -69,7 +72,11 @@ export async function markSent(mail: MailRow, now = Date.now()): Promise<void> {
   );
 }
 
-/** Not delivered: tried again after a backoff, or given up after the last attempt (the bodies go then too). */
+/**
+ * Not delivered: tried again after a backoff, or given up after the last attempt. A mail given up
+ * keeps its bodies, so that `npm run cli -- mail:retry` can send it once the server is back (a link
+ * in it expires as it would have: a reset link after 30 minutes).
+ */
 export async function markFailed(mail: MailRow, error: string, now = Date.now()): Promise<'retry' | 'failed'> {
   const attempts = mail.attempts + 1;
   const last = attempts >= config().mail.attempts;
@@ -78,10 +85,53 @@ export async function markFailed(mail: MailRow, error: string, now = Date.now())
       .update(mailOutbox)
       .set(
         last
-          ? { attempts, failedAt: now, textBody: null, htmlBody: null, claimedUntil: null, lastError: error }
+          ? { attempts, failedAt: now, claimedUntil: null, lastError: error }
           : { attempts, nextAttemptAt: now + backoffMs(attempts), claimedUntil: null, lastError: error },
       )
       .where(eq(mailOutbox.id, mail.id)),
   );
   return last ? 'failed' : 'retry';
+}
+
+/** What `mail:status` shows: the outbox's mails by state, the oldest one waiting and the last error. */
+export interface OutboxStatus {
+  pending: number;
+  sent: number;
+  failed: number;
+  /** When the oldest mail not sent yet was written (null: none waits). */
+  oldestPendingAt: number | null;
+  /** The latest delivery error still on a mail not sent (null: none). */
+  lastError: string | null;
+}
+
+export async function outboxStatus(): Promise<OutboxStatus> {
+  const reader = await db();
+  const pendingRows = and(isNull(mailOutbox.sentAt), isNull(mailOutbox.failedAt));
+  const [pending] = await reader.select({ n: count(), oldest: min(mailOutbox.createdAt) }).from(mailOutbox).where(pendingRows);
+  const [sent] = await reader.select({ n: count() }).from(mailOutbox).where(isNotNull(mailOutbox.sentAt));
+  const [failed] = await reader.select({ n: count() }).from(mailOutbox).where(isNotNull(mailOutbox.failedAt));
+  const [error] = await reader
+    .select({ lastError: mailOutbox.lastError })
+    .from(mailOutbox)
+    .where(and(isNull(mailOutbox.sentAt), isNotNull(mailOutbox.lastError)))
+    .orderBy(desc(mailOutbox.id))
+    .limit(1);
+  // PostgreSQL's count and min are bigint (text in node-postgres).
+  const oldest = pending?.oldest ?? null;
+  return { pending: Number(pending?.n ?? 0), sent: Number(sent?.n ?? 0), failed: Number(failed?.n ?? 0), oldestPendingAt: oldest === null ? null : Number(oldest), lastError: error?.lastError ?? null };
+}
+
+/**
+ * The mails given up go back to pending, due now, with their attempts counted afresh (the operator
+ * fixed the SMTP server). Those whose bodies are gone (given up before bodies were kept) cannot be
+ * sent again: `skipped` counts them.
+ */
+export async function retryFailedMails(tx: Executor, now = Date.now()): Promise<{ retried: number; skipped: number }> {
+  const retried = await tx
+    .update(mailOutbox)
+    .set({ failedAt: null, attempts: 0, nextAttemptAt: now, claimedUntil: null })
+    .where(and(isNotNull(mailOutbox.failedAt), isNotNull(mailOutbox.textBody)))
+    .returning({ id: mailOutbox.id });
+  const [skipped] = await tx.select({ n: count() }).from(mailOutbox).where(isNotNull(mailOutbox.failedAt));
+  return { retried: retried.length, skipped: Number(skipped?.n ?? 0) };
 }

@@ -86,7 +86,15 @@ test('an event nobody counts changes no metric, and labels never carry what the 
 test('the text format names every metric the operations guide lists', async () => {
   metrics();
   const text = await registry().metrics();
-  for (const name of ['deskgate_sign_ins_total', 'deskgate_second_factor_failures_total', 'deskgate_locks_total', 'deskgate_hash_queue_length', 'deskgate_hash_workers_busy', 'deskgate_hash_wait_seconds', 'deskgate_db_transaction_seconds', 'process_cpu_seconds_total']) {
+  for (const name of ['deskgate_sign_ins_total', 'deskgate_second_factor_failures_total', 'deskgate_locks_total', 'deskgate_hash_queue_length', 'deskgate_hash_workers_busy', 'deskgate_hash_wait_seconds', 'deskgate_db_transaction_seconds', 'deskgate_mails_total', 'process_cpu_seconds_total']) {
     assert.match(text, new RegExp(`^# TYPE ${name} `, 'm'), name);
   }
+});
+
+test('mail deliveries count by outcome: sent, deferred, failed', async () => {
+  const outcomes = ['sent', 'deferred', 'failed'] as const;
+  const before = await Promise.all(outcomes.map((outcome) => value('deskgate_mails_total', { outcome })));
+  for (const outcome of outcomes) countSecurityEvent(`mail.${outcome}`, { mailId: 1, kind: '2fa.enabled', userId: 1 });
+  countSecurityEvent('mail.sent', { mailId: 2, kind: 'test', userId: null });
+  assert.deepEqual(await Promise.all(outcomes.map((outcome) => value('deskgate_mails_total', { outcome }))), [before[0]! + 2, before[1]! + 1, before[2]! + 1]);
 });

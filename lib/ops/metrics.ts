@@ -77,6 +77,12 @@ function define(register: Registry) {
         this.set(hashPoolState()?.busy ?? 0);
       },
     }),
+    mails: new Counter({
+      name: 'deskgate_mails_total',
+      help: 'Delivery attempts of outbox mails by this instance, by outcome: sent, deferred (to be retried), failed (given up after the last attempt). The outbox itself: npm run cli -- mail:status.',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
     transactions: new Histogram({
       name: 'deskgate_db_transaction_seconds',
       help: 'Write transactions, from the call (waiting for the writer or the locks included) to the commit or rollback.',
@@ -99,7 +105,7 @@ type Count = (m: Metrics, fields: Fields) => void;
 const secondFactor = (fields: Fields) => (fields.factor === 'recovery' || fields.factor === 'webauthn' ? fields.factor : 'totp');
 const signInMethod = (fields: Fields) => (fields.method === 'sso' || fields.method === 'passkey' ? fields.method : 'password');
 
-/** The security events (lib/log.ts) that are counted, and how. Every sign-in outcome is one of them. */
+/** The security events (lib/log.ts) that are counted, and how. Every sign-in outcome is one of them, and every mail delivery attempt. */
 const COUNTED: Record<string, Count> = {
   sign_in: (m, f) => m.signIns.inc({ method: signInMethod(f), outcome: 'success' }),
   'sign_in.recovery_code_used': (m) => m.signIns.inc({ method: 'password', outcome: 'success' }),
@@ -117,6 +123,9 @@ const COUNTED: Record<string, Count> = {
     m.secondFactorFailures.inc({ step: 'step_up', factor: f.factor === 'webauthn' ? 'webauthn' : 'totp' });
     if (f.locked) m.locks.inc({ reason: 'second_factor' });
   },
+  'mail.sent': (m) => m.mails.inc({ outcome: 'sent' }),
+  'mail.deferred': (m) => m.mails.inc({ outcome: 'deferred' }),
+  'mail.failed': (m) => m.mails.inc({ outcome: 'failed' }),
   '2fa.suspended': (m, f) => {
     m.secondFactorFailures.inc({ step: f.factor === 'second' ? 'step_up' : 'sign_in', factor: secondFactor(f) });
     m.locks.inc({ reason: 'second_factor_cap' });

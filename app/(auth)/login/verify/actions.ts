@@ -71,7 +71,8 @@ async function completeSecondStep(challenge: Challenge, factor: Factor, ip: stri
   // Refused at the hard cap: nothing was checked, and the cap was audited once when it tripped.
   if (result.suspended && !result.tripped) return { error: SECOND_FACTOR_SUSPENDED };
   const failure = result.tripped ? '2fa.suspended' : result.lockedUntil ? 'sign_in.locked' : 'sign_in.second_factor_failed';
-  await auditAlone({ orgId: user.orgId, actor: { kind: 'system' }, targetUserId: user.id, action: failure, detail: { factor: factor.name }, ip });
+  // `began`: the attempt that began the lock (its owner is mailed once a lock, lib/mail/notifications.ts).
+  await auditAlone({ orgId: user.orgId, actor: { kind: 'system' }, targetUserId: user.id, action: failure, detail: { factor: factor.name, ...(result.lockBegan && { began: true }) }, ip });
   if (result.suspended) return { error: SECOND_FACTOR_SUSPENDED };
   if (result.lockedUntil) return { error: lockedMessage(minutesUntil(result.lockedUntil)) };
   const remaining = await findChallenge(challenge.token);
