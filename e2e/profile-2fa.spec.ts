@@ -6,9 +6,9 @@ import { postAction } from './support/actions';
 import { securityState, setOrganizationPolicyForUser, userRow } from './support/db';
 import { signInDirectly } from './support/sessions';
 
-test('enable 2FA: password, QR and key, code, recovery codes shown once', async ({ page, org, loginPage }) => {
+test('enable 2FA: password, QR and key, code, recovery codes shown once', async ({ page, org }) => {
   const user = await org.user();
-  await loginPage.signIn(user);
+  await signInDirectly(page.context(), user.id, 'password');
   const tab = new TwoFactorPage(page);
   await tab.goto();
   await expect(tab.heading('Two-factor authentication is off')).toBeVisible();
@@ -36,9 +36,9 @@ test('enable 2FA: password, QR and key, code, recovery codes shown once', async 
   await expectAccessible(page);
 });
 
-test('wrong password, wrong code and malformed codes change nothing', async ({ page, org, loginPage }) => {
+test('wrong password, wrong code and malformed codes change nothing', async ({ page, org }) => {
   const user = await org.user();
-  await loginPage.signIn(user);
+  await signInDirectly(page.context(), user.id, 'password');
   const tab = new TwoFactorPage(page);
   await tab.goto();
   await page.getByLabel('Password').fill('not-my-password');
@@ -63,9 +63,10 @@ test('wrong password, wrong code and malformed codes change nothing', async ({ p
   expect(await tab.recoveryCodes()).toHaveLength(10);
 });
 
-test('reconfigure keeps the old secret and codes until the new one is confirmed', async ({ page, browser, org, loginPage }) => {
+test('reconfigure keeps the old secret and codes until the new one is confirmed', async ({ page, browser, org }) => {
   const user = await org.userWith2fa();
-  await loginPage.signInWithCode(user);
+  // As a sign-in that has just verified a code.
+  await signInDirectly(page.context(), user.id, 'password', { secondFactor: true });
   const tab = new TwoFactorPage(page);
   await tab.goto();
   // Fresh second factor: the password is enough.
@@ -99,9 +100,9 @@ test('reconfigure keeps the old secret and codes until the new one is confirmed'
   await other.close();
 });
 
-test('regenerate replaces the recovery codes at once', async ({ page, browser, org, loginPage }) => {
+test('regenerate replaces the recovery codes at once', async ({ page, browser, org }) => {
   const user = await org.userWith2fa();
-  await loginPage.signInWithCode(user);
+  await signInDirectly(page.context(), user.id, 'password', { secondFactor: true });
   const tab = new TwoFactorPage(page);
   await tab.goto();
   await tab.stepUp('Regenerate recovery codes', { password: user.password });
@@ -125,7 +126,7 @@ test('regenerate replaces the recovery codes at once', async ({ page, browser, o
   await other.close();
 });
 
-test('disable: refused when required, allowed when optional', async ({ page, org, loginPage }) => {
+test('disable: refused when required, allowed when optional', async ({ page, org }) => {
   const required = await org.userWith2fa();
   await org.requireTwoFactor(required);
   await signInDirectly(page.context(), required.id, 'password');
@@ -137,7 +138,7 @@ test('disable: refused when required, allowed when optional', async ({ page, org
   await page.context().clearCookies();
 
   const optional = await org.userWith2fa();
-  await loginPage.signInWithCode(optional);
+  await signInDirectly(page.context(), optional.id, 'password', { secondFactor: true });
   await tab.goto();
   await tab.stepUp('Disable 2FA', { password: 'wrong-password' });
   await expect(tab.error()).toContainText("That password isn't right.");
@@ -214,7 +215,7 @@ test('a second browser confirming a stale QR cannot overwrite the enrollment', a
   expect(decryptForUser((await userRow(user.id)).totpSecret!, user.id)).toBe(winner);
 });
 
-test('changing the password ends the other sessions', async ({ page, browser, org, loginPage }) => {
+test('changing the password ends the other sessions', async ({ page, browser, org }) => {
   const user = await org.user();
   const other = await browser.newContext();
   await signInDirectly(other, user.id, 'password');
@@ -222,7 +223,7 @@ test('changing the password ends the other sessions', async ({ page, browser, or
   await otherPage.goto('/');
   await expect(otherPage.getByRole('heading', { name: /Welcome/ })).toBeVisible();
 
-  await loginPage.signIn(user);
+  await signInDirectly(page.context(), user.id, 'password');
   await page.goto('/profile/password');
   await expectAccessible(page);
   await page.getByLabel('Current password').fill(user.password);

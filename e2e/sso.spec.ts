@@ -12,8 +12,7 @@ test('an SSO user of a required organization reaches the start page with no 2FA 
   const user = await org.user({ method: 'sso' });
   const id = accountId();
   await idpAccount(id, { email: user.email, email_verified: true, name: user.name });
-  await page.goto('/login');
-  await expectAccessible(page);
+  // The sign-in page with its SSO button: sign-in.spec.ts checks its accessibility.
   await signInWithSso(page, id);
   await expect(page).toHaveURL(/\/$/);
   await new HomePage(page).expectSignedInAs(user.name, org.name);
