@@ -7,9 +7,9 @@ import { eq } from 'drizzle-orm';
 import { db, writeTransaction } from '@/db';
 import { mailOutbox } from '@/db/schema';
 import { config, readConfig } from '@/lib/config';
-import { backoffMs, claimDueMail, enqueueMail, LEASE_MS, outboxStatus, retryFailedMails } from './outbox';
+import { backoffMs, claimDueMail, enqueueMail, LEASE_MS, markFailed, markSent, outboxStatus, retryFailedMails } from './outbox';
 import { deliverNext } from './sender';
-import { mailTransport, type MailTransport } from './transport';
+import { isLoopback, mailTransport, type MailTransport } from './transport';
 
 process.env.DESKGATE_LOG = 'off';
 const mail = (to: string) => ({ kind: 'test.notice', userId: null, to, subject: 'Subject', text: 'Body with https://example.test/link?token=secret', html: '<p>Body</p>' });
@@ -159,4 +159,22 @@ test('SMTP_URL and MAIL_FROM: a malformed value is one clear line that never ech
   assert.equal(readConfig({ SMTP_URL: 'smtps://u:p@mail.example:465' }).mail.smtpUrl, 'smtps://u:p@mail.example:465');
   assert.equal(readConfig({ MAIL_FROM: 'Acme <it@acme.example>' }).mail.from, 'Acme <it@acme.example>');
   assert.equal(readConfig({ AUTH_URL: 'https://login.acme.example' }).mail.from, 'Deskgate <no-reply@login.acme.example>');
+});
+
+test('a send that outlived its lease records nothing: the instance that claimed the mail since decides', async () => {
+  await clear();
+  const now = Date.now();
+  await writeTransaction((tx) => enqueueMail(tx, mail('slow@x.example'), now));
+  const slow = (await claimDueMail(now))!;
+  const taker = (await claimDueMail(now + LEASE_MS + 1))!;
+  await markFailed(taker, 'ECONNRESET', now + LEASE_MS + 2);
+  await markSent(slow, now + LEASE_MS + 3);
+  const stored = await row('slow@x.example');
+  assert.equal(stored.sentAt, null, 'the late outcome was not recorded');
+  assert.equal(stored.lastError, 'ECONNRESET');
+});
+
+test('smtp:// to another machine requires STARTTLS; loopback need not', () => {
+  for (const host of ['localhost', '127.0.0.1', '127.1.2.3', '[::1]']) assert.equal(isLoopback(new URL(`smtp://${host}:25`).hostname), true, host);
+  for (const host of ['mail.example.com', '10.0.0.5', '128.0.0.1']) assert.equal(isLoopback(new URL(`smtp://${host}:25`).hostname), false, host);
 });

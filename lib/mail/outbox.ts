@@ -65,10 +65,16 @@ export async function claimDueMail(now = Date.now()): Promise<MailRow | null> {
   });
 }
 
+/**
+ * The mail, while this instance's claim on it stands: a send that outlived its lease (another
+ * instance has claimed the mail since) records nothing, and the other instance's outcome stands.
+ */
+const ownLease = (mail: MailRow) => and(eq(mailOutbox.id, mail.id), mail.claimedUntil === null ? isNull(mailOutbox.claimedUntil) : eq(mailOutbox.claimedUntil, mail.claimedUntil));
+
 /** Delivered: the bodies go (they may hold a single-use link); what was sent, to whom and when stays. */
 export async function markSent(mail: MailRow, now = Date.now()): Promise<void> {
   await writeTransaction((tx) =>
-    tx.update(mailOutbox).set({ sentAt: now, attempts: mail.attempts + 1, textBody: null, htmlBody: null, claimedUntil: null, lastError: null }).where(eq(mailOutbox.id, mail.id)),
+    tx.update(mailOutbox).set({ sentAt: now, attempts: mail.attempts + 1, textBody: null, htmlBody: null, claimedUntil: null, lastError: null }).where(ownLease(mail)),
   );
 }
 
@@ -88,7 +94,7 @@ export async function markFailed(mail: MailRow, error: string, now = Date.now())
           ? { attempts, failedAt: now, claimedUntil: null, lastError: error }
           : { attempts, nextAttemptAt: now + backoffMs(attempts), claimedUntil: null, lastError: error },
       )
-      .where(eq(mailOutbox.id, mail.id)),
+      .where(ownLease(mail)),
   );
   return last ? 'failed' : 'retry';
 }

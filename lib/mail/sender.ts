@@ -2,7 +2,9 @@ import 'server-only';
 import { config } from '@/lib/config';
 import { log } from '@/lib/log';
 import { onShutdown } from '@/lib/ops/shutdown';
-import { claimDueMail, markFailed, markSent } from './outbox';
+import { claimDueMail, LEASE_MS, markFailed, markSent } from './outbox';
+
+const SEND_DEADLINE_MS = LEASE_MS - 15_000;
 import { mailTransport, type MailTransport } from './transport';
 
 export type DeliveryOutcome = 'idle' | 'sent' | 'retry' | 'failed';
@@ -13,6 +15,19 @@ function describe(error: unknown): string {
   return text.replace(/\s+/g, ' ').slice(0, 500);
 }
 
+/** A send that would outlive its lease fails here first (the SMTP timeouts bound each stage, not the whole). */
+async function withinLease<T>(sending: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${SEND_DEADLINE_MS / 1000} s`)), SEND_DEADLINE_MS);
+  });
+  try {
+    return await Promise.race([sending, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Claims the next due mail and delivers it: sent, to be retried, given up, or nothing was due. */
 export async function deliverNext(transport: MailTransport, now = Date.now()): Promise<DeliveryOutcome> {
   const mail = await claimDueMail(now);
@@ -20,7 +35,7 @@ export async function deliverNext(transport: MailTransport, now = Date.now()): P
   const fields = { mailId: mail.id, kind: mail.kind, userId: mail.userId, attempt: mail.attempts + 1 };
   let delivery;
   try {
-    delivery = await transport.send(mail);
+    delivery = await withinLease(transport.send(mail));
   } catch (error) {
     const outcome = await markFailed(mail, describe(error));
     log(outcome === 'failed' ? 'mail.failed' : 'mail.deferred', { ...fields, error: describe(error) });

@@ -24,9 +24,16 @@ function message(mail: MailRow) {
   return { from, to: mail.toAddress, subject: mail.subject, text: mail.textBody ?? '', html: mail.htmlBody ?? undefined, messageId: messageId(mail, from), headers: { 'X-Deskgate-Kind': mail.kind } };
 }
 
+export function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
 /** SMTP_URL's server. Its timeouts keep one delivery well under the outbox lease (./outbox.ts). */
 function smtpTransport(url: string): MailTransport {
-  const transporter: Transporter = nodemailer.createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
+  // smtp:// to another machine must upgrade with STARTTLS (no silent fallback to a clear-text AUTH
+  // an attacker on the path could strip it down to); a server on loopback need not.
+  const requireTLS = url.startsWith('smtp:') && !isLoopback(new URL(url).hostname);
+  const transporter: Transporter = nodemailer.createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000, requireTLS });
   return {
     async send(mail) {
       const info = await transporter.sendMail(message(mail));
