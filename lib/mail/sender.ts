@@ -3,9 +3,10 @@ import { config } from '@/lib/config';
 import { log } from '@/lib/log';
 import { onShutdown } from '@/lib/ops/shutdown';
 import { claimDueMail, LEASE_MS, markFailed, markSent } from './outbox';
-
-const SEND_DEADLINE_MS = LEASE_MS - 15_000;
 import { mailTransport, type MailTransport } from './transport';
+
+// Under the lease, with room to record the outcome before another instance may claim the mail.
+const SEND_DEADLINE_MS = LEASE_MS - 15_000;
 
 export type DeliveryOutcome = 'idle' | 'sent' | 'retry' | 'failed';
 
