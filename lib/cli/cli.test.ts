@@ -119,7 +119,8 @@ test('mail:test queues a test mail (audited); mail:status counts the outbox; mai
   const sqlite = new Database(file);
   const mail = sqlite.prepare("select * from mail_outbox where kind = 'test'").get() as { to_address: string; text_body: string };
   assert.equal(mail.to_address, 'ops@example.com');
-  assert.match(mail.text_body, /This is a test mail from Deskgate/);
+  assert.match(mail.text_body, /^v1\./, 'stored encrypted');
+  assert.doesNotMatch(mail.text_body, /test mail/);
   // The CLI runs no sender: the mail waits. Then it is given up, as after the last attempt.
   let status = JSON.parse(cli('mail:status', '--json').stdout);
   assert.ok(status.pending >= 1 && status.failed === 0 && status.oldestPendingAt > 0);

@@ -12,6 +12,7 @@ import { verifySecondFactor } from '@/lib/auth/second-factor';
 import { createSession } from '@/lib/auth/session';
 import { disableTwoFactor, regenerateRecoveryCodes, resetTwoFactor } from '@/lib/auth/two-factor-changes';
 import { config } from '@/lib/config';
+import { openMail } from './outbox';
 
 process.env.DESKGATE_LOG = 'off';
 const operator = { kind: 'operator' } as const;
@@ -22,7 +23,7 @@ const freshUser = (method: 'password' | 'sso' = 'password', role: 'member' | 'ad
   n += 1;
   return createUser({ org: 'notify', email: `n${n}@notify.example`, name: `Person ${n}`, role, method, password: method === 'password' ? 'password-1' : undefined }, operator);
 };
-const mailsTo = async (to: string) => (await db()).select().from(mailOutbox).where(eq(mailOutbox.toAddress, to)).orderBy(asc(mailOutbox.id));
+const mailsTo = async (to: string) => (await (await db()).select().from(mailOutbox).where(eq(mailOutbox.toAddress, to)).orderBy(asc(mailOutbox.id))).map(openMail);
 const kinds = async (to: string) => (await mailsTo(to)).map((m) => m.kind);
 const session = (userId: number) => writeTransaction((tx) => createSession(tx, userId, 'password', null));
 const ip = '203.0.113.7';

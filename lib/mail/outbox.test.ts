@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import { db, writeTransaction } from '@/db';
 import { mailOutbox } from '@/db/schema';
 import { config, readConfig } from '@/lib/config';
-import { backoffMs, claimDueMail, enqueueMail, LEASE_MS, markFailed, markSent, outboxStatus, retryFailedMails } from './outbox';
+import { backoffMs, claimDueMail, enqueueMail, LEASE_MS, markFailed, markSent, openMail, outboxStatus, retryFailedMails } from './outbox';
 import { deliverNext } from './sender';
 import { isLoopback, mailTransport, type MailTransport } from './transport';
 
@@ -18,15 +18,17 @@ const clear = () => writeTransaction((tx) => tx.delete(mailOutbox));
 
 const recording = (fail = false) => {
   const sent: string[] = [];
+  const texts: string[] = [];
   const transport: MailTransport = {
     async send(m) {
       if (fail) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:2525'), { code: 'ECONNREFUSED' });
       sent.push(m.toAddress);
+      texts.push(m.textBody ?? '');
       return { kind: 'smtp', response: '250 OK' };
     },
     close() {},
   };
-  return { sent, transport };
+  return { sent, texts, transport };
 };
 
 test('a mail written in a transaction that rolls back is never sent', async () => {
@@ -42,13 +44,34 @@ test('a mail written in a transaction that rolls back is never sent', async () =
   assert.deepEqual(sent, []);
 });
 
-test('a due mail is delivered once; its bodies are emptied once sent', async () => {
+test('a waiting mail’s bodies are encrypted, bound to its recipient (a copy of the database hands out no link)', async () => {
+  await clear();
+  await writeTransaction((tx) => enqueueMail(tx, mail('sealed@x.example')));
+  await writeTransaction((tx) => enqueueMail(tx, mail('other@x.example')));
+  const stored = await row('sealed@x.example');
+  for (const body of [stored.textBody!, stored.htmlBody!]) {
+    assert.match(body, /^v1\./);
+    assert.doesNotMatch(body, /token|Body/);
+  }
+  assert.equal(openMail(stored).textBody, mail('x').text);
+  assert.equal(openMail(stored).htmlBody, mail('x').html);
+  // Moved onto another recipient's row, a body no longer opens; the sender gives it the refused send's path.
+  assert.throws(() => openMail({ ...stored, toAddress: 'other@x.example' }));
+  await writeTransaction((tx) => tx.update(mailOutbox).set({ textBody: stored.textBody }).where(eq(mailOutbox.toAddress, 'other@x.example')));
+  await writeTransaction((tx) => tx.delete(mailOutbox).where(eq(mailOutbox.toAddress, 'sealed@x.example')));
+  const { sent, transport } = recording();
+  assert.equal(await deliverNext(transport), 'retry');
+  assert.deepEqual(sent, []);
+});
+
+test('a due mail is delivered once, readable; its bodies are emptied once sent', async () => {
   await clear();
   await writeTransaction((tx) => enqueueMail(tx, mail('once@x.example')));
-  const { sent, transport } = recording();
+  const { sent, texts, transport } = recording();
   assert.equal(await deliverNext(transport), 'sent');
   assert.equal(await deliverNext(transport), 'idle');
   assert.deepEqual(sent, ['once@x.example']);
+  assert.deepEqual(texts, [mail('x').text], 'the transport gets the bodies decrypted');
   const stored = await row('once@x.example');
   assert.ok(stored.sentAt);
   assert.equal(stored.textBody, null, 'a sent mail keeps no single-use link');

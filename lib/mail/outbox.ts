@@ -3,6 +3,8 @@ import { and, asc, count, desc, eq, isNotNull, isNull, lte, min, or } from 'driz
 import { type Executor, db, writeTransaction } from '@/db';
 import { skipLocked } from '@/db/dialect';
 import { mailOutbox, type MailRow } from '@/db/schema';
+import { ACCOUNT_TOKEN_MS, LINK_MAIL_KINDS } from '@/lib/auth/account-tokens';
+import { decryptBound, encryptBound } from '@/lib/auth/crypto';
 import { config } from '@/lib/config';
 
 /** A mail as the event that causes it writes it: rendered already (see ./messages.ts). */
@@ -24,11 +26,25 @@ export interface OutgoingMail {
 export const LEASE_MS = 60_000;
 
 /**
+ * The bodies are stored encrypted under the server's encryption key, bound to the recipient: a mail
+ * waiting to be sent may hold a single-use link (a password reset, an invitation), and a copy of the
+ * database (a backup, a replica, a leaked dump) must not hand out working links.
+ */
+const bodyContext = (to: string) => `mail:${to}`;
+
+/**
  * Writes a mail into the outbox, in the caller's transaction: it is sent if and only if the event
  * that causes it is committed (a crash right after the commit delays it, never loses it).
  */
 export async function enqueueMail(tx: Executor, mail: OutgoingMail, now = Date.now()): Promise<void> {
-  await tx.insert(mailOutbox).values({ kind: mail.kind, userId: mail.userId, toAddress: mail.to, subject: mail.subject, textBody: mail.text, htmlBody: mail.html, createdAt: now, nextAttemptAt: now });
+  const seal = (body: string) => encryptBound(body, bodyContext(mail.to));
+  await tx.insert(mailOutbox).values({ kind: mail.kind, userId: mail.userId, toAddress: mail.to, subject: mail.subject, textBody: seal(mail.text), htmlBody: seal(mail.html), createdAt: now, nextAttemptAt: now });
+}
+
+/** A stored mail with its bodies readable again (null once sent). Throws if they were tampered with or moved to another recipient. */
+export function openMail(mail: MailRow): MailRow {
+  const open = (body: string | null) => (body === null ? null : decryptBound(body, bodyContext(mail.toAddress)));
+  return { ...mail, textBody: open(mail.textBody), htmlBody: open(mail.htmlBody) };
 }
 
 /**
@@ -129,15 +145,23 @@ export async function outboxStatus(): Promise<OutboxStatus> {
 
 /**
  * The mails given up go back to pending, due now, with their attempts counted afresh (the operator
- * fixed the SMTP server). Those whose bodies are gone (given up before bodies were kept) cannot be
- * sent again: `skipped` counts them.
+ * fixed the SMTP server). A link mail whose link has expired since is deleted instead (it could only
+ * mislead); those and the ones whose bodies are gone cannot be sent again: `skipped` counts them.
  */
 export async function retryFailedMails(tx: Executor, now = Date.now()): Promise<{ retried: number; skipped: number }> {
+  let expired = 0;
+  for (const [purpose, kind] of Object.entries(LINK_MAIL_KINDS) as [keyof typeof LINK_MAIL_KINDS, string][]) {
+    const gone = await tx
+      .delete(mailOutbox)
+      .where(and(isNotNull(mailOutbox.failedAt), eq(mailOutbox.kind, kind), lte(mailOutbox.createdAt, now - ACCOUNT_TOKEN_MS[purpose])))
+      .returning({ id: mailOutbox.id });
+    expired += gone.length;
+  }
   const retried = await tx
     .update(mailOutbox)
     .set({ failedAt: null, attempts: 0, nextAttemptAt: now, claimedUntil: null })
     .where(and(isNotNull(mailOutbox.failedAt), isNotNull(mailOutbox.textBody)))
     .returning({ id: mailOutbox.id });
   const [skipped] = await tx.select({ n: count() }).from(mailOutbox).where(isNotNull(mailOutbox.failedAt));
-  return { retried: retried.length, skipped: Number(skipped?.n ?? 0) };
+  return { retried: retried.length, skipped: Number(skipped?.n ?? 0) + expired };
 }

@@ -2,7 +2,7 @@ import 'server-only';
 import { config } from '@/lib/config';
 import { log } from '@/lib/log';
 import { onShutdown } from '@/lib/ops/shutdown';
-import { claimDueMail, LEASE_MS, markFailed, markSent } from './outbox';
+import { claimDueMail, LEASE_MS, markFailed, markSent, openMail } from './outbox';
 import { mailTransport, type MailTransport } from './transport';
 
 // Under the lease, with room to record the outcome before another instance may claim the mail.
@@ -36,7 +36,8 @@ export async function deliverNext(transport: MailTransport, now = Date.now()): P
   const fields = { mailId: mail.id, kind: mail.kind, userId: mail.userId, attempt: mail.attempts + 1 };
   let delivery;
   try {
-    delivery = await withinLease(transport.send(mail));
+    // Bodies that no longer open (tampered with, or another encryption key) fail as a refused send does.
+    delivery = await withinLease(transport.send(openMail(mail)));
   } catch (error) {
     const outcome = await markFailed(mail, describe(error));
     log(outcome === 'failed' ? 'mail.failed' : 'mail.deferred', { ...fields, error: describe(error) });
