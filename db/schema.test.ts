@@ -1,3 +1,4 @@
+// Store-independent (compares the two schemas as code): the PostgreSQL unit run skips it (package.json test:unit:pg).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Column, is, SQL, StringChunk, type Table } from 'drizzle-orm';

@@ -1,3 +1,4 @@
+// Store-independent (worker threads only): the PostgreSQL unit run skips it (package.json test:unit:pg).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PasswordPool, PoolBusyError } from './password-pool';

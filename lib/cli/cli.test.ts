@@ -1,3 +1,4 @@
+// Store-independent (its CLI runs on SQLite files of its own (DATABASE_URL=file:…)): the PostgreSQL unit run skips it (package.json test:unit:pg).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';

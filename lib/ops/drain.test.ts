@@ -1,3 +1,4 @@
+// Store-independent (HTTP draining only): the PostgreSQL unit run skips it (package.json test:unit:pg).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Agent, createServer, request, type IncomingMessage, type Server } from 'node:http';

@@ -1,3 +1,4 @@
+// Store-independent (backups and restores of SQLite files of its own): the PostgreSQL unit run skips it (package.json test:unit:pg).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';

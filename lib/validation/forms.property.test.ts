@@ -1,3 +1,4 @@
+// Store-independent (pure functions): the PostgreSQL unit run skips it (package.json test:unit:pg).
 // Every server action's form, fed forged FormData through the same validate() the actions run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,3 +1,4 @@
+// Store-independent (pure functions): the PostgreSQL unit run skips it (package.json test:unit:pg).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SoftwareAuthenticator } from '@/lib/testing/software-authenticator';
