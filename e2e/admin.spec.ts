@@ -109,7 +109,7 @@ test('requiring 2FA for a user and the organization policy sign out those who mu
   await memberContext.close();
 });
 
-test('authorization: members, other organizations, pending challenges and visitors get nothing', async ({ page, browser, org }) => {
+test('authorization: members, other organizations, pending challenges and visitors get nothing', { tag: '@once' }, async ({ page, browser, org }) => {
   const admin = await org.user({ role: 'admin' });
   const victim = await org.userWith2fa();
   const member = await org.user();

@@ -182,7 +182,7 @@ test('an SSO user is told the identity provider handles 2FA', async ({ page, org
   await expectAccessible(page);
 });
 
-test('a second browser confirming a stale QR cannot overwrite the enrollment', async ({ page, browser, org }) => {
+test('a second browser confirming a stale QR cannot overwrite the enrollment', { tag: '@once' }, async ({ page, browser, org }) => {
   const user = await org.user();
   await signInDirectly(page.context(), user.id, 'password');
   const tab = new TwoFactorPage(page);
@@ -238,7 +238,7 @@ test('changing the password ends the other sessions', async ({ page, browser, or
   await other.close();
 });
 
-test('a setup belongs to the browser that started it: another session sees none of it and cannot confirm it', async ({ page, browser, org }) => {
+test('a setup belongs to the browser that started it: another session sees none of it and cannot confirm it', { tag: '@once' }, async ({ page, browser, org }) => {
   const user = await org.userWith2fa();
   await signInDirectly(page.context(), user.id, 'password');
   const tab = new TwoFactorPage(page);

@@ -89,7 +89,7 @@ test('Cancel ends the challenge', async ({ page, org, loginPage }) => {
   await expect(page.getByText('has expired')).toBeVisible();
 });
 
-test('posting email and password straight to the credentials callback gives no session', async ({ org, request }) => {
+test('posting email and password straight to the credentials callback gives no session', { tag: '@once' }, async ({ org, request }) => {
   const user = await org.user();
   const { csrfToken } = await (await request.get('/api/auth/csrf')).json();
   const response = await request.post('/api/auth/callback/credentials', { form: { csrfToken, email: user.email, password: user.password, challenge: '' }, maxRedirects: 0 });
@@ -97,7 +97,7 @@ test('posting email and password straight to the credentials callback gives no s
   expect(await liveSessions(user.id)).toBe(0);
 });
 
-test('5 wrong codes end the challenge; 10 per user lock the second step across challenges and browsers', async ({ page, browser, org, loginPage }) => {
+test('5 wrong codes end the challenge; 10 per user lock the second step across challenges and browsers', { tag: '@once' }, async ({ page, browser, org, loginPage }) => {
   const user = await org.userWith2fa();
   const verify = new VerifyPage(page);
   await loginPage.goto();
