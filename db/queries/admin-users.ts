@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, desc, eq, inArray, not, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, not, sql, type SQL } from 'drizzle-orm';
 import { db, type Reader } from '@/db';
 import { bytewise, caseless } from '@/db/dialect';
 import { users, type TwoFactorPolicy } from '@/db/schema';
@@ -7,6 +7,8 @@ import { hasSecondFactor, type SecondFactors } from '@/lib/auth/policy';
 
 export const TWO_FACTOR_STATES = ['enabled', 'not_set_up', 'required', 'sso'] as const;
 export type TwoFactorState = (typeof TWO_FACTOR_STATES)[number];
+export const ACCOUNT_STATUSES = ['active', 'invited', 'deactivated'] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 export const SORTS = ['name', 'email'] as const;
 export type UserSort = (typeof SORTS)[number];
 
@@ -16,6 +18,7 @@ export interface UserTableQuery {
   q?: string;
   state?: TwoFactorState;
   method?: 'password' | 'sso';
+  status?: AccountStatus;
   sort: UserSort;
   dir: 'asc' | 'desc';
   /** Keyset cursor: the sort value and id of the row next to the wanted page; `before` pages backwards. */
@@ -45,6 +48,17 @@ function stateFilter(state: TwoFactorState, policy: TwoFactorPolicy): SQL {
   }
 }
 
+/** Deactivated wins over invited: an invited user an admin deactivated shows (and filters) as deactivated. */
+function statusFilter(status: AccountStatus): SQL {
+  if (status === 'deactivated') return isNotNull(users.deactivatedAt);
+  if (status === 'invited') return and(isNull(users.deactivatedAt), isNotNull(users.invitedAt))!;
+  return and(isNull(users.deactivatedAt), isNull(users.invitedAt))!;
+}
+
+export function statusOf(user: { invitedAt: number | null; deactivatedAt: number | null }): AccountStatus {
+  return user.deactivatedAt !== null ? 'deactivated' : user.invitedAt !== null ? 'invited' : 'active';
+}
+
 /**
  * The queries behind one page of the table, each asking one row more than a page (to know whether
  * more follow). They read only the sort keys, which the indexes hold, so a search never touches the
@@ -69,6 +83,7 @@ function pageQuery(reader: Reader, query: UserTableQuery, match: SQL | undefined
   if (query.state) where.push(stateFilter(query.state, query.policy));
   if (query.method === 'sso') where.push(eq(users.twoFactorState, 'sso'));
   if (query.method === 'password') where.push(eq(users.signInMethod, 'password'));
+  if (query.status) where.push(statusFilter(query.status));
   // Scanning backwards serves "previous" and "last" pages; the rows are turned around afterwards.
   const backwards = query.last === true || query.cursor?.before === true;
   const ascending = (query.dir === 'asc') !== backwards;
@@ -103,6 +118,8 @@ async function rowsById(reader: Reader, ids: number[]) {
       lastSignInAt: users.lastSignInAt,
       totpLastUsedAt: users.totpLastUsedAt,
       secondFactorFailures: users.secondFactorFailures,
+      invitedAt: users.invitedAt,
+      deactivatedAt: users.deactivatedAt,
     })
     .from(users)
     .where(inArray(users.id, ids));
@@ -153,7 +170,7 @@ export function stateOf(user: { signInMethod: string; twoFactorRequired: boolean
 /** A user of this organization (for admin actions), or undefined: ids from forms are checked here. */
 export async function orgUser(orgId: number, userId: number) {
   const [user] = await (await db())
-    .select({ id: users.id, name: users.name, email: users.email, role: users.role, signInMethod: users.signInMethod, twoFactorRequired: users.twoFactorRequired, totpEnabledAt: users.totpEnabledAt, webauthnKeyCount: users.webauthnKeyCount, secondFactorFailures: users.secondFactorFailures })
+    .select({ id: users.id, name: users.name, email: users.email, role: users.role, signInMethod: users.signInMethod, twoFactorRequired: users.twoFactorRequired, totpEnabledAt: users.totpEnabledAt, webauthnKeyCount: users.webauthnKeyCount, secondFactorFailures: users.secondFactorFailures, invitedAt: users.invitedAt, deactivatedAt: users.deactivatedAt })
     .from(users)
     .where(and(eq(users.orgId, orgId), eq(users.id, userId)));
   return user;

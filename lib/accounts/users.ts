@@ -39,7 +39,7 @@ export async function findUserByEmail(email: string) {
 
 export async function listUsers(orgId: number) {
   return (await db())
-    .select({ id: users.id, email: users.email, name: users.name, role: users.role, signInMethod: users.signInMethod, twoFactorRequired: users.twoFactorRequired, totpEnabledAt: users.totpEnabledAt, webauthnKeyCount: users.webauthnKeyCount, recoveryCodesLeft: users.recoveryCodesLeft, lastSignInAt: users.lastSignInAt, secondFactorFailures: users.secondFactorFailures })
+    .select({ id: users.id, email: users.email, name: users.name, role: users.role, signInMethod: users.signInMethod, twoFactorRequired: users.twoFactorRequired, totpEnabledAt: users.totpEnabledAt, webauthnKeyCount: users.webauthnKeyCount, recoveryCodesLeft: users.recoveryCodesLeft, lastSignInAt: users.lastSignInAt, secondFactorFailures: users.secondFactorFailures, invitedAt: users.invitedAt, deactivatedAt: users.deactivatedAt })
     .from(users)
     .where(eq(users.orgId, orgId))
     .orderBy(asc(users.email));

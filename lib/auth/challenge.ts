@@ -93,8 +93,8 @@ export async function redeemReadyChallenge(token: unknown): Promise<string | nul
         .where(and(eq(loginChallenges.id, digest), eq(loginChallenges.purpose, 'ready'), gt(loginChallenges.expiresAt, Date.now())))
         .returning({ userId: loginChallenges.userId, method: loginChallenges.method, secondFactorAt: loginChallenges.secondFactorAt, credentialsVersion: loginChallenges.credentialsVersion });
       if (!row) return null;
-      const [user] = await tx.select({ credentialsVersion: users.credentialsVersion }).from(users).where(eq(users.id, row.userId));
-      if (user?.credentialsVersion !== row.credentialsVersion) return null;
+      const [user] = await tx.select({ credentialsVersion: users.credentialsVersion, deactivatedAt: users.deactivatedAt }).from(users).where(eq(users.id, row.userId));
+      if (user?.credentialsVersion !== row.credentialsVersion || user.deactivatedAt !== null) return null;
       return createSession(tx, row.userId, row.method, row.secondFactorAt);
     }
   );

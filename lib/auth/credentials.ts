@@ -51,7 +51,7 @@ async function recordLock(tx: Executor, rule: ThrottleRule, user: { id: number; 
 /**
  * Checks an email and password behind the password throttle (counted before the check): per known
  * device when `device` belongs to this email's user, else per submitted email and per address.
- * Unknown emails and SSO-only accounts still pay for one bcrypt comparison, so every failure looks
+ * Unknown emails, SSO-only and deactivated accounts still pay for one bcrypt comparison, so every failure looks
  * and takes the same; a locked attempt pays for none and answers after a fixed delay.
  */
 export async function checkPassword(email: string, password: string, ip: string, device: KnownDevice | null = null) {
@@ -65,6 +65,7 @@ export async function checkPassword(email: string, password: string, ip: string,
       totpEnabledAt: users.totpEnabledAt,
       webauthnKeyCount: users.webauthnKeyCount,
       credentialsVersion: users.credentialsVersion,
+      deactivatedAt: users.deactivatedAt,
       policy: organizations.twoFactorPolicy,
     })
     .from(users)
@@ -78,12 +79,13 @@ export async function checkPassword(email: string, password: string, ip: string,
     return { ...failed, locked: true };
   }
   const ok = await verifyPasswordFrom(addressKey(ip), password, row?.signInMethod === 'password' ? row.passwordHash : null);
-  if (!row || !ok) return { ...failed, locked: false };
+  // A deactivated user is refused after the same comparison, with the same answer as a wrong password.
+  if (!row || !ok || row.deactivatedAt !== null) return { ...failed, locked: false };
   // A success forgets the email's (or the device's) failures and does not count against the address.
   await writeTransaction(async (tx) => {
     await clearAttempts(tx, [deviceKey ?? `pw:email:${email}`]);
     await tx.delete(throttleHits).where(inArray(throttleHits.id, attempt.hitIds));
   });
-  const { passwordHash: _hash, ...user } = row;
+  const { passwordHash: _hash, deactivatedAt: _deactivated, ...user } = row;
   return { ok: true as const, user };
 }

@@ -32,18 +32,18 @@ export type PasskeyRefusal = AuthenticationFailure | 'locked';
 export type PasskeySignIn = { ok: true; token: string; userId: number } | { ok: false; reason: PasskeyRefusal };
 
 /**
- * Under the user's row lock, in the transaction that records the key's use: refuses SSO users, a
+ * Under the user's row lock, in the transaction that records the key's use: refuses SSO and deactivated users, a
  * suspended second step and an organization that turned passkey sign-in off meanwhile; otherwise
  * makes the `ready` challenge (both factors verified now), resets the second-factor counts as any
  * second factor's success does, and audits the sign-in.
  */
 async function admit(tx: Executor, verified: VerifiedAssertion, callbackUrl: string, ip: string): Promise<string | null> {
   const [user] = await tx
-    .select({ orgId: users.orgId, method: users.signInMethod, failures: users.secondFactorFailures, credentialsVersion: users.credentialsVersion, allowed: organizations.passkeySignIn })
+    .select({ orgId: users.orgId, method: users.signInMethod, failures: users.secondFactorFailures, credentialsVersion: users.credentialsVersion, deactivatedAt: users.deactivatedAt, allowed: organizations.passkeySignIn })
     .from(users)
     .innerJoin(organizations, eq(organizations.id, users.orgId))
     .where(eq(users.id, verified.userId));
-  if (!user || user.method !== 'password' || !user.allowed || isSecondFactorSuspended(user.failures)) return null;
+  if (!user || user.method !== 'password' || user.deactivatedAt !== null || !user.allowed || isSecondFactorSuspended(user.failures)) return null;
   const now = Date.now();
   const token = await createChallenge(verified.userId, 'ready', callbackUrl, user.credentialsVersion, { secondFactorAt: now, method: 'passkey' });
   // A success resets the counts, as any second factor's does, and the key's own.

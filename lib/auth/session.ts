@@ -68,7 +68,8 @@ export async function loadSession(sessionId: string, now = Date.now()): Promise<
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .innerJoin(organizations, eq(organizations.id, users.orgId))
-    .where(eq(sessions.id, digest));
+    // A deactivated user's sessions are revoked with the change; the check here makes it so on every request regardless.
+    .where(and(eq(sessions.id, digest), isNull(users.deactivatedAt)));
   if (!row || !isLive(row, now)) return null;
   if (now - row.lastSeenAt >= touchEvery()) {
     await writeTransaction((tx) => tx.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, digest)));

@@ -1,12 +1,12 @@
 import 'server-only';
 import { and, eq, isNull } from 'drizzle-orm';
-import { db, writeTransaction } from '@/db';
+import { db, lockUser, writeTransaction } from '@/db';
 import { users } from '@/db/schema';
 import { audit } from '@/lib/audit';
 import { log } from '@/lib/log';
 import { createSession } from './session';
 
-export type SsoRefusal = 'unverified' | 'unknown' | 'password_user' | 'linked_elsewhere';
+export type SsoRefusal = 'unverified' | 'unknown' | 'password_user' | 'linked_elsewhere' | 'deactivated';
 export type SsoOutcome = { ok: true; userId: number } | { ok: false; reason: SsoRefusal };
 
 export interface IdentityClaims {
@@ -25,15 +25,16 @@ export interface IdentityClaims {
 export async function bindSsoIdentity(claims: IdentityClaims): Promise<SsoOutcome> {
   return writeTransaction(async (tx): Promise<SsoOutcome> => {
     const [bound] = await tx
-      .select({ id: users.id, method: users.signInMethod })
+      .select({ id: users.id, method: users.signInMethod, deactivatedAt: users.deactivatedAt })
       .from(users)
       .where(and(eq(users.oidcIssuer, claims.issuer), eq(users.oidcSubject, claims.subject)));
-    if (bound) return bound.method === 'sso' ? { ok: true, userId: bound.id } : { ok: false, reason: 'password_user' };
+    if (bound) return bound.method !== 'sso' ? { ok: false, reason: 'password_user' } : bound.deactivatedAt !== null ? { ok: false, reason: 'deactivated' } : { ok: true, userId: bound.id };
     if (claims.emailVerified !== true || typeof claims.email !== 'string') return { ok: false, reason: 'unverified' };
     const email = claims.email.trim().toLowerCase();
-    const [user] = await tx.select({ id: users.id, orgId: users.orgId, method: users.signInMethod, subject: users.oidcSubject }).from(users).where(eq(users.email, email));
+    const [user] = await tx.select({ id: users.id, orgId: users.orgId, method: users.signInMethod, subject: users.oidcSubject, deactivatedAt: users.deactivatedAt }).from(users).where(eq(users.email, email));
     if (!user) return { ok: false, reason: 'unknown' };
     if (user.method !== 'sso') return { ok: false, reason: 'password_user' };
+    if (user.deactivatedAt !== null) return { ok: false, reason: 'deactivated' };
     if (user.subject !== null) return { ok: false, reason: 'linked_elsewhere' };
     // Only while still unbound: two first sign-ins with different identities cannot both bind it.
     const linked = await tx
@@ -52,9 +53,13 @@ export async function startSsoSession(issuer: string, subject: string, ip: strin
   const [user] = await (await db())
     .select({ id: users.id, orgId: users.orgId })
     .from(users)
-    .where(and(eq(users.oidcIssuer, issuer), eq(users.oidcSubject, subject), eq(users.signInMethod, 'sso')));
+    .where(and(eq(users.oidcIssuer, issuer), eq(users.oidcSubject, subject), eq(users.signInMethod, 'sso'), isNull(users.deactivatedAt)));
   if (!user) return null;
   return writeTransaction(async (tx) => {
+    // Under the user's lock, as a deactivation takes it: one deactivated meanwhile gets no session.
+    await lockUser(tx, user.id);
+    const [still] = await tx.select({ id: users.id }).from(users).where(and(eq(users.id, user.id), isNull(users.deactivatedAt)));
+    if (!still) return null;
     const sessionId = await createSession(tx, user.id, 'sso', null);
     await audit(tx, { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action: 'sign_in', detail: { method: 'sso' }, ip });
     return sessionId;

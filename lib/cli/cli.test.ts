@@ -88,10 +88,30 @@ test('bad input: one clear line on stderr, a non-zero exit, nothing changed', ()
   assert.equal(cli('user:list', '--org', 'bad-input', '--json').stdout, before);
 });
 
+test('user:deactivate ends the sessions and shows in user:list; user:reactivate undoes it; both audited as the operator', () => {
+  assert.equal(cli('org:create', '--slug', 'leavers', '--name', 'Leavers').status, 0);
+  assert.equal(cli('user:create', '--org', 'leavers', '--email', 'gone@leavers.example', '--name', 'Gone', '--password', 'long-enough-1').status, 0);
+  const sqlite = new Database(file);
+  const { id } = sqlite.prepare("select id from users where email = 'gone@leavers.example'").get() as { id: number };
+  sqlite.prepare("insert into sessions (id, user_id, method, created_at, last_seen_at) values ('copied', ?, 'password', ?, ?)").run(id, Date.now(), Date.now());
+  const deactivated = cli('user:deactivate', '--email', 'gone@leavers.example');
+  assert.equal(deactivated.status, 0, deactivated.stderr);
+  assert.match(deactivated.stdout, /^Deactivated gone@leavers\.example/);
+  assert.notEqual((sqlite.prepare("select revoked_at from sessions where id = 'copied'").get() as { revoked_at: number | null }).revoked_at, null);
+  assert.match(cli('user:list', '--org', 'leavers').stdout, /gone@leavers\.example\tGone\tmember\tpassword\tdeactivated\t/);
+  assert.match(cli('user:deactivate', '--email', 'gone@leavers.example').stdout, /already deactivated/);
+  assert.equal(cli('user:reactivate', '--email', 'gone@leavers.example').status, 0);
+  assert.equal(JSON.parse(cli('user:list', '--org', 'leavers', '--json').stdout)[0].status, 'active');
+  const events = sqlite.prepare("select action, actor_kind as actor from audit_events where target_user_id = ? and action like 'user.%activated' order by id").all(id);
+  sqlite.close();
+  assert.deepEqual(events, [{ action: 'user.deactivated', actor: 'operator' }, { action: 'user.reactivated', actor: 'operator' }]);
+  assert.match(cli('user:deactivate', '--email', 'nobody@leavers.example').stderr, /no user has the email/);
+});
+
 test('--help lists every command', () => {
   const help = cli('--help');
   assert.equal(help.status, 0);
-  for (const command of ['org:create', 'org:policy', 'org:passkeys', 'user:create', 'user:require-2fa', 'user:reset-2fa', 'user:list', 'audit:list', 'demo:bulk', 'db:backup', 'db:restore', 'mail:status', 'mail:retry', 'mail:test']) assert.match(help.stdout, new RegExp(command));
+  for (const command of ['org:create', 'org:policy', 'org:passkeys', 'user:create', 'user:require-2fa', 'user:reset-2fa', 'user:deactivate', 'user:reactivate', 'user:list', 'audit:list', 'demo:bulk', 'db:backup', 'db:restore', 'mail:status', 'mail:retry', 'mail:test']) assert.match(help.stdout, new RegExp(command));
 });
 
 test('user:list shows each user’s second factors; user:reset-2fa removes the keys too', () => {

@@ -6,6 +6,8 @@ import { database, db, writeTransaction } from '@/db';
 import { auditEvents } from '@/db/schema';
 import { createOrganization, findOrganization, setOrganizationPolicy } from '@/lib/accounts/organizations';
 import { createUser, findUserByEmail, listUsers, setUserTwoFactorRequired } from '@/lib/accounts/users';
+import { setUserDeactivated } from '@/lib/accounts/deactivation';
+import { statusOf } from '@/db/queries/admin-users';
 import { describeSecondFactors } from '@/lib/auth/policy';
 import { isSecondFactorSuspended } from '@/lib/auth/second-factor';
 import { resetTwoFactor } from '@/lib/auth/two-factor-changes';
@@ -97,6 +99,18 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
     await resetTwoFactor(target.id, { actor: operator, orgId: target.orgId, ip: null, reason: 'break-glass reset from the command line' });
     return { text: `Reset 2FA of ${target.email}: app, security keys, recovery codes and pending sign-ins removed; all sessions ended.`, data: { email: target.email, reset: true } };
   },
+  async 'user:deactivate'(v) {
+    const target = await user(v.email);
+    const result = await setUserDeactivated(target.id, true, { actor: operator, orgId: target.orgId, ip: null });
+    const changed = 'changed' in result && result.changed;
+    return { text: changed ? `Deactivated ${target.email}: signed out everywhere; they cannot sign in until reactivated.` : `${target.email} was already deactivated.`, data: { email: target.email, deactivated: true, changed } };
+  },
+  async 'user:reactivate'(v) {
+    const target = await user(v.email);
+    const result = await setUserDeactivated(target.id, false, { actor: operator, orgId: target.orgId, ip: null });
+    const changed = 'changed' in result && result.changed;
+    return { text: changed ? `Reactivated ${target.email}: they can sign in again.` : `${target.email} was not deactivated.`, data: { email: target.email, deactivated: false, changed } };
+  },
   async 'demo:bulk'(v) {
     const org = await organization(v.org);
     const count = option('users', z.coerce.number().int().min(1).max(1_000_000), v.users);
@@ -111,8 +125,8 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
   },
   async 'user:list'(v) {
     const org = await organization(v.org);
-    const rows = (await listUsers(org.id)).map(({ secondFactorFailures, ...u }) => ({ ...u, secondFactors: describeSecondFactors(u), secondFactorLocked: isSecondFactorSuspended(secondFactorFailures) }));
-    const text = rows.map((u) => `${u.email}\t${u.name}\t${u.role}\t${u.signInMethod}\t2FA ${u.secondFactors ? `on (${u.secondFactors})` : 'off'}${u.twoFactorRequired ? ' (required)' : ''}${u.secondFactorLocked ? ', locked' : ''}\tcodes ${u.recoveryCodesLeft}\tlast sign-in ${date(u.lastSignInAt)}`).join('\n');
+    const rows = (await listUsers(org.id)).map(({ secondFactorFailures, ...u }) => ({ ...u, status: statusOf(u), secondFactors: describeSecondFactors(u), secondFactorLocked: isSecondFactorSuspended(secondFactorFailures) }));
+    const text = rows.map((u) => `${u.email}\t${u.name}\t${u.role}\t${u.signInMethod}\t${u.status}\t2FA ${u.secondFactors ? `on (${u.secondFactors})` : 'off'}${u.twoFactorRequired ? ' (required)' : ''}${u.secondFactorLocked ? ', locked' : ''}\tcodes ${u.recoveryCodesLeft}\tlast sign-in ${date(u.lastSignInAt)}`).join('\n');
     return { text: text || `${org.slug} has no users.`, data: rows };
   },
   async 'db:backup'(v) {

@@ -19,6 +19,8 @@ Commands:
                                         --password-stdin reads the password from the first line of standard input
   user:require-2fa --email EMAIL --on|--off
   user:reset-2fa --email EMAIL
+  user:deactivate --email EMAIL         sign the user out everywhere and refuse their sign-ins
+  user:reactivate --email EMAIL         let a deactivated user sign in again
   user:list --org SLUG
   audit:list --org SLUG [--limit N]
   mail:status                           the outbox: mails pending, sent and failed, the oldest pending, the last error

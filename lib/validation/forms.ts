@@ -52,6 +52,9 @@ export const setTwoFactorRequiredSchema = z.object({ userId, required: z.enum(['
 
 export const setPolicySchema = z.object({ policy: policyField, ...stepUpFieldsWhenNeeded });
 
+/** Deactivating or reactivating a user: the admin steps up either way. */
+export const setUserDeactivatedSchema = z.object({ userId, deactivated: z.enum(['on', 'off'], { error: 'Choose whether to deactivate or reactivate the user.' }), ...stepUpFields });
+
 /** Adding a key on the profile: its name and the step-up (the browser's answer follows in finishKeySchema). */
 export const startAddKeySchema = z.object({ name: keyNameField, ...stepUpFields });
 

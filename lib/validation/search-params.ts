@@ -1,6 +1,6 @@
 // Reading pages' query strings: anything unreadable counts as absent, so a hand-edited URL never fails a page.
 import { z } from 'zod';
-import { SORTS, TWO_FACTOR_STATES } from '@/db/queries/admin-users';
+import { ACCOUNT_STATUSES, SORTS, TWO_FACTOR_STATES } from '@/db/queries/admin-users';
 
 export type SearchParams = Record<string, string | string[] | undefined>;
 
@@ -22,6 +22,7 @@ export const usersPageParams = z.object({
   q: z.string().trim().max(100).optional().catch(undefined),
   state: z.enum(TWO_FACTOR_STATES).optional().catch(undefined),
   method: z.enum(['password', 'sso']).optional().catch(undefined),
+  status: z.enum(ACCOUNT_STATUSES).optional().catch(undefined),
   sort: z.enum(SORTS).catch('name').default('name'),
   dir: z.enum(['asc', 'desc']).catch('asc').default('asc'),
   after: z.string().max(400).optional().catch(undefined),

@@ -8,8 +8,9 @@ import { setUserTwoFactorRequired } from '@/lib/accounts/users';
 import type { CurrentSession } from '@/lib/auth/session';
 import { checkStepUp } from '@/lib/auth/step-up';
 import { resetTwoFactor } from '@/lib/auth/two-factor-changes';
-import { resetTwoFactorSchema, setPasskeySignInSchema, setPolicySchema, setTwoFactorRequiredSchema } from '@/lib/validation/forms';
+import { resetTwoFactorSchema, setPasskeySignInSchema, setPolicySchema, setTwoFactorRequiredSchema, setUserDeactivatedSchema } from '@/lib/validation/forms';
 import { setPasskeySignIn } from '@/lib/accounts/passkey-setting';
+import { setUserDeactivated } from '@/lib/accounts/deactivation';
 
 const NO_SUCH_USER = 'There is no such user in your organization.';
 // Re-checked inside the change's transaction, after the step-up's password hash.
@@ -85,4 +86,19 @@ export const setPasskeySignInAction = adminAction(setPasskeySignInSchema, async 
   if ('refused' in result) return { error: NO_LONGER, values };
   if (!result.changed) return { ok: 'Nothing changed.', values };
   return { ok: passkeySignIn === 'on' ? 'Saved. People can now sign in with a passkey.' : 'Saved. Passkeys can no longer be used to sign in; security keys still work as a second step.', values };
+});
+
+const SELF_DEACTIVATION = 'You cannot deactivate your own account. Ask another administrator.';
+
+/** Deactivates or reactivates a user of the admin's organization (not themselves), after a step-up. */
+export const setUserDeactivatedAction = adminAction(setUserDeactivatedSchema, async (input, { current, ip }): Promise<ActionState> => {
+  const target = await orgUser(current.org.id, input.userId);
+  if (!target) return { error: NO_SUCH_USER };
+  if (target.id === current.user.id) return { error: SELF_DEACTIVATION };
+  const denied = await adminStepUp(current, input, ip);
+  if (denied) return denied;
+  const deactivate = input.deactivated === 'on';
+  const result = await setUserDeactivated(target.id, deactivate, { actor: actorOf(current), orgId: current.org.id, ip });
+  if ('refused' in result) return { error: result.refused === 'self' ? SELF_DEACTIVATION : result.refused === 'not_found' ? NO_SUCH_USER : NO_LONGER };
+  redirect(`/admin/users?notice=${deactivate ? 'deactivated' : 'reactivated'}&user=${target.id}`);
 });

@@ -16,6 +16,7 @@ const ssoRefusals: Record<string, string> = {
   unknown: 'There is no account here for the email address your identity provider gave. Ask your administrator to add you.',
   password_user: 'This account signs in with email and password, not through single sign-on.',
   linked_elsewhere: 'This account is already linked to another identity at your identity provider. Ask your administrator.',
+  deactivated: 'This account has been deactivated, so you cannot sign in. Ask your administrator.',
 };
 
 const notices: Record<string, string> = {

@@ -1,14 +1,14 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ActionForm } from '@/app/_components/action-form';
-import { stateOf, TWO_FACTOR_STATES, userTablePage, type TwoFactorState } from '@/db/queries/admin-users';
+import { ACCOUNT_STATUSES, orgUser, stateOf, statusOf, TWO_FACTOR_STATES, userTablePage, type AccountStatus, type TwoFactorState } from '@/db/queries/admin-users';
 import { requireAdmin } from '@/lib/auth/current';
 import { isSecondFactorSuspended } from '@/lib/auth/second-factor';
 import { describeSecondFactors, hasSecondFactor } from '@/lib/auth/policy';
 import { stepUpFactors, stepUpNeedsCode } from '@/lib/auth/step-up';
 import { decodeCursor, encodeCursor, firstValues, usersPageParams, type SearchParams } from '@/lib/validation/search-params';
 import { setTwoFactorRequiredAction } from '../actions';
-import { ResetDialogProvider, ResetTwoFactorLink, StopRequiringLink } from './reset-dialog';
+import { DeactivateLink, ReactivateLink, ResetDialogProvider, ResetTwoFactorLink, StopRequiringLink } from './reset-dialog';
 
 export const metadata: Metadata = { title: 'Users' };
 
@@ -19,6 +19,17 @@ const REQUIRE_FORM = 'require-2fa';
 const notices: Record<string, (email: string) => string> = {
   reset: (email) => `2FA of ${email} was reset. They were signed out everywhere.`,
   'not-required': (email) => `2FA is no longer required for ${email}.`,
+};
+// Notices after changes that name their user by id (looked up in the admin's organization), never by text from the URL.
+const userNotices: Record<string, (name: string) => string> = {
+  deactivated: (name) => `${name} was deactivated and signed out everywhere.`,
+  reactivated: (name) => `${name} was reactivated and can sign in again.`,
+};
+const statusLabel: Record<AccountStatus, string> = { active: 'Active', invited: 'Invited', deactivated: 'Deactivated' };
+const statusBadge: Record<AccountStatus, string> = {
+  active: 'bg-green-100 text-green-900 dark:bg-green-950 dark:text-green-100',
+  invited: 'bg-blue-100 text-blue-900 dark:bg-blue-950 dark:text-blue-100',
+  deactivated: 'bg-red-100 text-red-900 dark:bg-red-950 dark:text-red-100',
 };
 const stateLabel: Record<TwoFactorState, string> = { enabled: 'Enabled', not_set_up: 'Not set up', required: 'Required, not set up', sso: 'Managed by identity provider' };
 const stateBadge: Record<TwoFactorState, string> = {
@@ -36,16 +47,16 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const raw = await searchParams;
   const query = usersPageParams.parse(firstValues(raw));
   const cursor = query.page === 'last' ? undefined : (decodeCursor(query.after, false) ?? decodeCursor(query.before, true));
-  const { rows, hasNext, hasPrevious } = await userTablePage({ orgId: org.id, policy: org.twoFactorPolicy, q: query.q || undefined, state: query.state, method: query.method, sort: query.sort, dir: query.dir, cursor, last: query.page === 'last', limit: PAGE_SIZE });
+  const { rows, hasNext, hasPrevious } = await userTablePage({ orgId: org.id, policy: org.twoFactorPolicy, q: query.q || undefined, state: query.state, method: query.method, status: query.status, sort: query.sort, dir: query.dir, cursor, last: query.page === 'last', limit: PAGE_SIZE });
   const link = (change: Record<string, string | undefined>) => {
     const next = new URLSearchParams();
-    for (const [k, v] of Object.entries({ q: query.q, state: query.state, method: query.method, sort: query.sort, dir: query.dir === 'desc' ? 'desc' : undefined, ...change })) if (v) next.set(k, v);
+    for (const [k, v] of Object.entries({ q: query.q, state: query.state, method: query.method, status: query.status, sort: query.sort, dir: query.dir === 'desc' ? 'desc' : undefined, ...change })) if (v) next.set(k, v);
     return `/admin/users?${next}`;
   };
   const keyOf = (u: { name: string; email: string; id: number }) => encodeCursor(query.sort === 'name' ? u.name : u.email, u.id);
   const first = rows[0];
   const last = rows[rows.length - 1];
-  const notice = typeof raw.notice === 'string' && Object.hasOwn(notices, raw.notice) && typeof raw.email === 'string' ? notices[raw.notice]!(raw.email) : null;
+  const notice = typeof raw.notice === 'string' && Object.hasOwn(notices, raw.notice) && typeof raw.email === 'string' ? notices[raw.notice]!(raw.email) : await userNotice(org.id, raw);
   return (
     <section className="space-y-4" aria-labelledby="users-heading">
       <h2 id="users-heading" className="text-xl font-semibold">Users</h2>
@@ -68,6 +79,13 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
             <option value="">Any</option>
             <option value="password">Password</option>
             <option value="sso">SSO</option>
+          </select>
+        </div>
+        <div>
+          <label htmlFor="status" className="block text-sm font-medium">Status</label>
+          <select id="status" name="status" defaultValue={query.status ?? ''} className="input">
+            <option value="">Any</option>
+            {ACCOUNT_STATUSES.map((s) => <option key={s} value={s}>{statusLabel[s]}</option>)}
           </select>
         </div>
         <div>
@@ -98,17 +116,20 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
             <table className="min-w-full divide-y divide-slate-200 bg-white text-sm dark:divide-slate-800 dark:bg-slate-900">
               <thead>
                 <tr className="text-left">
-                  {['Name', 'Email', 'Role', 'Sign-in method', '2FA', 'Second factors', 'Recovery codes left', 'Last sign-in', 'Last 2FA use', 'Actions'].map((h) => <th key={h} scope="col" className="px-3 py-2 font-semibold">{h}</th>)}
+                  {['Name', 'Email', 'Role', 'Status', 'Sign-in method', '2FA', 'Second factors', 'Recovery codes left', 'Last sign-in', 'Last 2FA use', 'Actions'].map((h) => <th key={h} scope="col" className="px-3 py-2 font-semibold">{h}</th>)}
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
                 {rows.map((u) => {
                   const state = stateOf(u, org.twoFactorPolicy);
+                  const status = statusOf(u);
+                  const target = { userId: u.id, name: u.name, email: u.email };
                   return (
                     <tr key={u.id}>
                       <th scope="row" className="px-3 py-2 text-left font-medium">{u.name}</th>
                       <td className="px-3 py-2">{u.email}</td>
                       <td className="px-3 py-2">{u.role === 'admin' ? 'Admin' : 'Member'}</td>
+                      <td className="px-3 py-2"><span className={`rounded-full px-2 py-0.5 text-xs font-medium ${statusBadge[status]}`}>{statusLabel[status]}</span></td>
                       <td className="px-3 py-2">{u.signInMethod === 'sso' ? 'SSO' : 'Password'}</td>
                       <td className="px-3 py-2"><span className={`rounded-full px-2 py-0.5 text-xs font-medium ${stateBadge[state]}`}>{stateLabel[state]}</span>{u.twoFactorRequired && state === 'enabled' ? <span className="ml-1 text-xs">(required)</span> : null}{isSecondFactorSuspended(u.secondFactorFailures) ? <span className="ml-1 rounded-full bg-red-100 px-2 py-0.5 text-xs font-medium text-red-900 dark:bg-red-950 dark:text-red-100">Locked</span> : null}</td>
                       <td className="px-3 py-2" data-testid="second-factors">{describeSecondFactors(u) ?? '—'}</td>
@@ -116,17 +137,24 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                       <td className="px-3 py-2">{date(u.lastSignInAt)}</td>
                       <td className="px-3 py-2">{date(u.totpLastUsedAt)}</td>
                       <td className="px-3 py-2">
-                        {u.signInMethod === 'sso' ? '—' : u.id === me.id ? <span>Use your profile for your own 2FA</span> : (
+                        {u.id === me.id ? <span>Use your profile for your own 2FA</span> : status === 'deactivated' ? (
+                          <ReactivateLink {...target} />
+                        ) : (
                           <div className="flex flex-wrap items-center gap-2">
-                            <ResetTwoFactorLink userId={u.id} name={u.name} email={u.email} />
-                            {u.twoFactorRequired ? (
-                              <StopRequiringLink userId={u.id} name={u.name} email={u.email} />
-                            ) : (
-                              // Submits the form above the table, which shows the outcome.
-                              <button type="submit" form={REQUIRE_FORM} name="userId" value={u.id} className="btn-secondary py-1" aria-label={`Require 2FA for ${u.name}`}>
-                                Require 2FA
-                              </button>
+                            {u.signInMethod === 'sso' ? null : (
+                              <>
+                                <ResetTwoFactorLink {...target} />
+                                {u.twoFactorRequired ? (
+                                  <StopRequiringLink {...target} />
+                                ) : (
+                                  // Submits the form above the table, which shows the outcome.
+                                  <button type="submit" form={REQUIRE_FORM} name="userId" value={u.id} className="btn-secondary py-1" aria-label={`Require 2FA for ${u.name}`}>
+                                    Require 2FA
+                                  </button>
+                                )}
+                              </>
                             )}
+                            <DeactivateLink {...target} />
                           </div>
                         )}
                       </td>
@@ -146,4 +174,11 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
       </nav>
     </section>
   );
+}
+
+async function userNotice(orgId: number, raw: SearchParams): Promise<string | null> {
+  const { notice, user } = firstValues(raw);
+  if (!notice || !Object.hasOwn(userNotices, notice) || !user || !/^[1-9][0-9]{0,15}$/.test(user)) return null;
+  const target = await orgUser(orgId, Number(user));
+  return target ? userNotices[notice]!(target.name) : null;
 }

@@ -25,7 +25,25 @@ const explain: Record<AdminChange, (email: string) => ReactNode> = {
       <strong>{email}</strong> may then turn 2FA off, unless your organization&apos;s policy requires it for everyone.
     </>
   ),
+  deactivate: (email) => <DeactivateExplanation email={email} />,
+  reactivate: (email) => <ReactivateExplanation email={email} />,
 };
+
+export function DeactivateExplanation({ email }: { email: string }) {
+  return (
+    <>
+      <strong>{email}</strong> is signed out everywhere at once and cannot sign in until an administrator reactivates them. Their invitation or password-reset link, if any, stops working.
+    </>
+  );
+}
+
+export function ReactivateExplanation({ email }: { email: string }) {
+  return (
+    <>
+      <strong>{email}</strong> can sign in again as before: with their password and 2FA, or through the identity provider.
+    </>
+  );
+}
 
 /**
  * One confirmation <dialog> for the whole table: each row's "Reset 2FA" and "Stop requiring 2FA"
@@ -99,6 +117,22 @@ export function StopRequiringLink(target: Target) {
   return (
     <ChangeLink change="stop-requiring" target={target} label={`Stop requiring 2FA for ${target.name}`}>
       Stop requiring 2FA
+    </ChangeLink>
+  );
+}
+
+export function DeactivateLink(target: Target) {
+  return (
+    <ChangeLink change="deactivate" target={target} label={`Deactivate ${target.name}`}>
+      Deactivate
+    </ChangeLink>
+  );
+}
+
+export function ReactivateLink(target: Target) {
+  return (
+    <ChangeLink change="reactivate" target={target} label={`Reactivate ${target.name}`}>
+      Reactivate
     </ChangeLink>
   );
 }
