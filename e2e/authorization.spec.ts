@@ -34,6 +34,8 @@ const ROUTES: { route: string; method?: 'GET' | 'POST'; path: (w: World) => stri
   { route: '/profile/password', path: () => '/profile/password', allowed: signedIn },
   { route: '/admin/users', path: () => '/admin/users', allowed: ['admin', 'otherAdmin'] },
   { route: '/admin/users/[id]/reset', path: (w) => `/admin/users/${w.victim.id}/reset`, allowed: ['admin'] },
+  { route: '/admin/users/[id]/deactivate', path: (w) => `/admin/users/${w.victim.id}/deactivate`, allowed: ['admin'] },
+  { route: '/admin/users/[id]/reactivate', path: (w) => `/admin/users/${w.victim.id}/reactivate`, allowed: ['admin'] },
   { route: '/admin/users/[id]/stop-requiring', path: (w) => `/admin/users/${w.setup.id}/stop-requiring`, allowed: ['admin'] },
   { route: '/admin/settings', path: () => '/admin/settings', allowed: ['admin', 'otherAdmin'] },
   { route: '/admin/audit', path: () => '/admin/audit', allowed: ['admin', 'otherAdmin'] },
@@ -72,6 +74,7 @@ const ACTIONS: Record<string, Caller[]> = {
   resetTwoFactorAction: ['admin'],
   setTwoFactorRequiredAction: ['admin'],
   setPolicyAction: ['admin'],
+  setUserDeactivatedAction: ['admin'],
   keyStepUpOptionsAction: passwordUsers,
   startAddKeyAction: passwordUsers,
   finishAddKeyAction: passwordUsers,
@@ -117,6 +120,7 @@ function replayValues(w: World): Record<string, string> {
     recoveryCode: w.victim.recoveryCodes[0]!,
     userId: String(w.victim.id),
     required: 'on',
+    deactivated: 'on',
     policy: 'required',
     reason: 'replayed',
     saved: 'yes',
@@ -213,6 +217,7 @@ test('authorization matrix: every caller gets exactly what the table allows; ref
       ['admin', 'resetTwoFactorAction', { userId: String(w.victim.id), reason: 'matrix', password: w.admin.password, recoveryCode: w.admin.recoveryCodes[0]! }, (b, a) => JSON.stringify(a.users) !== JSON.stringify(b.users)],
       ['admin', 'setTwoFactorRequiredAction', { userId: String(w.plain.id), required: 'on' }, (b, a) => JSON.stringify(a.users) !== JSON.stringify(b.users)],
       ['admin', 'setTwoFactorRequiredAction', { userId: String(w.plain.id), required: 'off', password: w.admin.password }, (b, a) => JSON.stringify(a.users) !== JSON.stringify(b.users)],
+      ['admin', 'setUserDeactivatedAction', { userId: String(w.plain.id), deactivated: 'on', password: w.admin.password }, (b, a) => JSON.stringify(a.users) !== JSON.stringify(b.users)],
       ['admin', 'setPolicyAction', { policy: 'required' }, (b, a) => JSON.stringify(a.policy) !== JSON.stringify(b.policy)],
       ['admin', 'setPolicyAction', { policy: 'optional', password: w.admin.password }, (b, a) => JSON.stringify(a.policy) !== JSON.stringify(b.policy)],
       ['admin', 'signOutAction', {}, (b, a) => JSON.stringify(a.sessions) !== JSON.stringify(b.sessions)],
@@ -239,6 +244,7 @@ test("destructive admin actions need the admin's step-up: without it, or with a 
     ['resetTwoFactorAction', { userId: String(victim.id), reason: 'forged' }],
     ['setTwoFactorRequiredAction', { userId: String(victim.id), required: 'off' }],
     ['setPolicyAction', { policy: 'optional' }],
+    ['setUserDeactivatedAction', { userId: String(victim.id), deactivated: 'on' }],
   ];
   // The session has not verified a second factor: the password alone is not enough either.
   const wrongStepUps: Record<string, string>[] = [
@@ -262,18 +268,20 @@ test("destructive admin actions need the admin's step-up: without it, or with a 
     }
     // Audited like the profile's step-up: each wrong password or code (a missing field is only asked for).
     const [stepUpFailures] = await (await db()).select({ n: count() }).from(auditEvents).where(and(eq(auditEvents.targetUserId, admin.id), eq(auditEvents.action, 'step_up.failed')));
-    expect(stepUpFailures!.n).toBe(12);
+    expect(stepUpFailures!.n).toBe(16);
     // The same forged requests with the admin's own step-up go through: the refusals were the step-up's.
     const before = await state();
     expect((await postAction(context, 'setTwoFactorRequiredAction', { ...changes[1]![1], password: admin.password, code: totp(admin.secret) })).status()).toBe(303);
     expect((await postAction(context, 'setPolicyAction', { ...changes[2]![1], password: admin.password })).status()).toBe(200);
     expect((await postAction(context, 'resetTwoFactorAction', { ...changes[0]![1], password: admin.password })).status()).toBe(303);
+    expect((await postAction(context, 'setUserDeactivatedAction', { ...changes[3]![1], password: admin.password })).status()).toBe(303);
     const after = await state();
     expect(after.policy).not.toEqual(before.policy);
     const victimAfter = after.users.find((u) => Number(u.id) === victim.id);
     // Raw rows: SQLite gives the flag as 0, PostgreSQL as false.
     expect(victimAfter?.totp_secret).toBeNull();
     expect(Boolean(victimAfter?.two_factor_required)).toBe(false);
+    expect(victimAfter?.deactivated_at).not.toBeNull();
   } finally {
     await context.dispose();
   }

@@ -45,6 +45,7 @@ const CALLER: Record<string, Caller> = {
   resetTwoFactorAction: 'admin',
   setTwoFactorRequiredAction: 'admin',
   setPolicyAction: 'admin',
+  setUserDeactivatedAction: 'admin',
   keyStepUpOptionsAction: 'user',
   startAddKeyAction: 'user',
   finishAddKeyAction: 'user',

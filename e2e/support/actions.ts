@@ -76,6 +76,7 @@ export const ACTION_FORMS: Record<string, ActionForm> = {
   changePasswordAction: { kind: 'state', page: '/profile/password', fields: ['currentPassword', 'newPassword', 'confirmPassword'] },
   resetTwoFactorAction: { kind: 'state', page: '/admin/users', fields: ['userId', 'reason', 'password', 'code', 'recoveryCode'] },
   setTwoFactorRequiredAction: { kind: 'state', page: '/admin/users', fields: ['userId', 'required', 'password', 'code', 'recoveryCode'] },
+  setUserDeactivatedAction: { kind: 'state', page: '/admin/users', fields: ['userId', 'deactivated', 'password', 'code', 'recoveryCode'] },
   setPolicyAction: { kind: 'state', page: '/admin/settings', fields: ['policy', 'password', 'code', 'recoveryCode'] },
   keyStepUpOptionsAction: { kind: 'state', page: '/profile/2fa', fields: [] },
   startAddKeyAction: { kind: 'state', page: '/profile/2fa', fields: ['name', 'password', 'code', 'recoveryCode', 'webauthnResponse'] },
