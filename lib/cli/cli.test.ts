@@ -108,10 +108,35 @@ test('user:deactivate ends the sessions and shows in user:list; user:reactivate 
   assert.match(cli('user:deactivate', '--email', 'nobody@leavers.example').stderr, /no user has the email/);
 });
 
+test('user:invite adds an invited password user with a link mail in the outbox, or an SSO user; audited as the operator', () => {
+  assert.equal(cli('org:create', '--slug', 'invites', '--name', 'Invites').status, 0);
+  const invited = cli('user:invite', '--org', 'invites', '--email', 'New@Invites.example', '--name', 'New Person', '--json');
+  assert.equal(invited.status, 0, invited.stderr);
+  assert.equal(JSON.parse(invited.stdout).invited, true);
+  assert.match(cli('user:invite', '--org', 'invites', '--email', 'sso@invites.example', '--name', 'Sso Person', '--sso', '--role', 'admin').stdout, /^Added admin sso@invites\.example to invites \(SSO\)/);
+  assert.match(cli('user:list', '--org', 'invites').stdout, /new@invites\.example\tNew Person\tmember\tpassword\tinvited\t/);
+  const sqlite = new Database(file, { readonly: true });
+  const mails = sqlite.prepare("select m.kind from mail_outbox m join users u on u.id = m.user_id where u.email = 'new@invites.example'").all();
+  const events = sqlite.prepare("select a.actor_kind as actor from audit_events a join users u on u.id = a.target_user_id where a.action = 'user.invited' and u.org_id = (select id from organizations where slug = 'invites')").all();
+  sqlite.close();
+  assert.deepEqual(mails, [{ kind: 'invitation' }]);
+  assert.deepEqual(events, [{ actor: 'operator' }, { actor: 'operator' }]);
+  for (const [args, message] of [
+    [['user:invite', '--org', 'invites', '--email', 'new@invites.example', '--name', 'Again'], /already exists/],
+    [['user:invite', '--org', 'invites', '--email', 'bad', '--name', 'Bad'], /--email: Enter a valid email address/],
+    [['user:invite', '--org', 'nowhere', '--email', 'a@b.example', '--name', 'A'], /no organization/],
+    [['user:invite', '--org', 'invites', '--email', 'a@b.example', '--name', 'A', '--role', 'owner'], /--role: Choose member or admin/],
+  ] as [string[], RegExp][]) {
+    const result = cli(...args);
+    assert.equal(result.status, 1, args.join(' '));
+    assert.match(result.stderr, message);
+  }
+});
+
 test('--help lists every command', () => {
   const help = cli('--help');
   assert.equal(help.status, 0);
-  for (const command of ['org:create', 'org:policy', 'org:passkeys', 'user:create', 'user:require-2fa', 'user:reset-2fa', 'user:deactivate', 'user:reactivate', 'user:list', 'audit:list', 'demo:bulk', 'db:backup', 'db:restore', 'mail:status', 'mail:retry', 'mail:test']) assert.match(help.stdout, new RegExp(command));
+  for (const command of ['org:create', 'org:policy', 'org:passkeys', 'user:create', 'user:require-2fa', 'user:reset-2fa', 'user:invite', 'user:deactivate', 'user:reactivate', 'user:list', 'audit:list', 'demo:bulk', 'db:backup', 'db:restore', 'mail:status', 'mail:retry', 'mail:test']) assert.match(help.stdout, new RegExp(command));
 });
 
 test('user:list shows each user’s second factors; user:reset-2fa removes the keys too', () => {

@@ -7,6 +7,7 @@ import { auditEvents } from '@/db/schema';
 import { createOrganization, findOrganization, setOrganizationPolicy } from '@/lib/accounts/organizations';
 import { createUser, findUserByEmail, listUsers, setUserTwoFactorRequired } from '@/lib/accounts/users';
 import { setUserDeactivated } from '@/lib/accounts/deactivation';
+import { inviteUser } from '@/lib/accounts/invitations';
 import { statusOf } from '@/db/queries/admin-users';
 import { describeSecondFactors } from '@/lib/auth/policy';
 import { isSecondFactorSuspended } from '@/lib/auth/second-factor';
@@ -20,7 +21,7 @@ import { restoreDatabase } from '@/lib/ops/restore';
 import { bulkCreateUsers } from '@/lib/ops/bulk';
 import { config } from '@/lib/config';
 import { emailField } from '@/lib/validation/fields';
-import { newOrganizationSchema, newUserSchema, policyField, slugField } from '@/lib/validation/accounts';
+import { invitationSchema, newOrganizationSchema, newUserSchema, policyField, slugField } from '@/lib/validation/accounts';
 
 export class CliError extends Error {}
 export interface Output {
@@ -98,6 +99,14 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
     const target = await user(v.email);
     await resetTwoFactor(target.id, { actor: operator, orgId: target.orgId, ip: null, reason: 'break-glass reset from the command line' });
     return { text: `Reset 2FA of ${target.email}: app, security keys, recovery codes and pending sign-ins removed; all sessions ended.`, data: { email: target.email, reset: true } };
+  },
+  async 'user:invite'(v) {
+    const org = await organization(v.org);
+    const input = parse(invitationSchema, { email: v.email, name: v.name, role: v.role, method: v.sso ? 'sso' : 'password' });
+    const result = await inviteUser(input, { actor: operator, orgId: org.id, ip: null });
+    if ('refused' in result) throw new CliError(`a user with the email ${input.email} already exists`);
+    const text = input.method === 'sso' ? `Added ${input.role} ${input.email} to ${org.slug} (SSO): they sign in through the identity provider.` : `Invited ${input.role} ${input.email} to ${org.slug}: the running server mails them a link to choose a password (valid 48 hours).`;
+    return { text, data: { id: result.id, org: org.slug, ...input, invited: input.method === 'password' } };
   },
   async 'user:deactivate'(v) {
     const target = await user(v.email);

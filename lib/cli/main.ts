@@ -17,6 +17,8 @@ Commands:
   org:passkeys --slug SLUG --on|--off    whether the organization's users may sign in with a passkey
   user:create --org SLUG --email EMAIL --name NAME (--password PASSWORD | --password-stdin | --sso) [--role member|admin]
                                         --password-stdin reads the password from the first line of standard input
+  user:invite --org SLUG --email EMAIL --name NAME [--role member|admin] [--sso]
+                                        a password user is mailed a link to choose a password; --sso: signs in through the IdP
   user:require-2fa --email EMAIL --on|--off
   user:reset-2fa --email EMAIL
   user:deactivate --email EMAIL         sign the user out everywhere and refuse their sign-ins

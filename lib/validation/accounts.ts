@@ -27,3 +27,12 @@ export const newUserSchema = z
     path: ['password'],
   });
 export type NewUser = z.infer<typeof newUserSchema>;
+
+/** An admin's (or the operator's) invitation: a password user is mailed a link to choose their password. */
+export const invitationSchema = z.object({
+  email: emailField,
+  name: nameField,
+  role: z.enum(ROLES, { error: 'Choose member or admin.' }).default('member'),
+  method: z.enum(SIGN_IN_METHODS, { error: 'Choose password or SSO.' }).default('password'),
+});
+export type Invitation = z.infer<typeof invitationSchema>;

@@ -1,7 +1,7 @@
 // The schemas of the server actions' forms. They live here, not in the 'use server' files
 // (which may export only async functions), so that tests can feed them any FormData.
 import { z } from 'zod';
-import { policyField } from './accounts';
+import { invitationSchema, policyField } from './accounts';
 import { authenticationResponseSchema, credentialIdField, keyNameField, webauthnResponseField } from './webauthn';
 
 import { currentPasswordField, emailField, newPasswordField, optional, recoveryCodeField, totpCodeField } from './fields';
@@ -51,6 +51,18 @@ export const resetTwoFactorSchema = z.object({ userId, reason: z.string({ error:
 export const setTwoFactorRequiredSchema = z.object({ userId, required: z.enum(['on', 'off'], { error: 'Choose whether 2FA is required.' }), ...stepUpFieldsWhenNeeded });
 
 export const setPolicySchema = z.object({ policy: policyField, ...stepUpFieldsWhenNeeded });
+
+/** Adding a user from the users table: it creates access, so the admin steps up. */
+export const inviteUserSchema = invitationSchema.extend(stepUpFields);
+
+/** Resending an invitation (it only mails the invitee) and revoking one (step-up). */
+export const resendInvitationSchema = z.object({ userId });
+export const revokeInvitationSchema = z.object({ userId, ...stepUpFields });
+
+/** The invitee chooses a password from the link (the token: the link's, carried by the form). */
+export const acceptInvitationSchema = z
+  .object({ token: z.string({ error: 'This invitation has expired or was already used.' }).min(1).max(200), newPassword: newPasswordField, confirmPassword: z.string({ error: 'Enter the password again.' }) })
+  .refine((v) => v.newPassword === v.confirmPassword, { message: 'The two passwords do not match.', path: ['confirmPassword'] });
 
 /** Deactivating or reactivating a user: the admin steps up either way. */
 export const setUserDeactivatedSchema = z.object({ userId, deactivated: z.enum(['on', 'off'], { error: 'Choose whether to deactivate or reactivate the user.' }), ...stepUpFields });
