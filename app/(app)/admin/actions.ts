@@ -5,31 +5,11 @@ import { orgUser } from '@/db/queries/admin-users';
 import { adminAction, type ActionState } from '@/lib/action';
 import { isLowering, setOrganizationPolicy } from '@/lib/accounts/organizations';
 import { setUserTwoFactorRequired } from '@/lib/accounts/users';
-import type { CurrentSession } from '@/lib/auth/session';
-import { checkStepUp } from '@/lib/auth/step-up';
+import { actorOf, adminStepUp, CONFIRM, NO_LONGER, NO_SUCH_USER } from './step-up';
 import { resetTwoFactor } from '@/lib/auth/two-factor-changes';
 import { resetTwoFactorSchema, setPasskeySignInSchema, setPolicySchema, setTwoFactorRequiredSchema, setUserDeactivatedSchema } from '@/lib/validation/forms';
 import { setPasskeySignIn } from '@/lib/accounts/passkey-setting';
 import { setUserDeactivated } from '@/lib/accounts/deactivation';
-
-const NO_SUCH_USER = 'There is no such user in your organization.';
-// Re-checked inside the change's transaction, after the step-up's password hash.
-const NO_LONGER = 'Your session has ended or you are no longer an administrator here, so nothing was changed.';
-const actorOf = (current: CurrentSession) => ({ kind: 'user' as const, userId: current.user.id, sessionId: current.sessionId });
-const CONFIRM = 'Enter your password to confirm this change.';
-
-interface StepUpFields {
-  password?: string;
-  code?: string;
-  recoveryCode?: string;
-  webauthnResponse?: unknown;
-}
-
-/** Destructive admin changes need the profile's step-up (checkStepUp): null when the admin passed. */
-async function adminStepUp(current: CurrentSession, { password, code, recoveryCode, webauthnResponse }: StepUpFields, ip: string): Promise<ActionState | null> {
-  if (password === undefined) return { error: CONFIRM, fieldErrors: { password: [CONFIRM] } };
-  return checkStepUp(current, { password, code, recoveryCode, webauthnResponse }, ip);
-}
 
 export const resetTwoFactorAction = adminAction(
   resetTwoFactorSchema,

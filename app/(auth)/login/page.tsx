@@ -24,6 +24,7 @@ const notices: Record<string, string> = {
   cancelled: 'Sign-in cancelled.',
   ended: 'Your sign-in was ended. Please sign in again.',
   'too-many': 'Too many wrong codes. For your security, please sign in again.',
+  'password-set': 'Your password is set. Sign in with your email address and the new password.',
 };
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {

@@ -5,18 +5,20 @@ import { Field, FormMessage, SubmitButton } from '@/app/_components/form';
 import { StepUpFields, type StepUpFactors } from '@/app/_components/step-up-fields';
 import type { ActionState } from '@/lib/action';
 import { resetTwoFactorAction, setTwoFactorRequiredAction, setUserDeactivatedAction } from '../actions';
+import { revokeInvitationAction } from './invitation-actions';
 
 /** The destructive changes an admin confirms with a step-up, on a page of their own or in the table's dialog. */
-export type AdminChange = 'reset' | 'stop-requiring' | 'deactivate' | 'reactivate';
+export type AdminChange = 'reset' | 'stop-requiring' | 'deactivate' | 'reactivate' | 'revoke-invitation';
 
 export const changeText: Record<AdminChange, { title: (name: string) => string; button: string }> = {
   reset: { title: (name) => `Reset 2FA of ${name}?`, button: 'Reset 2FA' },
   'stop-requiring': { title: (name) => `Stop requiring 2FA for ${name}?`, button: 'Stop requiring 2FA' },
   deactivate: { title: (name) => `Deactivate ${name}?`, button: 'Deactivate' },
   reactivate: { title: (name) => `Reactivate ${name}?`, button: 'Reactivate' },
+  'revoke-invitation': { title: (name) => `Revoke the invitation of ${name}?`, button: 'Revoke invitation' },
 };
 
-const actions = { reset: resetTwoFactorAction, 'stop-requiring': setTwoFactorRequiredAction, deactivate: setUserDeactivatedAction, reactivate: setUserDeactivatedAction };
+const actions = { reset: resetTwoFactorAction, 'stop-requiring': setTwoFactorRequiredAction, deactivate: setUserDeactivatedAction, reactivate: setUserDeactivatedAction, 'revoke-invitation': revokeInvitationAction };
 
 /** Key it by change and user: another user's form starts empty. */
 export function AdminChangeForm({ change, userId, needsCode, factors, cancel }: { change: AdminChange; userId: number; needsCode: boolean; factors: StepUpFactors; cancel: ReactNode }) {
@@ -29,7 +31,7 @@ export function AdminChangeForm({ change, userId, needsCode, factors, cancel }: 
         <Field name="reason" label="Reason (optional, kept in the audit log)" maxLength={500} placeholder="Lost phone" defaultValue={state.values?.reason} />
       ) : change === 'stop-requiring' ? (
         <input type="hidden" name="required" value="off" />
-      ) : (
+      ) : change === 'revoke-invitation' ? null : (
         <input type="hidden" name="deactivated" value={change === 'deactivate' ? 'on' : 'off'} />
       )}
       <StepUpFields needsCode={needsCode} state={state} factors={factors} />

@@ -8,7 +8,8 @@ import { describeSecondFactors, hasSecondFactor } from '@/lib/auth/policy';
 import { stepUpFactors, stepUpNeedsCode } from '@/lib/auth/step-up';
 import { decodeCursor, encodeCursor, firstValues, usersPageParams, type SearchParams } from '@/lib/validation/search-params';
 import { setTwoFactorRequiredAction } from '../actions';
-import { DeactivateLink, ReactivateLink, ResetDialogProvider, ResetTwoFactorLink, StopRequiringLink } from './reset-dialog';
+import { resendInvitationAction } from './invitation-actions';
+import { DeactivateLink, ReactivateLink, ResetDialogProvider, ResetTwoFactorLink, RevokeInvitationLink, StopRequiringLink } from './reset-dialog';
 
 export const metadata: Metadata = { title: 'Users' };
 
@@ -16,6 +17,8 @@ const PAGE_SIZE = 25;
 // One form for the whole table; each row's "Require 2FA" button submits it with its user's id.
 // ("Stop requiring" weakens the account: it steps up in the dialog, or on a page of its own.)
 const REQUIRE_FORM = 'require-2fa';
+// Likewise one form for every invited row's "Resend invitation" (it only mails the invitee: no step-up).
+const RESEND_FORM = 'resend-invitation';
 const notices: Record<string, (email: string) => string> = {
   reset: (email) => `2FA of ${email} was reset. They were signed out everywhere.`,
   'not-required': (email) => `2FA is no longer required for ${email}.`,
@@ -24,7 +27,12 @@ const notices: Record<string, (email: string) => string> = {
 const userNotices: Record<string, (name: string) => string> = {
   deactivated: (name) => `${name} was deactivated and signed out everywhere.`,
   reactivated: (name) => `${name} was reactivated and can sign in again.`,
+  invited: (name) => `${name} was invited. They got a mail with a link to choose their password, valid for 48 hours.`,
+  added: (name) => `${name} was added. They sign in through your identity provider.`,
+  resent: (name) => `The invitation was sent to ${name} again. Only the newest link works.`,
 };
+// After a revoked invitation the user is gone: a notice without a name.
+const plainNotices: Record<string, string> = { revoked: 'The invitation was revoked and the account removed.' };
 const statusLabel: Record<AccountStatus, string> = { active: 'Active', invited: 'Invited', deactivated: 'Deactivated' };
 const statusBadge: Record<AccountStatus, string> = {
   active: 'bg-green-100 text-green-900 dark:bg-green-950 dark:text-green-100',
@@ -59,7 +67,10 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const notice = typeof raw.notice === 'string' && Object.hasOwn(notices, raw.notice) && typeof raw.email === 'string' ? notices[raw.notice]!(raw.email) : await userNotice(org.id, raw);
   return (
     <section className="space-y-4" aria-labelledby="users-heading">
-      <h2 id="users-heading" className="text-xl font-semibold">Users</h2>
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h2 id="users-heading" className="text-xl font-semibold">Users</h2>
+        <Link href="/admin/users/new" className="btn-primary no-underline">Add user</Link>
+      </div>
       {notice ? <p role="status" className="rounded-md border border-green-300 bg-green-50 p-3 text-green-900 dark:border-green-800 dark:bg-green-950 dark:text-green-100">{notice}</p> : null}
       <form method="get" action="/admin/users" className="flex flex-wrap items-end gap-3" role="search">
         <div>
@@ -108,6 +119,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
       <ActionForm id={REQUIRE_FORM} action={setTwoFactorRequiredAction}>
         <input type="hidden" name="required" value="on" />
       </ActionForm>
+      <ActionForm id={RESEND_FORM} action={resendInvitationAction} />
       {rows.length === 0 ? (
         <p className="card">No users match. <Link href="/admin/users">Show all users</Link></p>
       ) : (
@@ -139,6 +151,13 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                       <td className="px-3 py-2">
                         {u.id === me.id ? <span>Use your profile for your own 2FA</span> : status === 'deactivated' ? (
                           <ReactivateLink {...target} />
+                        ) : status === 'invited' ? (
+                          <div className="flex flex-wrap items-center gap-2">
+                            <button type="submit" form={RESEND_FORM} name="userId" value={u.id} className="btn-secondary py-1" aria-label={`Resend the invitation of ${u.name}`}>
+                              Resend invitation
+                            </button>
+                            <RevokeInvitationLink {...target} />
+                          </div>
                         ) : (
                           <div className="flex flex-wrap items-center gap-2">
                             {u.signInMethod === 'sso' ? null : (
@@ -178,6 +197,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
 
 async function userNotice(orgId: number, raw: SearchParams): Promise<string | null> {
   const { notice, user } = firstValues(raw);
+  if (notice && Object.hasOwn(plainNotices, notice)) return plainNotices[notice]!;
   if (!notice || !Object.hasOwn(userNotices, notice) || !user || !/^[1-9][0-9]{0,15}$/.test(user)) return null;
   const target = await orgUser(orgId, Number(user));
   return target ? userNotices[notice]!(target.name) : null;

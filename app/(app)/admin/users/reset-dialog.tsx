@@ -27,7 +27,16 @@ const explain: Record<AdminChange, (email: string) => ReactNode> = {
   ),
   deactivate: (email) => <DeactivateExplanation email={email} />,
   reactivate: (email) => <ReactivateExplanation email={email} />,
+  'revoke-invitation': (email) => <RevokeExplanation email={email} />,
 };
+
+export function RevokeExplanation({ email }: { email: string }) {
+  return (
+    <>
+      The account of <strong>{email}</strong>, who has not accepted the invitation yet, is removed; the link in their mail stops working.
+    </>
+  );
+}
 
 export function DeactivateExplanation({ email }: { email: string }) {
   return (
@@ -133,6 +142,14 @@ export function ReactivateLink(target: Target) {
   return (
     <ChangeLink change="reactivate" target={target} label={`Reactivate ${target.name}`}>
       Reactivate
+    </ChangeLink>
+  );
+}
+
+export function RevokeInvitationLink(target: Target) {
+  return (
+    <ChangeLink change="revoke-invitation" target={target} label={`Revoke the invitation of ${target.name}`}>
+      Revoke invitation
     </ChangeLink>
   );
 }

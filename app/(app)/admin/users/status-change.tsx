@@ -4,11 +4,11 @@ import { orgUser, statusOf } from '@/db/queries/admin-users';
 import { requireAdmin } from '@/lib/auth/current';
 import { stepUpFactors, stepUpNeedsCode } from '@/lib/auth/step-up';
 import { AdminChangeForm } from './admin-change-form';
-import { DeactivateExplanation, ReactivateExplanation } from './reset-dialog';
+import { DeactivateExplanation, ReactivateExplanation, RevokeExplanation } from './reset-dialog';
 
 // (The titles are written here: a client module's plain objects are references on the server.)
-/** The confirmation step of a deactivation or reactivation: a page of its own, so it works without JavaScript. */
-export async function StatusChangePage({ params, change }: { params: Promise<{ id: string }>; change: 'deactivate' | 'reactivate' }) {
+/** The confirmation step of a deactivation, reactivation or revoked invitation: a page of its own, so it works without JavaScript. */
+export async function StatusChangePage({ params, change }: { params: Promise<{ id: string }>; change: 'deactivate' | 'reactivate' | 'revoke-invitation' }) {
   const current = await requireAdmin();
   const id = Number((await params).id);
   const target = Number.isSafeInteger(id) && id > 0 ? await orgUser(current.org.id, id) : undefined;
@@ -16,14 +16,17 @@ export async function StatusChangePage({ params, change }: { params: Promise<{ i
   if (target.id === current.user.id) {
     return <p className="card">You cannot deactivate your own account. Ask another administrator. <Link href="/admin/users">Back to users</Link></p>;
   }
-  const deactivated = statusOf(target) === 'deactivated';
-  if (deactivated === (change === 'deactivate')) {
-    return <p className="card">{target.name} is {deactivated ? 'already deactivated' : 'not deactivated'}. <Link href="/admin/users">Back to users</Link></p>;
+  const status = statusOf(target);
+  if (change === 'revoke-invitation' ? status !== 'invited' : (status === 'deactivated') === (change === 'deactivate')) {
+    const why = change === 'revoke-invitation' ? 'has no open invitation' : status === 'deactivated' ? 'is already deactivated' : 'is not deactivated';
+    return <p className="card">{target.name} {why}. <Link href="/admin/users">Back to users</Link></p>;
   }
+  const title = { deactivate: `Deactivate ${target.name}?`, reactivate: `Reactivate ${target.name}?`, 'revoke-invitation': `Revoke the invitation of ${target.name}?` }[change];
+  const explanation = { deactivate: <DeactivateExplanation email={target.email} />, reactivate: <ReactivateExplanation email={target.email} />, 'revoke-invitation': <RevokeExplanation email={target.email} /> }[change];
   return (
     <section className="card max-w-xl space-y-4" aria-labelledby="status-heading">
-      <h2 id="status-heading" className="text-xl font-semibold">{change === 'deactivate' ? 'Deactivate' : 'Reactivate'} {target.name}?</h2>
-      <p>{change === 'deactivate' ? <DeactivateExplanation email={target.email} /> : <ReactivateExplanation email={target.email} />}</p>
+      <h2 id="status-heading" className="text-xl font-semibold">{title}</h2>
+      <p>{explanation}</p>
       <AdminChangeForm change={change} userId={target.id} needsCode={stepUpNeedsCode(current)} factors={stepUpFactors(current)} cancel={<Link href="/admin/users" className="btn-secondary no-underline">Cancel</Link>} />
     </section>
   );
