@@ -73,12 +73,12 @@ test('invited under a required policy: the mail’s link, a chosen password, the
   await invitePage.goto(link);
   await expect(invitePage.getByRole('heading', { name: `Welcome, ${invitee.name}` })).toBeVisible();
   await expectAccessible(invitePage);
-  await invitePage.getByLabel('New password').fill('chosen-password-1');
+  await invitePage.getByLabel('New password', { exact: true }).fill('chosen-password-1');
   await invitePage.getByLabel('Repeat the new password').fill('another-password-1');
   await submit(invitePage, invitePage.getByRole('button', { name: 'Set password' }));
   await expect(invitePage.getByText('The two passwords do not match.').first()).toBeVisible();
   await expectAccessible(invitePage);
-  await invitePage.getByLabel('New password').fill('chosen-password-1');
+  await invitePage.getByLabel('New password', { exact: true }).fill('chosen-password-1');
   await invitePage.getByLabel('Repeat the new password').fill('chosen-password-1');
   await submit(invitePage, invitePage.getByRole('button', { name: 'Set password' }));
   await expect(invitePage).toHaveURL(/\/login\?notice=password-set$/);
@@ -131,7 +131,7 @@ test('a resent invitation kills the old link; a revoked one removes the invitee'
   await expect(page.getByRole('row', { name: new RegExp(invitee.name) })).toHaveCount(0);
 
   // The page still open in the invitee's browser: its submit finds the link gone.
-  await invitePage.getByLabel('New password').fill('chosen-password-1');
+  await invitePage.getByLabel('New password', { exact: true }).fill('chosen-password-1');
   await invitePage.getByLabel('Repeat the new password').fill('chosen-password-1');
   await submit(invitePage, invitePage.getByRole('button', { name: 'Set password' }));
   await expect(invitePage.getByText(ENDED).first()).toBeVisible();
