@@ -8,7 +8,7 @@ import { normalizeRecoveryCode } from './recovery-codes';
 import { clearAttempts, countAttempt, type ThrottleRule } from './throttle';
 import { matchingStep, normalizeTotpCode } from './totp';
 import { tokenDigest } from './tokens';
-import { verifyAuthentication } from './webauthn-authentication';
+import { beginAssertion, type BegunAssertion, verifyAuthentication } from './webauthn-authentication';
 import type { WebAuthnBinding } from './webauthn-challenges';
 
 /** One throttle for every second-factor prompt of a user: sign-in, recovery codes, step-up. */
@@ -100,14 +100,21 @@ export async function consumeRecoveryCode(tx: Executor, userId: number, input: s
 export type FactorInput = { code?: string; recoveryCode?: string; assertion?: { binding: WebAuthnBinding; response: unknown; ip?: string | null } };
 
 /** Checks the one factor the input carries, inside the check's transaction; the kind accepted, or null. */
-async function acceptFactor(tx: Executor, userId: number, user: { secret: string | null }, input: FactorInput, now: number): Promise<{ kind: FactorKind; credentialId?: string } | null> {
+async function acceptFactor(
+  tx: Executor,
+  userId: number,
+  user: { secret: string | null },
+  input: FactorInput,
+  now: number,
+  begun: Promise<BegunAssertion> | undefined,
+): Promise<{ kind: FactorKind; credentialId?: string } | null> {
   if (input.recoveryCode !== undefined) return (await consumeRecoveryCode(tx, userId, input.recoveryCode, now)) ? { kind: 'recovery' } : null;
   if (input.code !== undefined) return user.secret && (await acceptTotp(tx, userId, decryptForUser(user.secret, userId), input.code, now)) ? { kind: 'totp' } : null;
   if (input.assertion === undefined) return null;
   // The key's challenge is used up, and its counter moved, in this transaction: with the rest, or not at all.
   // Its key is the user's, whose row verifySecondFactor locked first.
   const { binding, response, ip } = input.assertion;
-  const verified = await verifyAuthentication(binding, response, { userId, requireUserVerification: false, ip, userLocked: true });
+  const verified = await verifyAuthentication(binding, response, { userId, requireUserVerification: false, ip, tx, begun });
   return verified.ok ? { kind: 'webauthn', credentialId: verified.credentialId } : null;
 }
 
@@ -125,6 +132,11 @@ export async function verifySecondFactor(
   andThen?: (tx: Executor, accepted: AcceptedFactor) => Promise<boolean>,
 ): Promise<FactorResult> {
   const rule = secondFactorRule(userId);
+  // A key's signature check begins now, so that its crypto overlaps the counting below; what it
+  // finds counts only after the attempt is counted, in the check's transaction (beginAssertion).
+  const begun = input.assertion && beginAssertion(input.assertion.response, userId);
+  // Refused before the check (suspended, locked): nobody awaits it, so its failure must not go unhandled.
+  begun?.catch(() => undefined);
   const attempt = await countFactorAttempt(userId, rule, now);
   if ('suspended' in attempt) return { ok: false, suspended: true };
   if ('lockedUntil' in attempt) return { ok: false, lockedUntil: attempt.lockedUntil, ...(attempt.began && { lockBegan: true as const }) };
@@ -134,7 +146,7 @@ export async function verifySecondFactor(
       async (tx): Promise<FactorResult> => {
         await lockUser(tx, userId);
         const [user] = await tx.select({ secret: users.totpSecret, left: users.recoveryCodesLeft }).from(users).where(eq(users.id, userId));
-        const factor = user ? await acceptFactor(tx, userId, user, input, now) : null;
+        const factor = user ? await acceptFactor(tx, userId, user, input, now, begun) : null;
         if (!user || !factor) return failed;
         await clearAttempts(tx, [rule.key]);
         await tx.update(users).set({ secondFactorFailures: 0 }).where(eq(users.id, userId));
