@@ -3,7 +3,7 @@ import { HomePage } from './pages/home-page';
 import { LoginPage } from './pages/login-page';
 import { TwoFactorPage } from './pages/two-factor-page';
 import { VerifyPage } from './pages/verify-page';
-import { auditActions, liveSessions } from './support/db';
+import { ageLastCode, auditActions, liveSessions } from './support/db';
 
 const step = () => Math.floor(Date.now() / 30_000);
 
@@ -30,6 +30,43 @@ test('TOTP sign-in; the same code is refused next time, a later step is accepted
   await verify.submitCode(totp(user.secret, now + 1));
   await expect(page).toHaveURL(/\/$/);
   expect(await auditActions(user.id)).toContain('sign_in');
+});
+
+test("a phone whose clock is 5 minutes fast or slow is told so, at setup and at sign-in; 15 minutes off gets the plain message; none is accepted", async ({ page, loginPage }) => {
+  const org = await TestOrg.create('required');
+  const user = await org.user();
+  await loginPage.goto();
+  await loginPage.submitPassword(user.email, user.password);
+  const tab = new TwoFactorPage(page);
+  const secret = await tab.setupKey();
+  // At setup, where a wrong clock is the commonest reason a first code fails.
+  await tab.submitCode(totp(secret, step() + 10));
+  await expect(tab.error()).toContainText(/your phone's clock looks about (5|4|6) minutes fast\. Turn on automatic date and time/);
+  await expectAccessible(page);
+  await tab.submitCode(totp(secret, step() - 30));
+  await expect(tab.error()).not.toContainText('looks about');
+  await expect(tab.error()).toContainText("That code didn't work");
+  await tab.submitCode(totp(secret));
+  expect(await tab.recoveryCodes()).toHaveLength(10);
+  await page.getByLabel('I have saved these codes').check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await new HomePage(page).signOut();
+
+  // At sign-in, a day later: the last accepted code is old, so a code 5 minutes old is the clock, not a replay.
+  await ageLastCode(user.id, 24 * 60);
+  const verify = new VerifyPage(page);
+  await loginPage.submitPassword(user.email, user.password);
+  await verify.submitCode(totp(secret, step() + 10));
+  await expect(verify.error()).toContainText(/looks about (5|4|6) minutes fast\..* 4 attempts left\./);
+  await verify.submitCode(totp(secret, step() - 10));
+  await expect(verify.error()).toContainText(/looks about (5|4|6) minutes slow\..* 3 attempts left\./);
+  await verify.submitCode(totp(secret, step() + 30));
+  await expect(verify.error()).toContainText(/That code didn't work\. Check that your phone's clock is set automatically.* 2 attempts left\./);
+  expect(await liveSessions(user.id)).toBe(0);
+  await verify.submitCode(totp(secret));
+  await expect(page).toHaveURL(/\/$/);
+  expect((await auditActions(user.id)).filter((a) => a === 'sign_in.second_factor_failed')).toHaveLength(3);
 });
 
 test('a recovery code signs in once, lands on the 2FA tab with a prompt; its reuse is refused', async ({ page, org, loginPage }) => {

@@ -38,6 +38,7 @@ export const users = pgTable(
     totpSecret: text('totp_secret'),
     totpEnabledAt: millis('totp_enabled_at'),
     totpLastStep: integer('totp_last_step').notNull().default(0),
+    totpHintedStep: integer('totp_hinted_step'),
     totpLastUsedAt: millis('totp_last_used_at'),
     recoveryCodesLeft: integer('recovery_codes_left').notNull().default(0),
     twoFactorVersion: integer('two_factor_version').notNull().default(0),

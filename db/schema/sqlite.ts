@@ -34,6 +34,9 @@ export const users = sqliteTable(
     totpEnabledAt: integer('totp_enabled_at'),
     // The last accepted TOTP time step: a code is accepted only for a later step (replay).
     totpLastStep: integer('totp_last_step').notNull().default(0),
+    // The later time step a failed code was told it matches (the clock-drift hint, "your phone is N
+    // minutes fast"): that step's code is never accepted, so the hint tells a guesser nothing usable.
+    totpHintedStep: integer('totp_hinted_step'),
     totpLastUsedAt: integer('totp_last_used_at'),
     recoveryCodesLeft: integer('recovery_codes_left').notNull().default(0),
     // Bumped by every change of the user's 2FA, so a stale enrollment cannot be confirmed.

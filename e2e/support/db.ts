@@ -47,3 +47,9 @@ export async function securityState(userIds: number[], orgId: number) {
     policy: await all(`select two_factor_policy from organizations where id = ${Number(orgId)}`),
   };
 }
+
+/** As if the user's last app code had been accepted `minutes` ago (a sign-in yesterday, not just now). */
+export async function ageLastCode(userId: number, minutes: number) {
+  const step = Math.floor((Date.now() - minutes * 60_000) / 30_000);
+  await writeTransaction((tx) => tx.update(users).set({ totpLastStep: step }).where(eq(users.id, userId)));
+}

@@ -10,7 +10,7 @@ import { codeDigest, decryptForUser, encryptForUser } from './crypto';
 import { newRecoveryCodes, normalizeRecoveryCode } from './recovery-codes';
 import { acceptTotp, markSessionSecondFactor } from './second-factor';
 import { revokeUserSessions } from './session';
-import { newTotpSecret } from './totp';
+import { clockDrift, newTotpSecret } from './totp';
 
 /**
  * Who started an enrollment: the session (profile) or the setup challenge (interstitial). The
@@ -84,7 +84,7 @@ export async function carrySetupChallenge(tx: Executor, token: string, credentia
  * `codes`: new recovery codes; none when the app was added beside keys that already had some.
  * `challengeToken`: a setup challenge that confirmed goes on under this new token (its cookie must change).
  */
-export type ConfirmResult = { ok: true; codes: string[]; challengeToken?: string } | { ok: false; reason: 'expired' | 'superseded' | 'stale' | 'invalid' };
+export type ConfirmResult = { ok: true; codes: string[]; challengeToken?: string } | { ok: false; reason: 'expired' | 'superseded' | 'stale' } | { ok: false; reason: 'invalid'; drift?: number };
 
 interface ConfirmOptions {
   /**
@@ -116,10 +116,15 @@ export async function confirmEnrollment(userId: number, code: string, options: C
       if ('challengeToken' in options.owner && !(await challengeSawVersion(tx, options.owner.challengeToken, user!.credentialsVersion))) {
         return { ok: false, reason: 'expired' };
       }
-      if (!(await acceptTotp(tx, userId, decryptForUser(pending.secret, userId), code, now, true))) return { ok: false, reason: 'invalid' };
+      const secret = decryptForUser(pending.secret, userId);
+      if (!(await acceptTotp(tx, userId, secret, code, now, true))) {
+        // A new secret has accepted no step yet: a code some minutes off is the phone's clock, the commonest reason a first code fails.
+        const drift = clockDrift(secret, code, null, now);
+        return { ok: false, reason: 'invalid', ...(drift !== null && { drift }) };
+      }
       const [changed] = await tx
         .update(users)
-        .set({ totpSecret: pending.secret, totpEnabledAt: now, twoFactorVersion: user!.version + 1, credentialsVersion: sql`${users.credentialsVersion} + 1` })
+        .set({ totpSecret: pending.secret, totpHintedStep: null, totpEnabledAt: now, twoFactorVersion: user!.version + 1, credentialsVersion: sql`${users.credentialsVersion} + 1` })
         .where(and(eq(users.id, userId), eq(users.twoFactorVersion, pending.baseVersion)))
         .returning({ credentialsVersion: users.credentialsVersion });
       await tx.delete(pendingEnrollments).where(eq(pendingEnrollments.userId, userId));

@@ -2,6 +2,16 @@ import type { RegistrationFailure } from './webauthn-registration';
 
 /** What people read when a second factor fails: what happened, and what to do next. */
 export const WRONG_CODE = "That code didn't work. Check that your phone's clock is set automatically, then enter the newest code.";
+/**
+ * A code that was right some minutes from now (lib/auth/totp.ts clockDrift): the phone's clock is
+ * off. Steps ahead of now mean the phone runs fast; behind, slow.
+ */
+export function clockDriftMessage(steps: number): string {
+  const minutes = Math.max(1, Math.round((Math.abs(steps) * 30) / 60));
+  return `That code didn't work: your phone's clock looks about ${minutes} minute${minutes === 1 ? '' : 's'} ${steps > 0 ? 'fast' : 'slow'}. Turn on automatic date and time in your phone's settings, then enter the newest code.`;
+}
+/** The message for a wrong app code, with the clock hint when the code was right at another time. */
+export const wrongCodeMessage = (drift?: number | null) => (drift ? clockDriftMessage(drift) : WRONG_CODE);
 export const WRONG_RECOVERY_CODE = "That recovery code didn't work. Each code works only once; try another one.";
 export const WRONG_PASSWORD = "That password isn't right.";
 

@@ -1,14 +1,14 @@
 import 'server-only';
-import { and, count, eq, isNull, lt, lte, sql } from 'drizzle-orm';
+import { and, count, eq, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import { type Executor, db, lockUser, writeTransaction } from '@/db';
 import { recoveryCodes, sessions, users, webauthnCredentials } from '@/db/schema';
 import { config } from '@/lib/config';
 import { codeDigest, decryptForUser } from './crypto';
 import { normalizeRecoveryCode } from './recovery-codes';
 import { clearAttempts, countAttempt, type ThrottleRule } from './throttle';
-import { matchingStep, normalizeTotpCode } from './totp';
+import { clockDrift, currentStep, matchingStep, normalizeTotpCode } from './totp';
 import { tokenDigest } from './tokens';
-import { verifyAuthentication } from './webauthn-authentication';
+import { beginAssertion, type BegunAssertion, verifyAuthentication } from './webauthn-authentication';
 import type { WebAuthnBinding } from './webauthn-challenges';
 
 /** One throttle for every second-factor prompt of a user: sign-in, recovery codes, step-up. */
@@ -25,7 +25,7 @@ export function secondFactorRule(userId: number): ThrottleRule {
 export type FactorKind = 'totp' | 'recovery' | 'webauthn';
 export type FactorResult =
   | { ok: true; kind: FactorKind; codesLeft: number; credentialId?: string }
-  | { ok: false; lockedUntil?: number; lockBegan?: true; withdrawn?: true; suspended?: true; tripped?: true };
+  | { ok: false; lockedUntil?: number; lockBegan?: true; withdrawn?: true; suspended?: true; tripped?: true; drift?: number };
 export type AcceptedFactor = Extract<FactorResult, { ok: true }>;
 
 /**
@@ -72,8 +72,9 @@ export async function acceptTotp(tx: Executor, userId: number, secret: string, i
   const step = code ? matchingStep(secret, code, now) : null;
   if (step === null) return false;
   // A new secret's first code may share the time step of the old secret's last one: it is another
-  // code, and recording its step still blocks its own replay.
-  const fresh = newSecret ? lte(users.totpLastStep, step) : lt(users.totpLastStep, step);
+  // code, and recording its step still blocks its own replay. A step a failed code was told it
+  // matches ("your phone is 5 minutes fast") is never accepted: the hint gives a guesser nothing.
+  const fresh = newSecret ? lte(users.totpLastStep, step) : and(lt(users.totpLastStep, step), or(isNull(users.totpHintedStep), ne(users.totpHintedStep, step)));
   const accepted = await tx
     .update(users)
     .set({ totpLastStep: step, totpLastUsedAt: now })
@@ -100,14 +101,31 @@ export async function consumeRecoveryCode(tx: Executor, userId: number, input: s
 export type FactorInput = { code?: string; recoveryCode?: string; assertion?: { binding: WebAuthnBinding; response: unknown; ip?: string | null } };
 
 /** Checks the one factor the input carries, inside the check's transaction; the kind accepted, or null. */
-async function acceptFactor(tx: Executor, userId: number, user: { secret: string | null }, input: FactorInput, now: number): Promise<{ kind: FactorKind; credentialId?: string } | null> {
+async function acceptFactor(
+  tx: Executor,
+  userId: number,
+  user: { secret: string | null; lastStep: number | null },
+  input: FactorInput,
+  now: number,
+  begun: Promise<BegunAssertion> | undefined,
+): Promise<{ kind: FactorKind; credentialId?: string } | { drift: number } | null> {
   if (input.recoveryCode !== undefined) return (await consumeRecoveryCode(tx, userId, input.recoveryCode, now)) ? { kind: 'recovery' } : null;
-  if (input.code !== undefined) return user.secret && (await acceptTotp(tx, userId, decryptForUser(user.secret, userId), input.code, now)) ? { kind: 'totp' } : null;
+  if (input.code !== undefined) {
+    if (!user.secret) return null;
+    const secret = decryptForUser(user.secret, userId);
+    if (await acceptTotp(tx, userId, secret, input.code, now)) return { kind: 'totp' };
+    // Still a failure (counted above): only the message changes when the phone's clock is off.
+    const drift = clockDrift(secret, input.code, user.lastStep, now);
+    if (drift === null) return null;
+    // A code of a later step, named by the hint, would work once its time came: it never will.
+    if (drift > 0) await tx.update(users).set({ totpHintedStep: currentStep(now) + drift }).where(eq(users.id, userId));
+    return { drift };
+  }
   if (input.assertion === undefined) return null;
   // The key's challenge is used up, and its counter moved, in this transaction: with the rest, or not at all.
   // Its key is the user's, whose row verifySecondFactor locked first.
   const { binding, response, ip } = input.assertion;
-  const verified = await verifyAuthentication(binding, response, { userId, requireUserVerification: false, ip, userLocked: true });
+  const verified = await verifyAuthentication(binding, response, { userId, requireUserVerification: false, ip, tx, begun });
   return verified.ok ? { kind: 'webauthn', credentialId: verified.credentialId } : null;
 }
 
@@ -125,6 +143,11 @@ export async function verifySecondFactor(
   andThen?: (tx: Executor, accepted: AcceptedFactor) => Promise<boolean>,
 ): Promise<FactorResult> {
   const rule = secondFactorRule(userId);
+  // A key's signature check begins now, so that its crypto overlaps the counting below; what it
+  // finds counts only after the attempt is counted, in the check's transaction (beginAssertion).
+  const begun = input.assertion && beginAssertion(input.assertion.response, userId);
+  // Refused before the check (suspended, locked): nobody awaits it, so its failure must not go unhandled.
+  begun?.catch(() => undefined);
   const attempt = await countFactorAttempt(userId, rule, now);
   if ('suspended' in attempt) return { ok: false, suspended: true };
   if ('lockedUntil' in attempt) return { ok: false, lockedUntil: attempt.lockedUntil, ...(attempt.began && { lockBegan: true as const }) };
@@ -133,9 +156,10 @@ export async function verifySecondFactor(
     return await writeTransaction(
       async (tx): Promise<FactorResult> => {
         await lockUser(tx, userId);
-        const [user] = await tx.select({ secret: users.totpSecret, left: users.recoveryCodesLeft }).from(users).where(eq(users.id, userId));
-        const factor = user ? await acceptFactor(tx, userId, user, input, now) : null;
+        const [user] = await tx.select({ secret: users.totpSecret, lastStep: users.totpLastStep, left: users.recoveryCodesLeft }).from(users).where(eq(users.id, userId));
+        const factor = user ? await acceptFactor(tx, userId, user, input, now, begun) : null;
         if (!user || !factor) return failed;
+        if ('drift' in factor) return failed.suspended ? failed : { ...failed, drift: factor.drift };
         await clearAttempts(tx, [rule.key]);
         await tx.update(users).set({ secondFactorFailures: 0 }).where(eq(users.id, userId));
         const accepted: AcceptedFactor = { ok: true, ...factor, codesLeft: factor.kind === 'recovery' ? user.left - 1 : user.left };

@@ -2,7 +2,7 @@ import 'server-only';
 import type { ActionState } from '@/lib/action';
 import { audit, auditAlone } from '@/lib/audit';
 import { checkPassword, sessionDevice } from './credentials';
-import { KEY_NOT_ACCEPTED, KEY_OR_RECOVERY_CODE, lockedMessage, SECOND_FACTOR_SUSPENDED, WRONG_CODE, WRONG_PASSWORD, WRONG_RECOVERY_CODE } from './messages';
+import { KEY_NOT_ACCEPTED, KEY_OR_RECOVERY_CODE, lockedMessage, SECOND_FACTOR_SUSPENDED, WRONG_PASSWORD, WRONG_RECOVERY_CODE, wrongCodeMessage } from './messages';
 import { hasSecondFactor } from './policy';
 import { type FactorInput, markSessionSecondFactor, secondFactorIsFresh, verifySecondFactor } from './second-factor';
 import type { CurrentSession } from './session';
@@ -61,7 +61,7 @@ export async function checkStepUp(current: CurrentSession, input: StepUpInput, i
     if (result.suspended) return { error: SECOND_FACTOR_SUSPENDED };
     if (result.lockedUntil) return { error: lockedMessage(minutesUntil(result.lockedUntil)) };
     const field = key ? 'webauthnResponse' : input.recoveryCode !== undefined ? 'recoveryCode' : 'code';
-    const message = key ? KEY_NOT_ACCEPTED : field === 'code' ? WRONG_CODE : WRONG_RECOVERY_CODE;
+    const message = key ? KEY_NOT_ACCEPTED : field === 'code' ? wrongCodeMessage(result.drift) : WRONG_RECOVERY_CODE;
     return { fieldErrors: { [field]: [message] }, error: message };
   }
   return null;

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as OTPAuth from 'otpauth';
-import { groupedKey, matchingStep, newTotpSecret, normalizeTotpCode, otpauthUri } from './totp';
+import { clockDrift, DRIFT_STEPS, groupedKey, matchingStep, newTotpSecret, normalizeTotpCode, otpauthUri } from './totp';
 
 // RFC 6238 Appendix B: 8 digits, 30 s, the seeds are ASCII digits of the hash's length.
 const seeds = { SHA1: '12345678901234567890', SHA256: '12345678901234567890123456789012', SHA512: '1234567890123456789012345678901234567890123456789012345678901234' };
@@ -54,4 +54,17 @@ test('a code matches its own step and one step either side, no further', () => {
   assert.equal(matchingStep(secret, at(step + 1), now), step + 1);
   assert.equal(matchingStep(secret, at(step - 2), now), null);
   assert.equal(groupedKey('ABCDEFGHIJ'), 'ABCD EFGH IJ');
+});
+
+test('clockDrift: how many steps away a failed code was right, from 2 to DRIFT_STEPS either way, after the last accepted step', () => {
+  const secret = newTotpSecret();
+  const now = 1_700_000_000_000;
+  const at = (steps: number) => new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate({ timestamp: now + steps * 30_000 });
+  for (const steps of [2, 10, DRIFT_STEPS, -2, -10, -DRIFT_STEPS]) assert.equal(clockDrift(secret, at(steps), null, now), steps, `${steps} steps`);
+  for (const steps of [0, 1, -1]) assert.equal(clockDrift(secret, at(steps), null, now), null, 'within the accepted window it is no clock matter');
+  for (const steps of [DRIFT_STEPS + 1, -(DRIFT_STEPS + 1), 30, -30]) assert.equal(clockDrift(secret, at(steps), null, now), null, `${steps} steps: too far to say`);
+  const step = Math.floor(now / 30_000);
+  assert.equal(clockDrift(secret, at(-10), step - 10, now), null, 'the last accepted step itself: a replay');
+  assert.equal(clockDrift(secret, at(-10), step - 11, now), -10, 'a step after the last accepted one');
+  for (const junk of ['', '12345', 'abcdef', '１２３４５６']) assert.equal(clockDrift(secret, junk, null, now), null);
 });

@@ -36,3 +36,21 @@ export function matchingStep(secret: string, code: string, now = Date.now()): nu
   const delta = OTPAuth.TOTP.validate({ token: code, secret: OTPAuth.Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: PERIOD_SECONDS, timestamp: now, window: 1 });
   return delta === null ? null : currentStep(now) + delta;
 }
+
+/** How far a code is looked for around now when it fails: ±10 minutes, for the clock-drift hint. */
+export const DRIFT_STEPS = 20;
+
+/**
+ * For a code that failed: how many 30-second steps away from now it would have been right, when
+ * that is 2 to DRIFT_STEPS steps (a phone's clock about a minute to ten minutes off), and the step
+ * is later than `lastStep`, the last one this secret accepted (an old code typed again is a replay,
+ * not a clock). Null otherwise. Only the hint's: it never accepts anything.
+ */
+export function clockDrift(secret: string, input: string, lastStep: number | null, now = Date.now()): number | null {
+  const code = normalizeTotpCode(input);
+  if (!code) return null;
+  const delta = OTPAuth.TOTP.validate({ token: code, secret: OTPAuth.Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: PERIOD_SECONDS, timestamp: now, window: DRIFT_STEPS });
+  if (delta === null || Math.abs(delta) <= 1) return null;
+  if (lastStep !== null && currentStep(now) + delta <= lastStep) return null;
+  return delta;
+}

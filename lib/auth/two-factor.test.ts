@@ -43,7 +43,9 @@ test('enrollment: the pending secret survives a reload, a wrong code changes not
   const secret = await beginEnrollment(user.id, mine, now);
   assert.deepEqual(await pendingEnrollment(user.id, mine, now), { secret });
   const wrong = await confirmEnrollment(user.id, codeAt(secret, now - 5 * 60_000), { owner: mine, audit: { orgId: org.id, actor: operator } }, now);
-  assert.deepEqual(wrong, { ok: false, reason: 'invalid' });
+  assert.deepEqual(wrong, { ok: false, reason: 'invalid', drift: -10 }, "a code 5 minutes old is refused, with the phone's clock as the likely cause");
+  const far = await confirmEnrollment(user.id, codeAt(secret, now + 15 * 60_000), { owner: mine, audit: { orgId: org.id, actor: operator } }, now);
+  assert.deepEqual(far, { ok: false, reason: 'invalid' }, '15 minutes away: no hint');
   assert.equal((await userRow(user.id)).totpSecret, null);
   const right = await confirmEnrollment(user.id, codeAt(secret, now), { owner: mine, audit: { orgId: org.id, actor: operator } }, now);
   assert.ok(right.ok && right.codes.length === 10);
@@ -75,6 +77,25 @@ test('a TOTP code is accepted once: replay refused, a later step accepted', asyn
   assert.equal((await verifySecondFactor(user.id, { code: codeAt(secret, later) }, later)).ok, false, 'replay');
   assert.equal((await verifySecondFactor(user.id, { code: codeAt(secret, later + 30_000) }, later + 30_000)).ok, true);
   for (const junk of ['١٢٣٤٥٦', '1234567', '', 'abcdef']) assert.equal((await verifySecondFactor(user.id, { code: junk })).ok, false);
+});
+
+test('clock drift: a code 5 minutes fast or slow fails with how far off it is, counted as any failure; 15 minutes away, or an accepted step typed again, gets no hint', async () => {
+  const now = Date.now();
+  const { user, secret } = await enrolled(now - 60 * 60_000);
+  const failures = async () => (await userRow(user.id)).secondFactorFailures;
+  assert.deepEqual(await verifySecondFactor(user.id, { code: codeAt(secret, now + 5 * 60_000) }, now), { ok: false, drift: 10 }, 'fast');
+  assert.deepEqual(await verifySecondFactor(user.id, { code: codeAt(secret, now - 5 * 60_000) }, now), { ok: false, drift: -10 }, 'slow');
+  assert.deepEqual(await verifySecondFactor(user.id, { code: codeAt(secret, now - 15 * 60_000) }, now), { ok: false }, '15 minutes slow');
+  assert.deepEqual(await verifySecondFactor(user.id, { code: codeAt(secret, now + 15 * 60_000) }, now), { ok: false }, '15 minutes fast');
+  assert.equal(await failures(), 4, 'every one counted');
+  // Signed in 4 minutes ago: a code from 5 minutes ago is older than the accepted step (a replay, not a clock).
+  assert.equal((await verifySecondFactor(user.id, { code: codeAt(secret, now - 4 * 60_000) }, now - 4 * 60_000)).ok, true);
+  assert.deepEqual(await verifySecondFactor(user.id, { code: codeAt(secret, now - 5 * 60_000) }, now), { ok: false }, 'at or before the last accepted step');
+  assert.equal((await verifySecondFactor(user.id, { code: codeAt(secret, now) }, now)).ok, true, 'the right code still works');
+  // The fast hint named a later step's code: when that step comes, the code is refused (a guesser learned it).
+  const hinted = codeAt(secret, now + 5 * 60_000);
+  assert.equal((await verifySecondFactor(user.id, { code: hinted }, now + 5 * 60_000)).ok, false, 'the hinted step is never accepted');
+  assert.equal((await verifySecondFactor(user.id, { code: codeAt(secret, now + 5 * 60_000 + 30_000) }, now + 5 * 60_000 + 30_000)).ok, true, 'the next step is');
 });
 
 test('recovery codes: single use, counted down', async () => {

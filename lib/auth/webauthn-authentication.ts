@@ -49,8 +49,14 @@ export interface AuthenticationExpectation {
   /** Passkey sign-in always requires it. */
   requireUserVerification: boolean;
   ip?: string | null;
-  /** The caller's transaction holds the user's row lock already (the second step takes it first): not taken again, a round trip on PostgreSQL. */
-  userLocked?: boolean;
+  /**
+   * The caller's transaction, which holds the user's row lock already (the second step takes it
+   * first): the challenge is used up and the key's use recorded in it, without a lock or savepoint
+   * of their own (round trips on PostgreSQL). Not with `andThen`, whose refusal needs a savepoint.
+   */
+  tx?: Executor;
+  /** `beginAssertion(response, userId)` started earlier by the caller, so that its signature check overlapped the caller's own work. */
+  begun?: Promise<BegunAssertion>;
   /**
    * Runs in the transaction that records the key's use, under the user's row lock, once the
    * assertion is verified (the passkey sign-in's own rules and its session). Returning false rolls
@@ -87,6 +93,29 @@ async function verifiedAssertion(response: AuthenticationResponseJSON, challenge
   }
 }
 
+type StoredKey = NonNullable<Awaited<ReturnType<typeof findKey>>>;
+type AssertionInfo = NonNullable<Awaited<ReturnType<typeof verifiedAssertion>>>;
+/** An assertion read and its key looked up, its signature check under way (never rejects: a bad signature is null). */
+export type BegunAssertion =
+  | { ok: false; reason: 'invalid_input' }
+  | { ok: true; response: AuthenticationResponseJSON; challenge: string; key: StoredKey | null; signed: Promise<AssertionInfo | null> | null };
+
+/**
+ * The part of a check that needs no transaction and decides nothing: the input parsed, the key it
+ * names looked up, and the signature check begun (its WebCrypto work runs on libuv's threadpool
+ * while the caller counts the attempt and uses the challenge up). Its outcome counts only once
+ * `verifyAuthentication` has used up the challenge for this request; the key is confirmed again
+ * by the conditional UPDATE that records its use.
+ */
+export async function beginAssertion(response: unknown, userId: number | null): Promise<BegunAssertion> {
+  const parsed = authenticationResponseSchema.safeParse(response);
+  if (!parsed.success) return { ok: false, reason: 'invalid_input' };
+  const challenge = clientDataChallenge.safeParse(parsed.data.response.clientDataJSON);
+  if (!challenge.success) return { ok: false, reason: 'invalid_input' };
+  const key = await findKey(parsed.data, userId);
+  return { ok: true, response: parsed.data, challenge: challenge.data, key, signed: key && verifiedAssertion(parsed.data, challenge.data, key.publicKey) };
+}
+
 /**
  * Checks an assertion for a challenge of `authenticationOptions`, used up whatever the outcome.
  * The signature counter must grow, unless it is 0 before and after (synced passkeys); a
@@ -94,16 +123,12 @@ async function verifiedAssertion(response: AuthenticationResponseJSON, challenge
  * conditional UPDATE. Makes no session: the caller does, on `ok`.
  */
 export async function verifyAuthentication(binding: WebAuthnBinding, response: unknown, expected: AuthenticationExpectation): Promise<AuthenticationResult> {
-  const parsed = authenticationResponseSchema.safeParse(response);
-  if (!parsed.success) return { ok: false, reason: 'invalid_input' };
-  const challenge = clientDataChallenge.safeParse(parsed.data.response.clientDataJSON);
-  if (!challenge.success) return { ok: false, reason: 'invalid_input' };
   const { userId } = expected;
-  const key = await findKey(parsed.data, userId);
-  // The signature check starts first: its WebCrypto work (libuv's threadpool) runs while the
-  // challenge is used up. Its outcome counts only once the challenge is known to be this request's.
-  const signed = key && verifiedAssertion(parsed.data, challenge.data, key.publicKey);
-  const [info, consumed] = await Promise.all([signed, consumeChallenge(challenge.data, { purpose: userId === null ? 'passkey' : 'second_factor', binding, userId })]);
+  const begun = await (expected.begun ?? beginAssertion(response, userId));
+  if (!begun.ok) return begun;
+  const { key } = begun;
+  const owner = { purpose: userId === null ? ('passkey' as const) : ('second_factor' as const), binding, userId };
+  const [info, consumed] = await Promise.all([begun.signed, consumeChallenge(begun.challenge, owner, Date.now(), expected.tx)]);
   if (!consumed) return { ok: false, reason: 'expired' };
   if (!key) return { ok: false, reason: 'unknown_key' };
   // User verification is checked below, once the signature is: a stolen key tried without its PIN
@@ -116,25 +141,30 @@ export async function verifyAuthentication(binding: WebAuthnBinding, response: u
   // given a PIN since by whoever holds it: it serves after the password only.
   if (userId === null && !key.uvInitialized) return { ok: false, reason: 'not_a_passkey' };
   const counter = info.newCounter;
-  const credentialId = parsed.data.id;
+  const credentialId = begun.response.id;
   const grows = counter === 0 ? eq(webauthnCredentials.signCount, 0) : lt(webauthnCredentials.signCount, counter);
+  const record = async (tx: Executor, locked: boolean): Promise<AuthenticationResult> => {
+    // The user's row first, as every change of the user's keys takes it.
+    if (!locked) await lockUser(tx, key.userId);
+    const [used] = await tx
+      .update(webauthnCredentials)
+      .set({ signCount: counter, lastUsedAt: Date.now(), backedUp: info.credentialBackedUp })
+      .where(and(eq(webauthnCredentials.id, key.id), grows))
+      .returning({ id: webauthnCredentials.id });
+    if (!used) {
+      // Removed since it was looked up (outside this transaction): a key unknown now, not a regression.
+      const [still] = await tx.select({ id: webauthnCredentials.id }).from(webauthnCredentials).where(eq(webauthnCredentials.id, key.id));
+      if (!still) return { ok: false, reason: 'unknown_key' };
+      await audit(tx, { orgId: key.orgId, actor: { kind: 'system' }, targetUserId: key.userId, action: 'webauthn.counter_regression', detail: { credentialId, stored: key.signCount, received: counter }, ip: expected.ip });
+      return { ok: false, reason: 'counter_regression' };
+    }
+    const verified = { userId: key.userId, credentialId, userVerified: info.userVerified };
+    if (expected.andThen && !(await expected.andThen(tx, verified))) throw new Refused();
+    return { ok: true, ...verified };
+  };
+  if (expected.tx && !expected.andThen) return record(expected.tx, true);
   try {
-    return await writeTransaction(async (tx): Promise<AuthenticationResult> => {
-      // The user's row first, as every change of the user's keys takes it.
-      if (!expected.userLocked) await lockUser(tx, key.userId);
-      const [used] = await tx
-        .update(webauthnCredentials)
-        .set({ signCount: counter, lastUsedAt: Date.now(), backedUp: info.credentialBackedUp })
-        .where(and(eq(webauthnCredentials.id, key.id), grows))
-        .returning({ id: webauthnCredentials.id });
-      if (!used) {
-        await audit(tx, { orgId: key.orgId, actor: { kind: 'system' }, targetUserId: key.userId, action: 'webauthn.counter_regression', detail: { credentialId, stored: key.signCount, received: counter }, ip: expected.ip });
-        return { ok: false, reason: 'counter_regression' };
-      }
-      const verified = { userId: key.userId, credentialId, userVerified: info.userVerified };
-      if (expected.andThen && !(await expected.andThen(tx, verified))) throw new Refused();
-      return { ok: true, ...verified };
-    });
+    return await writeTransaction((tx) => record(tx, false));
   } catch (error) {
     if (error instanceof Refused) return { ok: false, reason: 'refused' };
     throw error;

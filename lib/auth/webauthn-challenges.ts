@@ -67,8 +67,8 @@ export async function issueChallenge(owner: ChallengeOwner & { handle?: string }
  * Returns the user handle it was issued with (registration), or null when the challenge is
  * unknown, used, expired, or was issued to another binding, purpose or user (then it stays, for its owner).
  */
-export async function consumeChallenge(challenge: string, owner: ChallengeOwner, now = Date.now()): Promise<{ handle: string | null } | null> {
-  return writeTransaction(async (tx) => {
+export async function consumeChallenge(challenge: string, owner: ChallengeOwner, now = Date.now(), inside?: Executor): Promise<{ handle: string | null } | null> {
+  const consume = async (tx: Executor) => {
     const [row] = await tx
       .delete(webauthnChallenges)
       .where(
@@ -82,5 +82,7 @@ export async function consumeChallenge(challenge: string, owner: ChallengeOwner,
       )
       .returning({ handle: webauthnChallenges.handle });
     return row ?? null;
-  });
+  };
+  // In the caller's transaction (one DELETE needs no savepoint of its own), or in one of its own.
+  return inside ? consume(inside) : writeTransaction(consume);
 }

@@ -9,6 +9,7 @@ import { SoftwareAuthenticator } from '@/lib/testing/software-authenticator';
 import { consumeChallenge, issueChallenge, WEBAUTHN_CHALLENGE_MS } from './webauthn-challenges';
 import { authenticationOptions, listKeys, registrationOptions, relyingParty, removeKey, renameKey, verifyAuthentication, verifyRegistration } from './webauthn';
 import { tokenDigest } from './tokens';
+import { beginAssertion } from './webauthn-authentication';
 
 process.env.DESKGATE_LOG = 'off';
 const operator = { kind: 'operator' } as const;
@@ -54,6 +55,17 @@ test('a removed key no longer signs in', async () => {
   const options = await authenticationOptions(binding, user.id);
   await removeKey(user.id, authenticator.id, ctx);
   assert.deepEqual(await verifyAuthentication(binding, authenticator.authenticate(options!, here()), { userId: user.id, requireUserVerification: false }), { ok: false, reason: 'unknown_key' });
+});
+
+test('a key removed after its assertion was looked up (the second step begins the check before counting) is unknown, not a counter regression', async () => {
+  const { user, authenticator, ctx } = await withKey();
+  const binding = { challengeToken: `challenge-${++n}` };
+  const response = authenticator.authenticate((await authenticationOptions(binding, user.id))!, here());
+  const begun = beginAssertion(response, user.id);
+  assert.equal((await begun).ok, true);
+  await removeKey(user.id, authenticator.id, ctx);
+  assert.deepEqual(await verifyAuthentication(binding, response, { userId: user.id, requireUserVerification: false, begun }), { ok: false, reason: 'unknown_key' });
+  assert.equal(await audited(user.id, 'webauthn.counter_regression'), 0, 'nothing audited as a cloned key');
 });
 
 test('a challenge expires after 5 minutes, and expired ones are purged as new ones are made', async () => {

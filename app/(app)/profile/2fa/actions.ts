@@ -6,7 +6,7 @@ import { auditAlone } from '@/lib/audit';
 import { checkPassword, sessionDevice } from '@/lib/auth/credentials';
 import { currentSession } from '@/lib/auth/current';
 import { beginEnrollment, cancelEnrollment, confirmEnrollment } from '@/lib/auth/enrollment';
-import { WRONG_CODE, WRONG_PASSWORD } from '@/lib/auth/messages';
+import { WRONG_PASSWORD, wrongCodeMessage } from '@/lib/auth/messages';
 import { hasSecondFactor, isTwoFactorRequired } from '@/lib/auth/policy';
 import type { CurrentSession } from '@/lib/auth/session';
 import { checkStepUp } from '@/lib/auth/step-up';
@@ -48,7 +48,10 @@ export const confirmEnrollmentAction = userAction(confirmCodeSchema, async ({ co
   });
   if (result.ok && result.codes.length === 0) redirect('/profile/2fa?notice=app-added');
   if (result.ok) return { codes: result.codes, ok: 'Two-factor authentication is on.' };
-  if (result.reason === 'invalid') return { error: WRONG_CODE, fieldErrors: { code: [WRONG_CODE] } };
+  if (result.reason === 'invalid') {
+    const message = wrongCodeMessage(result.drift);
+    return { error: message, fieldErrors: { code: [message] } };
+  }
   return { error: CONFIRM_REFUSED[result.reason] };
 });
 

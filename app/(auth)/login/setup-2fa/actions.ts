@@ -8,7 +8,7 @@ import { findUserById } from '@/lib/accounts/users';
 import { markChallengeReady } from '@/lib/auth/challenge';
 import { clearChallengeCookie, currentChallenge, setChallengeCookie } from '@/lib/auth/challenge-cookie';
 import { confirmEnrollment } from '@/lib/auth/enrollment';
-import { SETUP_SUPERSEDED, WRONG_CODE } from '@/lib/auth/messages';
+import { SETUP_SUPERSEDED, wrongCodeMessage } from '@/lib/auth/messages';
 import { finishSignIn } from '@/lib/auth/sign-in';
 import { confirmCodeSchema, continueSignInSchema } from '@/lib/validation/forms';
 
@@ -24,7 +24,10 @@ export const confirmSetupAction = publicAction(confirmCodeSchema, async ({ code 
     if (result.challengeToken) await setChallengeCookie(result.challengeToken, 'setup');
     return { codes: result.codes, ok: 'Two-factor authentication is on.' };
   }
-  if (result.reason === 'invalid') return { error: WRONG_CODE, fieldErrors: { code: [WRONG_CODE] } };
+  if (result.reason === 'invalid') {
+    const message = wrongCodeMessage(result.drift);
+    return { error: message, fieldErrors: { code: [message] } };
+  }
   if (result.reason === 'superseded') return { error: SETUP_SUPERSEDED };
   redirect('/login?notice=expired');
 });

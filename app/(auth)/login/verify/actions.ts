@@ -6,7 +6,7 @@ import { publicAction, type ActionState } from '@/lib/action';
 import { audit, auditAlone } from '@/lib/audit';
 import { countChallengeAttempt, deleteChallenge, findChallenge, markChallengeReady } from '@/lib/auth/challenge';
 import { clearChallengeCookie, currentChallenge } from '@/lib/auth/challenge-cookie';
-import { SIGN_IN_KEY_REFUSED, lockedMessage, NO_KEYS, SECOND_FACTOR_SUSPENDED, WRONG_CODE, WRONG_RECOVERY_CODE } from '@/lib/auth/messages';
+import { SIGN_IN_KEY_REFUSED, lockedMessage, NO_KEYS, SECOND_FACTOR_SUSPENDED, WRONG_CODE, WRONG_RECOVERY_CODE, wrongCodeMessage } from '@/lib/auth/messages';
 import { verifySecondFactor, type FactorInput } from '@/lib/auth/second-factor';
 import { authenticationOptions } from '@/lib/auth/webauthn';
 import { finishSignIn } from '@/lib/auth/sign-in';
@@ -80,7 +80,7 @@ async function completeSecondStep(challenge: Challenge, factor: Factor, ip: stri
   if (!remaining) redirect('/login?notice=expired');
   const left = limit - remaining.failures;
   if (left <= 0) return endChallenge(challenge.token, 'too-many');
-  const message = `${failureMessage[factor.name]} ${left} attempt${left === 1 ? '' : 's'} left.`;
+  const message = `${factor.name === 'totp' ? wrongCodeMessage(result.drift) : failureMessage[factor.name]} ${left} attempt${left === 1 ? '' : 's'} left.`;
   return { error: message, fieldErrors: { [failureField[factor.name]]: [message] } };
 }
 
