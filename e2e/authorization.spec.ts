@@ -36,7 +36,7 @@ const ROUTES: { route: string; method?: 'GET' | 'POST'; path: (w: World) => stri
   { route: '/admin/users/[id]/reset', path: (w) => `/admin/users/${w.victim.id}/reset`, allowed: ['admin'] },
   { route: '/admin/users/new', path: () => '/admin/users/new', allowed: ['admin', 'otherAdmin'] },
   { route: '/admin/users/[id]/revoke-invitation', path: (w) => `/admin/users/${w.victim.id}/revoke-invitation`, allowed: ['admin'] },
-  { route: '/invitation', path: () => '/invitation?token=unknown', allowed: everyone },
+  { route: '/invitation', path: () => '/invitation', allowed: everyone },
   { route: '/admin/users/[id]/deactivate', path: (w) => `/admin/users/${w.victim.id}/deactivate`, allowed: ['admin'] },
   { route: '/admin/users/[id]/reactivate', path: (w) => `/admin/users/${w.victim.id}/reactivate`, allowed: ['admin'] },
   { route: '/admin/users/[id]/stop-requiring', path: (w) => `/admin/users/${w.setup.id}/stop-requiring`, allowed: ['admin'] },

@@ -72,6 +72,7 @@ test('invited under a required policy: the mail’s link, a chosen password, the
   const { context, page: invitePage } = await inviteeBrowser(browser);
   await invitePage.goto(link);
   await expect(invitePage.getByRole('heading', { name: `Welcome, ${invitee.name}` })).toBeVisible();
+  await expect(invitePage, 'the token left the URL (and the history)').toHaveURL(/\/invitation$/);
   await expectAccessible(invitePage);
   await invitePage.getByLabel('New password', { exact: true }).fill('chosen-password-1');
   await invitePage.getByLabel('Repeat the new password').fill('another-password-1');

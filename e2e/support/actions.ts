@@ -80,7 +80,7 @@ export const ACTION_FORMS: Record<string, ActionForm> = {
   inviteUserAction: { kind: 'state', page: '/admin/users/new', fields: ['name', 'email', 'role', 'method', 'password', 'code', 'recoveryCode'] },
   resendInvitationAction: { kind: 'state', page: '/admin/users', fields: ['userId'] },
   revokeInvitationAction: { kind: 'state', page: '/admin/users', fields: ['userId', 'password', 'code', 'recoveryCode'] },
-  acceptInvitationAction: { kind: 'state', page: '/invitation', fields: ['token', 'newPassword', 'confirmPassword'] },
+  acceptInvitationAction: { kind: 'state', page: '/invitation', fields: ['newPassword', 'confirmPassword'] },
   setPolicyAction: { kind: 'state', page: '/admin/settings', fields: ['policy', 'password', 'code', 'recoveryCode'] },
   keyStepUpOptionsAction: { kind: 'state', page: '/profile/2fa', fields: [] },
   startAddKeyAction: { kind: 'state', page: '/profile/2fa', fields: ['name', 'password', 'code', 'recoveryCode', 'webauthnResponse'] },

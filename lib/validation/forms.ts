@@ -59,9 +59,9 @@ export const inviteUserSchema = invitationSchema.extend(stepUpFields);
 export const resendInvitationSchema = z.object({ userId });
 export const revokeInvitationSchema = z.object({ userId, ...stepUpFields });
 
-/** The invitee chooses a password from the link (the token: the link's, carried by the form). */
+/** The invitee chooses a password (the link's token is in its path-scoped cookie: lib/auth/link-cookie.ts). */
 export const acceptInvitationSchema = z
-  .object({ token: z.string({ error: 'This invitation has expired or was already used.' }).min(1).max(200), newPassword: newPasswordField, confirmPassword: z.string({ error: 'Enter the password again.' }) })
+  .object({ newPassword: newPasswordField, confirmPassword: z.string({ error: 'Enter the password again.' }) })
   .refine((v) => v.newPassword === v.confirmPassword, { message: 'The two passwords do not match.', path: ['confirmPassword'] });
 
 /** Deactivating or reactivating a user: the admin steps up either way. */

@@ -5,12 +5,11 @@ import { Field, FormMessage, SubmitButton } from '@/app/_components/form';
 import type { ActionState } from '@/lib/action';
 import { acceptInvitationAction } from './actions';
 
-export function InvitationForm({ token, email }: { token: string; email: string }) {
+export function InvitationForm({ email }: { email: string }) {
   const [state, action] = useActionState<ActionState, FormData>(acceptInvitationAction, {});
   return (
     <form action={action} className="space-y-4" noValidate>
       <FormMessage error={state.error} ok={state.ok} />
-      <input type="hidden" name="token" value={token} />
       {/* For password managers: the account the new password belongs to. */}
       <input type="email" name="username" value={email} autoComplete="username" readOnly hidden />
       <Field name="newPassword" label="New password" type="password" autoComplete="new-password" required errors={state.fieldErrors?.newPassword} hint="8 to 72 bytes. A long passphrase is easiest to remember." />

@@ -2,17 +2,18 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { invitationFor } from '@/lib/accounts/invitations';
 import { config } from '@/lib/config';
-import { firstValues, type SearchParams } from '@/lib/validation/search-params';
+import { readLinkToken } from '@/lib/auth/link-cookie';
 import { InvitationForm } from './invitation-form';
 import { INVITATION_ENDED } from './messages';
 
 export const metadata: Metadata = { title: 'Accept invitation' };
 
-/** The invitation link's page: a live link greets the invitee and asks for a password; any other says so plainly. */
-export default async function InvitationPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const { token } = firstValues(await searchParams);
-  const invitee = token && token.length <= 200 ? await invitationFor(token) : null;
-  if (!token || !invitee) {
+/** The invitation link's page (`/invitation?token=…`, which the proxy turns into a cookie and a clean URL): a live link greets the invitee and asks for a password; any other says so plainly. */
+export default async function InvitationPage() {
+  // The proxy moved the link's token out of the URL into a cookie scoped to this path.
+  const token = await readLinkToken('/invitation');
+  const invitee = token ? await invitationFor(token) : null;
+  if (!invitee) {
     return (
       <div className="space-y-4">
         <h1 className="text-2xl font-semibold">Invitation</h1>
@@ -25,7 +26,7 @@ export default async function InvitationPage({ searchParams }: { searchParams: P
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">Welcome, {invitee.name}</h1>
       <p>Choose a password for <strong>{invitee.email}</strong> to finish setting up your {config().appName} account. Then sign in with it.</p>
-      <InvitationForm token={token} email={invitee.email} />
+      <InvitationForm email={invitee.email} />
     </div>
   );
 }
