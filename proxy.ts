@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { mailedLinkRedirect } from '@/lib/auth/link-cookie';
 
 /**
  * The SSO button is a form whose answer redirects to the identity provider; form-action covers
@@ -29,6 +30,9 @@ function oversizedAuthBody(request: NextRequest): Response | null {
 export function proxy(request: NextRequest) {
   const refused = oversizedAuthBody(request);
   if (refused) return refused;
+  // A mailed link's token leaves the URL before any page renders it (lib/auth/link-cookie.ts).
+  const moved = mailedLinkRedirect(request);
+  if (moved) return moved;
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString('base64');
   const dev = process.env.NODE_ENV === 'development';
   const csp = [

@@ -35,3 +35,15 @@ test('the session endpoint does not hand the session id to scripts', async ({ re
   const response = await request.get('/api/auth/session');
   expect(response.status()).toBe(404);
 });
+
+test('a mailed link’s token leaves the URL at once: 303 to the clean path, the token in a path-scoped cookie', async ({ request }) => {
+  const token = 'A'.repeat(43);
+  for (const [path, cookie] of [['/login/reset-password', 'deskgate-reset'], ['/invitation', 'deskgate-invitation']] as const) {
+    const response = await request.get(`${path}?token=${token}`, { maxRedirects: 0 });
+    expect(response.status()).toBe(303);
+    const location = new URL(response.headers()['location']!, 'http://localhost');
+    expect(location.pathname + location.search).toBe(path);
+    expect(response.headers()['referrer-policy']).toBe('no-referrer');
+    expect(response.headers()['set-cookie']).toContain(`${cookie}=${token}; Path=${path}`);
+  }
+});
