@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { database, db, writeTransaction } from '@/db';
 import { auditEvents } from '@/db/schema';
 import { createOrganization, findOrganization, setOrganizationPolicy } from '@/lib/accounts/organizations';
+import { sendResetLink } from '@/lib/accounts/password-reset';
 import { createUser, findUserByEmail, listUsers, setUserTwoFactorRequired } from '@/lib/accounts/users';
 import { describeSecondFactors } from '@/lib/auth/policy';
 import { isSecondFactorSuspended } from '@/lib/auth/second-factor';
@@ -96,6 +97,14 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
     const target = await user(v.email);
     await resetTwoFactor(target.id, { actor: operator, orgId: target.orgId, ip: null, reason: 'break-glass reset from the command line' });
     return { text: `Reset 2FA of ${target.email}: app, security keys, recovery codes and pending sign-ins removed; all sessions ended.`, data: { email: target.email, reset: true } };
+  },
+  async 'user:send-reset'(v) {
+    const target = await user(v.email);
+    if (target.signInMethod !== 'password') throw new CliError(`${target.email} signs in through single sign-on: the identity provider keeps their password`);
+    // Not capped (the operator decides), audited as the operator.
+    const outcome = await sendResetLink(target.email, null, operator, { capped: false });
+    if (outcome !== 'sent') throw new CliError(`${target.email} has no password yet or is deactivated: no reset link was sent`);
+    return { text: `Queued a password reset link to ${target.email} (the running server sends it; it works once, for 30 minutes).`, data: { email: target.email, sent: true } };
   },
   async 'demo:bulk'(v) {
     const org = await organization(v.org);

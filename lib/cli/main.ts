@@ -19,6 +19,8 @@ Commands:
                                         --password-stdin reads the password from the first line of standard input
   user:require-2fa --email EMAIL --on|--off
   user:reset-2fa --email EMAIL
+  user:send-reset --email EMAIL         mail a password reset link to a password user (audited; not counted
+                                        against DESKGATE_RESET_MAILS_PER_HOUR: the operator decides)
   user:list --org SLUG
   audit:list --org SLUG [--limit N]
   mail:status                           the outbox: mails pending, sent and failed, the oldest pending, the last error

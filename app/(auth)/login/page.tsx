@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { currentSession } from '@/lib/auth/current';
 import { safeCallbackUrl } from '@/lib/validation/fields';
@@ -23,6 +24,7 @@ const notices: Record<string, string> = {
   cancelled: 'Sign-in cancelled.',
   ended: 'Your sign-in was ended. Please sign in again.',
   'too-many': 'Too many wrong codes. For your security, please sign in again.',
+  'password-reset': 'Your password has been changed. Sign in.',
 };
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -47,6 +49,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         </p>
       ) : null}
       <LoginForm action={signInAction} callbackUrl={callbackUrl} />
+      <p className="text-sm">
+        <Link href="/login/forgot-password">Forgot your password?</Link>
+      </p>
       <div className="space-y-3 border-t border-slate-200 pt-6 dark:border-slate-700">
         <SecurityKeyButton label="Sign in with a passkey" optionsAction={passkeyOptionsAction} action={passkeySignInAction} fields={{ callbackUrl }} secondary />
       </div>
