@@ -47,3 +47,9 @@ export async function securityState(userIds: number[], orgId: number) {
     policy: await all(`select two_factor_policy from organizations where id = ${Number(orgId)}`),
   };
 }
+
+/** Moves a user's reset links past their expiry, as 30 minutes would. */
+export async function expireResetLinks(userId: number) {
+  const { accountTokens } = await import('@/db/schema');
+  await writeTransaction((tx) => tx.update(accountTokens).set({ expiresAt: Date.now() - 1000 }).where(and(eq(accountTokens.userId, userId), eq(accountTokens.purpose, 'password_reset'))));
+}
