@@ -26,6 +26,9 @@ const ROUTES: { route: string; method?: 'GET' | 'POST'; path: (w: World) => stri
   { route: '/login', path: () => '/login', allowed: ['anonymous', 'verify', 'setup'] },
   { route: '/login/verify', path: () => '/login/verify', allowed: ['verify'] },
   { route: '/login/setup-2fa', path: () => '/login/setup-2fa', allowed: ['setup'] },
+  // Anyone may ask for a link; without one, the reset page says the link has expired (200 too).
+  { route: '/login/forgot-password', path: () => '/login/forgot-password', allowed: everyone },
+  { route: '/login/reset-password', path: () => '/login/reset-password', allowed: everyone },
   { route: '/', path: () => '/', allowed: signedIn },
   // Redirects everyone: to the 2FA tab, or to sign-in.
   { route: '/profile', path: () => '/profile', allowed: [] },
@@ -90,6 +93,9 @@ const ACTIONS: Record<string, Caller[]> = {
   startSetupKeyAction: ['setup'],
   finishSetupKeyAction: ['setup'],
   setPasskeySignInAction: ['admin'],
+  requestPasswordResetAction: everyone,
+  // Only the holder of a mailed link's cookie (forgot-password.spec.ts): no caller here has one.
+  resetPasswordAction: [],
 };
 
 interface World {

@@ -58,6 +58,8 @@ const CALLER: Record<string, Caller> = {
   startSetupKeyAction: 'setup',
   finishSetupKeyAction: 'setup',
   setPasskeySignInAction: 'admin',
+  requestPasswordResetAction: 'anonymous',
+  resetPasswordAction: 'anonymous',
 };
 
 // Up to 100 kB: past the 64 kB body limit of server actions, without the cost of megabyte bodies

@@ -32,6 +32,14 @@ test('the shutdown delay and drain time are whole seconds within bounds', () => 
   assert.throws(() => readConfig({ DESKGATE_SHUTDOWN_DRAIN_SECONDS: '2.5' }), /Invalid environment variable DESKGATE_SHUTDOWN_DRAIN_SECONDS/);
 });
 
+test('forgotten-password limits: 5 per email, 20 per address, 3 mails an hour by default; positive whole numbers only', () => {
+  assert.deepEqual(readConfig({}).reset, { emailRequests: 5, ipRequests: 20, mailsPerHour: 3 });
+  assert.deepEqual(readConfig({ DESKGATE_RESET_EMAIL_REQUESTS: '2', DESKGATE_RESET_IP_REQUESTS: '500', DESKGATE_RESET_MAILS_PER_HOUR: '1' }).reset, { emailRequests: 2, ipRequests: 500, mailsPerHour: 1 });
+  for (const name of ['DESKGATE_RESET_EMAIL_REQUESTS', 'DESKGATE_RESET_IP_REQUESTS', 'DESKGATE_RESET_MAILS_PER_HOUR']) {
+    for (const bad of ['0', '-1', '1.5', 'many']) assert.throws(() => readConfig({ [name]: bad }), new RegExp(`Invalid environment variable ${name}:`));
+  }
+});
+
 test('npm start refuses AUTH_TRUST_HOST=false without AUTH_URL with one line, before building anything', () => {
   const started = runScript('lib/ops/start.ts', [], { DATABASE_URL: `file:${path.join(tempDir(), 'trust.db')}`, AUTH_TRUST_HOST: 'false', AUTH_URL: '' });
   assert.equal(started.status, 1);

@@ -68,6 +68,10 @@ const schema = z.object({
   DESKGATE_LOGIN_WINDOW_SECONDS: seconds(900),
   DESKGATE_LOGIN_LOCK_SECONDS: seconds(900),
   DESKGATE_LOGIN_LOCKED_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(300),
+  // Forgotten password: requests per email and per address in the sign-in window; mails per account an hour.
+  DESKGATE_RESET_EMAIL_REQUESTS: seconds(5),
+  DESKGATE_RESET_IP_REQUESTS: seconds(20),
+  DESKGATE_RESET_MAILS_PER_HOUR: seconds(3),
   // Read by lib/ops/server.mjs itself (plain JavaScript); checked here so that a typo stops `npm start`.
   DESKGATE_SHUTDOWN_DELAY_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   DESKGATE_SHUTDOWN_DRAIN_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
@@ -160,6 +164,12 @@ export function readConfig(env: Record<string, string | undefined>) {
       windowMs: ms(e.DESKGATE_LOGIN_WINDOW_SECONDS),
       lockMs: ms(e.DESKGATE_LOGIN_LOCK_SECONDS),
       lockedDelayMs: e.DESKGATE_LOGIN_LOCKED_DELAY_MS,
+    },
+    // Forgotten-password requests: counted in the sign-in window (DESKGATE_LOGIN_WINDOW_SECONDS) under keys of their own.
+    reset: {
+      emailRequests: e.DESKGATE_RESET_EMAIL_REQUESTS,
+      ipRequests: e.DESKGATE_RESET_IP_REQUESTS,
+      mailsPerHour: e.DESKGATE_RESET_MAILS_PER_HOUR,
     },
   };
 }

@@ -53,3 +53,9 @@ export async function ageLastCode(userId: number, minutes: number) {
   const step = Math.floor((Date.now() - minutes * 60_000) / 30_000);
   await writeTransaction((tx) => tx.update(users).set({ totpLastStep: step }).where(eq(users.id, userId)));
 }
+
+/** Moves a user's reset links past their expiry, as 30 minutes would. */
+export async function expireResetLinks(userId: number) {
+  const { accountTokens } = await import('@/db/schema');
+  await writeTransaction((tx) => tx.update(accountTokens).set({ expiresAt: Date.now() - 1000 }).where(and(eq(accountTokens.userId, userId), eq(accountTokens.purpose, 'password_reset'))));
+}

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { count, eq, lt, lte, type SQL } from 'drizzle-orm';
+import { count, eq, like, lt, lte, type SQL } from 'drizzle-orm';
 import { db, writeTransaction } from '@/db';
 import { throttleHits, throttleLocks } from '@/db/schema';
 import { config } from '@/lib/config';
-import { countAttempt, PURGE_BATCH, type ThrottleRule } from './throttle';
+import { countAttempt, HOUR_MS, HOURLY_KEY_PREFIX, PURGE_BATCH, type ThrottleRule } from './throttle';
 
 process.env.DESKGATE_LOG = 'off';
 const window = config().password.windowMs;
@@ -38,6 +38,22 @@ test('expired hits and locks are purged a batch at a time, whatever their key; l
   assert.equal(await expiredLocks(), 0);
   assert.equal(await rows(throttleHits, eq(throttleHits.key, 'pw:ip:live')), 5);
   assert.equal(await rows(throttleLocks), 1, 'the live lock stays');
+});
+
+test('hourly keys (a forgotten password’s mails per account) keep their hits for an hour, past the sign-in window', async () => {
+  const now = Date.now();
+  await writeTransaction(async (tx) => {
+    await tx.delete(throttleHits);
+    await tx.insert(throttleHits).values([
+      { key: `${HOURLY_KEY_PREFIX}reset-mail:1`, at: now - window - 60_000 },
+      { key: `${HOURLY_KEY_PREFIX}reset-mail:2`, at: now - HOUR_MS - 1000 },
+      { key: 'pw:email:old@x.example', at: now - window - 60_000 },
+    ]);
+  });
+  await countAttempt([rule('pw:email:someone-else@x.example')], now);
+  const left = await (await db()).select({ key: throttleHits.key }).from(throttleHits).where(like(throttleHits.key, `${HOURLY_KEY_PREFIX}%`));
+  assert.deepEqual(left, [{ key: `${HOURLY_KEY_PREFIX}reset-mail:1` }]);
+  assert.equal(await rows(throttleHits, eq(throttleHits.key, 'pw:email:old@x.example')), 0);
 });
 
 test('a flood of random emails from random addresses keeps the hits table bounded by the window', async () => {

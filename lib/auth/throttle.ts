@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, count, eq, gt, inArray, like, lt, lte, or } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, like, lt, lte, notLike, or } from 'drizzle-orm';
 import { type Executor, type Reader, inTransaction, lockKeys, store, writeTransaction } from '@/db';
 import { skipLocked } from '@/db/dialect';
 import { throttleHits, throttleLocks } from '@/db/schema';
@@ -23,10 +23,15 @@ export async function lockedUntil(tx: Executor | Reader, key: string, now = Date
 /** Expired rows deleted per counted attempt: more than an attempt adds, so a flood cannot grow the tables. */
 export const PURGE_BATCH = 100;
 
+/** Keys counted over an hour (a forgotten password's link mails per account): the purge keeps their hits that long. */
+export const HOURLY_KEY_PREFIX = 'hourly:';
+export const HOUR_MS = 3_600_000;
+
 /** Deletes up to PURGE_BATCH expired hits and locks, oldest first (by their time indexes), whatever their key. */
 export async function purgeExpired(tx: Executor, now = Date.now()): Promise<void> {
   const horizon = now - Math.max(config().password.windowMs, config().secondFactor.windowMs);
-  const oldHits = skipLocked(tx.select({ id: throttleHits.id }).from(throttleHits).where(lt(throttleHits.at, horizon)).orderBy(throttleHits.at).limit(PURGE_BATCH));
+  const expired = or(and(lt(throttleHits.at, horizon), notLike(throttleHits.key, `${HOURLY_KEY_PREFIX}%`)), lt(throttleHits.at, now - HOUR_MS));
+  const oldHits = skipLocked(tx.select({ id: throttleHits.id }).from(throttleHits).where(expired).orderBy(throttleHits.at).limit(PURGE_BATCH));
   await tx.delete(throttleHits).where(inArray(throttleHits.id, oldHits));
   const oldLocks = skipLocked(tx.select({ key: throttleLocks.key }).from(throttleLocks).where(lte(throttleLocks.until, now)).orderBy(throttleLocks.until).limit(PURGE_BATCH));
   await tx.delete(throttleLocks).where(inArray(throttleLocks.key, oldLocks));

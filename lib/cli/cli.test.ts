@@ -136,7 +136,7 @@ test('user:invite adds an invited password user with a link mail in the outbox, 
 test('--help lists every command', () => {
   const help = cli('--help');
   assert.equal(help.status, 0);
-  for (const command of ['org:create', 'org:policy', 'org:passkeys', 'user:create', 'user:require-2fa', 'user:reset-2fa', 'user:invite', 'user:deactivate', 'user:reactivate', 'user:list', 'audit:list', 'demo:bulk', 'db:backup', 'db:restore', 'mail:status', 'mail:retry', 'mail:test']) assert.match(help.stdout, new RegExp(command));
+  for (const command of ['org:create', 'org:policy', 'org:passkeys', 'user:create', 'user:require-2fa', 'user:reset-2fa', 'user:invite', 'user:deactivate', 'user:reactivate', 'user:send-reset', 'user:list', 'audit:list', 'demo:bulk', 'db:backup', 'db:restore', 'mail:status', 'mail:retry', 'mail:test']) assert.match(help.stdout, new RegExp(command));
 });
 
 test('user:list shows each user’s second factors; user:reset-2fa removes the keys too', () => {
@@ -192,5 +192,30 @@ test('mail:test queues a test mail (audited); mail:status counts the outbox; mai
     assert.equal(result.status, 1);
     assert.match(result.stderr, message);
     assert.equal(result.stderr.trim().split('\n').length, 1);
+  }
+});
+
+test('user:send-reset queues a reset link mail to a password user (audited as the operator, not capped); SSO and unknown users are refused in one line', () => {
+  assert.equal(cli('org:create', '--slug', 'resets', '--name', 'Resets').status, 0);
+  assert.equal(cli('user:create', '--org', 'resets', '--email', 'pw@resets.example', '--name', 'Pw', '--password', 'old-password-1').status, 0);
+  assert.equal(cli('user:create', '--org', 'resets', '--email', 'sso@resets.example', '--name', 'Sso', '--sso').status, 0);
+  for (let i = 0; i < 4; i++) {
+    const sent = cli('user:send-reset', '--email', 'PW@resets.example');
+    assert.equal(sent.status, 0, sent.stderr);
+    assert.match(sent.stdout, /Queued a password reset link to pw@resets\.example/);
+  }
+  const sqlite = new Database(file, { readonly: true });
+  const mails = sqlite.prepare("select kind from mail_outbox where to_address = 'pw@resets.example'").all();
+  const events = sqlite.prepare("select actor_kind as actor from audit_events where action = 'password.reset_link_sent'").all();
+  const tokens = sqlite.prepare("select purpose from account_tokens where user_id = (select id from users where email = 'pw@resets.example')").all();
+  sqlite.close();
+  assert.deepEqual(mails, [{ kind: 'password_reset' }], 'each new link replaces the unsent mail of the one before');
+  assert.deepEqual(events, Array(4).fill({ actor: 'operator' }), 'four sends, above the hourly cap of 3');
+  assert.deepEqual(tokens, [{ purpose: 'password_reset' }]);
+  for (const [email, message] of [['sso@resets.example', /single sign-on/], ['nobody@resets.example', /no user has the email/]] as const) {
+    const refused = cli('user:send-reset', '--email', email);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, message);
+    assert.equal(refused.stderr.trim().split('\n').length, 1);
   }
 });

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { database, db, writeTransaction } from '@/db';
 import { auditEvents } from '@/db/schema';
 import { createOrganization, findOrganization, setOrganizationPolicy } from '@/lib/accounts/organizations';
+import { sendResetLink } from '@/lib/accounts/password-reset';
 import { createUser, findUserByEmail, listUsers, setUserTwoFactorRequired } from '@/lib/accounts/users';
 import { setUserDeactivated } from '@/lib/accounts/deactivation';
 import { inviteUser } from '@/lib/accounts/invitations';
@@ -119,6 +120,14 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
     const result = await setUserDeactivated(target.id, false, { actor: operator, orgId: target.orgId, ip: null });
     const changed = 'changed' in result && result.changed;
     return { text: changed ? `Reactivated ${target.email}: they can sign in again.` : `${target.email} was not deactivated.`, data: { email: target.email, deactivated: false, changed } };
+  },
+  async 'user:send-reset'(v) {
+    const target = await user(v.email);
+    if (target.signInMethod !== 'password') throw new CliError(`${target.email} signs in through single sign-on: the identity provider keeps their password`);
+    // Not capped (the operator decides), audited as the operator.
+    const outcome = await sendResetLink(target.email, null, operator, { capped: false });
+    if (outcome !== 'sent') throw new CliError(`${target.email} has no password yet or is deactivated: no reset link was sent`);
+    return { text: `Queued a password reset link to ${target.email} (the running server sends it; it works once, for 30 minutes).`, data: { email: target.email, sent: true } };
   },
   async 'demo:bulk'(v) {
     const org = await organization(v.org);

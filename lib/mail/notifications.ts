@@ -127,6 +127,12 @@ const NOTICES: Record<string, (event: Event) => Notice | null> = {
     link: '2fa',
   }),
   'password.changed': () => ({ kind: 'password.changed', subject: 'Your password was changed', paragraphs: ['The password of your account was changed. Your other sessions were signed out.'], closing: 'If this wasn’t you, tell your administrator right away: someone else may be signed in to your account.', link: 'password' }),
+  'password.reset': () => ({
+    kind: 'password.reset',
+    subject: 'Your password was reset',
+    paragraphs: ['The password of your account was reset with a link sent to this address. You were signed out everywhere. Your two-factor authentication did not change: signing in still asks for it.'],
+    closing: 'If this wasn’t you, someone can read your mail or asked for the link and opened it: tell your administrator right away, and use “Forgot your password?” on the sign-in page to set a new password.',
+  }),
   'sign_in.locked': (event) => (event.detail.factor === undefined ? null : locked(event, 'of signing in')),
   'step_up.failed': (event) => (event.detail.locked === true ? locked(event, 'while confirming a change to your account') : null),
   '2fa.suspended': () => ({

@@ -10,6 +10,8 @@ import {
   changePasswordSchema,
   confirmCodeSchema,
   continueSignInSchema,
+  forgotPasswordSchema,
+  resetPasswordSchema,
   resetTwoFactorSchema,
   setPolicySchema,
   setTwoFactorRequiredSchema,
@@ -83,6 +85,12 @@ const specs: Record<string, Spec> = {
     schema: changePasswordSchema,
     fields: { currentPassword: password, newPassword, confirmPassword: newPassword },
     valid: fc.tuple(password, newPassword).map(([currentPassword, next]) => ({ currentPassword, newPassword: next, confirmPassword: next })),
+  },
+  forgotPassword: { schema: forgotPasswordSchema, fields: { email }, valid: form({ email }) },
+  resetPassword: {
+    schema: resetPasswordSchema,
+    fields: { newPassword, confirmPassword: newPassword },
+    valid: newPassword.map((next) => ({ newPassword: next, confirmPassword: next })),
   },
   resetTwoFactor: {
     schema: resetTwoFactorSchema,

@@ -43,6 +43,14 @@ export const changePasswordSchema = z
   .object({ currentPassword: currentPasswordField, newPassword: newPasswordField, confirmPassword: z.string({ error: 'Enter the new password again.' }) })
   .refine((v) => v.newPassword === v.confirmPassword, { message: 'The two new passwords do not match.', path: ['confirmPassword'] });
 
+/** Forgot password: the address a link should go to. */
+export const forgotPasswordSchema = z.object({ email: emailField });
+
+/** The page a reset link opens: the new password twice (the token comes from the link's cookie, never the form). */
+export const resetPasswordSchema = z
+  .object({ newPassword: newPasswordField, confirmPassword: z.string({ error: 'Enter the new password again.' }) })
+  .refine((v) => v.newPassword === v.confirmPassword, { message: 'The two new passwords do not match.', path: ['confirmPassword'] });
+
 const userId = z.coerce.number({ error: 'Choose a user.' }).int().positive('Choose a user.').max(Number.MAX_SAFE_INTEGER);
 
 /** Destructive admin changes step up like the profile: a reset always, "stop requiring" and lowering the policy from required. */

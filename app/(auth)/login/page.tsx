@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { currentSession } from '@/lib/auth/current';
 import { safeCallbackUrl } from '@/lib/validation/fields';
@@ -25,6 +26,7 @@ const notices: Record<string, string> = {
   ended: 'Your sign-in was ended. Please sign in again.',
   'too-many': 'Too many wrong codes. For your security, please sign in again.',
   'password-set': 'Your password is set. Sign in with your email address and the new password.',
+  'password-reset': 'Your password has been changed. Sign in.',
 };
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -49,6 +51,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         </p>
       ) : null}
       <LoginForm action={signInAction} callbackUrl={callbackUrl} />
+      <p className="text-sm">
+        <Link href="/login/forgot-password">Forgot your password?</Link>
+      </p>
       <div className="space-y-3 border-t border-slate-200 pt-6 dark:border-slate-700">
         <SecurityKeyButton label="Sign in with a passkey" optionsAction={passkeyOptionsAction} action={passkeySignInAction} fields={{ callbackUrl }} secondary />
       </div>
