@@ -4,7 +4,7 @@ import { and, asc, eq, isNull, like } from 'drizzle-orm';
 import { db, writeTransaction } from '@/db';
 import { accountTokens, auditEvents, loginChallenges, mailOutbox, sessions, throttleHits, users } from '@/db/schema';
 import { createOrganization } from '@/lib/accounts/organizations';
-import { createUser } from '@/lib/accounts/users';
+import { changePassword, createUser } from '@/lib/accounts/users';
 import { createChallenge } from '@/lib/auth/challenge';
 import { verifyPassword } from '@/lib/auth/password';
 import { createSession } from '@/lib/auth/session';
@@ -148,4 +148,21 @@ test('two submits of one link at once: exactly one sets its password', async () 
   assert.ok(await verifyPassword(winner, row!.hash));
   const resets = await (await db()).select().from(auditEvents).where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.action, 'password.reset')));
   assert.equal(resets.length, 1);
+});
+
+test('a link asked for before the password was changed on the profile dies with the old password; old expired links are swept', async () => {
+  const user = await freshUser();
+  const token = await linkFor(user.email);
+  const session = await writeTransaction((tx) => createSession(tx, user.id, 'password', null));
+  assert.equal(await changePassword(user.id, 'changed-password-1', { orgId: user.orgId, ip, sessionId: session }), true);
+  assert.equal(await resetPasswordWithLink(token, 'attacker-password-1', ip), false, 'the link no longer works');
+  const [row] = await (await db()).select({ hash: users.passwordHash }).from(users).where(eq(users.id, user.id));
+  assert.ok(await verifyPassword('changed-password-1', row!.hash));
+
+  // A token expired over a day ago is deleted when anyone's next link is made.
+  const stale = await freshUser();
+  const staleToken = await linkFor(stale.email);
+  await writeTransaction((tx) => tx.update(accountTokens).set({ expiresAt: Date.now() - 25 * 3_600_000 }).where(eq(accountTokens.id, tokenDigest(staleToken))));
+  await linkFor((await freshUser()).email);
+  assert.equal((await (await db()).select().from(accountTokens).where(eq(accountTokens.id, tokenDigest(staleToken)))).length, 0);
 });

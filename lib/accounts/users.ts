@@ -4,6 +4,7 @@ import { db, lockUser, lockUsers, writeTransaction } from '@/db';
 import { organizations, pendingEnrollments, users } from '@/db/schema';
 import { audit, type Actor } from '@/lib/audit';
 import { deleteUserChallenges } from '@/lib/auth/challenge';
+import { revokeAccountTokens } from '@/lib/auth/account-tokens';
 import { hashPassword } from '@/lib/auth/password';
 import { tokenDigest } from '@/lib/auth/tokens';
 import { adminStillActing, revokeUserSessions, sessionStillLive } from '@/lib/auth/session';
@@ -85,6 +86,8 @@ export async function changePassword(userId: number, newPassword: string, ctx: {
     await tx.update(users).set({ passwordHash, credentialsVersion: sql`${users.credentialsVersion} + 1` }).where(eq(users.id, userId));
     await revokeUserSessions(tx, userId, ctx.sessionId);
     await deleteUserChallenges(tx, userId);
+    // A reset link asked for before (perhaps by whoever reads the mailbox) dies with the old password.
+    await revokeAccountTokens(tx, userId, 'password_reset');
     // A setup another session started goes with it: its confirmation, perhaps waiting for this lock, finds nothing.
     await tx.delete(pendingEnrollments).where(and(eq(pendingEnrollments.userId, userId), ne(pendingEnrollments.owner, tokenDigest(ctx.sessionId))));
     await audit(tx, { orgId: ctx.orgId, actor: { kind: 'user', userId }, targetUserId: userId, action: 'password.changed', ip: ctx.ip });

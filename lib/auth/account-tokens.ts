@@ -1,6 +1,7 @@
 import 'server-only';
-import { and, eq, gt, isNull, lte } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lte } from 'drizzle-orm';
 import { type Executor, db } from '@/db';
+import { skipLocked } from '@/db/dialect';
 import { accountTokens, type AccountTokenPurpose, mailOutbox } from '@/db/schema';
 import { newToken, tokenDigest } from './tokens';
 
@@ -27,8 +28,12 @@ async function dropUnsentLinkMails(tx: Executor, userId: number, purpose: Accoun
 export async function issueAccountToken(tx: Executor, userId: number, purpose: AccountTokenPurpose, now = Date.now()): Promise<string> {
   await tx.delete(accountTokens).where(and(eq(accountTokens.userId, userId), eq(accountTokens.purpose, purpose)));
   await dropUnsentLinkMails(tx, userId, purpose);
-  // Housekeeping: anyone's tokens that expired over a day ago (a link that old says "expired" as an unknown one does).
-  await tx.delete(accountTokens).where(lte(accountTokens.expiresAt, now - 24 * 3_600_000));
+  // Housekeeping: anyone's tokens that expired over a day ago (a link that old says "expired" as an
+  // unknown one does), a batch at a time. Other users' rows are taken without their user's lock, so
+  // rows another transaction holds (a deactivation revoking its user's links) are left to it: never
+  // a wait, so never a deadlock against the lock order.
+  const old = skipLocked(tx.select({ id: accountTokens.id }).from(accountTokens).where(lte(accountTokens.expiresAt, now - 24 * 3_600_000)).limit(100));
+  await tx.delete(accountTokens).where(inArray(accountTokens.id, old));
   const token = newToken();
   await tx.insert(accountTokens).values({ id: tokenDigest(token), userId, purpose, createdAt: now, expiresAt: now + ACCOUNT_TOKEN_MS[purpose] });
   return token;

@@ -59,7 +59,7 @@ test('a passkey signs in: one ready challenge, whose session has both factors, a
   assert.equal((await signInWithPasskey(nonce, response, '/', '203.0.113.9')).ok, false, 'the same assertion again');
 });
 
-test('refused, changing nothing: an SSO user, a suspended second step, an organization that turned it off, no user verification, a key added without it', async () => {
+test('refused, changing nothing: an SSO user, a deactivated user, a suspended second step, an organization that turned it off, no user verification, a key added without it', async () => {
   const sso = await withPasskey('sso');
   const suspended = await withPasskey();
   await writeTransaction((tx) => tx.update(users).set({ secondFactorFailures: config().secondFactor.maxFailures }).where(eq(users.id, suspended.user.id)));
@@ -67,7 +67,9 @@ test('refused, changing nothing: an SSO user, a suspended second step, an organi
   // Added without user verification, given a PIN since (a stolen USB key): still not a passkey.
   const pinLater = await withPasskey('password', new SoftwareAuthenticator({ userVerification: false }));
   pinLater.authenticator.setUserVerification(true);
-  for (const { user, authenticator } of [sso, suspended, noUv, pinLater]) {
+  const deactivated = await withPasskey();
+  await writeTransaction((tx) => tx.update(users).set({ deactivatedAt: Date.now() }).where(eq(users.id, deactivated.user.id)));
+  for (const { user, authenticator } of [sso, suspended, noUv, pinLater, deactivated]) {
     const before = await snapshot(user.id);
     const { nonce, response } = await passkeyAssertion(authenticator);
     assert.equal((await signInWithPasskey(nonce, response, '/', '203.0.113.10')).ok, false);
