@@ -22,9 +22,15 @@ async function requestLink(page: Page, email: string, { check = false } = {}) {
   await page.goto('/login/forgot-password');
   await expect(page.getByRole('heading', { name: 'Forgot your password?' })).toBeVisible();
   if (check) await expectAccessible(page);
+  // The live region that announces the answer is there before it, empty.
+  await expect(page.locator('main [aria-live="polite"]').first()).toBeEmpty();
   await page.getByLabel('Email').fill(email);
   const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Send a link' }).click()]);
-  await expect(page.getByRole('status').filter({ hasText: ANSWER })).toBeVisible();
+  const answer = page.getByRole('status').filter({ hasText: ANSWER });
+  await expect(answer).toBeVisible();
+  await expect(page.locator('main [aria-live="polite"]').first()).toContainText(ANSWER);
+  // With JavaScript the answer replaces the form and its focused button: focus moves to it.
+  if (test.info().project.use.javaScriptEnabled !== false) await expect(answer).toBeFocused();
   return { status: response.status(), text: await page.locator('main').innerText() };
 }
 
