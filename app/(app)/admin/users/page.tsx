@@ -151,7 +151,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                           <ReactivateLink {...target} />
                         ) : status === 'invited' ? (
                           <div className="flex flex-wrap items-center gap-2">
-                            <button type="submit" form={RESEND_FORM} name="userId" value={u.id} className="btn-secondary py-1" aria-label={`Resend the invitation of ${u.name}`}>
+                            <button type="submit" form={RESEND_FORM} name="userId" value={u.id} className="btn-secondary py-1" aria-label={`Resend invitation to ${u.name}`}>
                               Resend invitation
                             </button>
                             <RevokeInvitationLink {...target} />
