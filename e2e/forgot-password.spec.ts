@@ -82,6 +82,9 @@ test('the mailed link: its token leaves the URL, it sets the password once, ever
   await page.goto(link);
   expect(page.url(), 'the token is no longer in the address bar').toBe(`${baseURL}/login/reset-password`);
   await expect(page.getByRole('heading', { name: 'Choose a new password' })).toBeVisible();
+  // Whose password this is, on the page and for password managers.
+  await expect(page.locator('main')).toContainText(`Choose a new password for ${user.email}.`);
+  await expect(page.locator('input[autocomplete="username"]')).toHaveValue(user.email);
   await expectAccessible(page);
 
   // Bad input changes nothing: the link still works afterwards.
