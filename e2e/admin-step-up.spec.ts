@@ -52,7 +52,7 @@ test('resetting a user’s 2FA asks for the admin’s password and code; wrong o
   await confirm.getByLabel('Your password').fill(admin.password);
   await confirm.getByLabel('Authentication code').fill(totp(admin.secret));
   await submit(page, confirm.getByRole('button', { name: 'Reset 2FA' }));
-  await expect(page.getByText(`2FA of ${victim.email} was reset`)).toBeVisible();
+  await expect(page.getByText(`2FA of ${victim.name} was reset`)).toBeVisible();
   await expect(page.getByRole('dialog'), 'the dialog closed').toHaveCount(0);
   expect((await userRow(victim.id)).totpSecret).toBeNull();
 });
@@ -78,7 +78,7 @@ test('stop requiring 2FA for a user: an admin without 2FA confirms with the pass
 
   await confirm.getByLabel('Your password').fill(admin.password);
   await submit(page, confirm.getByRole('button', { name: 'Stop requiring 2FA' }));
-  await expect(page.getByText(`2FA is no longer required for ${member.email}.`)).toBeVisible();
+  await expect(page.getByText(`2FA is no longer required for ${member.name}.`)).toBeVisible();
   expect((await userRow(member.id)).twoFactorRequired).toBe(false);
   expect(await auditActions(member.id)).toContain('user.2fa_not_required');
   await expect(page.getByRole('button', { name: 'Require 2FA for Sam Required' })).toBeVisible();

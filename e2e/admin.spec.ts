@@ -63,7 +63,7 @@ test('reset 2FA end to end: confirm page, sessions end, setup at next sign-in wh
   await confirm.getByLabel('Your password').fill(admin.password);
   await confirm.getByLabel('Authentication code').fill(totp(admin.secret));
   await confirm.getByRole('button', { name: 'Reset 2FA' }).click();
-  await expect(page.getByText(`2FA of ${victim.email} was reset`)).toBeVisible();
+  await expect(page.getByText(`2FA of ${victim.name} was reset`)).toBeVisible();
   expect((await userRow(victim.id)).totpSecret).toBeNull();
   expect(await liveSessions(victim.id)).toBe(0);
   expect(await auditActions(victim.id)).toContain('2fa.reset');
@@ -80,6 +80,14 @@ test('reset 2FA end to end: confirm page, sessions end, setup at next sign-in wh
   await page.goto('/admin/audit');
   await expect(page.getByRole('row', { name: /2fa\.reset/ })).toContainText('lost phone');
   await expectAccessible(page);
+
+  // The notice names its user by id within the admin's organization: text from the URL, or another organization's user, shows nothing.
+  const stranger = await (await TestOrg.create('optional')).user({ name: 'Stan Stranger' });
+  for (const forged of [`notice=reset&email=${encodeURIComponent('evil@example.com')}`, `notice=reset&user=${stranger.id}`, `notice=not-required&user=${stranger.id}`]) {
+    await page.goto(`/admin/users?${forged}`);
+    await expect(page.getByRole('row', { name: /Victor Lostphone/ })).toBeVisible();
+    await expect(page.getByText(/was reset|no longer required/)).toHaveCount(0);
+  }
 });
 
 test('requiring 2FA for a user and the organization policy sign out those who must now set it up', async ({ page, browser }) => {

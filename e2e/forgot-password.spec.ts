@@ -22,9 +22,15 @@ async function requestLink(page: Page, email: string, { check = false } = {}) {
   await page.goto('/login/forgot-password');
   await expect(page.getByRole('heading', { name: 'Forgot your password?' })).toBeVisible();
   if (check) await expectAccessible(page);
+  // The live region that announces the answer is there before it, empty.
+  await expect(page.locator('main [aria-live="polite"]').first()).toBeEmpty();
   await page.getByLabel('Email').fill(email);
   const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Send a link' }).click()]);
-  await expect(page.getByRole('status').filter({ hasText: ANSWER })).toBeVisible();
+  const answer = page.getByRole('status').filter({ hasText: ANSWER });
+  await expect(answer).toBeVisible();
+  await expect(page.locator('main [aria-live="polite"]').first()).toContainText(ANSWER);
+  // With JavaScript the answer replaces the form and its focused button: focus moves to it.
+  if (test.info().project.use.javaScriptEnabled !== false) await expect(answer).toBeFocused();
   return { status: response.status(), text: await page.locator('main').innerText() };
 }
 
@@ -76,6 +82,9 @@ test('the mailed link: its token leaves the URL, it sets the password once, ever
   await page.goto(link);
   expect(page.url(), 'the token is no longer in the address bar').toBe(`${baseURL}/login/reset-password`);
   await expect(page.getByRole('heading', { name: 'Choose a new password' })).toBeVisible();
+  // Whose password this is, on the page and for password managers.
+  await expect(page.locator('main')).toContainText(`Choose a new password for ${user.email}.`);
+  await expect(page.locator('input[autocomplete="username"]')).toHaveValue(user.email);
   await expectAccessible(page);
 
   // Bad input changes nothing: the link still works afterwards.

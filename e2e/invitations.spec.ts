@@ -62,7 +62,7 @@ test('invited under a required policy: the mail’s link, a chosen password, the
   await expect(page.getByText(`${invitee.name} was invited.`)).toBeVisible();
   const row = page.getByRole('row', { name: new RegExp(invitee.name) });
   await expect(row.getByText('Invited', { exact: true })).toBeVisible();
-  await expect(row.getByRole('button', { name: `Resend the invitation of ${invitee.name}` })).toBeVisible();
+  await expect(row.getByRole('button', { name: `Resend invitation to ${invitee.name}` })).toBeVisible();
   await expect(row.getByRole('link', { name: `Reset 2FA of ${invitee.name}` }), 'no reset or deactivate for an invitee').toHaveCount(0);
   await expectAccessible(page);
 
@@ -112,7 +112,7 @@ test('a resent invitation kills the old link; a revoked one removes the invitee'
   await expect(page.getByText(`${invitee.name} was invited.`)).toBeVisible();
   const first = await invitationLink(invitee.email);
 
-  await page.getByRole('button', { name: `Resend the invitation of ${invitee.name}` }).click();
+  await page.getByRole('button', { name: `Resend invitation to ${invitee.name}` }).click();
   await expect(page.getByText(`The invitation was sent to ${invitee.name} again.`)).toBeVisible();
   const second = await invitationLink(invitee.email, 2);
   expect(second.link).not.toBe(first.link);
@@ -122,7 +122,7 @@ test('a resent invitation kills the old link; a revoked one removes the invitee'
   await invitePage.goto(second.link);
   await expect(invitePage.getByRole('heading', { name: `Welcome, ${invitee.name}` })).toBeVisible();
 
-  await page.getByRole('link', { name: `Revoke the invitation of ${invitee.name}` }).click();
+  await page.getByRole('link', { name: `Revoke invitation of ${invitee.name}` }).click();
   const confirm = withJs() ? page.getByRole('dialog', { name: `Revoke the invitation of ${invitee.name}?` }) : page.locator('main');
   await expect(confirm.getByRole('heading', { name: `Revoke the invitation of ${invitee.name}?` })).toBeVisible();
   await expectAccessible(page);

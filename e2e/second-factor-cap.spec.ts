@@ -50,7 +50,7 @@ test('consecutive second-factor failures up to the cap lock the second step unti
   const confirm = test.info().project.use.javaScriptEnabled === false ? adminPage.locator('main') : adminPage.getByRole('dialog');
   await confirm.getByLabel('Your password').fill(admin.password);
   await submit(adminPage, confirm.getByRole('button', { name: 'Reset 2FA' }));
-  await expect(adminPage.getByText(`2FA of ${user.email} was reset`)).toBeVisible();
+  await expect(adminPage.getByText(`2FA of ${user.name} was reset`)).toBeVisible();
   await expect(adminPage.getByRole('row', { name: /Gus Guessed/ })).not.toContainText('Locked');
   expect((await userRow(user.id)).secondFactorFailures).toBe(0);
   await adminContext.close();

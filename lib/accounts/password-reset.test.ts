@@ -10,7 +10,7 @@ import { verifyPassword } from '@/lib/auth/password';
 import { createSession } from '@/lib/auth/session';
 import { tokenDigest } from '@/lib/auth/tokens';
 import { openMail } from '@/lib/mail/outbox';
-import { countResetRequest, resetLinkIsLive, resetPasswordWithLink, sendResetLink } from './password-reset';
+import { countResetRequest, resetLinkEmail, resetPasswordWithLink, sendResetLink } from './password-reset';
 
 process.env.DESKGATE_LOG = 'off';
 const operator = { kind: 'operator' } as const;
@@ -71,7 +71,7 @@ test('at most DESKGATE_RESET_MAILS_PER_HOUR (3) link mails an hour per account; 
   assert.equal(linkToken((await mailsTo(user.email))[0]!.textBody!), tokens[2]);
   assert.equal(await sendResetLink(user.email, null, operator, { capped: false }), 'sent');
   assert.equal(await sent(), 4);
-  assert.equal(await resetLinkIsLive(tokens[0]!), false, 'a newer link replaced it');
+  assert.equal(await resetLinkEmail(tokens[0]!), null, 'a newer link replaced it');
   // An hour later the account may ask again.
   assert.equal(await sendResetLink(user.email, ip, system, { capped: true }, Date.now() + 3_600_001), 'sent');
 });
@@ -98,7 +98,7 @@ test('the link sets the password once: every session and pending sign-in ends, 2
   await writeTransaction((tx) => createSession(tx, user.id, 'password', null));
   await createChallenge(user.id, 'verify', '/', before!.version);
   const token = await linkFor(user.email);
-  assert.equal(await resetLinkIsLive(token), true);
+  assert.equal(await resetLinkEmail(token), user.email, 'the form names the account');
 
   assert.equal(await resetPasswordWithLink(token, 'new-password-1', ip), true);
 
@@ -114,7 +114,7 @@ test('the link sets the password once: every session and pending sign-in ends, 2
   assert.match(notice.textBody!, /^When: .* UTC$/m);
   assert.match(notice.textBody!, /^From address: 203\.0\.113\.9$/m);
 
-  assert.equal(await resetLinkIsLive(token), false);
+  assert.equal(await resetLinkEmail(token), null);
   assert.equal(await resetPasswordWithLink(token, 'third-password-1', ip), false, 'used');
   const [still] = await (await db()).select({ hash: users.passwordHash }).from(users).where(eq(users.id, user.id));
   assert.ok(await verifyPassword('new-password-1', still!.hash));
@@ -124,13 +124,14 @@ test('an expired, unknown or deactivated user’s link changes nothing', async (
   const user = await freshUser();
   const token = await linkFor(user.email);
   await writeTransaction((tx) => tx.update(accountTokens).set({ expiresAt: Date.now() - 1 }).where(eq(accountTokens.id, tokenDigest(token))));
-  assert.equal(await resetLinkIsLive(token), false);
+  assert.equal(await resetLinkEmail(token), null);
   assert.equal(await resetPasswordWithLink(token, 'new-password-1', ip), false);
   assert.equal(await resetPasswordWithLink('A'.repeat(43), 'new-password-1', ip), false);
 
   const gone = await freshUser();
   const goneToken = await linkFor(gone.email);
   await writeTransaction((tx) => tx.update(users).set({ deactivatedAt: Date.now() }).where(eq(users.id, gone.id)));
+  assert.equal(await resetLinkEmail(goneToken), null, 'a deactivated user’s live token shows "expired", not the form');
   assert.equal(await resetPasswordWithLink(goneToken, 'new-password-1', ip), false);
   for (const u of [user, gone]) {
     const [row] = await (await db()).select({ hash: users.passwordHash }).from(users).where(eq(users.id, u.id));

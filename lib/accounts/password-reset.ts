@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, count, eq, gt, sql } from 'drizzle-orm';
+import { and, count, eq, gt, isNull, sql } from 'drizzle-orm';
 import { type Executor, db, lockUser, writeTransaction } from '@/db';
 import { pendingEnrollments, throttleHits, users } from '@/db/schema';
 import { addressKey } from '@/lib/address-key';
@@ -97,9 +97,15 @@ function resetLinkMail(userId: number, user: { email: string; name: string }, to
   });
 }
 
-/** Whether the link's token is live (to show the form rather than "expired"). Uses nothing. */
-export async function resetLinkIsLive(token: string | null): Promise<boolean> {
-  return token !== null && (await peekAccountToken(token, 'password_reset')) !== null;
+/**
+ * The email of the account a live link resets (shown on the form, and given to password managers), or
+ * null to show "expired": unknown, used or expired, or its user no longer an active password user. Uses nothing.
+ */
+export async function resetLinkEmail(token: string | null): Promise<string | null> {
+  const live = token === null ? null : await peekAccountToken(token, 'password_reset');
+  if (!live) return null;
+  const [user] = await (await db()).select({ email: users.email }).from(users).where(and(eq(users.id, live.userId), eq(users.signInMethod, 'password'), isNull(users.deactivatedAt)));
+  return user?.email ?? null;
 }
 
 /**

@@ -22,7 +22,7 @@ export const resetTwoFactorAction = adminAction(
     // React empties the form after an action: the reason is put back.
     if (denied) return { ...denied, values: { reason: input.reason ?? '' } };
     if (!await resetTwoFactor(target.id, { actor: actorOf(current), orgId: current.org.id, ip, reason: input.reason || undefined })) return { error: NO_LONGER };
-    redirect(`/admin/users?notice=reset&email=${encodeURIComponent(target.email)}`);
+    redirect(`/admin/users?notice=reset&user=${target.id}`);
   },
 );
 
@@ -40,7 +40,7 @@ export const setTwoFactorRequiredAction = adminAction(setTwoFactorRequiredSchema
   const denied = await adminStepUp(current, input, ip);
   if (denied) return denied;
   if ('refused' in await setUserTwoFactorRequired(target.id, false, actor, ip)) return { error: NO_LONGER };
-  redirect(`/admin/users?notice=not-required&email=${encodeURIComponent(target.email)}`);
+  redirect(`/admin/users?notice=not-required&user=${target.id}`);
 });
 
 export const setPolicyAction = adminAction(setPolicySchema, async (input, { current, ip }): Promise<ActionState> => {

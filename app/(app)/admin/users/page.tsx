@@ -19,12 +19,10 @@ const PAGE_SIZE = 25;
 const REQUIRE_FORM = 'require-2fa';
 // Likewise one form for every invited row's "Resend invitation" (it only mails the invitee: no step-up).
 const RESEND_FORM = 'resend-invitation';
-const notices: Record<string, (email: string) => string> = {
-  reset: (email) => `2FA of ${email} was reset. They were signed out everywhere.`,
-  'not-required': (email) => `2FA is no longer required for ${email}.`,
-};
-// Notices after changes that name their user by id (looked up in the admin's organization), never by text from the URL.
+// Notices after changes name their user by id (looked up in the admin's organization), never by text from the URL.
 const userNotices: Record<string, (name: string) => string> = {
+  reset: (name) => `2FA of ${name} was reset. They were signed out everywhere.`,
+  'not-required': (name) => `2FA is no longer required for ${name}.`,
   deactivated: (name) => `${name} was deactivated and signed out everywhere.`,
   reactivated: (name) => `${name} was reactivated and can sign in again.`,
   invited: (name) => `${name} was invited. They got a mail with a link to choose their password, valid for 48 hours.`,
@@ -64,7 +62,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const keyOf = (u: { name: string; email: string; id: number }) => encodeCursor(query.sort === 'name' ? u.name : u.email, u.id);
   const first = rows[0];
   const last = rows[rows.length - 1];
-  const notice = typeof raw.notice === 'string' && Object.hasOwn(notices, raw.notice) && typeof raw.email === 'string' ? notices[raw.notice]!(raw.email) : await userNotice(org.id, raw);
+  const notice = await userNotice(org.id, raw);
   return (
     <section className="space-y-4" aria-labelledby="users-heading">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -153,7 +151,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                           <ReactivateLink {...target} />
                         ) : status === 'invited' ? (
                           <div className="flex flex-wrap items-center gap-2">
-                            <button type="submit" form={RESEND_FORM} name="userId" value={u.id} className="btn-secondary py-1" aria-label={`Resend the invitation of ${u.name}`}>
+                            <button type="submit" form={RESEND_FORM} name="userId" value={u.id} className="btn-secondary py-1" aria-label={`Resend invitation to ${u.name}`}>
                               Resend invitation
                             </button>
                             <RevokeInvitationLink {...target} />

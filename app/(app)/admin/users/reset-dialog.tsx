@@ -148,7 +148,7 @@ export function ReactivateLink(target: Target) {
 
 export function RevokeInvitationLink(target: Target) {
   return (
-    <ChangeLink change="revoke-invitation" target={target} label={`Revoke the invitation of ${target.name}`}>
+    <ChangeLink change="revoke-invitation" target={target} label={`Revoke invitation of ${target.name}`}>
       Revoke invitation
     </ChangeLink>
   );

@@ -1,32 +1,41 @@
 'use client';
 
 import Link from 'next/link';
-import { useActionState } from 'react';
+import { useActionState, useEffect, useRef } from 'react';
 import { Field, FormMessage, SubmitButton } from '@/app/_components/form';
 import type { ActionState, FormAction } from '@/lib/action';
 
 export function ForgotPasswordForm({ action }: { action: FormAction }) {
   const [state, formAction] = useActionState<ActionState, FormData>(action, {});
-  if (state.ok) {
-    return (
-      <div className="space-y-4">
-        <p role="status" className="rounded-md border border-green-300 bg-green-50 p-3 text-sm text-green-800 dark:border-green-800 dark:bg-green-950 dark:text-green-200">
-          {state.ok}
-        </p>
-        <p>
+  const answer = useRef<HTMLParagraphElement>(null);
+  // The answer replaces the form and its focused button: focus moves to the answer rather than being lost.
+  useEffect(() => {
+    if (state.ok) answer.current?.focus();
+  }, [state.ok]);
+  return (
+    <div>
+      {/* The live region is on the page before the answer arrives, so that screen readers announce it. */}
+      <div aria-live="polite" aria-atomic="true">
+        {state.ok ? (
+          <p ref={answer} role="status" tabIndex={-1} className="rounded-md border border-green-300 bg-green-50 p-3 text-sm text-green-800 dark:border-green-800 dark:bg-green-950 dark:text-green-200">
+            {state.ok}
+          </p>
+        ) : null}
+      </div>
+      {state.ok ? (
+        <p className="mt-4">
           <Link href="/login">Back to sign in</Link>
         </p>
-      </div>
-    );
-  }
-  return (
-    <form action={formAction} className="space-y-4" noValidate>
-      <FormMessage error={state.error} />
-      <Field name="email" label="Email" type="email" autoComplete="username" required defaultValue={state.values?.email} errors={state.fieldErrors?.email} />
-      <SubmitButton className="btn-primary w-full">Send a link</SubmitButton>
-      <p className="text-sm">
-        <Link href="/login">Back to sign in</Link>
-      </p>
-    </form>
+      ) : (
+        <form action={formAction} className="space-y-4" noValidate>
+          <FormMessage error={state.error} />
+          <Field name="email" label="Email" type="email" autoComplete="username" required defaultValue={state.values?.email} errors={state.fieldErrors?.email} />
+          <SubmitButton className="btn-primary w-full">Send a link</SubmitButton>
+          <p className="text-sm">
+            <Link href="/login">Back to sign in</Link>
+          </p>
+        </form>
+      )}
+    </div>
   );
 }

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { RESET_PATH, resetLinkIsLive } from '@/lib/accounts/password-reset';
+import { RESET_PATH, resetLinkEmail } from '@/lib/accounts/password-reset';
 import { readLinkToken } from '@/lib/auth/link-cookie';
 import { resetPasswordAction } from './actions';
 import { ResetPasswordForm } from './reset-password-form';
@@ -8,7 +8,8 @@ import { ResetPasswordForm } from './reset-password-form';
 export const metadata: Metadata = { title: 'Choose a new password' };
 
 export default async function ResetPasswordPage() {
-  if (!(await resetLinkIsLive(await readLinkToken(RESET_PATH)))) {
+  const email = await resetLinkEmail(await readLinkToken(RESET_PATH));
+  if (!email) {
     return (
       <div className="space-y-6">
         <h1 className="text-2xl font-semibold">Reset your password</h1>
@@ -24,8 +25,10 @@ export default async function ResetPasswordPage() {
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Choose a new password</h1>
-      <p>After this, every session of your account is signed out. Your two-factor authentication stays as it is: signing in still asks for it.</p>
-      <ResetPasswordForm action={resetPasswordAction} />
+      <p>
+        Choose a new password for <strong>{email}</strong>. After this, every session of your account is signed out. Your two-factor authentication stays as it is: signing in still asks for it.
+      </p>
+      <ResetPasswordForm action={resetPasswordAction} email={email} />
     </div>
   );
 }
