@@ -18,3 +18,6 @@ export const WEBAUTHN_DEVICE_TYPES = ['singleDevice', 'multiDevice'] as const;
 // What a single-use link sent by mail is for (account_tokens.purpose).
 export const ACCOUNT_TOKEN_PURPOSES = ['password_reset', 'invitation'] as const;
 export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number];
+// Which second factor a session's sign-in passed (sessions.second_factor); a passkey sign-in is its own method.
+export const SECOND_FACTOR_KINDS = ['totp', 'webauthn', 'recovery_code', 'trusted_browser'] as const;
+export type SecondFactorKind = (typeof SECOND_FACTOR_KINDS)[number];

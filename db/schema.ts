@@ -9,7 +9,7 @@ import { store } from './store';
  */
 const tables = (store === 'postgres' ? postgres : (sqlite as unknown as typeof postgres)) as typeof postgres;
 
-export const { organizations, users, sessions, loginChallenges, pendingEnrollments, recoveryCodes, throttleHits, throttleLocks, auditEvents, keyChecks, webauthnCredentials, webauthnChallenges, accountTokens, mailOutbox } = tables;
+export const { organizations, users, sessions, loginChallenges, pendingEnrollments, recoveryCodes, throttleHits, throttleLocks, auditEvents, keyChecks, webauthnCredentials, webauthnChallenges, accountTokens, mailOutbox, trustedBrowsers } = tables;
 export * from './enums';
 
 export type Organization = typeof postgres.organizations.$inferSelect;

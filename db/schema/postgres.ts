@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
-import { ACCOUNT_TOKEN_PURPOSES, ACTOR_KINDS, CHALLENGE_PURPOSES, ROLES, SESSION_METHODS, SIGN_IN_METHODS, TWO_FACTOR_POLICIES, TWO_FACTOR_STATES, WEBAUTHN_DEVICE_TYPES, WEBAUTHN_PURPOSES } from '../enums';
+import { ACCOUNT_TOKEN_PURPOSES, ACTOR_KINDS, CHALLENGE_PURPOSES, ROLES, SECOND_FACTOR_KINDS, SESSION_METHODS, SIGN_IN_METHODS, TWO_FACTOR_POLICIES, TWO_FACTOR_STATES, WEBAUTHN_DEVICE_TYPES, WEBAUTHN_PURPOSES } from '../enums';
 
 // The same tables, columns, constraints and indexes as ./sqlite.ts (db/schema.test.ts compares them).
 // Times are Unix milliseconds in a bigint, read as JavaScript numbers.
@@ -17,6 +17,11 @@ export const organizations = pgTable('organizations', {
   name: text('name').notNull(),
   twoFactorPolicy: text('two_factor_policy', { enum: TWO_FACTOR_POLICIES }).notNull().default('optional'),
   passkeySignIn: boolean('passkey_sign_in').notNull().default(true),
+  // Whether the second step may offer "Trust this browser", and for how many days (1–30, a fixed window).
+  trustedBrowsers: boolean('trusted_browsers').notNull().default(true),
+  trustedBrowserDays: integer('trusted_browser_days').notNull().default(30),
+  // Days a user may still sign in without 2FA once it is required of them (0 = set up at once).
+  twoFactorGraceDays: integer('two_factor_grace_days').notNull().default(0),
   createdAt: millis('created_at').notNull().default(now),
 });
 
@@ -52,6 +57,9 @@ export const users = pgTable(
     invitedAt: millis('invited_at'),
     // Set while an admin has deactivated the user: no sign-in, no session.
     deactivatedAt: millis('deactivated_at'),
+    // When this user's grace period began: their first sign-in after 2FA became required of them.
+    // Cleared when they set 2FA up, and when it stops being required.
+    twoFactorGraceStartedAt: millis('two_factor_grace_started_at'),
     // Stored (PostgreSQL indexes no virtual column), derived by the database as on SQLite.
     twoFactorState: text('two_factor_state', { enum: TWO_FACTOR_STATES }).generatedAlwaysAs(
       sql`case when sign_in_method = 'sso' then 'sso' when totp_enabled_at is not null or webauthn_key_count > 0 then 'enabled' else 'none' end`,
@@ -79,8 +87,32 @@ export const sessions = pgTable(
     lastSeenAt: millis('last_seen_at').notNull(),
     secondFactorAt: millis('second_factor_at'),
     revokedAt: millis('revoked_at'),
+    // For the Devices tab: which second factor the sign-in passed, and the browser and address it came from.
+    secondFactor: text('second_factor', { enum: SECOND_FACTOR_KINDS }),
+    userAgent: text('user_agent'),
+    clientAddress: text('client_address'),
   },
   (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+// "Trust this browser": a random token in an HttpOnly cookie, stored as its SHA-256 digest, bound to
+// the user and to their credentials version (any password or 2FA change retires it). The window is
+// fixed at creation and never extended.
+export const trustedBrowsers = pgTable(
+  'trusted_browsers',
+  {
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    credentialsVersion: integer('credentials_version').notNull(),
+    createdAt: millis('created_at').notNull(),
+    expiresAt: millis('expires_at').notNull(),
+    lastUsedAt: millis('last_used_at'),
+    userAgent: text('user_agent'),
+    clientAddress: text('client_address'),
+  },
+  (t) => [index('trusted_browsers_user_idx').on(t.userId), index('trusted_browsers_expires_idx').on(t.expiresAt)],
 );
 
 export const loginChallenges = pgTable(
