@@ -1,8 +1,9 @@
 import 'server-only';
 import { and, eq, gt, lt, ne, sql } from 'drizzle-orm';
 import { type Executor, db, lockUser, writeTransaction } from '@/db';
-import { loginChallenges, users, type ChallengePurpose, type LoginChallenge, type SessionMethod } from '@/db/schema';
+import { loginChallenges, users, type ChallengePurpose, type LoginChallenge, type SecondFactorKind, type SessionMethod } from '@/db/schema';
 import { config } from '@/lib/config';
+import type { RequestDevice } from '@/lib/request';
 import { createSession } from './session';
 import { newToken, tokenDigest } from './tokens';
 
@@ -61,11 +62,11 @@ export async function deleteUserChallenges(tx: Executor, userId: number, exceptT
  * step is signIn, which consumes it. Whoever copied the challenge cookie at the password step holds
  * a token that no longer names any row. Returns the new token, or null when the challenge is gone.
  */
-export async function markChallengeReady(tx: Executor, token: string, secondFactorAt: number | null): Promise<string | null> {
+export async function markChallengeReady(tx: Executor, token: string, secondFactorAt: number | null, secondFactor: SecondFactorKind | null): Promise<string | null> {
   const ready = newToken();
   const marked = await tx
     .update(loginChallenges)
-    .set({ id: tokenDigest(ready), purpose: 'ready', secondFactorAt, expiresAt: Date.now() + READY_MS })
+    .set({ id: tokenDigest(ready), purpose: 'ready', secondFactorAt, secondFactor, expiresAt: Date.now() + READY_MS })
     .where(and(eq(loginChallenges.id, tokenDigest(token)), gt(loginChallenges.expiresAt, Date.now()), sql`${loginChallenges.purpose} != 'ready'`))
     .returning({ id: loginChallenges.id });
   return marked.length === 1 ? ready : null;
@@ -75,9 +76,9 @@ export async function markChallengeReady(tx: Executor, token: string, secondFact
  * The only way to a session: consumes a `ready` challenge and creates the session row in one
  * transaction, if the user's credentials did not change since the password step (a password
  * change, a 2FA change or reset, a policy or requirement change). Returns the new session id, or
- * null for anything else.
+ * null for anything else. `device`: the browser that redeems it, recorded on the session.
  */
-export async function redeemReadyChallenge(token: unknown): Promise<string | null> {
+export async function redeemReadyChallenge(token: unknown, device?: RequestDevice): Promise<string | null> {
   if (typeof token !== 'string' || token.length === 0 || token.length > 100) return null;
   return writeTransaction(
     async (tx) => {
@@ -91,11 +92,11 @@ export async function redeemReadyChallenge(token: unknown): Promise<string | nul
       const [row] = await tx
         .delete(loginChallenges)
         .where(and(eq(loginChallenges.id, digest), eq(loginChallenges.purpose, 'ready'), gt(loginChallenges.expiresAt, Date.now())))
-        .returning({ userId: loginChallenges.userId, method: loginChallenges.method, secondFactorAt: loginChallenges.secondFactorAt, credentialsVersion: loginChallenges.credentialsVersion });
+        .returning({ userId: loginChallenges.userId, method: loginChallenges.method, secondFactorAt: loginChallenges.secondFactorAt, secondFactor: loginChallenges.secondFactor, credentialsVersion: loginChallenges.credentialsVersion });
       if (!row) return null;
       const [user] = await tx.select({ credentialsVersion: users.credentialsVersion, deactivatedAt: users.deactivatedAt }).from(users).where(eq(users.id, row.userId));
       if (user?.credentialsVersion !== row.credentialsVersion || user.deactivatedAt !== null) return null;
-      return createSession(tx, row.userId, row.method, row.secondFactorAt);
+      return createSession(tx, row.userId, row.method, row.secondFactorAt, { secondFactor: row.secondFactor, device });
     }
   );
 }

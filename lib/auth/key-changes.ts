@@ -51,7 +51,7 @@ export async function keyAdded(tx: Executor, userId: number, binding: WebAuthnBi
   const version = await keyCountChanged(tx, userId, 1, origin);
   const codes = before && !hasSecondFactor(before) ? await replaceRecoveryCodes(tx, userId) : undefined;
   if (origin.sessionId) await markSessionSecondFactor(tx, origin.sessionId, now);
-  const challengeToken = origin.challengeToken ? await carrySetupChallenge(tx, origin.challengeToken, version, now) : undefined;
+  const challengeToken = origin.challengeToken ? await carrySetupChallenge(tx, origin.challengeToken, version, 'webauthn', now) : undefined;
   return { ...(codes && { codes }), ...(challengeToken && { challengeToken }) };
 }
 

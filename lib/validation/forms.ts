@@ -111,3 +111,10 @@ export const passkeySignInSchema = z.object({ response: keyResponseField, callba
  * removes a way in), so, as raising the policy, it asks for no step-up.
  */
 export const setPasskeySignInSchema = z.object({ passkeySignIn: z.enum(['on', 'off'], { error: 'Choose whether passkey sign-in is allowed.' }) });
+
+/** The Devices tab: a session by its row key (a SHA-256 digest in base64url; whose it is, the action checks). */
+export const endSessionSchema = z.object({ session: z.string({ error: 'Choose a session.' }).regex(/^[A-Za-z0-9_-]{43}$/, 'Choose a session.') });
+export const endOtherSessionsSchema = z.object({});
+
+/** An admin's "Sign out everywhere" for a user steps up like the other changes of the users table. */
+export const signOutEverywhereSchema = z.object({ userId, ...stepUpFields });
