@@ -6,7 +6,8 @@ import { db } from '@/db';
 import { auditEvents, sessions } from '@/db/schema';
 import { expect, test, TestOrg, totp, type TestUser, type TwoFactorUser } from './fixtures';
 import { ACTION_FORMS, challengeContext, postAction, serverActions, sessionContext } from './support/actions';
-import { securityState } from './support/db';
+import { liveSessions, securityState } from './support/db';
+import { newSessionCookie } from './support/sessions';
 import { baseURL } from './support/env';
 
 // The authorization matrix, as data: every page, route handler and server action, and who may use
@@ -35,6 +36,7 @@ const ROUTES: { route: string; method?: 'GET' | 'POST'; path: (w: World) => stri
   { route: '/profile/2fa', path: () => '/profile/2fa', allowed: signedIn },
   // SSO users see that their password is managed by the identity provider, and no form.
   { route: '/profile/password', path: () => '/profile/password', allowed: signedIn },
+  { route: '/profile/sessions', path: () => '/profile/sessions', allowed: signedIn },
   { route: '/admin/users', path: () => '/admin/users', allowed: ['admin', 'otherAdmin'] },
   { route: '/admin/users/[id]/reset', path: (w) => `/admin/users/${w.victim.id}/reset`, allowed: ['admin'] },
   { route: '/admin/users/new', path: () => '/admin/users/new', allowed: ['admin', 'otherAdmin'] },
@@ -42,6 +44,7 @@ const ROUTES: { route: string; method?: 'GET' | 'POST'; path: (w: World) => stri
   { route: '/invitation', path: () => '/invitation', allowed: everyone },
   { route: '/admin/users/[id]/deactivate', path: (w) => `/admin/users/${w.victim.id}/deactivate`, allowed: ['admin'] },
   { route: '/admin/users/[id]/reactivate', path: (w) => `/admin/users/${w.victim.id}/reactivate`, allowed: ['admin'] },
+  { route: '/admin/users/[id]/sign-out', path: (w) => `/admin/users/${w.victim.id}/sign-out`, allowed: ['admin'] },
   { route: '/admin/users/[id]/stop-requiring', path: (w) => `/admin/users/${w.setup.id}/stop-requiring`, allowed: ['admin'] },
   { route: '/admin/settings', path: () => '/admin/settings', allowed: ['admin', 'otherAdmin'] },
   { route: '/admin/audit', path: () => '/admin/audit', allowed: ['admin', 'otherAdmin'] },
@@ -96,6 +99,10 @@ const ACTIONS: Record<string, Caller[]> = {
   requestPasswordResetAction: everyone,
   // Only the holder of a mailed link's cookie (forgot-password.spec.ts): no caller here has one.
   resetPasswordAction: [],
+  // Only the caller's own sessions can match (a forged key of the victim's: e2e/devices.spec.ts).
+  endSessionAction: signedIn,
+  endOtherSessionsAction: signedIn,
+  signOutEverywhereAction: ['admin'],
 };
 
 interface World {
@@ -111,6 +118,8 @@ interface World {
   plain: TestUser;
   otherAdmin: TwoFactorUser;
   contexts: Record<Caller, APIRequestContext>;
+  /** The row key of the victim's (member caller's) session, as the Devices tab posts it. */
+  victimSession: string;
 }
 
 /** Everything a replay could change for the organization under attack. */
@@ -140,6 +149,7 @@ function replayValues(w: World): Record<string, string> {
     reason: 'replayed',
     saved: 'yes',
     callbackUrl: '/admin/users',
+    session: w.victimSession,
   };
 }
 
@@ -169,7 +179,8 @@ async function makeWorld(): Promise<World> {
     otherAdmin: await sessionContext(otherAdmin.id, 'password'),
     sso: await sessionContext(sso.id, 'sso'),
   };
-  return { org, admin, victim, pending, setup, sso, plain, otherAdmin, contexts };
+  const [victimSession] = await (await db()).select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, victim.id));
+  return { org, admin, victim, pending, setup, sso, plain, otherAdmin, contexts, victimSession: victimSession!.id };
 }
 
 /** Every page.tsx and route.ts under app/, as its route. */
@@ -235,6 +246,7 @@ test('authorization matrix: every caller gets exactly what the table allows; ref
       ['admin', 'setUserDeactivatedAction', { userId: String(w.plain.id), deactivated: 'on', password: w.admin.password }, (b, a) => JSON.stringify(a.users) !== JSON.stringify(b.users)],
       ['admin', 'setPolicyAction', { policy: 'required' }, (b, a) => JSON.stringify(a.policy) !== JSON.stringify(b.policy)],
       ['admin', 'setPolicyAction', { policy: 'optional', password: w.admin.password }, (b, a) => JSON.stringify(a.policy) !== JSON.stringify(b.policy)],
+      ['admin', 'signOutEverywhereAction', { userId: String(w.victim.id), password: w.admin.password }, (b, a) => JSON.stringify(a.sessions) !== JSON.stringify(b.sessions)],
       ['admin', 'signOutAction', {}, (b, a) => JSON.stringify(a.sessions) !== JSON.stringify(b.sessions)],
     ];
     for (const [caller, name, fields, changed] of changes) {
@@ -253,6 +265,8 @@ test("destructive admin actions need the admin's step-up: without it, or with a 
   const admin = await org.userWith2fa({ role: 'admin' });
   const victim = await org.userWith2fa();
   await org.requireTwoFactor(victim);
+  // A session of the victim's, for "Sign out everywhere" to end (or, refused, to leave alone).
+  await newSessionCookie(victim.id, 'password', Date.now());
   const context = await sessionContext(admin.id);
   const state = () => securityState([admin.id, victim.id], org.id);
   const changes: [string, Record<string, string>][] = [
@@ -260,6 +274,7 @@ test("destructive admin actions need the admin's step-up: without it, or with a 
     ['setTwoFactorRequiredAction', { userId: String(victim.id), required: 'off' }],
     ['setPolicyAction', { policy: 'optional' }],
     ['setUserDeactivatedAction', { userId: String(victim.id), deactivated: 'on' }],
+    ['signOutEverywhereAction', { userId: String(victim.id) }],
   ];
   // The session has not verified a second factor: the password alone is not enough either.
   const wrongStepUps: Record<string, string>[] = [
@@ -283,12 +298,14 @@ test("destructive admin actions need the admin's step-up: without it, or with a 
     }
     // Audited like the profile's step-up: each wrong password or code (a missing field is only asked for).
     const [stepUpFailures] = await (await db()).select({ n: count() }).from(auditEvents).where(and(eq(auditEvents.targetUserId, admin.id), eq(auditEvents.action, 'step_up.failed')));
-    expect(stepUpFailures!.n).toBe(16);
+    expect(stepUpFailures!.n).toBe(20);
     // The same forged requests with the admin's own step-up go through: the refusals were the step-up's.
     const before = await state();
     expect((await postAction(context, 'setTwoFactorRequiredAction', { ...changes[1]![1], password: admin.password, code: totp(admin.secret) })).status()).toBe(303);
     expect((await postAction(context, 'setPolicyAction', { ...changes[2]![1], password: admin.password })).status()).toBe(200);
     expect((await postAction(context, 'resetTwoFactorAction', { ...changes[0]![1], password: admin.password })).status()).toBe(303);
+    expect((await postAction(context, 'signOutEverywhereAction', { ...changes[4]![1], password: admin.password })).status()).toBe(303);
+    expect(await liveSessions(victim.id)).toBe(0);
     expect((await postAction(context, 'setUserDeactivatedAction', { ...changes[3]![1], password: admin.password })).status()).toBe(303);
     const after = await state();
     expect(after.policy).not.toEqual(before.policy);

@@ -10,6 +10,7 @@ import { resetTwoFactor } from '@/lib/auth/two-factor-changes';
 import { resetTwoFactorSchema, setPasskeySignInSchema, setPolicySchema, setTwoFactorRequiredSchema, setUserDeactivatedSchema } from '@/lib/validation/forms';
 import { setPasskeySignIn } from '@/lib/accounts/passkey-setting';
 import { setUserDeactivated } from '@/lib/accounts/deactivation';
+import { signOut } from '@/lib/auth/auth';
 import { signOutEverywhere } from '@/lib/auth/devices';
 import { signOutEverywhereSchema } from '@/lib/validation/forms';
 
@@ -96,6 +97,7 @@ export const signOutEverywhereAction = adminAction(signOutEverywhereSchema, asyn
   if (denied) return denied;
   const result = await signOutEverywhere(target.id, { actor: actorOf(current), orgId: current.org.id, ip });
   if ('refused' in result) return { error: result.refused === 'not_found' ? NO_SUCH_USER : NO_LONGER };
-  if (target.id === current.user.id) redirect('/login');
+  // Their own session ended with the others: the cookie goes too, and the next page is the sign-in.
+  if (target.id === current.user.id) await signOut({ redirectTo: '/login' });
   redirect(`/admin/users?notice=signed-out&user=${target.id}`);
 });

@@ -3,6 +3,7 @@
 import { redirect } from 'next/navigation';
 import { writeTransaction } from '@/db';
 import { userAction, type ActionState } from '@/lib/action';
+import { signOut } from '@/lib/auth/auth';
 import { endOwnSession, endSessions } from '@/lib/auth/devices';
 import { endOtherSessionsSchema, endSessionSchema } from '@/lib/validation/forms';
 
@@ -12,8 +13,8 @@ import { endOtherSessionsSchema, endSessionSchema } from '@/lib/validation/forms
 export const endSessionAction = userAction(endSessionSchema, async ({ session }, { current, ip }): Promise<ActionState> => {
   const ended = await endOwnSession(current.user.id, session, { orgId: current.org.id, currentSessionId: current.sessionId, ip });
   if (!ended) return { error: 'That session has already ended, or is not one of yours. Nothing was changed.' };
-  // The row's button for this browser is the header's sign-out; a forged post of its key lands here.
-  if (ended.current) redirect('/login');
+  // The row's button for this browser is the header's sign-out; a post of its key lands here: the same end.
+  if (ended.current) await signOut({ redirectTo: '/login' });
   redirect('/profile/sessions?notice=ended');
 });
 
