@@ -4,6 +4,7 @@ import { db, writeTransaction } from '@/db';
 import { auditEvents, sessions } from '@/db/schema';
 import { expect, expectAccessible, TestOrg, test } from './fixtures';
 import { LoginPage } from './pages/login-page';
+import { VerifyPage } from './pages/verify-page';
 import { postAction } from './support/actions';
 import { liveSessions } from './support/db';
 import { baseURL } from './support/env';
@@ -46,7 +47,12 @@ test('two browsers: the tab lists both with this one marked; "Sign out everywher
   await new LoginPage(page).signInWithCode(user);
   const second = await browser.newContext({ baseURL, userAgent: FIREFOX, javaScriptEnabled: withJs() });
   const other = await second.newPage();
-  await new LoginPage(other).signInWithCode(user);
+  // The app's code was just used (a replay would be refused): the second browser passes with a recovery code.
+  const otherLogin = new LoginPage(other);
+  await otherLogin.goto();
+  await otherLogin.submitPassword(user.email, user.password);
+  await new VerifyPage(other).submitRecoveryCode(user.recoveryCodes[0]!);
+  await expect(other).toHaveURL(/\/profile\/2fa/);
   const [otherCookie] = (await second.cookies()).filter((c) => c.name === 'authjs.session-token');
   const copied = await holding(otherCookie!);
 
@@ -62,9 +68,9 @@ test('two browsers: the tab lists both with this one marked; "Sign out everywher
   const theirs = sessionItem(page, 'Firefox 133 on Windows');
   await expect(mine.getByText('This browser')).toBeVisible();
   await expect(theirs.getByText('This browser')).toHaveCount(0);
-  for (const item of [mine, theirs]) {
+  for (const [item, factor] of [[mine, 'Authenticator app'], [theirs, 'Recovery code']] as const) {
     await expect(item.getByRole('definition').nth(0)).toHaveText('Password');
-    await expect(item.getByRole('definition').nth(1)).toHaveText('Authenticator app');
+    await expect(item.getByRole('definition').nth(1)).toHaveText(factor);
     await expect(item.locator('time')).toHaveCount(2);
   }
   await expect(theirs.getByRole('button', { name: /^Sign out Firefox 133 on Windows, signed in \d{4}-\d\d-\d\d \d\d:\d\d UTC$/ })).toBeVisible();
@@ -73,7 +79,7 @@ test('two browsers: the tab lists both with this one marked; "Sign out everywher
   await expect(sessionItem(other, 'Firefox 133 on Windows').getByText('This browser')).toBeVisible();
   // Both rows carry where they came from, as the throttles see it.
   const rows = await (await db()).select({ address: sessions.clientAddress, agent: sessions.userAgent, factor: sessions.secondFactor }).from(sessions).where(eq(sessions.userId, user.id));
-  expect(rows.map((r) => [r.agent, r.factor]).sort()).toEqual([[CHROME, 'totp'], [FIREFOX, 'totp']]);
+  expect(rows.map((r) => [r.agent, r.factor]).sort()).toEqual([[CHROME, 'totp'], [FIREFOX, 'recovery_code']]);
   for (const row of rows) expect(row.address).toBeTruthy();
   await expectAccessible(page);
 
