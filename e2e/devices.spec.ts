@@ -79,7 +79,7 @@ test('two browsers: the tab lists both with this one marked; "Sign out everywher
   await expect(sessionItem(other, 'Firefox 133 on Windows').getByText('This browser')).toBeVisible();
   // Both rows carry where they came from, as the throttles see it.
   const rows = await (await db()).select({ address: sessions.clientAddress, agent: sessions.userAgent, factor: sessions.secondFactor }).from(sessions).where(eq(sessions.userId, user.id));
-  expect(rows.map((r) => [r.agent, r.factor]).sort()).toEqual([[CHROME, 'totp'], [FIREFOX, 'recovery_code']]);
+  expect(rows.map((r) => [r.agent, r.factor]).sort()).toEqual([[FIREFOX, 'recovery_code'], [CHROME, 'totp']]);
   for (const row of rows) expect(row.address).toBeTruthy();
   await expectAccessible(page);
 
