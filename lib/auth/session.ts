@@ -1,16 +1,16 @@
 import 'server-only';
 import { and, eq, isNull, ne } from 'drizzle-orm';
 import { db, lockUser, writeTransaction, type Executor } from '@/db';
-import { organizations, sessions, users, type SessionMethod, type SignInMethod } from '@/db/schema';
+import { organizations, sessions, users, type SecondFactorKind, type SessionMethod, type SignInMethod } from '@/db/schema';
 import type { Actor } from '@/lib/audit';
 import { config } from '@/lib/config';
 import { newToken, tokenDigest } from './tokens';
 
 /** Inserts a session row and returns the id that goes into the JWT (the row keeps its digest). */
-export async function createSession(tx: Executor, userId: number, method: SessionMethod, secondFactorAt: number | null): Promise<string> {
+export async function createSession(tx: Executor, userId: number, method: SessionMethod, secondFactorAt: number | null, secondFactor: SecondFactorKind | null = null): Promise<string> {
   const id = newToken();
   const now = Date.now();
-  await tx.insert(sessions).values({ id: tokenDigest(id), userId, method, createdAt: now, lastSeenAt: now, secondFactorAt });
+  await tx.insert(sessions).values({ id: tokenDigest(id), userId, method, createdAt: now, lastSeenAt: now, secondFactorAt, secondFactor });
   await tx.update(users).set({ lastSignInAt: now }).where(eq(users.id, userId));
   return id;
 }
