@@ -128,7 +128,8 @@ const TRUST_DAYS = 'Enter a whole number of days from 1 to 30.';
  * only takes away.
  */
 export const setTrustedBrowsersSchema = z.object({
-  trustedBrowsers: z.enum(['on', 'off'], { error: 'Choose whether people may trust a browser.' }),
+  // A checkbox: present when ticked, absent when not.
+  trustedBrowsers: z.literal('on', { error: 'Choose whether people may trust a browser.' }).optional(),
   trustedBrowserDays: z.preprocess((v) => (typeof v === 'string' && /^\s*\d{1,3}\s*$/.test(v) ? Number(v) : v), z.number({ error: TRUST_DAYS }).int({ error: TRUST_DAYS }).min(1, { error: TRUST_DAYS }).max(30, { error: TRUST_DAYS })),
 });
 
