@@ -2,8 +2,10 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { request as playwrightRequest, type APIRequestContext } from '@playwright/test';
 import { and, count, eq } from 'drizzle-orm';
-import { db } from '@/db';
-import { auditEvents, sessions } from '@/db/schema';
+import { db, writeTransaction } from '@/db';
+import { auditEvents, sessions, users } from '@/db/schema';
+import { tokenDigest } from '@/lib/auth/tokens';
+import { trustBrowser } from '@/lib/auth/trusted-browsers';
 import { expect, test, TestOrg, totp, type TestUser, type TwoFactorUser } from './fixtures';
 import { ACTION_FORMS, challengeContext, postAction, serverActions, sessionContext } from './support/actions';
 import { securityState } from './support/db';
@@ -35,6 +37,8 @@ const ROUTES: { route: string; method?: 'GET' | 'POST'; path: (w: World) => stri
   { route: '/profile/2fa', path: () => '/profile/2fa', allowed: signedIn },
   // SSO users see that their password is managed by the identity provider, and no form.
   { route: '/profile/password', path: () => '/profile/password', allowed: signedIn },
+  // The Devices tab: the user's own trusted browsers (none for SSO users).
+  { route: '/profile/sessions', path: () => '/profile/sessions', allowed: signedIn },
   { route: '/admin/users', path: () => '/admin/users', allowed: ['admin', 'otherAdmin'] },
   { route: '/admin/users/[id]/reset', path: (w) => `/admin/users/${w.victim.id}/reset`, allowed: ['admin'] },
   { route: '/admin/users/new', path: () => '/admin/users/new', allowed: ['admin', 'otherAdmin'] },
@@ -93,6 +97,9 @@ const ACTIONS: Record<string, Caller[]> = {
   startSetupKeyAction: ['setup'],
   finishSetupKeyAction: ['setup'],
   setPasskeySignInAction: ['admin'],
+  setTrustedBrowsersAction: ['admin'],
+  // Only the owner's row: the victim's trusted browser, replayed by anyone else, stays.
+  removeTrustedBrowserAction: ['member'],
   requestPasswordResetAction: everyone,
   // Only the holder of a mailed link's cookie (forgot-password.spec.ts): no caller here has one.
   resetPasswordAction: [],
@@ -111,6 +118,8 @@ interface World {
   plain: TestUser;
   otherAdmin: TwoFactorUser;
   contexts: Record<Caller, APIRequestContext>;
+  /** The id of the victim's trusted browser (the Devices tab's "Remove" names it). */
+  victimTrust: string;
 }
 
 /** Everything a replay could change for the organization under attack. */
@@ -140,6 +149,9 @@ function replayValues(w: World): Record<string, string> {
     reason: 'replayed',
     saved: 'yes',
     callbackUrl: '/admin/users',
+    trust: 'yes',
+    trustedBrowserDays: '3',
+    id: w.victimTrust,
   };
 }
 
@@ -169,7 +181,12 @@ async function makeWorld(): Promise<World> {
     otherAdmin: await sessionContext(otherAdmin.id, 'password'),
     sso: await sessionContext(sso.id, 'sso'),
   };
-  return { org, admin, victim, pending, setup, sso, plain, otherAdmin, contexts };
+  const victimTrust = await writeTransaction(async (tx) => {
+    const [row] = await tx.select({ v: users.credentialsVersion }).from(users).where(eq(users.id, victim.id));
+    const trusted = await trustBrowser(tx, { id: victim.id, orgId: org.id, credentialsVersion: row!.v }, { userAgent: 'matrix', clientAddress: null, ip: null });
+    return tokenDigest(trusted!.token);
+  });
+  return { org, admin, victim, pending, setup, sso, plain, otherAdmin, contexts, victimTrust };
 }
 
 /** Every page.tsx and route.ts under app/, as its route. */
@@ -226,6 +243,7 @@ test('authorization matrix: every caller gets exactly what the table allows; ref
     const changes: [Caller, string, Record<string, string>, (before: Snapshot, after: Snapshot) => boolean][] = [
       ['verify', 'verifyCodeAction', { method: 'recovery', recoveryCode: w.pending.recoveryCodes[0]! }, (b, a) => a.sessions.length === b.sessions.length + 1],
       ['setup', 'cancelChallengeAction', {}, (b, a) => a.challenges.length === b.challenges.length - 1],
+      ['member', 'removeTrustedBrowserAction', { id: w.victimTrust }, (b, a) => a.trusted.length === b.trusted.length - 1],
       ['member', 'regenerateCodesAction', { password: w.victim.password, recoveryCode: w.victim.recoveryCodes[1]! }, (b, a) => JSON.stringify(a.codes) !== JSON.stringify(b.codes)],
       ['member', 'changePasswordAction', { currentPassword: w.victim.password, newPassword: 'a-new-password-42', confirmPassword: 'a-new-password-42' }, (b, a) => JSON.stringify(a.users) !== JSON.stringify(b.users)],
       // Destructive admin changes step up: the first with a recovery code, the rest within its freshness.
@@ -235,6 +253,7 @@ test('authorization matrix: every caller gets exactly what the table allows; ref
       ['admin', 'setUserDeactivatedAction', { userId: String(w.plain.id), deactivated: 'on', password: w.admin.password }, (b, a) => JSON.stringify(a.users) !== JSON.stringify(b.users)],
       ['admin', 'setPolicyAction', { policy: 'required' }, (b, a) => JSON.stringify(a.policy) !== JSON.stringify(b.policy)],
       ['admin', 'setPolicyAction', { policy: 'optional', password: w.admin.password }, (b, a) => JSON.stringify(a.policy) !== JSON.stringify(b.policy)],
+      ['admin', 'setTrustedBrowsersAction', { trustedBrowsers: 'on', trustedBrowserDays: '3' }, (b, a) => JSON.stringify(a.policy) !== JSON.stringify(b.policy)],
       ['admin', 'signOutAction', {}, (b, a) => JSON.stringify(a.sessions) !== JSON.stringify(b.sessions)],
     ];
     for (const [caller, name, fields, changed] of changes) {
