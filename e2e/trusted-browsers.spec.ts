@@ -1,6 +1,7 @@
 import type { BrowserContext, Page } from '@playwright/test';
-import { sql } from 'drizzle-orm';
-import { rawRows } from '@/db';
+import { eq, sql } from 'drizzle-orm';
+import { rawRows, writeTransaction } from '@/db';
+import { organizations } from '@/db/schema';
 import { setTrustSetting } from '@/lib/auth/trusted-browsers';
 import { resetTwoFactor } from '@/lib/auth/two-factor-changes';
 import { expect, expectAccessible, TestOrg, test, totp, type TwoFactorUser } from './fixtures';
@@ -149,10 +150,10 @@ test('a password change ends the trust', async ({ page, org }) => {
   await signInAndTrust(page, user);
   await page.goto('/profile/password');
   await page.getByLabel('Current password').fill(user.password);
-  await page.getByLabel('New password').fill('a-brand-new-password-17');
+  await page.getByLabel('New password', { exact: true }).fill('a-brand-new-password-17');
   await page.getByLabel('Repeat the new password').fill('a-brand-new-password-17');
   await submit(page, page.getByRole('button', { name: 'Change password' }));
-  await expect(page.getByText(/password (has been|was) changed/i)).toBeVisible();
+  await expect(page.getByText('Your password was changed.')).toBeVisible();
   expect(await trustRows(user.id)).toHaveLength(0);
   await page.goto('/');
   await signOut(page);
@@ -273,11 +274,11 @@ test('a cookie kept while trust is off for a moment is ignored, and days lowered
   await signInAndTrust(page, user);
   await signOut(page);
   // Off, without the settings page (which would also end the rows): the sign-in reads the setting itself.
-  await rawRows(sql`update organizations set trusted_browsers = ${false} where id = ${org.id}`);
+  await writeTransaction((tx) => tx.update(organizations).set({ trustedBrowsers: false }).where(eq(organizations.id, org.id)));
   await passwordOnly(page, user);
   await expectAskedForCode(page);
   await new VerifyPage(page).cancel();
-  await rawRows(sql`update organizations set trusted_browsers = ${true} where id = ${org.id}`);
+  await writeTransaction((tx) => tx.update(organizations).set({ trustedBrowsers: true }).where(eq(organizations.id, org.id)));
   await passwordOnly(page, user);
   await expect(page).toHaveURL(/\/$/);
   await signOut(page);
@@ -305,11 +306,17 @@ test('the trust expires after its days (a day lowered to 2 seconds)', { tag: '@o
     await new VerifyPage(page).submitCode(totp(user.secret));
     await expect(page).toHaveURL(`${base}/`);
     const trustedAt = Date.now();
+    const cookie = (await trustCookie(page.context()))!;
+    // Max-Age runs to the fixed expiry: the browser drops the cookie when the trust ends.
+    expect(cookie.expires * 1000).toBeLessThanOrEqual(trustedAt + 8_000 + 1_000);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await passwordOnly(page, user, base);
     await expect(page).toHaveURL(`${base}/`);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForTimeout(Math.max(0, trustedAt + 9_000 - Date.now()));
+    expect(await trustCookie(page.context()), 'expired in the browser').toBeUndefined();
+    // A copy kept past its expiry is refused by the server too, which deletes the row.
+    await page.context().addCookies([{ name: cookie.name, value: cookie.value, url: base, httpOnly: true, sameSite: 'Lax' }]);
     await passwordOnly(page, user, base);
     await expect(page).toHaveURL(`${base}/login/verify`);
     expect(await trustRows(user.id), 'the expired row is deleted').toHaveLength(0);
