@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
 import { eq, sql } from 'drizzle-orm';
 import { rawRows, writeTransaction } from '@/db';
@@ -11,6 +12,7 @@ import { TwoFactorPage } from './pages/two-factor-page';
 import { VerifyPage } from './pages/verify-page';
 import { auditActions } from './support/db';
 import { holdKey, registerKey } from './support/security-keys';
+import { e2eDir } from './support/env';
 import { startExtraServer } from './support/server';
 import { submit } from './support/submit';
 import { VirtualAuthenticator } from './support/virtual-authenticator';
@@ -293,7 +295,7 @@ test('a cookie kept while trust is off for a moment is ignored, and days lowered
 });
 
 test('the trust expires after its days (a day lowered to 2 seconds)', { tag: '@once' }, async ({ page, org }) => {
-  const server = await startExtraServer(3430 + test.info().workerIndex, { DESKGATE_TRUSTED_BROWSER_DAY_SECONDS: '2' });
+  const server = await startExtraServer(3460 + test.info().workerIndex, { DESKGATE_TRUSTED_BROWSER_DAY_SECONDS: '2' }, { log: path.join(e2eDir, `extra-server-trust-${test.info().workerIndex}.log`) });
   try {
     const base = server.baseURL;
     // 4 days of 2 seconds: long enough to use it once, short enough to watch it end.
