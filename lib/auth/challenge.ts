@@ -96,7 +96,7 @@ export async function redeemReadyChallenge(token: unknown): Promise<string | nul
       if (!row) return null;
       const [user] = await tx.select({ credentialsVersion: users.credentialsVersion, deactivatedAt: users.deactivatedAt }).from(users).where(eq(users.id, row.userId));
       if (user?.credentialsVersion !== row.credentialsVersion || user.deactivatedAt !== null) return null;
-      return createSession(tx, row.userId, row.method, row.secondFactorAt, row.secondFactor);
+      return createSession(tx, row.userId, row.method, row.secondFactorAt, { secondFactor: row.secondFactor });
     }
   );
 }

@@ -7,9 +7,10 @@ import { config } from '@/lib/config';
 import { newToken, tokenDigest } from './tokens';
 
 /** Inserts a session row and returns the id that goes into the JWT (the row keeps its digest). */
-export async function createSession(tx: Executor, userId: number, method: SessionMethod, secondFactorAt: number | null, secondFactor: SecondFactorKind | null = null): Promise<string> {
+export async function createSession(tx: Executor, userId: number, method: SessionMethod, secondFactorAt: number | null, origin: { secondFactor?: SecondFactorKind | null } = {}): Promise<string> {
   const id = newToken();
   const now = Date.now();
+  const { secondFactor = null } = origin;
   await tx.insert(sessions).values({ id: tokenDigest(id), userId, method, createdAt: now, lastSeenAt: now, secondFactorAt, secondFactor });
   await tx.update(users).set({ lastSignInAt: now }).where(eq(users.id, userId));
   return id;
