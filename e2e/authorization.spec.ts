@@ -2,8 +2,10 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { request as playwrightRequest, type APIRequestContext } from '@playwright/test';
 import { and, count, eq } from 'drizzle-orm';
-import { db } from '@/db';
-import { auditEvents, sessions } from '@/db/schema';
+import { db, writeTransaction } from '@/db';
+import { auditEvents, sessions, users } from '@/db/schema';
+import { tokenDigest } from '@/lib/auth/tokens';
+import { trustBrowser } from '@/lib/auth/trusted-browsers';
 import { expect, test, TestOrg, totp, type TestUser, type TwoFactorUser } from './fixtures';
 import { ACTION_FORMS, challengeContext, postAction, serverActions, sessionContext } from './support/actions';
 import { liveSessions, securityState } from './support/db';
@@ -36,6 +38,7 @@ const ROUTES: { route: string; method?: 'GET' | 'POST'; path: (w: World) => stri
   { route: '/profile/2fa', path: () => '/profile/2fa', allowed: signedIn },
   // SSO users see that their password is managed by the identity provider, and no form.
   { route: '/profile/password', path: () => '/profile/password', allowed: signedIn },
+  // The Devices tab: the user's own trusted browsers (none for SSO users).
   { route: '/profile/sessions', path: () => '/profile/sessions', allowed: signedIn },
   { route: '/admin/users', path: () => '/admin/users', allowed: ['admin', 'otherAdmin'] },
   { route: '/admin/users/[id]/reset', path: (w) => `/admin/users/${w.victim.id}/reset`, allowed: ['admin'] },
@@ -96,6 +99,9 @@ const ACTIONS: Record<string, Caller[]> = {
   startSetupKeyAction: ['setup'],
   finishSetupKeyAction: ['setup'],
   setPasskeySignInAction: ['admin'],
+  setTrustedBrowsersAction: ['admin'],
+  // Only the owner's row: the victim's trusted browser, replayed by anyone else, stays.
+  removeTrustedBrowserAction: ['member'],
   requestPasswordResetAction: everyone,
   // Only the holder of a mailed link's cookie (forgot-password.spec.ts): no caller here has one.
   resetPasswordAction: [],
@@ -120,6 +126,8 @@ interface World {
   contexts: Record<Caller, APIRequestContext>;
   /** The row key of the victim's (member caller's) session, as the Devices tab posts it. */
   victimSession: string;
+  /** The id of the victim's trusted browser (the Devices tab's "Remove" names it). */
+  victimTrust: string;
 }
 
 /** Everything a replay could change for the organization under attack. */
@@ -150,6 +158,9 @@ function replayValues(w: World): Record<string, string> {
     saved: 'yes',
     callbackUrl: '/admin/users',
     session: w.victimSession,
+    trust: 'yes',
+    trustedBrowserDays: '3',
+    id: w.victimTrust,
   };
 }
 
@@ -180,7 +191,12 @@ async function makeWorld(): Promise<World> {
     sso: await sessionContext(sso.id, 'sso'),
   };
   const [victimSession] = await (await db()).select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, victim.id));
-  return { org, admin, victim, pending, setup, sso, plain, otherAdmin, contexts, victimSession: victimSession!.id };
+  const victimTrust = await writeTransaction(async (tx) => {
+    const [row] = await tx.select({ v: users.credentialsVersion }).from(users).where(eq(users.id, victim.id));
+    const trusted = await trustBrowser(tx, { id: victim.id, orgId: org.id, credentialsVersion: row!.v }, { userAgent: 'matrix', clientAddress: null, ip: null });
+    return tokenDigest(trusted!.token);
+  });
+  return { org, admin, victim, pending, setup, sso, plain, otherAdmin, contexts, victimSession: victimSession!.id, victimTrust };
 }
 
 /** Every page.tsx and route.ts under app/, as its route. */
@@ -237,6 +253,7 @@ test('authorization matrix: every caller gets exactly what the table allows; ref
     const changes: [Caller, string, Record<string, string>, (before: Snapshot, after: Snapshot) => boolean][] = [
       ['verify', 'verifyCodeAction', { method: 'recovery', recoveryCode: w.pending.recoveryCodes[0]! }, (b, a) => a.sessions.length === b.sessions.length + 1],
       ['setup', 'cancelChallengeAction', {}, (b, a) => a.challenges.length === b.challenges.length - 1],
+      ['member', 'removeTrustedBrowserAction', { id: w.victimTrust }, (b, a) => a.trusted.length === b.trusted.length - 1],
       ['member', 'regenerateCodesAction', { password: w.victim.password, recoveryCode: w.victim.recoveryCodes[1]! }, (b, a) => JSON.stringify(a.codes) !== JSON.stringify(b.codes)],
       ['member', 'changePasswordAction', { currentPassword: w.victim.password, newPassword: 'a-new-password-42', confirmPassword: 'a-new-password-42' }, (b, a) => JSON.stringify(a.users) !== JSON.stringify(b.users)],
       // Destructive admin changes step up: the first with a recovery code, the rest within its freshness.
@@ -246,6 +263,7 @@ test('authorization matrix: every caller gets exactly what the table allows; ref
       ['admin', 'setUserDeactivatedAction', { userId: String(w.plain.id), deactivated: 'on', password: w.admin.password }, (b, a) => JSON.stringify(a.users) !== JSON.stringify(b.users)],
       ['admin', 'setPolicyAction', { policy: 'required' }, (b, a) => JSON.stringify(a.policy) !== JSON.stringify(b.policy)],
       ['admin', 'setPolicyAction', { policy: 'optional', password: w.admin.password }, (b, a) => JSON.stringify(a.policy) !== JSON.stringify(b.policy)],
+      ['admin', 'setTrustedBrowsersAction', { trustedBrowsers: 'on', trustedBrowserDays: '3' }, (b, a) => JSON.stringify(a.policy) !== JSON.stringify(b.policy)],
       // The SSO caller's session is the one still live here (the victim's ended with the reset above).
       ['admin', 'signOutEverywhereAction', { userId: String(w.sso.id), password: w.admin.password }, (b, a) => JSON.stringify(a.sessions) !== JSON.stringify(b.sessions)],
       ['admin', 'signOutAction', {}, (b, a) => JSON.stringify(a.sessions) !== JSON.stringify(b.sessions)],

@@ -20,18 +20,19 @@ export function challengeLifetime(purpose: ChallengePurpose): number {
  * Writes a challenge row and returns its token (the row keeps only the digest). `credentialsVersion`
  * is the user's as the password step read it: a change since then refuses the session.
  * `secondFactorAt`: a `ready` challenge whose sign-in verified a second factor (a passkey, which is
- * then its `method`). Inside a caller's transaction it is a savepoint of it (writeTransaction).
+ * then its `method`); `secondFactor`: which one it passed, for the session (a trusted browser has
+ * none of the time: step-up still asks). Inside a caller's transaction it is a savepoint of it (writeTransaction).
  */
 export async function createChallenge(
   userId: number,
   purpose: ChallengePurpose,
   callbackUrl: string,
   credentialsVersion: number,
-  options: { secondFactorAt?: number; method?: SessionMethod } = {},
+  options: { secondFactorAt?: number; method?: SessionMethod; secondFactor?: SecondFactorKind } = {},
 ): Promise<string> {
   const token = newToken();
   const now = Date.now();
-  const row = { id: tokenDigest(token), userId, purpose, method: options.method ?? 'password', createdAt: now, expiresAt: now + challengeLifetime(purpose), callbackUrl, credentialsVersion, secondFactorAt: options.secondFactorAt ?? null };
+  const row = { id: tokenDigest(token), userId, purpose, method: options.method ?? 'password', createdAt: now, expiresAt: now + challengeLifetime(purpose), callbackUrl, credentialsVersion, secondFactorAt: options.secondFactorAt ?? null, secondFactor: options.secondFactor ?? null };
   await writeTransaction((tx) => tx.insert(loginChallenges).values(row));
   return token;
 }
@@ -62,7 +63,7 @@ export async function deleteUserChallenges(tx: Executor, userId: number, exceptT
  * step is signIn, which consumes it. Whoever copied the challenge cookie at the password step holds
  * a token that no longer names any row. Returns the new token, or null when the challenge is gone.
  */
-export async function markChallengeReady(tx: Executor, token: string, secondFactorAt: number | null, secondFactor: SecondFactorKind | null): Promise<string | null> {
+export async function markChallengeReady(tx: Executor, token: string, secondFactorAt: number | null, secondFactor: SecondFactorKind | null = null): Promise<string | null> {
   const ready = newToken();
   const marked = await tx
     .update(loginChallenges)

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { and, eq } from 'drizzle-orm';
 import { db, writeTransaction } from '@/db';
-import { auditEvents, sessions, users } from '@/db/schema';
+import { auditEvents, sessions, trustedBrowsers, users } from '@/db/schema';
 import { createOrganization } from '@/lib/accounts/organizations';
 import { createUser } from '@/lib/accounts/users';
 import { config } from '@/lib/config';
@@ -10,6 +10,7 @@ import { createChallenge, markChallengeReady, redeemReadyChallenge } from './cha
 import { endOwnSession, endSessions, listSessions, signOutEverywhere } from './devices';
 import { createSession, loadSession, revokeSession } from './session';
 import { tokenDigest } from './tokens';
+import { trustBrowser } from './trusted-browsers';
 
 process.env.DESKGATE_LOG = 'off';
 const operator = { kind: 'operator' } as const;
@@ -120,4 +121,21 @@ test('an admin signs a user of their organization out everywhere; not another or
   // Their own row too: the admin's session ends with it.
   assert.deepEqual(await signOutEverywhere(admin.id, { actor: { kind: 'user', userId: admin.id, sessionId: live }, orgId: admin.orgId, ip: null }), { ended: 1 });
   assert.equal(await loadSession(live), null);
+});
+
+test('ending sessions ends trusted browsers too: "everywhere else" keeps only this browser’s trust, "everywhere" keeps none', async () => {
+  const trusted = async () => {
+    const [row] = await (await db()).select({ v: users.credentialsVersion }).from(users).where(eq(users.id, other.id));
+    const made = await writeTransaction((tx) => trustBrowser(tx, { id: other.id, orgId: other.orgId, credentialsVersion: row!.v }, { userAgent: CHROME, clientAddress: null, ip: null }));
+    return tokenDigest(made!.token);
+  };
+  const rows = async () => (await (await db()).select({ id: trustedBrowsers.id }).from(trustedBrowsers).where(eq(trustedBrowsers.userId, other.id))).map((r) => r.id).sort();
+  const here = await trusted();
+  await trusted();
+  const kept = await sessionOf(other.id);
+  const actor = { kind: 'user' as const, userId: other.id, sessionId: kept };
+  await writeTransaction((tx) => endSessions(tx, other.id, { except: kept, keepTrusted: here, actor, orgId: other.orgId, ip: null }));
+  assert.deepEqual(await rows(), [here]);
+  await endAll(other.id);
+  assert.deepEqual(await rows(), []);
 });

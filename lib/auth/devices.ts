@@ -6,6 +6,7 @@ import { audit, type Actor } from '@/lib/audit';
 import { config } from '@/lib/config';
 import { adminStillActing, isLive, revokeUserSessions } from './session';
 import { tokenDigest } from './tokens';
+import { endTrustedBrowsers } from './trusted-browsers';
 import { deviceLabel } from './user-agent';
 
 /** One live session as the Devices tab shows it. `id` is the row's key (the digest of the cookie's token, which it cannot be turned back into). */
@@ -59,9 +60,12 @@ export async function endOwnSession(userId: number, rowId: string, ctx: { orgId:
  * sign-in finishing at the same moment either is ended too or starts after. Returns how many live
  * sessions ended.
  */
-export async function endSessions(tx: Executor, userId: number, options: { except?: string; actor: Actor; orgId: number; ip: string | null }): Promise<number> {
+export async function endSessions(tx: Executor, userId: number, options: { except?: string; keepTrusted?: string | null; actor: Actor; orgId: number; ip: string | null }): Promise<number> {
   await lockUser(tx, userId);
   const count = await revokeUserSessions(tx, userId, options.except);
+  // Trusted browsers end with the sessions: what signed in elsewhere must not come back with the
+  // password alone. "Everywhere else" keeps this browser's own trust (keepTrusted: its row id).
+  await endTrustedBrowsers(tx, userId, options.except ? options.keepTrusted : null);
   await audit(tx, { orgId: options.orgId, actor: options.actor, targetUserId: userId, action: options.except ? 'sessions.revoked_others' : 'sessions.revoked_all', detail: { count }, ip: options.ip });
   return count;
 }

@@ -11,6 +11,7 @@ import { newRecoveryCodes, normalizeRecoveryCode } from './recovery-codes';
 import { acceptTotp, markSessionSecondFactor } from './second-factor';
 import { revokeUserSessions } from './session';
 import { clockDrift, newTotpSecret } from './totp';
+import { endTrustedBrowsers } from './trusted-browsers';
 
 /**
  * Who started an enrollment: the session (profile) or the setup challenge (interstitial). The
@@ -137,6 +138,7 @@ export async function confirmEnrollment(userId: number, code: string, options: C
       await revokeUserSessions(tx, userId, sessionId);
       if (sessionId) await markSessionSecondFactor(tx, sessionId, now);
       await deleteUserChallenges(tx, userId, challengeToken);
+      await endTrustedBrowsers(tx, userId);
       const next = challengeToken ? await carrySetupChallenge(tx, challengeToken, changed!.credentialsVersion, 'totp', now) : undefined;
       const action = user!.enabledAt !== null ? '2fa.reconfigured' : user!.keys > 0 ? '2fa.app_added' : '2fa.enabled';
       await audit(tx, { ...options.audit, action });

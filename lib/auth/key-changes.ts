@@ -9,6 +9,7 @@ import { markSessionSecondFactor } from './second-factor';
 import { revokeUserSessions, sessionStillLive } from './session';
 import { tokenDigest } from './tokens';
 import type { WebAuthnBinding } from './webauthn-challenges';
+import { endTrustedBrowsers } from './trusted-browsers';
 
 /** What survives a change of the user's keys: the session or sign-in that made it. */
 export interface KeyChangeOrigin {
@@ -32,6 +33,7 @@ export async function keyCountChanged(tx: Executor, userId: number, delta: 1 | -
     .returning({ credentialsVersion: users.credentialsVersion });
   await revokeUserSessions(tx, userId, origin.sessionId);
   await deleteUserChallenges(tx, userId, origin.challengeToken);
+  await endTrustedBrowsers(tx, userId);
   return row!.credentialsVersion;
 }
 

@@ -5,6 +5,8 @@ import { writeTransaction } from '@/db';
 import { userAction, type ActionState } from '@/lib/action';
 import { signOut } from '@/lib/auth/auth';
 import { endOwnSession, endSessions } from '@/lib/auth/devices';
+import { tokenDigest } from '@/lib/auth/tokens';
+import { currentTrustToken } from '@/lib/auth/trust-cookie';
 import { endOtherSessionsSchema, endSessionSchema } from '@/lib/validation/forms';
 
 // Ending one's own sessions asks for no step-up (as on GitHub and GitLab): it can only protect the account.
@@ -21,6 +23,8 @@ export const endSessionAction = userAction(endSessionSchema, async ({ session },
 /** "Sign out everywhere else": every session of the caller but this one. */
 export const endOtherSessionsAction = userAction(endOtherSessionsSchema, async (_input, { current, ip }): Promise<ActionState> => {
   const actor = { kind: 'user' as const, userId: current.user.id, sessionId: current.sessionId };
-  const count = await writeTransaction((tx) => endSessions(tx, current.user.id, { except: current.sessionId, actor, orgId: current.org.id, ip }));
+  const token = await currentTrustToken();
+  const keepTrusted = token ? tokenDigest(token) : null;
+  const count = await writeTransaction((tx) => endSessions(tx, current.user.id, { except: current.sessionId, keepTrusted, actor, orgId: current.org.id, ip }));
   redirect(`/profile/sessions?notice=${count === 0 ? 'no-others' : 'others-ended'}`);
 });

@@ -3,10 +3,14 @@ import { ActionForm } from '@/app/_components/action-form';
 import type { SecondFactorKind, SessionMethod } from '@/db/schema';
 import { requireSession } from '@/lib/auth/current';
 import { listSessions, type DeviceSession } from '@/lib/auth/devices';
+import { tokenDigest } from '@/lib/auth/tokens';
+import { currentTrustToken } from '@/lib/auth/trust-cookie';
+import { listTrustedBrowsers } from '@/lib/auth/trusted-browsers';
 import { deviceLabel } from '@/lib/auth/user-agent';
 import { firstValues, type SearchParams } from '@/lib/validation/search-params';
 import { signOutAction } from '../../actions';
 import { endOtherSessionsAction, endSessionAction } from './actions';
+import { TrustedBrowsers } from './trusted-browsers';
 
 export const metadata: Metadata = { title: 'Devices' };
 
@@ -37,7 +41,9 @@ export default async function SessionsPage({ searchParams }: { searchParams: Pro
   const { notice } = firstValues(await searchParams);
   const message = notice && Object.hasOwn(notices, notice) ? notices[notice] : null;
   const others = rows.filter((row) => !row.current).length;
+  const token = await currentTrustToken();
   return (
+    <div className="space-y-6">
     <section className="card space-y-4" aria-labelledby="sessions-heading">
       <h2 id="sessions-heading" className="text-xl font-semibold">Devices</h2>
       <p>The browsers signed in to your account now. If you don&apos;t recognise one, sign it out and change your password.</p>
@@ -87,5 +93,7 @@ export default async function SessionsPage({ searchParams }: { searchParams: Pro
         <p>No other browser is signed in.</p>
       )}
     </section>
+      <TrustedBrowsers rows={await listTrustedBrowsers(current.user.id)} thisBrowser={token ? tokenDigest(token) : null} removed={notice === 'trust-removed'} />
+    </div>
   );
 }
