@@ -333,3 +333,27 @@ test('the trust expires after its days (a day lowered to 2 seconds)', { tag: '@o
     await server.stop();
   }
 });
+
+test('allowing trusted browsers, or more days, asks the admin to confirm it’s them; fewer days do not', async ({ page }) => {
+  const org = await TestOrg.create('optional');
+  const admin = await org.userWith2fa({ role: 'admin' });
+  // Signed in with a code just now: the step-up asks for the password only.
+  await new LoginPage(page).signInWithCode(admin);
+  await page.goto('/admin/settings');
+  const stored = async () => (await rawRows<{ days: number }>(sql`select trusted_browser_days as days from organizations where id = ${org.id}`))[0]!;
+  await page.getByLabel('Days (1–30)').fill('5');
+  await submit(page, page.getByRole('button', { name: 'Save trusted browser setting' }));
+  await expect(page.getByText('Saved. People may trust a browser for 5 days.')).toBeVisible();
+  await page.getByLabel('Days (1–30)').fill('20');
+  await submit(page, page.getByRole('button', { name: 'Save trusted browser setting' }));
+  const confirm = page.locator('#trust-password');
+  await expect(confirm).toBeVisible();
+  await expect(page.getByRole('group', { name: /To allow trusted browsers or more days/ })).toBeVisible();
+  expect(Number((await stored()).days)).toBe(5);
+  await expectAccessible(page);
+  await expect(page.getByLabel('Days (1–30)')).toHaveValue('20');
+  await confirm.fill(admin.password);
+  await submit(page, page.getByRole('button', { name: 'Save trusted browser setting' }));
+  await expect(page.getByText('Saved. People may trust a browser for 20 days.')).toBeVisible();
+  expect(Number((await stored()).days)).toBe(20);
+});

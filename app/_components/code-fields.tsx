@@ -3,10 +3,11 @@
 import { Field, FormMessage, SubmitButton } from './form';
 
 /** The 6-digit code input, as authenticator apps and password managers expect it. */
-export function CodeField({ errors, label = 'Authentication code', required = true }: { errors?: string[]; label?: string; required?: boolean }) {
+export function CodeField({ errors, label = 'Authentication code', required = true, idPrefix = '' }: { errors?: string[]; label?: string; required?: boolean; idPrefix?: string }) {
   return (
     <Field
       name="code"
+      id={`${idPrefix}code`}
       label={label}
       inputMode="numeric"
       autoComplete="one-time-code"
@@ -20,8 +21,8 @@ export function CodeField({ errors, label = 'Authentication code', required = tr
   );
 }
 
-export function RecoveryCodeField({ errors, label = 'Recovery code', required = true }: { errors?: string[]; label?: string; required?: boolean }) {
-  return <Field name="recoveryCode" label={label} autoComplete="off" autoCapitalize="characters" spellCheck={false} maxLength={40} required={required} errors={errors} hint="Looks like XXXX-XXXX-XXXX-XXXX." className="input max-w-72 font-mono" />;
+export function RecoveryCodeField({ errors, label = 'Recovery code', required = true, idPrefix = '' }: { errors?: string[]; label?: string; required?: boolean; idPrefix?: string }) {
+  return <Field name="recoveryCode" id={`${idPrefix}recoveryCode`} label={label} autoComplete="off" autoCapitalize="characters" spellCheck={false} maxLength={40} required={required} errors={errors} hint="Looks like XXXX-XXXX-XXXX-XXXX." className="input max-w-72 font-mono" />;
 }
 
 /** Step 3 of enrollment (profile and forced setup alike): the code the app shows turns 2FA on. */

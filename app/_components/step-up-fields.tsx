@@ -17,24 +17,25 @@ export interface StepUpFactors {
  * key or a recovery code when this session has not verified a second factor recently (or the
  * action asked for one). The app's code is asked only of a user who has the app.
  */
-export function StepUpFields({ needsCode, state, passwordRequired = true, factors = { app: true, keys: false } }: { needsCode: boolean; state: ActionState; passwordRequired?: boolean; factors?: StepUpFactors }) {
+/** `idPrefix`: for a second set of these fields on one page (ids stay unique). */
+export function StepUpFields({ needsCode, state, passwordRequired = true, factors = { app: true, keys: false }, idPrefix = '' }: { needsCode: boolean; state: ActionState; passwordRequired?: boolean; factors?: StepUpFactors; idPrefix?: string }) {
   const errors = state.fieldErrors ?? {};
   const askCode = needsCode || !!errors.code || !!errors.recoveryCode || !!errors.webauthnResponse;
   return (
     <>
-      <Field name="password" label="Your password" type="password" autoComplete="current-password" required={passwordRequired} errors={errors.password} hint="Confirm it's you." />
-      {askCode ? <SecondFactorFields factors={factors} errors={errors} /> : null}
+      <Field name="password" id={`${idPrefix}password`} label="Your password" type="password" autoComplete="current-password" required={passwordRequired} errors={errors.password} hint="Confirm it's you." />
+      {askCode ? <SecondFactorFields factors={factors} errors={errors} idPrefix={idPrefix} /> : null}
     </>
   );
 }
 
 /** The second factors a step-up accepts from this user: a key, the app's code, a recovery code. */
-export function SecondFactorFields({ factors, errors }: { factors: StepUpFactors; errors: Record<string, string[] | undefined> }) {
+export function SecondFactorFields({ factors, errors, idPrefix = '' }: { factors: StepUpFactors; errors: Record<string, string[] | undefined>; idPrefix?: string }) {
   return (
     <>
       {factors.keys ? <KeyAssertionField options={keyStepUpOptionsAction} errors={errors.webauthnResponse} /> : null}
-      {factors.app ? <CodeField label={factors.keys ? 'Or a code from your authenticator app' : undefined} errors={errors.code} required={false} /> : null}
-      <RecoveryCodeField label="Or a recovery code" errors={errors.recoveryCode} required={false} />
+      {factors.app ? <CodeField label={factors.keys ? 'Or a code from your authenticator app' : undefined} errors={errors.code} required={false} idPrefix={idPrefix} /> : null}
+      <RecoveryCodeField label="Or a recovery code" errors={errors.recoveryCode} required={false} idPrefix={idPrefix} />
     </>
   );
 }

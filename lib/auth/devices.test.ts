@@ -139,3 +139,10 @@ test('ending sessions ends trusted browsers too: "everywhere else" keeps only th
   await endAll(other.id);
   assert.deepEqual(await rows(), []);
 });
+
+test('ending sessions ends sign-ins in progress too: a ready challenge redeems nothing afterwards', async () => {
+  const token = await createChallenge(other.id, 'verify', '/', await version(other.id));
+  const ready = (await writeTransaction((tx) => markChallengeReady(tx, token, Date.now(), 'totp')))!;
+  await endAll(other.id);
+  assert.equal(await redeemReadyChallenge(ready), null);
+});

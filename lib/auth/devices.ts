@@ -4,6 +4,7 @@ import { db, lockUser, lockUsers, writeTransaction, type Executor } from '@/db';
 import { sessions, users, type SecondFactorKind, type SessionMethod } from '@/db/schema';
 import { audit, type Actor } from '@/lib/audit';
 import { config } from '@/lib/config';
+import { deleteUserChallenges } from './challenge';
 import { adminStillActing, isLive, revokeUserSessions } from './session';
 import { tokenDigest } from './tokens';
 import { endTrustedBrowsers } from './trusted-browsers';
@@ -14,6 +15,8 @@ export interface DeviceSession {
   id: string;
   method: SessionMethod;
   secondFactor: SecondFactorKind | null;
+  /** When a second factor was last verified in this session (null: never). */
+  secondFactorAt: number | null;
   userAgent: string | null;
   clientAddress: string | null;
   createdAt: number;
@@ -24,7 +27,7 @@ export interface DeviceSession {
 /** The user's live sessions (the rule loadSession applies), the most recently active first; `currentSessionId` marks "this browser". */
 export async function listSessions(userId: number, currentSessionId: string, now = Date.now()): Promise<DeviceSession[]> {
   const rows = await (await db())
-    .select({ id: sessions.id, method: sessions.method, secondFactor: sessions.secondFactor, userAgent: sessions.userAgent, clientAddress: sessions.clientAddress, createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt, revokedAt: sessions.revokedAt })
+    .select({ id: sessions.id, method: sessions.method, secondFactor: sessions.secondFactor, secondFactorAt: sessions.secondFactorAt, userAgent: sessions.userAgent, clientAddress: sessions.clientAddress, createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt, revokedAt: sessions.revokedAt })
     .from(sessions)
     // Past the maximum lifetime nothing is live: those rows are not even read.
     .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.createdAt, now - config().sessionMaxMs)))
@@ -56,13 +59,14 @@ export async function endOwnSession(userId: number, rowId: string, ctx: { orgId:
 /**
  * "Sign out everywhere": the one place that ends all of a user's sessions (or all but `except`, the
  * caller's own session id) on request, and audits it — `sessions.revoked_others` when one is kept,
- * else `sessions.revoked_all`. Runs in the caller's transaction, under the user's row lock, so a
- * sign-in finishing at the same moment either is ended too or starts after. Returns how many live
- * sessions ended.
+ * else `sessions.revoked_all`. Sign-ins in progress (challenges at any step, a `ready` one about to
+ * become a session included) end with them: nothing begun before starts after. Runs in the caller's
+ * transaction, under the user's row lock. Returns how many live sessions ended.
  */
 export async function endSessions(tx: Executor, userId: number, options: { except?: string; keepTrusted?: string | null; actor: Actor; orgId: number; ip: string | null }): Promise<number> {
   await lockUser(tx, userId);
   const count = await revokeUserSessions(tx, userId, options.except);
+  await deleteUserChallenges(tx, userId);
   // Trusted browsers end with the sessions: what signed in elsewhere must not come back with the
   // password alone. "Everywhere else" keeps this browser's own trust (keepTrusted: its row id).
   await endTrustedBrowsers(tx, userId, options.except ? options.keepTrusted : null);

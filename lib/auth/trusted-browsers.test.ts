@@ -10,7 +10,7 @@ import { config } from '@/lib/config';
 import { redeemReadyChallenge } from './challenge';
 import { createSession } from './session';
 import { tokenDigest } from './tokens';
-import { endTrustedBrowsers, listTrustedBrowsers, removeTrustedBrowser, setTrustSetting, signInWithTrustedBrowser, trustBrowser, trustWindowMs } from './trusted-browsers';
+import { endTrustedBrowsers, listTrustedBrowsers, removeTrustedBrowser, setTrustSetting, signInWithTrustedBrowser, trustBrowser, trustSetting, trustWindowMs, widensTrust } from './trusted-browsers';
 import { regenerateRecoveryCodes, resetTwoFactor } from './two-factor-changes';
 
 process.env.DESKGATE_LOG = 'off';
@@ -195,4 +195,19 @@ test('the list shows the user’s live trusted browsers; only the owner removes 
   assert.equal(await signIn(user, live.token), null, 'a removed browser is asked again');
   const events = await (await db()).select().from(auditEvents).where(and(eq(auditEvents.targetUserId, user.id), eq(auditEvents.action, 'trusted_browser.removed')));
   assert.equal(events.length, 1);
+});
+
+test('widening trust (on, or more days) needs an admin’s step-up, decided under the organization’s lock; narrowing does not', async () => {
+  assert.equal(widensTrust({ allowed: false, days: 30 }, { allowed: true, days: 1 }), true);
+  assert.equal(widensTrust({ allowed: true, days: 5 }, { allowed: true, days: 6 }), true);
+  assert.equal(widensTrust({ allowed: true, days: 5 }, { allowed: true, days: 4 }), false);
+  assert.equal(widensTrust({ allowed: true, days: 5 }, { allowed: false, days: 30 }), false);
+  const org = await createOrganization({ slug: 'trust-step-up', name: 'Trust step-up', policy: 'optional' }, operator);
+  const admin = await createUser({ org: 'trust-step-up', email: 'admin@trust-step-up.example', name: 'Admin', role: 'admin', method: 'password', password: 'password-1' }, operator);
+  const sessionId = await writeTransaction((tx) => createSession(tx, admin.id, 'password', null));
+  const actor = { kind: 'user' as const, userId: admin.id, sessionId };
+  assert.deepEqual(await setTrustSetting(org.id, { allowed: true, days: 10 }, actor), { changed: true, ended: 0 }, 'fewer days: no step-up');
+  assert.deepEqual(await setTrustSetting(org.id, { allowed: true, days: 20 }, actor), { needsStepUp: true });
+  assert.deepEqual(await trustSetting(org.id), { allowed: true, days: 10 }, 'nothing changed');
+  assert.deepEqual(await setTrustSetting(org.id, { allowed: true, days: 20 }, actor, null, Date.now(), true), { changed: true, ended: 0 });
 });

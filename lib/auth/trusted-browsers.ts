@@ -128,8 +128,17 @@ export async function signInWithTrustedBrowser(
     // The user's row first, as every change of the user's credentials takes it.
     await lockUser(tx, user.id);
     if (!(await liveTrust(tx, token, user.id, user.credentialsVersion, now))) return null;
-    await tx.update(trustedBrowsers).set({ lastUsedAt: now }).where(eq(trustedBrowsers.id, tokenDigest(token)));
-    await audit(tx, { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action: 'sign_in', detail: { method: 'password', secondFactor: 'trusted_browser' }, ip });
+    // Conditional, and checked: on PostgreSQL an admin turning trust off (DELETE) or lowering the
+    // days (an earlier expires_at) may commit between the read above and this write; READ COMMITTED
+    // re-checks these conditions against that committed row, so such a change wins.
+    const [used] = await tx
+      .update(trustedBrowsers)
+      .set({ lastUsedAt: now })
+      .where(and(eq(trustedBrowsers.id, tokenDigest(token)), eq(trustedBrowsers.userId, user.id), gt(trustedBrowsers.expiresAt, now)))
+      .returning({ createdAt: trustedBrowsers.createdAt });
+    if (!used) return null;
+    // Which trust it was (its creation time, as the Devices tab shows it), for an auditor to find the row to remove.
+    await audit(tx, { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action: 'sign_in', detail: { method: 'password', secondFactor: 'trusted_browser', trustedAt: used.createdAt }, ip });
     return createChallenge(user.id, 'ready', callbackUrl, user.credentialsVersion, { secondFactor: 'trusted_browser' });
   });
 }
@@ -200,18 +209,27 @@ export async function removeTrustedBrowser(userId: number, orgId: number, id: st
  * before and after. Turning trust off ends every trusted browser of the organization; fewer days
  * bring the fixed expiry of the existing ones forward (more days never push it back).
  */
+/** Whether a change of the setting lets more people skip the second factor, or for longer: it needs the admin's step-up. */
+export function widensTrust(before: { allowed: boolean; days: number }, next: { allowed: boolean; days: number }): boolean {
+  return next.allowed && (!before.allowed || next.days > before.days);
+}
+
 export async function setTrustSetting(
   orgId: number,
   next: { allowed: boolean; days: number },
   actor: Actor,
   ip: string | null = null,
   now = Date.now(),
-): Promise<{ changed: boolean; ended: number } | { refused: true }> {
+  steppedUp = false,
+): Promise<{ changed: boolean; ended: number } | { refused: true } | { needsStepUp: true }> {
   return writeTransaction(async (tx) => {
     await lockOrganization(tx, orgId);
     if (!(await adminStillActing(tx, actor, orgId))) return { refused: true };
     const before = await trustSetting(orgId, tx);
     if (before.allowed === next.allowed && before.days === next.days) return { changed: false, ended: 0 };
+    // Decided again under the organization's lock: another admin may have changed it since the page.
+    // (The operator, at the command line, has no step-up to give.)
+    if (widensTrust(before, next) && !steppedUp && actor.kind === 'user') return { needsStepUp: true };
     await tx.update(organizations).set({ trustedBrowsers: next.allowed, trustedBrowserDays: next.days }).where(eq(organizations.id, orgId));
     const members = tx.select({ id: users.id }).from(users).where(eq(users.orgId, orgId));
     let ended = 0;

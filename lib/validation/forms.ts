@@ -129,14 +129,15 @@ export const signOutEverywhereSchema = z.object({ userId, ...stepUpFields });
 const TRUST_DAYS = 'Enter a whole number of days from 1 to 30.';
 
 /**
- * The organization's "Trust this browser" setting (/admin/settings). Like the passkey setting, it asks
- * for no step-up: a trusted browser still needs the password, and turning trust off or shortening it
- * only takes away.
+ * The organization's "Trust this browser" setting (/admin/settings). Widening it (turning it on, more
+ * days) lets people skip the second factor: the admin steps up, as for lowering the policy. Turning it
+ * off or shortening it only takes away, and asks nothing.
  */
 export const setTrustedBrowsersSchema = z.object({
   // A checkbox: present when ticked, absent when not.
   trustedBrowsers: z.literal('on', { error: 'Choose whether people may trust a browser.' }).optional(),
   trustedBrowserDays: z.preprocess((v) => (typeof v === 'string' && /^\s*\d{1,3}\s*$/.test(v) ? Number(v) : v), z.number({ error: TRUST_DAYS }).int({ error: TRUST_DAYS }).min(1, { error: TRUST_DAYS }).max(30, { error: TRUST_DAYS })),
+  ...stepUpFieldsWhenNeeded,
 });
 
 /** "Remove" beside a trusted browser on the Devices tab: the row's id (a SHA-256 digest, base64url). */

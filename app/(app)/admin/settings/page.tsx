@@ -23,7 +23,7 @@ export default async function SettingsPage() {
       </section>
       <section className="card space-y-4" aria-labelledby="trusted-browsers-heading">
         <h2 id="trusted-browsers-heading" className="text-xl font-semibold">Trusted browsers</h2>
-        <TrustedBrowsersForm {...await trustSetting(current.org.id)} />
+        <TrustedBrowsersForm {...await trustSetting(current.org.id)} needsCode={stepUpNeedsCode(current)} factors={stepUpFactors(current)} />
       </section>
     </div>
   );

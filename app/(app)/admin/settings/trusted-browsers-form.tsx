@@ -2,13 +2,19 @@
 
 import { useActionState } from 'react';
 import { Field, FormMessage, SubmitButton } from '@/app/_components/form';
+import { StepUpFields, type StepUpFactors } from '@/app/_components/step-up-fields';
 import type { ActionState } from '@/lib/action';
 import { setTrustedBrowsersAction } from './trust-actions';
 
-/** The organization's "Trust this browser" setting (#17): allowed or not, and the number of days (1–30). */
-export function TrustedBrowsersForm({ allowed, days }: { allowed: boolean; days: number }) {
+/**
+ * The organization's "Trust this browser" setting (#17): allowed or not, and the number of days (1–30).
+ * Allowing it, or more days, needs the admin's step-up (the fields are filled only for that).
+ */
+export function TrustedBrowsersForm({ allowed, days, needsCode, factors }: { allowed: boolean; days: number; needsCode: boolean; factors: StepUpFactors }) {
   const [state, action] = useActionState<ActionState, FormData>(setTrustedBrowsersAction, {});
   const checked = state.values ? state.values.trustedBrowsers === 'on' : allowed;
+  const errors = state.fieldErrors ?? {};
+  const askStepUp = !!(errors.password || errors.code || errors.recoveryCode || errors.webauthnResponse);
   return (
     <form action={action} className="space-y-4" noValidate>
       <FormMessage error={state.error} ok={state.ok} />
@@ -37,6 +43,13 @@ export function TrustedBrowsersForm({ allowed, days }: { allowed: boolean; days:
         hint="Fewer days take effect at once for browsers already trusted; more days never lengthen them."
         className="input w-24"
       />
+      {/* Asked for only when the change widens trust (the action says so): lowering needs none. */}
+      {askStepUp ? (
+        <fieldset className="space-y-3">
+          <legend className="font-medium">To allow trusted browsers or more days, confirm it&apos;s you</legend>
+          <StepUpFields needsCode={needsCode} state={state} passwordRequired={false} factors={factors} idPrefix="trust-" />
+        </fieldset>
+      ) : null}
       <SubmitButton>Save trusted browser setting</SubmitButton>
     </form>
   );

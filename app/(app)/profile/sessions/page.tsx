@@ -29,6 +29,8 @@ function secondFactorOf(session: DeviceSession): string {
   if (session.secondFactor) return factorLabel[session.secondFactor];
   if (session.method === 'passkey') return 'The passkey itself';
   if (session.method === 'sso') return 'Handled by the identity provider';
+  // Verified, but not recorded which (a session from before this was recorded): never "None".
+  if (session.secondFactorAt !== null) return 'Verified';
   return 'None';
 }
 
