@@ -46,7 +46,7 @@ export const { handlers, signIn, signOut } = NextAuth(() => ({
       id: 'credentials',
       credentials: { challenge: {} },
       authorize: async (credentials) => {
-        const sessionId = await redeemReadyChallenge(credentials?.challenge);
+        const sessionId = await redeemReadyChallenge(credentials?.challenge, await clientAddress());
         return sessionId ? { id: sessionId } : null;
       },
     }),

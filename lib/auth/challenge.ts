@@ -3,6 +3,7 @@ import { and, eq, gt, lt, ne, sql } from 'drizzle-orm';
 import { type Executor, db, lockUser, writeTransaction } from '@/db';
 import { loginChallenges, users, type ChallengePurpose, type LoginChallenge, type SessionMethod } from '@/db/schema';
 import { config } from '@/lib/config';
+import { admitWithoutSecondFactor } from './grace';
 import { createSession } from './session';
 import { newToken, tokenDigest } from './tokens';
 
@@ -74,10 +75,11 @@ export async function markChallengeReady(tx: Executor, token: string, secondFact
 /**
  * The only way to a session: consumes a `ready` challenge and creates the session row in one
  * transaction, if the user's credentials did not change since the password step (a password
- * change, a 2FA change or reset, a policy or requirement change). Returns the new session id, or
- * null for anything else.
+ * change, a 2FA change or reset, a policy or requirement change). A password sign-in without a
+ * second factor is admitted only while its user does not owe 2FA or is inside their grace period
+ * (whose clock it starts). Returns the new session id, or null for anything else.
  */
-export async function redeemReadyChallenge(token: unknown): Promise<string | null> {
+export async function redeemReadyChallenge(token: unknown, ip: string | null = null): Promise<string | null> {
   if (typeof token !== 'string' || token.length === 0 || token.length > 100) return null;
   return writeTransaction(
     async (tx) => {
@@ -95,6 +97,7 @@ export async function redeemReadyChallenge(token: unknown): Promise<string | nul
       if (!row) return null;
       const [user] = await tx.select({ credentialsVersion: users.credentialsVersion, deactivatedAt: users.deactivatedAt }).from(users).where(eq(users.id, row.userId));
       if (user?.credentialsVersion !== row.credentialsVersion || user.deactivatedAt !== null) return null;
+      if (row.method === 'password' && row.secondFactorAt === null && !(await admitWithoutSecondFactor(tx, row.userId, ip))) return null;
       return createSession(tx, row.userId, row.method, row.secondFactorAt);
     }
   );

@@ -8,6 +8,7 @@ import { AccountError } from '@/lib/accounts/organizations';
 import { BackupRefused } from '@/lib/ops/backup';
 import { commands, CliError, type Output } from './commands';
 import { passkeyCommands } from './passkey-command';
+import { graceCommands } from './grace-command';
 
 const HELP = `Usage: npm run cli -- <command> [options] [--json]
 
@@ -15,6 +16,7 @@ Commands:
   org:create --slug SLUG --name NAME [--policy off|optional|required]
   org:policy --slug SLUG --policy off|optional|required
   org:passkeys --slug SLUG --on|--off    whether the organization's users may sign in with a passkey
+  org:grace --slug SLUG --days DAYS      days (0–30) users may still sign in without 2FA once it is required of them
   user:create --org SLUG --email EMAIL --name NAME (--password PASSWORD | --password-stdin | --sso) [--role member|admin]
                                         --password-stdin reads the password from the first line of standard input
   user:invite --org SLUG --email EMAIL --name NAME [--role member|admin] [--sso]
@@ -56,6 +58,7 @@ const options = {
   users: { type: 'string' },
   force: { type: 'boolean' },
   to: { type: 'string' },
+  days: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -78,7 +81,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(HELP);
     return name || parsed.values.help ? 0 : 2;
   }
-  const command = { ...commands, ...passkeyCommands }[name];
+  const command = { ...commands, ...passkeyCommands, ...graceCommands }[name];
   if (!command) {
     console.error(`deskgate: unknown command "${name}" (see --help)`);
     return 2;
