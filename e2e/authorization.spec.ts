@@ -93,6 +93,7 @@ const ACTIONS: Record<string, Caller[]> = {
   startSetupKeyAction: ['setup'],
   finishSetupKeyAction: ['setup'],
   setPasskeySignInAction: ['admin'],
+  setGraceDaysAction: ['admin'],
   requestPasswordResetAction: everyone,
   // Only the holder of a mailed link's cookie (forgot-password.spec.ts): no caller here has one.
   resetPasswordAction: [],
@@ -137,6 +138,7 @@ function replayValues(w: World): Record<string, string> {
     name: 'Replayed Invitee',
     role: 'admin',
     policy: 'required',
+    graceDays: '30',
     reason: 'replayed',
     saved: 'yes',
     callbackUrl: '/admin/users',
@@ -235,6 +237,7 @@ test('authorization matrix: every caller gets exactly what the table allows; ref
       ['admin', 'setUserDeactivatedAction', { userId: String(w.plain.id), deactivated: 'on', password: w.admin.password }, (b, a) => JSON.stringify(a.users) !== JSON.stringify(b.users)],
       ['admin', 'setPolicyAction', { policy: 'required' }, (b, a) => JSON.stringify(a.policy) !== JSON.stringify(b.policy)],
       ['admin', 'setPolicyAction', { policy: 'optional', password: w.admin.password }, (b, a) => JSON.stringify(a.policy) !== JSON.stringify(b.policy)],
+      ['admin', 'setGraceDaysAction', { graceDays: '5' }, (b, a) => JSON.stringify(a.grace) !== JSON.stringify(b.grace)],
       ['admin', 'signOutAction', {}, (b, a) => JSON.stringify(a.sessions) !== JSON.stringify(b.sessions)],
     ];
     for (const [caller, name, fields, changed] of changes) {

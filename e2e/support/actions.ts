@@ -90,6 +90,7 @@ export const ACTION_FORMS: Record<string, ActionForm> = {
   startSetupKeyAction: { kind: 'state', page: '/login/setup-2fa', fields: ['name'] },
   finishSetupKeyAction: { kind: 'state', page: '/login/setup-2fa', fields: ['name', 'response'] },
   setPasskeySignInAction: { kind: 'state', page: '/admin/settings', fields: ['passkeySignIn'] },
+  setGraceDaysAction: { kind: 'state', page: '/admin/settings', fields: ['graceDays'] },
   requestPasswordResetAction: { kind: 'state', page: '/login/forgot-password', fields: ['email'] },
   resetPasswordAction: { kind: 'state', page: '/login/reset-password', fields: ['newPassword', 'confirmPassword'] },
 };
