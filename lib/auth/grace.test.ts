@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as OTPAuth from 'otpauth';
 import { and, eq } from 'drizzle-orm';
 import { db, writeTransaction } from '@/db';
-import { auditEvents, users } from '@/db/schema';
+import { auditEvents, sessions, users } from '@/db/schema';
 import { graceDays, setGraceDays } from '@/lib/accounts/grace-setting';
 import { createOrganization, setOrganizationPolicy } from '@/lib/accounts/organizations';
 import { createUser, setUserTwoFactorRequired } from '@/lib/accounts/users';
@@ -13,6 +13,7 @@ import { createChallenge, redeemReadyChallenge } from './challenge';
 import { beginEnrollment, confirmEnrollment } from './enrollment';
 import { graceStanding, secondStep } from './policy';
 import { createSession, loadSession } from './session';
+import { tokenDigest } from './tokens';
 
 process.env.DESKGATE_LOG = 'off';
 const DAY = 86_400_000;
@@ -83,8 +84,11 @@ test('past the deadline: no new session, and an open one ends at the deadline', 
   await setStart(user.id, now - 3 * DAY + 30_000);
   assert.ok(await loadSession(sid, now), 'live until the deadline');
   assert.equal(await loadSession(sid, now + 30_000), null, 'not at the deadline');
+  const [row] = await (await db()).select({ revokedAt: sessions.revokedAt }).from(sessions).where(eq(sessions.id, tokenDigest(sid)));
+  assert.notEqual(row?.revokedAt, null, 'ended in the database, as a policy change ends sessions');
+  await setStart(user.id, now);
+  assert.equal(await loadSession(sid), null, 'and stays ended');
   await setStart(user.id, Date.now() - 4 * DAY);
-  assert.equal(await loadSession(sid), null);
   assert.equal(await redeemReadyChallenge(await readyChallenge(user.id)), null, 'the next sign-in goes to setup');
 });
 

@@ -79,7 +79,11 @@ export async function loadSession(sessionId: string, now = Date.now()): Promise<
   // A user who owes 2FA keeps a session only inside their grace period: at its deadline (or once the
   // days are lowered past it) the session ends, as a change that requires 2FA ends sessions at once.
   const standing = graceStanding(row.user, row.org.twoFactorPolicy, { days: row.org.twoFactorGraceDays, startedAt: row.graceStartedAt }, now);
-  if (standing.kind === 'due' || standing.kind === 'unstarted') return null;
+  if (standing.kind === 'due' || standing.kind === 'unstarted') {
+    // Ended as a policy change ends them: every session of the user, in the database (once, by whichever request sees it first).
+    await writeTransaction((tx) => revokeUserSessions(tx, row.user.id));
+    return null;
+  }
   if (now - row.lastSeenAt >= touchEvery()) {
     await writeTransaction((tx) => tx.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, digest)));
   }
