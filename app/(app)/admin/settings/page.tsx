@@ -17,7 +17,7 @@ export default async function SettingsPage() {
         <PolicyForm policy={current.org.twoFactorPolicy} needsCode={stepUpNeedsCode(current)} factors={stepUpFactors(current)} />
       </section>
       <section className="card space-y-4" aria-labelledby="grace-heading">
-        <h2 id="grace-heading" className="text-xl font-semibold">Grace period for required 2FA</h2>
+        <h2 id="grace-heading" className="text-xl font-semibold">Grace period to set up 2FA</h2>
         <GraceForm days={current.org.twoFactorGraceDays} />
       </section>
       <section className="card space-y-4" aria-labelledby="passkey-heading">
