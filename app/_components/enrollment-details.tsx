@@ -1,10 +1,12 @@
 import { config } from '@/lib/config';
 import { qrSvg } from '@/lib/auth/qr';
-import { groupedKey, otpauthUri } from '@/lib/auth/totp';
+import { groupedKey, otpauthUri, spokenKey } from '@/lib/auth/totp';
+import { CopyKeyButton } from './copy-key-button';
 
 /** Steps 1–2 of enrollment, drawn on the server: which app to use, the QR code, and the key to type instead. */
 export async function EnrollmentDetails({ secret, email }: { secret: string; email: string }) {
   const key = groupedKey(secret);
+  const spoken = spokenKey(secret);
   const svg = await qrSvg(otpauthUri(secret, config().appName, email));
   return (
     <ol className="space-y-6">
@@ -19,14 +21,17 @@ export async function EnrollmentDetails({ secret, email }: { secret: string; ema
         <h3 className="font-semibold">2. Scan the QR code</h3>
         <p>Open the app, add an account and scan this code. If you cannot scan it, type the key below instead.</p>
         <div className="flex flex-col items-start gap-4 sm:flex-row sm:items-center">
-          <div role="img" aria-label={`QR code for setting up ${config().appName}. The key to type instead is ${key}.`} className="h-48 w-48 shrink-0 bg-white p-1 [&>svg]:h-full [&>svg]:w-full" dangerouslySetInnerHTML={{ __html: svg }} />
+          <div role="img" aria-label={`QR code for setting up ${config().appName}. The key to type instead is ${spoken}.`} className="h-48 w-48 shrink-0 bg-white p-1 [&>svg]:h-full [&>svg]:w-full" dangerouslySetInnerHTML={{ __html: svg }} />
           <div>
             <p className="text-sm text-slate-600 dark:text-slate-400" id="setup-key-label">
               Key for manual entry (time-based, 6 digits, 30 seconds)
             </p>
-            <p aria-labelledby="setup-key-label" className="mt-1 font-mono text-lg tracking-wider break-all" data-testid="setup-key">
+            {/* Wrapped only at the spaces between groups, never inside one (320 px to any width). */}
+            <p aria-hidden="true" className="mt-1 font-mono text-lg tracking-wider" data-testid="setup-key">
               {key}
             </p>
+            <p className="sr-only">{spoken}</p>
+            <CopyKeyButton secret={secret} />
             <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">Account: {email}</p>
           </div>
         </div>

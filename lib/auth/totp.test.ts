@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as OTPAuth from 'otpauth';
-import { clockDrift, DRIFT_STEPS, groupedKey, matchingStep, newTotpSecret, normalizeTotpCode, otpauthUri } from './totp';
+import { clockDrift, DRIFT_STEPS, groupedKey, spokenKey, matchingStep, newTotpSecret, normalizeTotpCode, otpauthUri } from './totp';
 
 // RFC 6238 Appendix B: 8 digits, 30 s, the seeds are ASCII digits of the hash's length.
 const seeds = { SHA1: '12345678901234567890', SHA256: '12345678901234567890123456789012', SHA512: '1234567890123456789012345678901234567890123456789012345678901234' };
@@ -54,6 +54,7 @@ test('a code matches its own step and one step either side, no further', () => {
   assert.equal(matchingStep(secret, at(step + 1), now), step + 1);
   assert.equal(matchingStep(secret, at(step - 2), now), null);
   assert.equal(groupedKey('ABCDEFGHIJ'), 'ABCD EFGH IJ');
+  assert.equal(spokenKey('ABCDEFGHIJ'), 'A B C D, E F G H, I J');
 });
 
 test('clockDrift: how many steps away a failed code was right, from 2 to DRIFT_STEPS either way, after the last accepted step', () => {

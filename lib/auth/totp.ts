@@ -21,6 +21,17 @@ export function groupedKey(secret: string): string {
   return secret.match(/.{1,4}/g)!.join(' ');
 }
 
+/**
+ * The key as a screen reader should say it: group by group, each character on its own
+ * ("U I S F, X 7 M 5, …"), since a run of letters and digits read as one word means nothing.
+ */
+export function spokenKey(secret: string): string {
+  return secret
+    .match(/.{1,4}/g)!
+    .map((group) => group.split('').join(' '))
+    .join(', ');
+}
+
 /** A typed code as six ASCII digits, or null: otpauth must never see anything else. */
 export function normalizeTotpCode(input: string): string | null {
   const code = input.replace(/[\s-]/g, '');
