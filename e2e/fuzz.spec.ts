@@ -61,6 +61,9 @@ const CALLER: Record<string, Caller> = {
   setGraceDaysAction: 'admin',
   requestPasswordResetAction: 'anonymous',
   resetPasswordAction: 'anonymous',
+  endSessionAction: 'user',
+  endOtherSessionsAction: 'user',
+  signOutEverywhereAction: 'admin',
 };
 
 // Up to 100 kB: past the 64 kB body limit of server actions, without the cost of megabyte bodies

@@ -93,6 +93,9 @@ export const ACTION_FORMS: Record<string, ActionForm> = {
   setGraceDaysAction: { kind: 'state', page: '/admin/settings', fields: ['graceDays'] },
   requestPasswordResetAction: { kind: 'state', page: '/login/forgot-password', fields: ['email'] },
   resetPasswordAction: { kind: 'state', page: '/login/reset-password', fields: ['newPassword', 'confirmPassword'] },
+  endSessionAction: { kind: 'state', page: '/profile/sessions', fields: ['session'] },
+  endOtherSessionsAction: { kind: 'state', page: '/profile/sessions', fields: [] },
+  signOutEverywhereAction: { kind: 'state', page: '/admin/users', fields: ['userId', 'password', 'code', 'recoveryCode'] },
 };
 
 /** Posts a forged call of the action to its page, as a browser without JavaScript would. */

@@ -1,9 +1,10 @@
 import 'server-only';
 import { and, eq, gt, lt, ne, sql } from 'drizzle-orm';
 import { type Executor, db, lockUser, writeTransaction } from '@/db';
-import { loginChallenges, users, type ChallengePurpose, type LoginChallenge, type SessionMethod } from '@/db/schema';
+import { loginChallenges, users, type ChallengePurpose, type LoginChallenge, type SecondFactorKind, type SessionMethod } from '@/db/schema';
 import { config } from '@/lib/config';
 import { admitWithoutSecondFactor } from './grace';
+import type { RequestDevice } from '@/lib/request';
 import { createSession } from './session';
 import { newToken, tokenDigest } from './tokens';
 
@@ -62,11 +63,11 @@ export async function deleteUserChallenges(tx: Executor, userId: number, exceptT
  * step is signIn, which consumes it. Whoever copied the challenge cookie at the password step holds
  * a token that no longer names any row. Returns the new token, or null when the challenge is gone.
  */
-export async function markChallengeReady(tx: Executor, token: string, secondFactorAt: number | null): Promise<string | null> {
+export async function markChallengeReady(tx: Executor, token: string, secondFactorAt: number | null, secondFactor: SecondFactorKind | null): Promise<string | null> {
   const ready = newToken();
   const marked = await tx
     .update(loginChallenges)
-    .set({ id: tokenDigest(ready), purpose: 'ready', secondFactorAt, expiresAt: Date.now() + READY_MS })
+    .set({ id: tokenDigest(ready), purpose: 'ready', secondFactorAt, secondFactor, expiresAt: Date.now() + READY_MS })
     .where(and(eq(loginChallenges.id, tokenDigest(token)), gt(loginChallenges.expiresAt, Date.now()), sql`${loginChallenges.purpose} != 'ready'`))
     .returning({ id: loginChallenges.id });
   return marked.length === 1 ? ready : null;
@@ -77,9 +78,10 @@ export async function markChallengeReady(tx: Executor, token: string, secondFact
  * transaction, if the user's credentials did not change since the password step (a password
  * change, a 2FA change or reset, a policy or requirement change). A password sign-in without a
  * second factor is admitted only while its user does not owe 2FA or is inside their grace period
- * (whose clock it starts). Returns the new session id, or null for anything else.
+ * (whose clock it starts). Returns the new session id, or null for anything else. `device`: the
+ * browser that redeems it, recorded on the session.
  */
-export async function redeemReadyChallenge(token: unknown, ip: string | null = null): Promise<string | null> {
+export async function redeemReadyChallenge(token: unknown, device?: RequestDevice): Promise<string | null> {
   if (typeof token !== 'string' || token.length === 0 || token.length > 100) return null;
   return writeTransaction(
     async (tx) => {
@@ -93,12 +95,12 @@ export async function redeemReadyChallenge(token: unknown, ip: string | null = n
       const [row] = await tx
         .delete(loginChallenges)
         .where(and(eq(loginChallenges.id, digest), eq(loginChallenges.purpose, 'ready'), gt(loginChallenges.expiresAt, Date.now())))
-        .returning({ userId: loginChallenges.userId, method: loginChallenges.method, secondFactorAt: loginChallenges.secondFactorAt, credentialsVersion: loginChallenges.credentialsVersion });
+        .returning({ userId: loginChallenges.userId, method: loginChallenges.method, secondFactorAt: loginChallenges.secondFactorAt, secondFactor: loginChallenges.secondFactor, credentialsVersion: loginChallenges.credentialsVersion });
       if (!row) return null;
       const [user] = await tx.select({ credentialsVersion: users.credentialsVersion, deactivatedAt: users.deactivatedAt }).from(users).where(eq(users.id, row.userId));
       if (user?.credentialsVersion !== row.credentialsVersion || user.deactivatedAt !== null) return null;
-      if (row.method === 'password' && row.secondFactorAt === null && !(await admitWithoutSecondFactor(tx, row.userId, ip))) return null;
-      return createSession(tx, row.userId, row.method, row.secondFactorAt);
+      if (row.method === 'password' && row.secondFactorAt === null && !(await admitWithoutSecondFactor(tx, row.userId, device?.clientAddress ?? null))) return null;
+      return createSession(tx, row.userId, row.method, row.secondFactorAt, { secondFactor: row.secondFactor, device });
     }
   );
 }

@@ -74,9 +74,9 @@ export async function challengeSawVersion(tx: Executor, token: string, credentia
  * The sign-in that set up a second factor carries it (its session may still be made), under a new
  * token: a copy of the cookie from before the factor was added can no longer continue it.
  */
-export async function carrySetupChallenge(tx: Executor, token: string, credentialsVersion: number, now = Date.now()): Promise<string> {
+export async function carrySetupChallenge(tx: Executor, token: string, credentialsVersion: number, secondFactor: 'totp' | 'webauthn', now = Date.now()): Promise<string> {
   const next = newToken();
-  await tx.update(loginChallenges).set({ id: tokenDigest(next), secondFactorAt: now, credentialsVersion }).where(eq(loginChallenges.id, tokenDigest(token)));
+  await tx.update(loginChallenges).set({ id: tokenDigest(next), secondFactorAt: now, secondFactor, credentialsVersion }).where(eq(loginChallenges.id, tokenDigest(token)));
   return next;
 }
 
@@ -137,7 +137,7 @@ export async function confirmEnrollment(userId: number, code: string, options: C
       await revokeUserSessions(tx, userId, sessionId);
       if (sessionId) await markSessionSecondFactor(tx, sessionId, now);
       await deleteUserChallenges(tx, userId, challengeToken);
-      const next = challengeToken ? await carrySetupChallenge(tx, challengeToken, changed!.credentialsVersion, now) : undefined;
+      const next = challengeToken ? await carrySetupChallenge(tx, challengeToken, changed!.credentialsVersion, 'totp', now) : undefined;
       const action = user!.enabledAt !== null ? '2fa.reconfigured' : user!.keys > 0 ? '2fa.app_added' : '2fa.enabled';
       await audit(tx, { ...options.audit, action });
       return { ok: true, codes, challengeToken: next };

@@ -60,7 +60,7 @@ test('with grace days the first sign-in starts the clock once, audited with its 
   await setGraceDays(org.id, 3, operator);
   const user = await freshUser();
   const before = Date.now();
-  const sid = await redeemReadyChallenge(await readyChallenge(user.id), '203.0.113.9');
+  const sid = await redeemReadyChallenge(await readyChallenge(user.id), { userAgent: null, clientAddress: '203.0.113.9' });
   assert.ok(sid, 'a normal session');
   const started = (await userRow(user.id)).twoFactorGraceStartedAt;
   assert.ok(started !== null && started >= before);

@@ -55,7 +55,7 @@ export async function keyAdded(tx: Executor, userId: number, binding: WebAuthnBi
   // 2FA is on: a grace period, if one ran, is over (a later requirement starts a new clock).
   if (first) await endGrace(tx, userId);
   if (origin.sessionId) await markSessionSecondFactor(tx, origin.sessionId, now);
-  const challengeToken = origin.challengeToken ? await carrySetupChallenge(tx, origin.challengeToken, version, now) : undefined;
+  const challengeToken = origin.challengeToken ? await carrySetupChallenge(tx, origin.challengeToken, version, 'webauthn', now) : undefined;
   return { ...(codes && { codes }), ...(challengeToken && { challengeToken }) };
 }
 

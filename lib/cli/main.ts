@@ -25,6 +25,7 @@ Commands:
   user:reset-2fa --email EMAIL
   user:deactivate --email EMAIL         sign the user out everywhere and refuse their sign-ins
   user:reactivate --email EMAIL         let a deactivated user sign in again
+  user:sign-out --email EMAIL           end every session of the user, in every browser (they can sign in again)
   user:send-reset --email EMAIL         mail a password reset link to a password user (audited; not counted
                                         against DESKGATE_RESET_MAILS_PER_HOUR: the operator decides)
   user:list --org SLUG

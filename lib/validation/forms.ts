@@ -114,3 +114,10 @@ export const setPasskeySignInSchema = z.object({ passkeySignIn: z.enum(['on', 'o
 
 /** The organization's grace period for required 2FA (/admin/settings, #17). */
 export const setGraceDaysSchema = z.object({ graceDays: graceDaysField });
+
+/** The Devices tab: a session by its row key (a SHA-256 digest in base64url; whose it is, the action checks). */
+export const endSessionSchema = z.object({ session: z.string({ error: 'Choose a session.' }).regex(/^[A-Za-z0-9_-]{43}$/, 'Choose a session.') });
+export const endOtherSessionsSchema = z.object({});
+
+/** An admin's "Sign out everywhere" for a user steps up like the other changes of the users table. */
+export const signOutEverywhereSchema = z.object({ userId, ...stepUpFields });

@@ -48,7 +48,7 @@ async function completeSecondStep(challenge: Challenge, factor: Factor, ip: stri
     const attempt = await countChallengeAttempt(challenge.token, limit);
     if (attempt !== 'counted') return { attempt };
     const result = await verifySecondFactor(user.id, factor.input, now, async (tx, accepted) => {
-      const ready = await markChallengeReady(tx, challenge.token, now);
+      const ready = await markChallengeReady(tx, challenge.token, now, accepted.kind === 'recovery' ? 'recovery_code' : accepted.kind);
       if (!ready) return false;
       handoff.token = ready;
       const action = accepted.kind === 'recovery' ? 'sign_in.recovery_code_used' : 'sign_in';
