@@ -102,6 +102,7 @@ const ACTIONS: Record<string, Caller[]> = {
   setTrustedBrowsersAction: ['admin'],
   // Only the owner's row: the victim's trusted browser, replayed by anyone else, stays.
   removeTrustedBrowserAction: ['member'],
+  setGraceDaysAction: ['admin'],
   requestPasswordResetAction: everyone,
   // Only the holder of a mailed link's cookie (forgot-password.spec.ts): no caller here has one.
   resetPasswordAction: [],
@@ -154,6 +155,7 @@ function replayValues(w: World): Record<string, string> {
     name: 'Replayed Invitee',
     role: 'admin',
     policy: 'required',
+    graceDays: '30',
     reason: 'replayed',
     saved: 'yes',
     callbackUrl: '/admin/users',
@@ -264,6 +266,7 @@ test('authorization matrix: every caller gets exactly what the table allows; ref
       ['admin', 'setPolicyAction', { policy: 'required' }, (b, a) => JSON.stringify(a.policy) !== JSON.stringify(b.policy)],
       ['admin', 'setPolicyAction', { policy: 'optional', password: w.admin.password }, (b, a) => JSON.stringify(a.policy) !== JSON.stringify(b.policy)],
       ['admin', 'setTrustedBrowsersAction', { trustedBrowsers: 'on', trustedBrowserDays: '3' }, (b, a) => JSON.stringify(a.policy) !== JSON.stringify(b.policy)],
+      ['admin', 'setGraceDaysAction', { graceDays: '5' }, (b, a) => JSON.stringify(a.grace) !== JSON.stringify(b.grace)],
       // The SSO caller's session is the one still live here (the victim's ended with the reset above).
       ['admin', 'signOutEverywhereAction', { userId: String(w.sso.id), password: w.admin.password }, (b, a) => JSON.stringify(a.sessions) !== JSON.stringify(b.sessions)],
       ['admin', 'signOutAction', {}, (b, a) => JSON.stringify(a.sessions) !== JSON.stringify(b.sessions)],

@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { currentSession } from '@/lib/auth/current';
+import { formatDeadline } from '@/lib/auth/policy';
 import { config } from '@/lib/config';
 import { signOutAction } from './actions';
 
@@ -27,7 +28,25 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           ) : null}
         </nav>
       </header>
+      {current?.graceDeadline ? <GraceBanner deadline={current.graceDeadline} /> : null}
       <main className="mx-auto max-w-5xl px-4 py-8">{children}</main>
     </>
+  );
+}
+
+/**
+ * For a user inside their grace period for required 2FA, on every page: a named region (not an alert:
+ * it would interrupt on every page load), with the deadline in UTC and the way to the 2FA tab.
+ */
+function GraceBanner({ deadline }: { deadline: number }) {
+  return (
+    <section aria-label="Two-factor authentication reminder" className="border-b border-amber-300 bg-amber-50 text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-50">
+      <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-4 gap-y-1 px-4 py-3">
+        <p>
+          Your organization requires two-factor authentication. Set it up by <time dateTime={new Date(deadline).toISOString()}>{formatDeadline(deadline)}</time>.
+        </p>
+        <Link href="/profile/2fa" className="font-medium text-amber-950 underline dark:text-amber-50">Set up two-factor authentication</Link>
+      </div>
+    </section>
   );
 }

@@ -120,6 +120,7 @@ async function rowsById(reader: Reader, ids: number[]) {
       secondFactorFailures: users.secondFactorFailures,
       invitedAt: users.invitedAt,
       deactivatedAt: users.deactivatedAt,
+      twoFactorGraceStartedAt: users.twoFactorGraceStartedAt,
     })
     .from(users)
     .where(inArray(users.id, ids));

@@ -92,6 +92,7 @@ export const ACTION_FORMS: Record<string, ActionForm> = {
   setPasskeySignInAction: { kind: 'state', page: '/admin/settings', fields: ['passkeySignIn'] },
   setTrustedBrowsersAction: { kind: 'state', page: '/admin/settings', fields: ['trustedBrowsers', 'trustedBrowserDays'] },
   removeTrustedBrowserAction: { kind: 'state', page: '/profile/sessions', fields: ['id'] },
+  setGraceDaysAction: { kind: 'state', page: '/admin/settings', fields: ['graceDays'] },
   requestPasswordResetAction: { kind: 'state', page: '/login/forgot-password', fields: ['email'] },
   resetPasswordAction: { kind: 'state', page: '/login/reset-password', fields: ['newPassword', 'confirmPassword'] },
   endSessionAction: { kind: 'state', page: '/profile/sessions', fields: ['session'] },

@@ -46,6 +46,7 @@ export async function securityState(userIds: number[], orgId: number) {
     codes: await all(`select user_id, code_hash, used_at from recovery_codes where user_id in (${ids}) order by id`),
     policy: await all(`select two_factor_policy, trusted_browsers, trusted_browser_days from organizations where id = ${Number(orgId)}`),
     trusted: await all(`select id, user_id, expires_at from trusted_browsers where user_id in (${ids}) order by id`),
+    grace: await all(`select o.two_factor_grace_days, u.id, u.two_factor_grace_started_at from organizations o left join users u on u.org_id = o.id and u.id in (${ids}) where o.id = ${Number(orgId)} order by u.id`),
   };
 }
 
@@ -53,6 +54,16 @@ export async function securityState(userIds: number[], orgId: number) {
 export async function ageLastCode(userId: number, minutes: number) {
   const step = Math.floor((Date.now() - minutes * 60_000) / 30_000);
   await writeTransaction((tx) => tx.update(users).set({ totpLastStep: step }).where(eq(users.id, userId)));
+}
+
+/**
+ * Moves the start of a user's 2FA grace period `days` back, as if their first sign-in after 2FA
+ * became required had been that long ago (the server's clock is left alone).
+ */
+export async function ageGraceStart(userId: number, days: number) {
+  const [row] = await (await db()).select({ at: users.twoFactorGraceStartedAt }).from(users).where(eq(users.id, userId));
+  if (row?.at == null) throw new Error(`user ${userId} has no grace period running`);
+  await writeTransaction((tx) => tx.update(users).set({ twoFactorGraceStartedAt: row.at! - days * 86_400_000 }).where(eq(users.id, userId)));
 }
 
 /** Moves a user's reset links past their expiry, as 30 minutes would. */

@@ -5,13 +5,14 @@ import { organizations, users, type TwoFactorPolicy } from '@/db/schema';
 import { audit, type Actor } from '@/lib/audit';
 import { deleteUserChallenges } from '@/lib/auth/challenge';
 import { hasSecondFactor, isTwoFactorRequired, type SecondFactors } from '@/lib/auth/policy';
+import { endGraceWhereNotRequired } from '@/lib/auth/grace';
 import { adminStillActing, revokeUserSessions } from '@/lib/auth/session';
 
 export class AccountError extends Error {}
 
 export async function findOrganization(slug: string) {
   const [org] = await (await db())
-    .select({ id: organizations.id, slug: organizations.slug, name: organizations.name, twoFactorPolicy: organizations.twoFactorPolicy })
+    .select({ id: organizations.id, slug: organizations.slug, name: organizations.name, twoFactorPolicy: organizations.twoFactorPolicy, twoFactorGraceDays: organizations.twoFactorGraceDays })
     .from(organizations)
     .where(eq(organizations.slug, slug));
   return org;
@@ -83,6 +84,8 @@ export async function setOrganizationPolicy(orgId: number, policy: TwoFactorPoli
         .where(and(eq(users.orgId, orgId), eq(users.twoFactorState, 'none')));
       const newly = members.filter((u) => isTwoFactorRequired(u, policy) && !isTwoFactorRequired(u, org.policy));
       const sessionsEnded = await endSessionsOfNewlyRequired(tx, newly);
+      // Whoever 2FA is no longer required of loses their grace clock: a new requirement starts a new one.
+      await endGraceWhereNotRequired(tx, orgId);
       await audit(tx, { orgId, actor, action: 'org.policy_changed', detail: { from: org.policy, to: policy, usersSignedOut: sessionsEnded }, ip });
       return { changed: true, sessionsEnded };
     }

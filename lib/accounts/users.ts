@@ -8,6 +8,7 @@ import { revokeAccountTokens } from '@/lib/auth/account-tokens';
 import { hashPassword } from '@/lib/auth/password';
 import { tokenDigest } from '@/lib/auth/tokens';
 import { adminStillActing, revokeUserSessions, sessionStillLive } from '@/lib/auth/session';
+import { endGrace } from '@/lib/auth/grace';
 import { isTwoFactorRequired } from '@/lib/auth/policy';
 import type { NewUser } from '@/lib/validation/accounts';
 import { AccountError, endSessionsOfNewlyRequired, findOrganization } from './organizations';
@@ -41,7 +42,7 @@ export async function findUserByEmail(email: string) {
 
 export async function listUsers(orgId: number) {
   return (await db())
-    .select({ id: users.id, email: users.email, name: users.name, role: users.role, signInMethod: users.signInMethod, twoFactorRequired: users.twoFactorRequired, totpEnabledAt: users.totpEnabledAt, webauthnKeyCount: users.webauthnKeyCount, recoveryCodesLeft: users.recoveryCodesLeft, lastSignInAt: users.lastSignInAt, secondFactorFailures: users.secondFactorFailures, invitedAt: users.invitedAt, deactivatedAt: users.deactivatedAt })
+    .select({ id: users.id, email: users.email, name: users.name, role: users.role, signInMethod: users.signInMethod, twoFactorRequired: users.twoFactorRequired, totpEnabledAt: users.totpEnabledAt, webauthnKeyCount: users.webauthnKeyCount, recoveryCodesLeft: users.recoveryCodesLeft, lastSignInAt: users.lastSignInAt, secondFactorFailures: users.secondFactorFailures, invitedAt: users.invitedAt, deactivatedAt: users.deactivatedAt, twoFactorGraceStartedAt: users.twoFactorGraceStartedAt })
     .from(users)
     .where(eq(users.orgId, orgId))
     .orderBy(asc(users.email));
@@ -64,6 +65,8 @@ export async function setUserTwoFactorRequired(userId: number, required: boolean
       await tx.update(users).set({ twoFactorRequired: required, credentialsVersion: sql`${users.credentialsVersion} + 1` }).where(eq(users.id, userId));
       const newly = isTwoFactorRequired({ ...user, twoFactorRequired: required }, user.policy) && !isTwoFactorRequired(user, user.policy);
       const sessionsEnded = newly ? await endSessionsOfNewlyRequired(tx, [user]) : 0;
+      // No longer required of them: their grace clock goes, and a new requirement starts a new one.
+      if (!isTwoFactorRequired({ ...user, twoFactorRequired: required }, user.policy)) await endGrace(tx, userId);
       await audit(tx, { orgId: user.orgId, actor, targetUserId: userId, action: required ? 'user.2fa_required' : 'user.2fa_not_required', detail: { sessionsEnded }, ip });
       return { changed: true, sessionsEnded };
     }

@@ -3,6 +3,7 @@ import { and, eq, gt, lt, ne, sql } from 'drizzle-orm';
 import { type Executor, db, lockUser, writeTransaction } from '@/db';
 import { loginChallenges, users, type ChallengePurpose, type LoginChallenge, type SecondFactorKind, type SessionMethod } from '@/db/schema';
 import { config } from '@/lib/config';
+import { admitWithoutSecondFactor } from './grace';
 import type { RequestDevice } from '@/lib/request';
 import { createSession } from './session';
 import { newToken, tokenDigest } from './tokens';
@@ -76,8 +77,10 @@ export async function markChallengeReady(tx: Executor, token: string, secondFact
 /**
  * The only way to a session: consumes a `ready` challenge and creates the session row in one
  * transaction, if the user's credentials did not change since the password step (a password
- * change, a 2FA change or reset, a policy or requirement change). Returns the new session id, or
- * null for anything else. `device`: the browser that redeems it, recorded on the session.
+ * change, a 2FA change or reset, a policy or requirement change). A password sign-in without a
+ * second factor is admitted only while its user does not owe 2FA or is inside their grace period
+ * (whose clock it starts). Returns the new session id, or null for anything else. `device`: the
+ * browser that redeems it, recorded on the session.
  */
 export async function redeemReadyChallenge(token: unknown, device?: RequestDevice): Promise<string | null> {
   if (typeof token !== 'string' || token.length === 0 || token.length > 100) return null;
@@ -97,6 +100,7 @@ export async function redeemReadyChallenge(token: unknown, device?: RequestDevic
       if (!row) return null;
       const [user] = await tx.select({ credentialsVersion: users.credentialsVersion, deactivatedAt: users.deactivatedAt }).from(users).where(eq(users.id, row.userId));
       if (user?.credentialsVersion !== row.credentialsVersion || user.deactivatedAt !== null) return null;
+      if (row.method === 'password' && row.secondFactorAt === null && !(await admitWithoutSecondFactor(tx, row.userId, device?.clientAddress ?? null))) return null;
       return createSession(tx, row.userId, row.method, row.secondFactorAt, { secondFactor: row.secondFactor, device });
     }
   );

@@ -67,6 +67,8 @@ export async function checkPassword(email: string, password: string, ip: string,
       credentialsVersion: users.credentialsVersion,
       deactivatedAt: users.deactivatedAt,
       policy: organizations.twoFactorPolicy,
+      graceDays: organizations.twoFactorGraceDays,
+      graceStartedAt: users.twoFactorGraceStartedAt,
     })
     .from(users)
     .innerJoin(organizations, eq(organizations.id, users.orgId))

@@ -125,7 +125,7 @@ export async function confirmEnrollment(userId: number, code: string, options: C
       }
       const [changed] = await tx
         .update(users)
-        .set({ totpSecret: pending.secret, totpHintedStep: null, totpEnabledAt: now, twoFactorVersion: user!.version + 1, credentialsVersion: sql`${users.credentialsVersion} + 1` })
+        .set({ totpSecret: pending.secret, totpHintedStep: null, totpEnabledAt: now, twoFactorGraceStartedAt: null, twoFactorVersion: user!.version + 1, credentialsVersion: sql`${users.credentialsVersion} + 1` })
         .where(and(eq(users.id, userId), eq(users.twoFactorVersion, pending.baseVersion)))
         .returning({ credentialsVersion: users.credentialsVersion });
       await tx.delete(pendingEnrollments).where(eq(pendingEnrollments.userId, userId));

@@ -4,6 +4,7 @@ import type { Executor } from '@/db';
 import { loginChallenges, organizations, users } from '@/db/schema';
 import { deleteUserChallenges } from './challenge';
 import { carrySetupChallenge, replaceRecoveryCodes } from './enrollment';
+import { endGrace } from './grace';
 import { hasSecondFactor } from './policy';
 import { markSessionSecondFactor } from './second-factor';
 import { revokeUserSessions, sessionStillLive } from './session';
@@ -51,7 +52,10 @@ export async function keyAdded(tx: Executor, userId: number, binding: WebAuthnBi
   const [before] = await tx.select({ totpEnabledAt: users.totpEnabledAt, webauthnKeyCount: users.webauthnKeyCount }).from(users).where(eq(users.id, userId));
   const origin = originOf(binding);
   const version = await keyCountChanged(tx, userId, 1, origin);
-  const codes = before && !hasSecondFactor(before) ? await replaceRecoveryCodes(tx, userId) : undefined;
+  const first = before !== undefined && !hasSecondFactor(before);
+  const codes = first ? await replaceRecoveryCodes(tx, userId) : undefined;
+  // 2FA is on: a grace period, if one ran, is over (a later requirement starts a new clock).
+  if (first) await endGrace(tx, userId);
   if (origin.sessionId) await markSessionSecondFactor(tx, origin.sessionId, now);
   const challengeToken = origin.challengeToken ? await carrySetupChallenge(tx, origin.challengeToken, version, 'webauthn', now) : undefined;
   return { ...(codes && { codes }), ...(challengeToken && { challengeToken }) };

@@ -22,10 +22,63 @@ export function isTwoFactorRequired(user: Pick<TwoFactorSubject, 'signInMethod' 
   return policy === 'required' || (policy === 'optional' && user.twoFactorRequired);
 }
 
-/** What a password sign-in must do after the password: ask for a second factor, force setup, or nothing. */
-export function secondStep(user: TwoFactorSubject, policy: TwoFactorPolicy): 'verify' | 'setup' | 'ready' {
+const DAY_MS = 86_400_000;
+
+/**
+ * The organization's grace period for required 2FA (0–30 days, 0 = set up at the first sign-in) and
+ * when this user's clock started (their first sign-in after 2FA became required of them), if it has.
+ */
+export interface Grace {
+  days: number;
+  startedAt: number | null;
+}
+
+export const NO_GRACE: Grace = { days: 0, startedAt: null };
+
+/** The end of a started grace period under the organization's current days (lowering them moves it). */
+export function graceDeadline(startedAt: number, days: number): number {
+  return startedAt + days * DAY_MS;
+}
+
+/**
+ * Where a user who owes 2FA stands: `none` (2FA is not owed: they have it, or it is not required of
+ * them), `unstarted` (a grace period whose clock starts at their next sign-in), `grace` (until
+ * `deadline`), or `due` (set up now: no grace period, or it has ended).
+ */
+export type GraceStanding = { kind: 'none' } | { kind: 'unstarted' } | { kind: 'grace'; deadline: number } | { kind: 'due'; deadline: number | null };
+
+export function graceStanding(user: TwoFactorSubject, policy: TwoFactorPolicy, grace: Grace, now = Date.now()): GraceStanding {
+  if (hasSecondFactor(user) || !isTwoFactorRequired(user, policy)) return { kind: 'none' };
+  if (grace.days <= 0) return { kind: 'due', deadline: null };
+  if (grace.startedAt === null) return { kind: 'unstarted' };
+  const deadline = graceDeadline(grace.startedAt, grace.days);
+  return now < deadline ? { kind: 'grace', deadline } : { kind: 'due', deadline };
+}
+
+const utcDate = (style: 'long' | 'medium') => new Intl.DateTimeFormat('en-GB', { dateStyle: style, timeZone: 'UTC' });
+
+/** A deadline as people read it, in UTC: "6 December 2026" (`long`, the banner) or "6 Dec 2026" (the table). */
+export function formatDeadline(ms: number, style: 'long' | 'medium' = 'long'): string {
+  return utcDate(style).format(ms);
+}
+
+/** For the admin table and `user:list`: "due 6 Dec 2026", "overdue", "grace starts at next sign-in", or null. */
+export function describeGrace(standing: GraceStanding): string | null {
+  if (standing.kind === 'grace') return `due ${formatDeadline(standing.deadline, 'medium')}`;
+  if (standing.kind === 'unstarted') return 'grace starts at next sign-in';
+  return standing.kind === 'due' && standing.deadline !== null ? 'overdue' : null;
+}
+
+/**
+ * What a password sign-in must do after the password: ask for a second factor, force setup, or
+ * nothing (`ready`). `grace`: 2FA is required but the user is inside their grace period (or starts
+ * it now) and signs in as if it were optional; the session's transaction starts the clock.
+ */
+export function secondStep(user: TwoFactorSubject, policy: TwoFactorPolicy, grace: Grace = NO_GRACE, now = Date.now()): 'verify' | 'setup' | 'grace' | 'ready' {
   if (hasSecondFactor(user)) return 'verify';
-  return isTwoFactorRequired(user, policy) ? 'setup' : 'ready';
+  const standing = graceStanding(user, policy, grace, now);
+  if (standing.kind === 'none') return 'ready';
+  return standing.kind === 'due' ? 'setup' : 'grace';
 }
 
 /** "App · 2 keys", "App", "1 key", or null without a second factor: the admin table and the CLI. */

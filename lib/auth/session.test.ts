@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { eq } from 'drizzle-orm';
 import { db, writeTransaction } from '@/db';
 import { sessions, users } from '@/db/schema';
+import { setGraceDays } from '@/lib/accounts/grace-setting';
 import { createOrganization, setOrganizationPolicy } from '@/lib/accounts/organizations';
 import { changePassword, createUser, setUserTwoFactorRequired } from '@/lib/accounts/users';
 import { config } from '@/lib/config';
@@ -85,5 +86,8 @@ test('a session is refused when the credentials changed after the password step'
     await change();
     assert.equal(await redeemReadyChallenge(ready), null, `no session after a ${name}`);
   }
+  // The user now owes 2FA (required, reset): without a second factor only a grace period admits them (#17).
+  assert.equal(await redeemReadyChallenge(await createChallenge(user.id, 'ready', '/', await version())), null, 'no session without 2FA when it is due');
+  await setGraceDays(user.orgId, 3, operator);
   assert.ok(await redeemReadyChallenge(await createChallenge(user.id, 'ready', '/', await version())), 'an unchanged version still signs in');
 });

@@ -4,6 +4,7 @@ import { db, lockUser, writeTransaction, type Executor } from '@/db';
 import { organizations, sessions, users, type SecondFactorKind, type SessionMethod, type SignInMethod } from '@/db/schema';
 import type { Actor } from '@/lib/audit';
 import { config } from '@/lib/config';
+import { graceStanding } from './policy';
 import type { RequestDevice } from '@/lib/request';
 import { newToken, tokenDigest } from './tokens';
 
@@ -42,7 +43,9 @@ export interface CurrentSession {
     webauthnKeyCount: number;
     recoveryCodesLeft: number;
   };
-  org: { id: number; slug: string; name: string; twoFactorPolicy: 'off' | 'optional' | 'required' };
+  org: { id: number; slug: string; name: string; twoFactorPolicy: 'off' | 'optional' | 'required'; twoFactorGraceDays: number };
+  /** While the user is inside their grace period for required 2FA: when it ends (the banner's date). */
+  graceDeadline: number | null;
 }
 
 /** The live session for a JWT's session id, or null when revoked, idle or past its lifetime. */
@@ -66,11 +69,13 @@ export async function loadSession(sessionId: string, now = Date.now()): Promise<
         webauthnKeyCount: users.webauthnKeyCount,
         recoveryCodesLeft: users.recoveryCodesLeft,
       },
+      graceStartedAt: users.twoFactorGraceStartedAt,
       org: {
         id: organizations.id,
         slug: organizations.slug,
         name: organizations.name,
         twoFactorPolicy: organizations.twoFactorPolicy,
+        twoFactorGraceDays: organizations.twoFactorGraceDays,
       },
     })
     .from(sessions)
@@ -79,10 +84,18 @@ export async function loadSession(sessionId: string, now = Date.now()): Promise<
     // A deactivated user's sessions are revoked with the change; the check here makes it so on every request regardless.
     .where(and(eq(sessions.id, digest), isNull(users.deactivatedAt)));
   if (!row || !isLive(row, now)) return null;
+  // A user who owes 2FA keeps a session only inside their grace period: at its deadline (or once the
+  // days are lowered past it) the session ends, as a change that requires 2FA ends sessions at once.
+  const standing = graceStanding(row.user, row.org.twoFactorPolicy, { days: row.org.twoFactorGraceDays, startedAt: row.graceStartedAt }, now);
+  if (standing.kind === 'due' || standing.kind === 'unstarted') {
+    // Ended as a policy change ends them: every session of the user, in the database (once, by whichever request sees it first).
+    await writeTransaction((tx) => revokeUserSessions(tx, row.user.id));
+    return null;
+  }
   if (now - row.lastSeenAt >= touchEvery()) {
     await writeTransaction((tx) => tx.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, digest)));
   }
-  return { sessionId, method: row.method, secondFactorAt: row.secondFactorAt, user: row.user, org: row.org };
+  return { sessionId, method: row.method, secondFactorAt: row.secondFactorAt, user: row.user, org: row.org, graceDeadline: standing.kind === 'grace' ? standing.deadline : null };
 }
 
 export function isLive(row: { revokedAt: number | null; createdAt: number; lastSeenAt: number }, now: number): boolean {

@@ -11,7 +11,7 @@ import { setUserDeactivated } from '@/lib/accounts/deactivation';
 import { signOutEverywhere } from '@/lib/auth/devices';
 import { inviteUser } from '@/lib/accounts/invitations';
 import { statusOf } from '@/db/queries/admin-users';
-import { describeSecondFactors } from '@/lib/auth/policy';
+import { describeGrace, describeSecondFactors, graceStanding } from '@/lib/auth/policy';
 import { isSecondFactorSuspended } from '@/lib/auth/second-factor';
 import { resetTwoFactor } from '@/lib/auth/two-factor-changes';
 import { audit, auditAlone } from '@/lib/audit';
@@ -151,8 +151,12 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
   },
   async 'user:list'(v) {
     const org = await organization(v.org);
-    const rows = (await listUsers(org.id)).map(({ secondFactorFailures, ...u }) => ({ ...u, status: statusOf(u), secondFactors: describeSecondFactors(u), secondFactorLocked: isSecondFactorSuspended(secondFactorFailures) }));
-    const text = rows.map((u) => `${u.email}\t${u.name}\t${u.role}\t${u.signInMethod}\t${u.status}\t2FA ${u.secondFactors ? `on (${u.secondFactors})` : 'off'}${u.twoFactorRequired ? ' (required)' : ''}${u.secondFactorLocked ? ', locked' : ''}\tcodes ${u.recoveryCodesLeft}\tlast sign-in ${date(u.lastSignInAt)}`).join('\n');
+    const now = Date.now();
+    const rows = (await listUsers(org.id)).map(({ secondFactorFailures, ...u }) => {
+      const standing = graceStanding(u, org.twoFactorPolicy, { days: org.twoFactorGraceDays, startedAt: u.twoFactorGraceStartedAt }, now);
+      return { ...u, status: statusOf(u), secondFactors: describeSecondFactors(u), secondFactorLocked: isSecondFactorSuspended(secondFactorFailures), twoFactorDue: standing.kind === 'grace' ? new Date(standing.deadline).toISOString() : null, twoFactorGrace: describeGrace(standing) };
+    });
+    const text = rows.map((u) => `${u.email}\t${u.name}\t${u.role}\t${u.signInMethod}\t${u.status}\t2FA ${u.secondFactors ? `on (${u.secondFactors})` : 'off'}${u.twoFactorRequired ? ' (required)' : ''}${u.twoFactorGrace ? `, ${u.twoFactorGrace}` : ''}${u.secondFactorLocked ? ', locked' : ''}\tcodes ${u.recoveryCodesLeft}\tlast sign-in ${date(u.lastSignInAt)}`).join('\n');
     return { text: text || `${org.slug} has no users.`, data: rows };
   },
   async 'db:backup'(v) {

@@ -9,6 +9,7 @@ import { BackupRefused } from '@/lib/ops/backup';
 import { commands, CliError, type Output } from './commands';
 import { passkeyCommands } from './passkey-command';
 import { trustCommands } from './trust-command';
+import { graceCommands } from './grace-command';
 
 const HELP = `Usage: npm run cli -- <command> [options] [--json]
 
@@ -19,6 +20,7 @@ Commands:
   org:trusted-browsers --slug SLUG --on|--off [--days N]
                                         whether "Trust this browser" is offered at the second step, and for
                                         how many days (1–30; without --days, unchanged); off ends every one
+  org:grace --slug SLUG --days DAYS      days (0–30) users may still sign in without 2FA once it is required of them
   user:create --org SLUG --email EMAIL --name NAME (--password PASSWORD | --password-stdin | --sso) [--role member|admin]
                                         --password-stdin reads the password from the first line of standard input
   user:invite --org SLUG --email EMAIL --name NAME [--role member|admin] [--sso]
@@ -62,6 +64,7 @@ const options = {
   users: { type: 'string' },
   force: { type: 'boolean' },
   to: { type: 'string' },
+  days: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -84,7 +87,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(HELP);
     return name || parsed.values.help ? 0 : 2;
   }
-  const command = { ...commands, ...passkeyCommands, ...trustCommands }[name];
+  const command = { ...commands, ...passkeyCommands, ...trustCommands, ...graceCommands }[name];
   if (!command) {
     console.error(`deskgate: unknown command "${name}" (see --help)`);
     return 2;

@@ -36,3 +36,12 @@ export const invitationSchema = z.object({
   method: z.enum(SIGN_IN_METHODS, { error: 'Choose password or SSO.' }).default('password'),
 });
 export type Invitation = z.infer<typeof invitationSchema>;
+
+const graceRule = 'Enter a whole number of days from 0 to 30.';
+/** Days of grace before required 2FA must be set up: a whole number 0–30 (0 = at the next sign-in). */
+export const graceDaysField = z
+  .string({ error: graceRule })
+  .trim()
+  .regex(/^\d{1,2}$/, graceRule)
+  .transform(Number)
+  .refine((days) => days <= 30, graceRule);

@@ -1,7 +1,7 @@
 // The schemas of the server actions' forms. They live here, not in the 'use server' files
 // (which may export only async functions), so that tests can feed them any FormData.
 import { z } from 'zod';
-import { invitationSchema, policyField } from './accounts';
+import { graceDaysField, invitationSchema, policyField } from './accounts';
 import { authenticationResponseSchema, credentialIdField, keyNameField, webauthnResponseField } from './webauthn';
 
 import { currentPasswordField, emailField, newPasswordField, optional, recoveryCodeField, totpCodeField } from './fields';
@@ -117,6 +117,9 @@ export const passkeySignInSchema = z.object({ response: keyResponseField, callba
  * removes a way in), so, as raising the policy, it asks for no step-up.
  */
 export const setPasskeySignInSchema = z.object({ passkeySignIn: z.enum(['on', 'off'], { error: 'Choose whether passkey sign-in is allowed.' }) });
+
+/** The organization's grace period for required 2FA (/admin/settings, #17). */
+export const setGraceDaysSchema = z.object({ graceDays: graceDaysField });
 
 /** The Devices tab: a session by its row key (a SHA-256 digest in base64url; whose it is, the action checks). */
 export const endSessionSchema = z.object({ session: z.string({ error: 'Choose a session.' }).regex(/^[A-Za-z0-9_-]{43}$/, 'Choose a session.') });

@@ -7,8 +7,9 @@ import { isLowering, setOrganizationPolicy } from '@/lib/accounts/organizations'
 import { setUserTwoFactorRequired } from '@/lib/accounts/users';
 import { actorOf, adminStepUp, CONFIRM, NO_LONGER, NO_SUCH_USER } from './step-up';
 import { resetTwoFactor } from '@/lib/auth/two-factor-changes';
-import { resetTwoFactorSchema, setPasskeySignInSchema, setPolicySchema, setTwoFactorRequiredSchema, setUserDeactivatedSchema } from '@/lib/validation/forms';
+import { resetTwoFactorSchema, setGraceDaysSchema, setPasskeySignInSchema, setPolicySchema, setTwoFactorRequiredSchema, setUserDeactivatedSchema } from '@/lib/validation/forms';
 import { setPasskeySignIn } from '@/lib/accounts/passkey-setting';
+import { setGraceDays } from '@/lib/accounts/grace-setting';
 import { setUserDeactivated } from '@/lib/accounts/deactivation';
 import { signOut } from '@/lib/auth/auth';
 import { signOutEverywhere } from '@/lib/auth/devices';
@@ -69,6 +70,16 @@ export const setPasskeySignInAction = adminAction(setPasskeySignInSchema, async 
   if ('refused' in result) return { error: NO_LONGER, values };
   if (!result.changed) return { ok: 'Nothing changed.', values };
   return { ok: passkeySignIn === 'on' ? 'Saved. People can now sign in with a passkey.' : 'Saved. Passkeys can no longer be used to sign in; security keys still work as a second step.', values };
+});
+
+/** The grace period for required 2FA, 0–30 days (#17). Raising or lowering it needs no step-up: nobody's 2FA is removed. */
+export const setGraceDaysAction = adminAction(setGraceDaysSchema, async ({ graceDays }, { current, ip }): Promise<ActionState> => {
+  const values = { graceDays: String(graceDays) };
+  const result = await setGraceDays(current.org.id, graceDays, actorOf(current), ip);
+  if ('refused' in result) return { error: NO_LONGER, values };
+  if (!result.changed) return { ok: 'Nothing changed.', values };
+  const period = graceDays === 0 ? 'Users who must have 2FA set it up at their next sign-in.' : `Users who must have 2FA may sign in without it for ${graceDays} day${graceDays === 1 ? '' : 's'} from their first sign-in after it became required.`;
+  return { ok: `Saved. ${period}`, values };
 });
 
 const SELF_DEACTIVATION = 'You cannot deactivate your own account. Ask another administrator.';

@@ -45,13 +45,13 @@ export const signInAction = publicAction(signInSchema, async ({ email, password,
   const { user } = result;
   await rememberDevice(user.id);
   const target = safeCallbackUrl(callbackUrl);
-  const step = secondStep(user, user.policy);
-  // A trusted browser stands for the second factor (never for forced setup): the session still comes
-  // from a ready challenge, through the same checks as after a code.
+  const step = secondStep(user, user.policy, { days: user.graceDays, startedAt: user.graceStartedAt });
+  // A trusted browser stands for the second factor (never for forced setup, nor in grace): the session
+  // still comes from a ready challenge, through the same checks as after a code.
   const trust = step === 'verify' ? await currentTrustToken() : null;
   const trusted = trust ? await signInWithTrustedBrowser(user, trust, target, ip) : null;
   if (trusted) return finishSignIn(trusted, target);
-  if (step !== 'ready') {
+  if (step === 'verify' || step === 'setup') {
     const token = await createChallenge(user.id, step, target, user.credentialsVersion);
     // Forced setup starts with a pending secret that lives exactly as long as the challenge, and belongs to it.
     if (step === 'setup') await beginEnrollment(user.id, { challengeToken: token });
@@ -59,7 +59,9 @@ export const signInAction = publicAction(signInSchema, async ({ email, password,
     log('sign_in.challenge', { user: user.id, purpose: step, ip });
     redirect(step === 'verify' ? '/login/verify' : '/login/setup-2fa');
   }
-  await auditAlone({ orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action: 'sign_in', detail: { method: 'password', secondFactor: 'none' }, ip });
+  // `grace`: 2FA is required but not due yet; the session's transaction starts the user's clock if it has not.
+  const detail = { method: 'password', secondFactor: 'none', ...(step === 'grace' && { twoFactorGrace: true }) };
+  await auditAlone({ orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action: 'sign_in', detail, ip });
   return finishSignIn(await createChallenge(user.id, 'ready', target, user.credentialsVersion), target);
 });
 

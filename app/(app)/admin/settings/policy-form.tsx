@@ -10,7 +10,7 @@ import { setPolicyAction } from '../actions';
 const choices = [
   { value: 'off', label: 'Off', text: 'Users without 2FA cannot set it up; users who have it keep it (sign-in still asks for a code) and may turn it off. SSO users are not affected.' },
   { value: 'optional', label: 'Optional', text: 'Users choose: they may set up, change and turn off 2FA (unless you require it for them). SSO users are not affected.' },
-  { value: 'required', label: 'Required', text: 'Users without 2FA are signed out and must set it up at their next sign-in; users with 2FA cannot turn it off. SSO users are not affected: their identity provider handles 2FA.' },
+  { value: 'required', label: 'Required', text: 'Users without 2FA are signed out and must set it up at their next sign-in (or within the grace period below); users with 2FA cannot turn it off. SSO users are not affected: their identity provider handles 2FA.' },
 ] as const;
 
 /**

@@ -4,7 +4,7 @@ import { ActionForm } from '@/app/_components/action-form';
 import { ACCOUNT_STATUSES, orgUser, stateOf, statusOf, TWO_FACTOR_STATES, userTablePage, type AccountStatus, type TwoFactorState } from '@/db/queries/admin-users';
 import { requireAdmin } from '@/lib/auth/current';
 import { isSecondFactorSuspended } from '@/lib/auth/second-factor';
-import { describeSecondFactors, hasSecondFactor } from '@/lib/auth/policy';
+import { describeSecondFactors, formatDeadline, graceStanding, hasSecondFactor, type GraceStanding } from '@/lib/auth/policy';
 import { stepUpFactors, stepUpNeedsCode } from '@/lib/auth/step-up';
 import { decodeCursor, encodeCursor, firstValues, usersPageParams, type SearchParams } from '@/lib/validation/search-params';
 import { setTwoFactorRequiredAction } from '../actions';
@@ -45,6 +45,14 @@ const stateBadge: Record<TwoFactorState, string> = {
   required: 'bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-100',
   sso: 'bg-blue-100 text-blue-900 dark:bg-blue-950 dark:text-blue-100',
 };
+
+/** Under a "Required, not set up" badge: the user's deadline while in grace, or that it has passed. */
+function GraceNote({ standing }: { standing: GraceStanding }) {
+  if (standing.kind === 'grace') return <span className="mt-1 block text-xs">Not set up — due <time dateTime={new Date(standing.deadline).toISOString()}>{formatDeadline(standing.deadline, 'medium')}</time></span>;
+  if (standing.kind === 'unstarted') return <span className="mt-1 block text-xs">Grace period starts at their next sign-in</span>;
+  if (standing.kind === 'due' && standing.deadline !== null) return <span className="mt-1 block text-xs font-semibold text-red-800 dark:text-red-300">Overdue</span>;
+  return null;
+}
 
 const date = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC');
 
@@ -133,6 +141,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
               <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
                 {rows.map((u) => {
                   const state = stateOf(u, org.twoFactorPolicy);
+                  const grace = graceStanding(u, org.twoFactorPolicy, { days: org.twoFactorGraceDays, startedAt: u.twoFactorGraceStartedAt });
                   const status = statusOf(u);
                   const target = { userId: u.id, name: u.name, email: u.email };
                   return (
@@ -142,7 +151,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                       <td className="px-3 py-2">{u.role === 'admin' ? 'Admin' : 'Member'}</td>
                       <td className="px-3 py-2"><span className={`rounded-full px-2 py-0.5 text-xs font-medium ${statusBadge[status]}`}>{statusLabel[status]}</span></td>
                       <td className="px-3 py-2">{u.signInMethod === 'sso' ? 'SSO' : 'Password'}</td>
-                      <td className="px-3 py-2"><span className={`rounded-full px-2 py-0.5 text-xs font-medium ${stateBadge[state]}`}>{stateLabel[state]}</span>{u.twoFactorRequired && state === 'enabled' ? <span className="ml-1 text-xs">(required)</span> : null}{isSecondFactorSuspended(u.secondFactorFailures) ? <span className="ml-1 rounded-full bg-red-100 px-2 py-0.5 text-xs font-medium text-red-900 dark:bg-red-950 dark:text-red-100">Locked</span> : null}</td>
+                      <td className="px-3 py-2"><span className={`rounded-full px-2 py-0.5 text-xs font-medium ${stateBadge[state]}`}>{stateLabel[state]}</span>{u.twoFactorRequired && state === 'enabled' ? <span className="ml-1 text-xs">(required)</span> : null}{isSecondFactorSuspended(u.secondFactorFailures) ? <span className="ml-1 rounded-full bg-red-100 px-2 py-0.5 text-xs font-medium text-red-900 dark:bg-red-950 dark:text-red-100">Locked</span> : null}<GraceNote standing={grace} /></td>
                       <td className="px-3 py-2" data-testid="second-factors">{describeSecondFactors(u) ?? '—'}</td>
                       <td className="px-3 py-2">{hasSecondFactor(u) ? u.recoveryCodesLeft : '—'}</td>
                       <td className="px-3 py-2">{date(u.lastSignInAt)}</td>
