@@ -266,7 +266,7 @@ test('authorization matrix: every caller gets exactly what the table allows; ref
       ['admin', 'setPolicyAction', { policy: 'required' }, (b, a) => JSON.stringify(a.policy) !== JSON.stringify(b.policy)],
       ['admin', 'setPolicyAction', { policy: 'optional', password: w.admin.password }, (b, a) => JSON.stringify(a.policy) !== JSON.stringify(b.policy)],
       ['admin', 'setTrustedBrowsersAction', { trustedBrowsers: 'on', trustedBrowserDays: '3' }, (b, a) => JSON.stringify(a.policy) !== JSON.stringify(b.policy)],
-      ['admin', 'setGraceDaysAction', { graceDays: '5' }, (b, a) => JSON.stringify(a.grace) !== JSON.stringify(b.grace)],
+      ['admin', 'setGraceDaysAction', { graceDays: '5', password: w.admin.password }, (b, a) => JSON.stringify(a.grace) !== JSON.stringify(b.grace)],
       // The SSO caller's session is the one still live here (the victim's ended with the reset above).
       ['admin', 'signOutEverywhereAction', { userId: String(w.sso.id), password: w.admin.password }, (b, a) => JSON.stringify(a.sessions) !== JSON.stringify(b.sessions)],
       ['admin', 'signOutAction', {}, (b, a) => JSON.stringify(a.sessions) !== JSON.stringify(b.sessions)],

@@ -98,7 +98,8 @@ test('the users table shows each deadline while in grace, and Overdue once it pa
 test('/admin/settings: the grace period is saved and audited; bad input says so and changes nothing', async ({ page }) => {
   const org = await TestOrg.create('required');
   const admin = await org.userWith2fa({ role: 'admin' });
-  await signInDirectly(page.context(), admin.id, 'password');
+  // A second factor verified just now: the step-up for more days asks for the password only.
+  await signInDirectly(page.context(), admin.id, 'password', { secondFactor: true });
   await page.goto('/admin/settings');
   const field = page.getByLabel('Grace period (days, 0–30)');
   await expect(field).toHaveValue('0');
@@ -116,6 +117,14 @@ test('/admin/settings: the grace period is saved and audited; bad input says so 
   expect(await auditDetails({ orgId: org.id }, 'org.two_factor_grace_changed')).toEqual([]);
 
   await field.fill('3');
+  await submit(page, save);
+  // More days let people sign in without 2FA for longer: the admin confirms it's them first.
+  const confirm = page.locator('#grace-password');
+  await expect(confirm).toBeVisible();
+  expect(await stored()).toBe(0);
+  await expectAccessible(page);
+  await expect(field).toHaveValue('3');
+  await confirm.fill(admin.password);
   await submit(page, save);
   await expect(page.getByText(/Saved\. Users who must have 2FA may sign in without it for 3 days/)).toBeVisible();
   await expectAccessible(page);

@@ -86,6 +86,8 @@ test('past the deadline: no new session, and an open one ends at the deadline', 
   assert.equal(await loadSession(sid, now + 30_000), null, 'not at the deadline');
   const [row] = await (await db()).select({ revokedAt: sessions.revokedAt }).from(sessions).where(eq(sessions.id, tokenDigest(sid)));
   assert.notEqual(row?.revokedAt, null, 'ended in the database, as a policy change ends sessions');
+  const expired = await (await db()).select({ detail: auditEvents.detail, actor: auditEvents.actorKind }).from(auditEvents).where(and(eq(auditEvents.action, 'two_factor.grace_expired'), eq(auditEvents.targetUserId, user.id)));
+  assert.deepEqual(expired.map((e) => [e.actor, JSON.parse(e.detail!).sessionsEnded]), [['system', 1]], 'audited once, by the system');
   await setStart(user.id, now);
   assert.equal(await loadSession(sid), null, 'and stays ended');
   await setStart(user.id, Date.now() - 4 * DAY);
@@ -179,4 +181,15 @@ test('CLI: org:grace sets the days (bad input: one line, nothing changed); user:
   assert.match(line(overdue.email), /2FA off, overdue/);
   const row = (listed.data as { email: string; twoFactorDue: string | null }[]).find((u) => u.email === inGrace.email);
   assert.equal(row?.twoFactorDue, new Date(deadline).toISOString());
+});
+
+test('more grace days need an admin’s step-up, decided under the organization’s lock; fewer do not', async () => {
+  const own = await createOrganization({ slug: 'grace-step-up', name: 'Grace step-up', policy: 'required' }, operator);
+  const admin = await createUser({ org: 'grace-step-up', email: 'admin@grace-step-up.example', name: 'Admin', role: 'admin', method: 'password', password: 'password-1' }, operator);
+  const sessionId = await writeTransaction((tx) => createSession(tx, admin.id, 'password', null));
+  const actor = { kind: 'user' as const, userId: admin.id, sessionId };
+  assert.deepEqual(await setGraceDays(own.id, 5, actor), { needsStepUp: true });
+  assert.equal(await graceDays(own.id), 0, 'nothing changed');
+  assert.deepEqual(await setGraceDays(own.id, 5, actor, null, true), { changed: true });
+  assert.deepEqual(await setGraceDays(own.id, 2, actor), { changed: true }, 'fewer days: no step-up');
 });

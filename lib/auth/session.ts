@@ -1,8 +1,8 @@
 import 'server-only';
 import { and, eq, isNull, ne } from 'drizzle-orm';
 import { db, lockUser, writeTransaction, type Executor } from '@/db';
-import { organizations, sessions, users, type SecondFactorKind, type SessionMethod, type SignInMethod } from '@/db/schema';
-import type { Actor } from '@/lib/audit';
+import { loginChallenges, organizations, sessions, users, type SecondFactorKind, type SessionMethod, type SignInMethod } from '@/db/schema';
+import { audit, type Actor } from '@/lib/audit';
 import { config } from '@/lib/config';
 import { graceStanding } from './policy';
 import type { RequestDevice } from '@/lib/request';
@@ -89,7 +89,14 @@ export async function loadSession(sessionId: string, now = Date.now()): Promise<
   const standing = graceStanding(row.user, row.org.twoFactorPolicy, { days: row.org.twoFactorGraceDays, startedAt: row.graceStartedAt }, now);
   if (standing.kind === 'due' || standing.kind === 'unstarted') {
     // Ended as a policy change ends them: every session of the user, in the database (once, by whichever request sees it first).
-    await writeTransaction((tx) => revokeUserSessions(tx, row.user.id));
+    await writeTransaction(async (tx) => {
+      await lockUser(tx, row.user.id);
+      const ended = await revokeUserSessions(tx, row.user.id);
+      // Sign-ins in progress end too (as a policy change ends them); the next sign-in meets the forced setup.
+      await tx.delete(loginChallenges).where(eq(loginChallenges.userId, row.user.id));
+      // Audited once: by whichever request found the sessions still live.
+      if (ended > 0) await audit(tx, { orgId: row.org.id, actor: { kind: 'system' }, targetUserId: row.user.id, action: 'two_factor.grace_expired', detail: { sessionsEnded: ended, deadline: standing.kind === 'due' ? standing.deadline : null }, ip: null });
+    });
     return null;
   }
   if (now - row.lastSeenAt >= touchEvery()) {

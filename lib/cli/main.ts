@@ -64,7 +64,6 @@ const options = {
   users: { type: 'string' },
   force: { type: 'boolean' },
   to: { type: 'string' },
-  days: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;

@@ -119,7 +119,8 @@ export const passkeySignInSchema = z.object({ response: keyResponseField, callba
 export const setPasskeySignInSchema = z.object({ passkeySignIn: z.enum(['on', 'off'], { error: 'Choose whether passkey sign-in is allowed.' }) });
 
 /** The organization's grace period for required 2FA (/admin/settings, #17). */
-export const setGraceDaysSchema = z.object({ graceDays: graceDaysField });
+/** The grace period: more days need the admin's step-up (the action decides), fewer none. */
+export const setGraceDaysSchema = z.object({ graceDays: graceDaysField, ...stepUpFieldsWhenNeeded });
 
 /** The Devices tab: a session by its row key (a SHA-256 digest in base64url; whose it is, the action checks). */
 export const endSessionSchema = z.object({ session: z.string({ error: 'Choose a session.' }).regex(/^[A-Za-z0-9_-]{43}$/, 'Choose a session.') });

@@ -73,10 +73,18 @@ export const setPasskeySignInAction = adminAction(setPasskeySignInSchema, async 
 });
 
 /** The grace period for required 2FA, 0–30 days (#17). Raising or lowering it needs no step-up: nobody's 2FA is removed. */
-export const setGraceDaysAction = adminAction(setGraceDaysSchema, async ({ graceDays }, { current, ip }): Promise<ActionState> => {
+export const setGraceDaysAction = adminAction(setGraceDaysSchema, async (input, { current, ip }): Promise<ActionState> => {
+  const { graceDays } = input;
   const values = { graceDays: String(graceDays) };
-  const result = await setGraceDays(current.org.id, graceDays, actorOf(current), ip);
+  // More days let people sign in without 2FA for longer: confirm it's the admin (fewer days ask nothing).
+  const raising = graceDays > current.org.twoFactorGraceDays;
+  if (raising) {
+    const denied = await adminStepUp(current, input, ip);
+    if (denied) return { ...denied, values };
+  }
+  const result = await setGraceDays(current.org.id, graceDays, actorOf(current), ip, raising);
   if ('refused' in result) return { error: NO_LONGER, values };
+  if ('needsStepUp' in result) return { error: 'Another administrator just changed the grace period. To allow more days, confirm it’s you.', fieldErrors: { password: [CONFIRM] }, values };
   if (!result.changed) return { ok: 'Nothing changed.', values };
   const period = graceDays === 0 ? 'Users who must have 2FA set it up at their next sign-in.' : `Users who must have 2FA may sign in without it for ${graceDays} day${graceDays === 1 ? '' : 's'} from their first sign-in after it became required.`;
   return { ok: `Saved. ${period}`, values };

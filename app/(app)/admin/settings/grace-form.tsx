@@ -2,12 +2,16 @@
 
 import { useActionState } from 'react';
 import { Field, FormMessage, SubmitButton } from '@/app/_components/form';
+import { StepUpFields, type StepUpFactors } from '@/app/_components/step-up-fields';
 import type { ActionState } from '@/lib/action';
 import { setGraceDaysAction } from '../actions';
 
 /** The grace period for required 2FA (#17): one number for the policy and the per-user requirement alike. */
-export function GraceForm({ days }: { days: number }) {
+export function GraceForm({ days, needsCode, factors }: { days: number; needsCode: boolean; factors: StepUpFactors }) {
   const [state, action] = useActionState<ActionState, FormData>(setGraceDaysAction, {});
+  const errors = state.fieldErrors ?? {};
+  // Asked for only when the action says so (more days): fewer days need no step-up.
+  const askStepUp = !!(errors.password || errors.code || errors.recoveryCode || errors.webauthnResponse);
   return (
     <form action={action} className="space-y-4" noValidate>
       <FormMessage error={state.error} ok={state.ok} />
@@ -21,6 +25,12 @@ export function GraceForm({ days }: { days: number }) {
         errors={state.fieldErrors?.graceDays}
         hint="When 2FA becomes required of a user (by the policy or for them alone), they may still sign in without it for this many days from their next sign-in, with a reminder on every page; then they must set it up. 0: they set it up at their next sign-in."
       />
+      {askStepUp ? (
+        <fieldset className="space-y-3">
+          <legend className="font-medium">To allow more days, confirm it&apos;s you</legend>
+          <StepUpFields needsCode={needsCode} state={state} passwordRequired={false} factors={factors} idPrefix="grace-" />
+        </fieldset>
+      ) : null}
       <SubmitButton>Save grace period</SubmitButton>
     </form>
   );

@@ -20,7 +20,7 @@ export default async function SettingsPage() {
       </section>
       <section className="card space-y-4" aria-labelledby="grace-heading">
         <h2 id="grace-heading" className="text-xl font-semibold">Grace period to set up 2FA</h2>
-        <GraceForm days={current.org.twoFactorGraceDays} />
+        <GraceForm days={current.org.twoFactorGraceDays} needsCode={stepUpNeedsCode(current)} factors={stepUpFactors(current)} />
       </section>
       <section className="card space-y-4" aria-labelledby="passkey-heading">
         <h2 id="passkey-heading" className="text-xl font-semibold">Passkeys</h2>
