@@ -214,3 +214,25 @@ export function parseDetail(raw: string | null): Record<string, unknown> {
     return {};
   }
 }
+
+/** An audit row as read with its actor and target users (db/queries/audit.ts). */
+export interface EventRow {
+  action: string;
+  actorKind: string;
+  actorUserId: number | null;
+  actorName: string | null;
+  actorEmail: string | null;
+  targetUserId: number | null;
+  targetName: string | null;
+  targetEmail: string | null;
+  detail: string | null;
+}
+
+/** What the log (and its export) shows of a row: the sentence and the names it is made of. */
+export function describeEvent(row: EventRow): { sentence: string; actor: string; target: string | null; detail: Record<string, unknown> } {
+  const actor = actorName(row.actorKind, row.actorUserId === null || row.actorEmail === null ? null : { name: row.actorName, email: row.actorEmail });
+  const target = row.targetUserId === null ? null : row.targetName || row.targetEmail || 'A removed user';
+  const detail = parseDetail(row.detail);
+  const self = row.actorKind === 'user' && row.actorUserId !== null && row.actorUserId === row.targetUserId;
+  return { sentence: eventSentence(row.action, { actor, target, self, detail }), actor, target, detail };
+}

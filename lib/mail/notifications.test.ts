@@ -7,6 +7,7 @@ import { mailOutbox } from '@/db/schema';
 import { createOrganization } from '@/lib/accounts/organizations';
 import { changePassword, createUser } from '@/lib/accounts/users';
 import { audit } from '@/lib/audit';
+import type { AuditAction } from '@/lib/audit-events';
 import { beginEnrollment, confirmEnrollment } from '@/lib/auth/enrollment';
 import { verifySecondFactor } from '@/lib/auth/second-factor';
 import { createSession } from '@/lib/auth/session';
