@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { writeTransaction } from '@/db';
 import { auditEvents } from '@/db/schema';
 import { expect, expectAccessible, TestOrg, test, totp } from './fixtures';
@@ -137,4 +138,35 @@ test('filters by user, type and dates, pages older and newer, and says what is w
   // A hand-edited cursor pages from the start.
   await page.goto('/admin/audit?before=abc&after=-1');
   await expect(rows.first()).toBeVisible();
+});
+
+test('"Download CSV" exports the log as filtered, streamed in batches, formula cells neutralised, and is audited', async ({ page }) => {
+  const org = await TestOrg.create('optional');
+  const admin = await org.user({ role: 'admin', name: 'Ada Admin' });
+  const eve = await org.user({ name: '=HYPERLINK("http://evil.example","x")' });
+  // 2,500 resets of Eve (more than two of the export's batches of 1,000), and sign-ins it must leave out.
+  await writeTransaction(async (tx) => {
+    for (let start = 0; start < 2500; start += 500) {
+      await tx.insert(auditEvents).values(Array.from({ length: 500 }, (_, k) => ({ orgId: org.id, actorKind: 'user' as const, actorUserId: admin.id, targetUserId: eve.id, action: '2fa.reset', detail: JSON.stringify({ reason: `+${start + k}` }), ip: '198.51.100.9', createdAt: MARCH + start + k })));
+    }
+    await tx.insert(auditEvents).values(Array.from({ length: 10 }, (_, k) => ({ orgId: org.id, actorKind: 'user' as const, actorUserId: eve.id, targetUserId: eve.id, action: 'sign_in', detail: null, ip: null, createdAt: MARCH + k })));
+  });
+  await signInDirectly(page.context(), admin.id, 'password');
+  await page.goto('/admin/audit?type=2fa.reset&from=2025-03-01');
+  const link = page.getByRole('link', { name: 'Download CSV (as filtered)' });
+  await expect(link).toHaveAttribute('href', '/admin/audit/export.csv?type=2fa.reset&from=2025-03-01');
+  await expectAccessible(page);
+  const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  expect(download.suggestedFilename()).toMatch(new RegExp(`^audit-${org.slug}-\\d{4}-\\d\\d-\\d\\d\\.csv$`));
+  const csv = readFileSync((await download.path())!, 'utf8');
+  const lines = csv.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+  expect(lines[0]).toBe('time_utc,event,type,actor,target,address,detail');
+  expect(lines).toHaveLength(2501);
+  expect(lines.slice(1).every((l) => l.includes(',2fa.reset,'))).toBe(true);
+  // Newest first; the target cell starts with "=" and is neutralised; the sentence is quoted as RFC 4180 has it.
+  expect(lines[1]).toBe(`2025-03-01T00:00:02.499Z,"Ada Admin reset 2FA for =HYPERLINK(""http://evil.example"",""x"") — reason: “+2499”",2fa.reset,Ada Admin,"'=HYPERLINK(""http://evil.example"",""x"")",198.51.100.9,"{""reason"":""+2499""}"`);
+
+  // The export is itself in the log.
+  await page.goto('/admin/audit?type=audit.exported');
+  await expect(page.getByRole('row', { name: /Ada Admin exported the audit log/ })).toBeVisible();
 });

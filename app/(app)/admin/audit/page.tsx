@@ -28,7 +28,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const last = rows[rows.length - 1];
   return (
     <section className="space-y-4" aria-labelledby="audit-heading">
-      <h2 id="audit-heading" className="text-xl font-semibold">Audit log</h2>
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h2 id="audit-heading" className="text-xl font-semibold">Audit log</h2>
+        {/* A download, not a page: a plain link (prefetching it would export, and audit, on hover). */}
+        {valid ? <a href={`/admin/audit/export.csv?${auditFilterQuery(values)}`} className="btn-secondary no-underline" download>Download CSV{filtered ? ' (as filtered)' : ''}</a> : null}
+      </div>
       <p className="text-sm text-slate-600 dark:text-slate-400">Newest first. Times are UTC.</p>
       <form method="get" action="/admin/audit" className="flex flex-wrap items-start gap-3" role="search" aria-label="Filter the audit log">
         <FilterField name="user" label="User (name or email starts with)" errors={errors}>
