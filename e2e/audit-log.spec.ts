@@ -124,14 +124,14 @@ test('filters by user, type and dates, pages older and newer, and says what is w
   // Wrong filters: a message per field, tied to it; no events, and never an error page.
   const response = await page.goto('/admin/audit?from=2025-02-31&to=2025-01-01&type=bogus.type&user=');
   expect(response!.status()).toBe(200);
-  const alert = page.getByRole('alert');
+  const alert = page.locator('main').getByRole('alert');
   await expect(alert).toContainText('Enter the “From” date as a date');
   await expect(alert).toContainText('Choose an event type from the list.');
   await expect(page.getByLabel('Event type')).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByRole('region', { name: 'Audit events' })).toHaveCount(0);
   await expectAccessible(page);
   await page.goto('/admin/audit?from=2025-03-05&to=2025-03-01');
-  await expect(page.getByRole('alert')).toContainText('The “To” date is before the “From” date.');
+  await expect(page.locator('main').getByRole('alert')).toContainText('The “To” date is before the “From” date.');
   await page.goto('/admin/audit?user=nobody-here');
   await expect(page.getByText('No user’s name or email starts with “nobody-here”.')).toBeVisible();
   await expectAccessible(page);
