@@ -2,11 +2,14 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { request as playwrightRequest, type APIRequestContext } from '@playwright/test';
 import { and, count, eq } from 'drizzle-orm';
-import { db } from '@/db';
-import { auditEvents, sessions } from '@/db/schema';
+import { db, writeTransaction } from '@/db';
+import { auditEvents, sessions, users } from '@/db/schema';
+import { tokenDigest } from '@/lib/auth/tokens';
+import { trustBrowser } from '@/lib/auth/trusted-browsers';
 import { expect, test, TestOrg, totp, type TestUser, type TwoFactorUser } from './fixtures';
 import { ACTION_FORMS, challengeContext, postAction, serverActions, sessionContext } from './support/actions';
-import { securityState } from './support/db';
+import { liveSessions, securityState } from './support/db';
+import { newSessionCookie } from './support/sessions';
 import { baseURL } from './support/env';
 
 // The authorization matrix, as data: every page, route handler and server action, and who may use
@@ -35,6 +38,8 @@ const ROUTES: { route: string; method?: 'GET' | 'POST'; path: (w: World) => stri
   { route: '/profile/2fa', path: () => '/profile/2fa', allowed: signedIn },
   // SSO users see that their password is managed by the identity provider, and no form.
   { route: '/profile/password', path: () => '/profile/password', allowed: signedIn },
+  // The Devices tab: the user's own trusted browsers (none for SSO users).
+  { route: '/profile/sessions', path: () => '/profile/sessions', allowed: signedIn },
   { route: '/admin/users', path: () => '/admin/users', allowed: ['admin', 'otherAdmin'] },
   { route: '/admin/users/[id]/reset', path: (w) => `/admin/users/${w.victim.id}/reset`, allowed: ['admin'] },
   { route: '/admin/users/new', path: () => '/admin/users/new', allowed: ['admin', 'otherAdmin'] },
@@ -42,6 +47,7 @@ const ROUTES: { route: string; method?: 'GET' | 'POST'; path: (w: World) => stri
   { route: '/invitation', path: () => '/invitation', allowed: everyone },
   { route: '/admin/users/[id]/deactivate', path: (w) => `/admin/users/${w.victim.id}/deactivate`, allowed: ['admin'] },
   { route: '/admin/users/[id]/reactivate', path: (w) => `/admin/users/${w.victim.id}/reactivate`, allowed: ['admin'] },
+  { route: '/admin/users/[id]/sign-out', path: (w) => `/admin/users/${w.victim.id}/sign-out`, allowed: ['admin'] },
   { route: '/admin/users/[id]/stop-requiring', path: (w) => `/admin/users/${w.setup.id}/stop-requiring`, allowed: ['admin'] },
   { route: '/admin/settings', path: () => '/admin/settings', allowed: ['admin', 'otherAdmin'] },
   { route: '/admin/audit', path: () => '/admin/audit', allowed: ['admin', 'otherAdmin'] },
@@ -95,9 +101,16 @@ const ACTIONS: Record<string, Caller[]> = {
   startSetupKeyAction: ['setup'],
   finishSetupKeyAction: ['setup'],
   setPasskeySignInAction: ['admin'],
+  setTrustedBrowsersAction: ['admin'],
+  // Only the owner's row: the victim's trusted browser, replayed by anyone else, stays.
+  removeTrustedBrowserAction: ['member'],
   requestPasswordResetAction: everyone,
   // Only the holder of a mailed link's cookie (forgot-password.spec.ts): no caller here has one.
   resetPasswordAction: [],
+  // Only the caller's own sessions can match (a forged key of the victim's: e2e/devices.spec.ts).
+  endSessionAction: signedIn,
+  endOtherSessionsAction: signedIn,
+  signOutEverywhereAction: ['admin'],
 };
 
 interface World {
@@ -113,6 +126,10 @@ interface World {
   plain: TestUser;
   otherAdmin: TwoFactorUser;
   contexts: Record<Caller, APIRequestContext>;
+  /** The row key of the victim's (member caller's) session, as the Devices tab posts it. */
+  victimSession: string;
+  /** The id of the victim's trusted browser (the Devices tab's "Remove" names it). */
+  victimTrust: string;
 }
 
 /** Everything a replay could change for the organization under attack. */
@@ -142,6 +159,10 @@ function replayValues(w: World): Record<string, string> {
     reason: 'replayed',
     saved: 'yes',
     callbackUrl: '/admin/users',
+    session: w.victimSession,
+    trust: 'yes',
+    trustedBrowserDays: '3',
+    id: w.victimTrust,
   };
 }
 
@@ -171,7 +192,13 @@ async function makeWorld(): Promise<World> {
     otherAdmin: await sessionContext(otherAdmin.id, 'password'),
     sso: await sessionContext(sso.id, 'sso'),
   };
-  return { org, admin, victim, pending, setup, sso, plain, otherAdmin, contexts };
+  const [victimSession] = await (await db()).select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, victim.id));
+  const victimTrust = await writeTransaction(async (tx) => {
+    const [row] = await tx.select({ v: users.credentialsVersion }).from(users).where(eq(users.id, victim.id));
+    const trusted = await trustBrowser(tx, { id: victim.id, orgId: org.id, credentialsVersion: row!.v }, { userAgent: 'matrix', clientAddress: null, ip: null });
+    return tokenDigest(trusted!.token);
+  });
+  return { org, admin, victim, pending, setup, sso, plain, otherAdmin, contexts, victimSession: victimSession!.id, victimTrust };
 }
 
 /** Every page.tsx and route.ts under app/, as its route. */
@@ -228,6 +255,7 @@ test('authorization matrix: every caller gets exactly what the table allows; ref
     const changes: [Caller, string, Record<string, string>, (before: Snapshot, after: Snapshot) => boolean][] = [
       ['verify', 'verifyCodeAction', { method: 'recovery', recoveryCode: w.pending.recoveryCodes[0]! }, (b, a) => a.sessions.length === b.sessions.length + 1],
       ['setup', 'cancelChallengeAction', {}, (b, a) => a.challenges.length === b.challenges.length - 1],
+      ['member', 'removeTrustedBrowserAction', { id: w.victimTrust }, (b, a) => a.trusted.length === b.trusted.length - 1],
       ['member', 'regenerateCodesAction', { password: w.victim.password, recoveryCode: w.victim.recoveryCodes[1]! }, (b, a) => JSON.stringify(a.codes) !== JSON.stringify(b.codes)],
       ['member', 'changePasswordAction', { currentPassword: w.victim.password, newPassword: 'a-new-password-42', confirmPassword: 'a-new-password-42' }, (b, a) => JSON.stringify(a.users) !== JSON.stringify(b.users)],
       // Destructive admin changes step up: the first with a recovery code, the rest within its freshness.
@@ -237,6 +265,9 @@ test('authorization matrix: every caller gets exactly what the table allows; ref
       ['admin', 'setUserDeactivatedAction', { userId: String(w.plain.id), deactivated: 'on', password: w.admin.password }, (b, a) => JSON.stringify(a.users) !== JSON.stringify(b.users)],
       ['admin', 'setPolicyAction', { policy: 'required' }, (b, a) => JSON.stringify(a.policy) !== JSON.stringify(b.policy)],
       ['admin', 'setPolicyAction', { policy: 'optional', password: w.admin.password }, (b, a) => JSON.stringify(a.policy) !== JSON.stringify(b.policy)],
+      ['admin', 'setTrustedBrowsersAction', { trustedBrowsers: 'on', trustedBrowserDays: '3' }, (b, a) => JSON.stringify(a.policy) !== JSON.stringify(b.policy)],
+      // The SSO caller's session is the one still live here (the victim's ended with the reset above).
+      ['admin', 'signOutEverywhereAction', { userId: String(w.sso.id), password: w.admin.password }, (b, a) => JSON.stringify(a.sessions) !== JSON.stringify(b.sessions)],
       ['admin', 'signOutAction', {}, (b, a) => JSON.stringify(a.sessions) !== JSON.stringify(b.sessions)],
     ];
     for (const [caller, name, fields, changed] of changes) {
@@ -299,6 +330,31 @@ test("destructive admin actions need the admin's step-up: without it, or with a 
     expect(victimAfter?.totp_secret).toBeNull();
     expect(Boolean(victimAfter?.two_factor_required)).toBe(false);
     expect(victimAfter?.deactivated_at).not.toBeNull();
+  } finally {
+    await context.dispose();
+  }
+});
+
+test("an admin's \"Sign out everywhere\" needs the step-up: without it, or with a wrong one, the user stays signed in", async () => {
+  const org = await TestOrg.create('optional');
+  const admin = await org.userWith2fa({ role: 'admin' });
+  const victim = await org.userWith2fa();
+  await newSessionCookie(victim.id, 'password', Date.now());
+  await newSessionCookie(victim.id, 'password', Date.now());
+  const context = await sessionContext(admin.id);
+  const state = () => securityState([admin.id, victim.id], org.id);
+  // (Few wrong codes: ten would lock the admin's second step.)
+  const wrongStepUps: Record<string, string>[] = [{}, { password: 'not-the-password-1', code: totp(admin.secret) }, { password: admin.password }, { password: admin.password, code: totp(victim.secret) }];
+  try {
+    for (const stepUp of wrongStepUps) {
+      const before = await state();
+      const response = await postAction(context, 'signOutEverywhereAction', { userId: String(victim.id), ...stepUp });
+      expect(response.status()).toBe(200);
+      expect(await state(), `${Object.keys(stepUp).join(', ') || 'no step-up'}: nothing changed`).toEqual(before);
+    }
+    expect(await liveSessions(victim.id)).toBe(2);
+    expect((await postAction(context, 'signOutEverywhereAction', { userId: String(victim.id), password: admin.password, code: totp(admin.secret) })).status()).toBe(303);
+    expect(await liveSessions(victim.id)).toBe(0);
   } finally {
     await context.dispose();
   }

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { z } from 'zod';
 import { anyString, boundArgument, codeLikeString, formEntriesFor, hugeStringUpTo, toFormData } from '@/lib/testing/arbitraries';
 import { emailField, recoveryCodeField, totpCodeField } from '@/lib/validation/fields';
-import { resetTwoFactorSchema } from '@/lib/validation/forms';
+import { resetTwoFactorSchema, setTrustedBrowsersSchema } from '@/lib/validation/forms';
 import { expect, test, TestOrg, type TestUser } from './fixtures';
 import { ACTION_FORMS, challengeContext, forgedActionFields, serverActions, sessionContext } from './support/actions';
 import { securityState } from './support/db';
@@ -60,6 +60,11 @@ const CALLER: Record<string, Caller> = {
   setPasskeySignInAction: 'admin',
   requestPasswordResetAction: 'anonymous',
   resetPasswordAction: 'anonymous',
+  endSessionAction: 'user',
+  endOtherSessionsAction: 'user',
+  signOutEverywhereAction: 'admin',
+  setTrustedBrowsersAction: 'admin',
+  removeTrustedBrowserAction: 'user',
 };
 
 // Up to 100 kB: past the 64 kB body limit of server actions, without the cost of megabyte bodies
@@ -70,7 +75,8 @@ const nearly = fc.oneof(anyString, codeLikeString(), huge, fc.constantFrom('', '
 // A well-formed wrong code or address is a failed attempt, counted by design: leave those to the
 // other specs, so that here "nothing changes" holds without exception.
 // A well-formed user id may name a real user of the admin's organization: that reset would be legitimate.
-const wellFormed: Record<string, z.ZodType> = { email: emailField, code: totpCodeField, recoveryCode: recoveryCodeField, userId: resetTwoFactorSchema.shape.userId };
+// A well-formed number of days is a legitimate change of the trusted-browser setting.
+const wellFormed: Record<string, z.ZodType> = { email: emailField, code: totpCodeField, recoveryCode: recoveryCodeField, userId: resetTwoFactorSchema.shape.userId, trustedBrowserDays: setTrustedBrowsersSchema.shape.trustedBrowserDays };
 const hostile = (field: string) => (wellFormed[field] ? nearly.filter((v) => !wellFormed[field]!.safeParse(v).success) : nearly);
 
 /** A request body as React's client sends it: a JSON array of arguments, of any shape. */

@@ -57,7 +57,7 @@ test('20 parallel redemptions of one ready challenge give exactly one session', 
   // As after a correct code: a challenge marked ready under a token only this test holds.
   const { credentialsVersion } = await userRow(user.id);
   const verify = await createChallenge(user.id, 'verify', '/', credentialsVersion);
-  const ready = await writeTransaction(async (tx) => markChallengeReady(tx, verify, Date.now()));
+  const ready = await writeTransaction(async (tx) => markChallengeReady(tx, verify, Date.now(), 'totp'));
   expect(ready).toBeTruthy();
   const contexts = await Promise.all(Array.from({ length: 20 }, () => playwrightRequest.newContext({ baseURL })));
   const csrfTokens = await Promise.all(contexts.map(async (r) => ((await (await r.get('/api/auth/csrf')).json()) as { csrfToken: string }).csrfToken));

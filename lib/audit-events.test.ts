@@ -18,6 +18,12 @@ const SAMPLE_DETAIL: Record<string, Record<string, unknown>> = {
   'step_up.failed': { factor: 'password', locked: true },
   'step_up.recovery_code_used': { codesLeft: 3 },
   'sso.linked': { issuer: 'https://idp.example' },
+  'session.revoked': { device: 'Firefox on Linux', signedInAt: '2026-12-01T10:00:00.000Z', clientAddress: '192.0.2.1', current: false },
+  'sessions.revoked_others': { count: 2 },
+  'sessions.revoked_all': { count: 3 },
+  'trusted_browser.added': { days: 30, expiresAt: 1 },
+  'trusted_browser.removed': { addedAt: 1 },
+  'org.trusted_browsers_changed': { from: { allowed: true, days: 30 }, to: { allowed: false, days: 30 }, ended: 4 },
   '2fa.enabled': { factor: 'webauthn' },
   '2fa.disabled': { lastKey: true },
   '2fa.reset': { reason: 'lost phone' },
@@ -46,6 +52,8 @@ test('the sentences the issue names read as written', () => {
   assert.equal(eventSentence('2fa.reset', { ...ada, detail: { reason: 'lost phone' } }), 'Ada Admin reset 2FA for Max Member — reason: “lost phone”');
   assert.equal(eventSentence('2fa.enabled', { ...max, detail: {} }), 'Max Member turned on two-factor authentication with an authenticator app');
   assert.equal(eventSentence('password.changed', { ...max, detail: {} }), 'Max Member changed their password');
+  assert.equal(eventSentence('sessions.revoked_all', { ...ada, detail: { count: 3 } }), 'Ada Admin signed Max Member out everywhere — 3 sessions ended');
+  assert.equal(eventSentence('org.trusted_browsers_changed', { ...ada, target: null, detail: { from: { allowed: true, days: 30 }, to: { allowed: true, days: 7 }, ended: 1 } }), 'Ada Admin changed trusted browsers from on for 30 days to on for 7 days — 1 trusted browser ended');
 });
 
 test('every registered type has a sentence and a label, with any detail, from any actor', () => {

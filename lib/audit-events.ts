@@ -48,12 +48,25 @@ const codesLeft = (detail: Record<string, unknown>) => {
   const left = count(detail.codesLeft);
   return left === undefined ? '' : ` — ${left} left`;
 };
+/** " — 3 sessions ended", when some did. */
+const ended = (value: unknown, what: string) => {
+  const n = count(value);
+  return n ? ` — ${plural(n, what, `${what}s`)} ended` : '';
+};
+/** An organization's trusted-browser setting ({ allowed, days }) as words. */
+const trustSetting = (value: unknown) => {
+  const setting = value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  if (setting.allowed === false) return 'off';
+  const days = count(setting.days);
+  return days === undefined ? 'on' : `on for ${plural(days, 'day', 'days')}`;
+};
 const onOff = (value: unknown) => (value === true ? 'on' : value === false ? 'off' : 'changed');
 
 const SECOND_FACTORS: Record<string, string> = {
   totp: 'an authenticator code',
   webauthn: 'a security key',
   recovery: 'a recovery code',
+  trusted_browser: 'a trusted browser',
 };
 
 function signInSentence(p: SentenceParts): string {
@@ -90,6 +103,15 @@ export const AUDIT_EVENTS = {
     sentence: (p) => `${p.actor} failed to confirm a security change: ${failedFactor(p.detail.factor)}${p.detail.locked === true ? ' — locked for a while' : ''}`,
   },
   'step_up.recovery_code_used': { group: 'Sign-in', label: 'Confirmed with a recovery code', sentence: (p) => `${p.actor} confirmed a security change with a recovery code${codesLeft(p.detail)}` },
+  'session.revoked': {
+    group: 'Sign-in',
+    label: 'Session signed out',
+    sentence: (p) => `${p.actor} signed out ${p.detail.current === true ? 'this session' : `a session${text(p.detail.device) ? ` on ${text(p.detail.device)}` : ''}`}${forTarget(p)}`,
+  },
+  'sessions.revoked_others': { group: 'Sign-in', label: 'Signed out everywhere else', sentence: (p) => `${p.actor} signed out everywhere else${forTarget(p)}${ended(p.detail.count, 'session')}` },
+  'sessions.revoked_all': { group: 'Sign-in', label: 'Signed out everywhere', sentence: (p) => (p.self ? `${p.actor} signed out everywhere` : `${p.actor} signed ${who(p)} out everywhere`) + ended(p.detail.count, 'session') },
+  'trusted_browser.added': { group: 'Sign-in', label: 'Browser trusted', sentence: (p) => `${who(p)} trusted a browser${count(p.detail.days) === undefined ? '' : ` for ${plural(count(p.detail.days)!, 'day', 'days')}`}` },
+  'trusted_browser.removed': { group: 'Sign-in', label: 'Trusted browser removed', sentence: (p) => `${p.actor} removed a trusted browser${forTarget(p)}` },
   'sso.linked': { group: 'Sign-in', label: 'Single sign-on linked', sentence: (p) => `${who(p)}’s account was linked to single sign-on${text(p.detail.issuer) ? ` (${text(p.detail.issuer)})` : ''}` },
 
   // Two-factor authentication
@@ -150,6 +172,11 @@ export const AUDIT_EVENTS = {
     group: 'Organization',
     label: 'Users added in bulk',
     sentence: (p) => `${p.actor} added ${count(p.detail.count) === undefined ? 'users' : plural(count(p.detail.count)!, 'user', 'users')} in bulk`,
+  },
+  'org.trusted_browsers_changed': {
+    group: 'Organization',
+    label: 'Trusted browsers setting changed',
+    sentence: (p) => `${p.actor} changed trusted browsers from ${trustSetting(p.detail.from)} to ${trustSetting(p.detail.to)}${ended(p.detail.ended, 'trusted browser')}`,
   },
   'audit.exported': { group: 'Organization', label: 'Audit log exported', sentence: (p) => `${p.actor} exported the audit log` },
 

@@ -71,3 +71,9 @@ test('npm start refuses a malformed SMTP_URL in one line, without its password a
   assert.equal(started.status, 1);
   assert.equal(started.stderr, 'deskgate: Invalid environment variable SMTP_URL: must be smtp://user:password@host:port or smtps://user:password@host:port\n');
 });
+
+test('a trusted browser day is 86400 s by default; tests may shorten it, never lengthen it', () => {
+  assert.equal(readConfig({}).trustedBrowserDayMs, 86_400_000);
+  assert.equal(readConfig({ DESKGATE_TRUSTED_BROWSER_DAY_SECONDS: '2' }).trustedBrowserDayMs, 2000);
+  for (const bad of ['0', '-1', '1.5', '86401', 'long']) assert.throws(() => readConfig({ DESKGATE_TRUSTED_BROWSER_DAY_SECONDS: bad }), /Invalid environment variable DESKGATE_TRUSTED_BROWSER_DAY_SECONDS:/);
+});

@@ -54,6 +54,8 @@ const schema = z.object({
   DESKGATE_STEP_UP_SECONDS: seconds(600),
   DESKGATE_VERIFY_CHALLENGE_SECONDS: seconds(300),
   DESKGATE_SETUP_CHALLENGE_SECONDS: seconds(900),
+  // The length of one "day" of a trusted browser's window: tests lower it to watch a trust expire.
+  DESKGATE_TRUSTED_BROWSER_DAY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(86_400),
   DESKGATE_BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
   DESKGATE_HASH_WORKERS: z.coerce.number().int().positive().default(os.availableParallelism()),
   DESKGATE_HASH_QUEUE: count(64),
@@ -131,6 +133,7 @@ export function readConfig(env: Record<string, string | undefined>) {
     stepUpMs: ms(e.DESKGATE_STEP_UP_SECONDS),
     verifyChallengeMs: ms(e.DESKGATE_VERIFY_CHALLENGE_SECONDS),
     setupChallengeMs: ms(e.DESKGATE_SETUP_CHALLENGE_SECONDS),
+    trustedBrowserDayMs: ms(e.DESKGATE_TRUSTED_BROWSER_DAY_SECONDS),
     bcryptCost: e.DESKGATE_BCRYPT_COST,
     hashWorkers: e.DESKGATE_HASH_WORKERS,
     hashQueue: e.DESKGATE_HASH_QUEUE,

@@ -19,6 +19,20 @@ export async function clientAddress(): Promise<string> {
   return verifiedPeer(h.get('x-deskgate-peer'), h.get('x-deskgate-peer-mac'), key) ?? 'unknown';
 }
 
+// A User-Agent is the client's own text: kept for the Devices tab, but never more than this.
+export const USER_AGENT_MAX = 512;
+
+/** Where a session comes from, as a new one records it: the browser's User-Agent (capped) and the client address the throttles use. */
+export interface RequestDevice {
+  userAgent: string | null;
+  clientAddress: string;
+}
+
+export async function requestDevice(): Promise<RequestDevice> {
+  const agent = (await headers()).get('user-agent');
+  return { userAgent: agent ? agent.slice(0, USER_AGENT_MAX) : null, clientAddress: await clientAddress() };
+}
+
 export async function isHttps(): Promise<boolean> {
   const h = await headers();
   return h.get('x-forwarded-proto') === 'https';

@@ -128,6 +128,8 @@ export const loginChallenges = pgTable(
     expiresAt: millis('expires_at').notNull(),
     failures: integer('failures').notNull().default(0),
     secondFactorAt: millis('second_factor_at'),
+    // Which second factor the sign-in passed (a trusted browser among them): the session keeps it.
+    secondFactor: text('second_factor', { enum: SECOND_FACTOR_KINDS }),
     callbackUrl: text('callback_url'),
     credentialsVersion: integer('credentials_version').notNull().default(0),
   },

@@ -139,6 +139,8 @@ export const loginChallenges = sqliteTable(
     expiresAt: integer('expires_at').notNull(),
     failures: integer('failures').notNull().default(0),
     secondFactorAt: integer('second_factor_at'),
+    // Which second factor the sign-in passed (a trusted browser among them): the session keeps it.
+    secondFactor: text('second_factor', { enum: SECOND_FACTOR_KINDS }),
     callbackUrl: text('callback_url'),
     // The user's credentials version when the password was checked (see users.credentialsVersion).
     credentialsVersion: integer('credentials_version').notNull().default(0),

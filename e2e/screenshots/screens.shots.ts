@@ -3,7 +3,11 @@ import type { Page } from '@playwright/test';
 import { LoginPage } from '../pages/login-page';
 import { expect, TestOrg, test, totp } from '../fixtures';
 import { bulkUsers } from '../support/accounts';
-import { signInDirectly } from '../support/sessions';
+import { eq } from 'drizzle-orm';
+import { writeTransaction } from '@/db';
+import { sessions } from '@/db/schema';
+import { tokenDigest } from '@/lib/auth/tokens';
+import { newSessionCookie, signInDirectly } from '../support/sessions';
 
 const dir = path.join(process.cwd(), 'docs', 'screenshots');
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
@@ -36,6 +40,16 @@ test('every screen', async ({ page, browser }) => {
   await shot(page, '2fa-step-up');
   await page.goto('/profile/password');
   await shot(page, 'password-tab');
+  // The Devices tab: this browser and two others, as their sign-ins recorded them.
+  for (const [userAgent, clientAddress, secondFactor] of [
+    ['Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0', '203.0.113.24', 'recovery_code'],
+    ['Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1', '198.51.100.7', 'webauthn'],
+  ] as const) {
+    const { sessionId } = await newSessionCookie(admin.id, 'password');
+    await writeTransaction((tx) => tx.update(sessions).set({ userAgent, clientAddress, secondFactor, lastSeenAt: Date.now() - 20 * 60_000 }).where(eq(sessions.id, tokenDigest(sessionId))));
+  }
+  await page.goto('/profile/sessions');
+  await shot(page, 'devices-tab');
   await page.goto('/admin/users');
   await shot(page, 'admin-users');
   await page.goto('/admin/settings');

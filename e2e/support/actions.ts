@@ -58,10 +58,10 @@ export interface ActionForm {
 export const ACTION_FORMS: Record<string, ActionForm> = {
   signInAction: { kind: 'state', page: '/login', fields: ['email', 'password', 'callbackUrl'] },
   ssoSignInAction: { kind: 'plain', page: '/login', fields: ['callbackUrl'] },
-  verifyCodeAction: { kind: 'state', page: '/login/verify', fields: ['method', 'code', 'recoveryCode'] },
+  verifyCodeAction: { kind: 'state', page: '/login/verify', fields: ['method', 'code', 'recoveryCode', 'trust'] },
   cancelChallengeAction: { kind: 'plain', page: '/login/verify', fields: [] },
   keyOptionsAction: { kind: 'state', page: '/login/verify', fields: [] },
-  verifyKeyAction: { kind: 'state', page: '/login/verify', fields: ['response'] },
+  verifyKeyAction: { kind: 'state', page: '/login/verify', fields: ['response', 'trust'] },
   passkeyOptionsAction: { kind: 'state', page: '/login', fields: [] },
   passkeySignInAction: { kind: 'state', page: '/login', fields: ['response', 'callbackUrl'] },
   confirmSetupAction: { kind: 'state', page: '/login/setup-2fa', fields: ['code'] },
@@ -90,8 +90,13 @@ export const ACTION_FORMS: Record<string, ActionForm> = {
   startSetupKeyAction: { kind: 'state', page: '/login/setup-2fa', fields: ['name'] },
   finishSetupKeyAction: { kind: 'state', page: '/login/setup-2fa', fields: ['name', 'response'] },
   setPasskeySignInAction: { kind: 'state', page: '/admin/settings', fields: ['passkeySignIn'] },
+  setTrustedBrowsersAction: { kind: 'state', page: '/admin/settings', fields: ['trustedBrowsers', 'trustedBrowserDays'] },
+  removeTrustedBrowserAction: { kind: 'state', page: '/profile/sessions', fields: ['id'] },
   requestPasswordResetAction: { kind: 'state', page: '/login/forgot-password', fields: ['email'] },
   resetPasswordAction: { kind: 'state', page: '/login/reset-password', fields: ['newPassword', 'confirmPassword'] },
+  endSessionAction: { kind: 'state', page: '/profile/sessions', fields: ['session'] },
+  endOtherSessionsAction: { kind: 'state', page: '/profile/sessions', fields: [] },
+  signOutEverywhereAction: { kind: 'state', page: '/admin/users', fields: ['userId', 'password', 'code', 'recoveryCode'] },
 };
 
 /** Posts a forged call of the action to its page, as a browser without JavaScript would. */

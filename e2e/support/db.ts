@@ -44,7 +44,8 @@ export async function securityState(userIds: number[], orgId: number) {
     challenges: await all(`select user_id, purpose, failures from login_challenges where user_id in (${ids}) order by user_id, purpose`),
     pending: await all(`select user_id, secret from pending_enrollments where user_id in (${ids}) order by user_id`),
     codes: await all(`select user_id, code_hash, used_at from recovery_codes where user_id in (${ids}) order by id`),
-    policy: await all(`select two_factor_policy from organizations where id = ${Number(orgId)}`),
+    policy: await all(`select two_factor_policy, trusted_browsers, trusted_browser_days from organizations where id = ${Number(orgId)}`),
+    trusted: await all(`select id, user_id, expires_at from trusted_browsers where user_id in (${ids}) order by id`),
   };
 }
 

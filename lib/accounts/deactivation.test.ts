@@ -47,7 +47,7 @@ test('deactivating ends every session at once, and refuses the password exactly 
 test('a sign-in that passed its password step before the deactivation gets no session', async () => {
   const user = await member();
   const token = await createChallenge(user.id, 'verify', '/', 0);
-  const ready = await writeTransaction((tx) => markChallengeReady(tx, token, Date.now()));
+  const ready = await writeTransaction((tx) => markChallengeReady(tx, token, Date.now(), 'totp'));
   assert.ok(ready);
   await setUserDeactivated(user.id, true, ctx);
   assert.equal(await redeemReadyChallenge(ready), null);
@@ -81,7 +81,7 @@ test('a deactivated SSO user is refused by the identity binding and gets no sess
   assert.deepEqual(await bindSsoIdentity(claims), { ok: true, userId: user.id });
   await setUserDeactivated(user.id, true, ctx);
   assert.deepEqual(await bindSsoIdentity(claims), { ok: false, reason: 'deactivated' });
-  assert.equal(await startSsoSession(claims.issuer, claims.subject, null), null);
+  assert.equal(await startSsoSession(claims.issuer, claims.subject, { userAgent: null, clientAddress: '192.0.2.9' }), null);
   await setUserDeactivated(user.id, false, ctx);
-  assert.ok(await startSsoSession(claims.issuer, claims.subject, null));
+  assert.ok(await startSsoSession(claims.issuer, claims.subject, { userAgent: null, clientAddress: '192.0.2.9' }));
 });

@@ -6,6 +6,7 @@ import { audit, type Actor } from '@/lib/audit';
 import { revokeAccountTokens } from '@/lib/auth/account-tokens';
 import { deleteUserChallenges } from '@/lib/auth/challenge';
 import { adminStillActing, revokeUserSessions } from '@/lib/auth/session';
+import { endTrustedBrowsers } from '@/lib/auth/trusted-browsers';
 
 export type DeactivationOutcome = { changed: boolean } | { refused: 'not_found' | 'self' | 'no_longer_admin' };
 
@@ -37,6 +38,7 @@ export async function setUserDeactivated(userId: number, deactivate: boolean, ct
       await tx.update(users).set({ deactivatedAt: now, credentialsVersion: sql`${users.credentialsVersion} + 1` }).where(eq(users.id, userId));
       await revokeUserSessions(tx, userId);
       await deleteUserChallenges(tx, userId);
+      await endTrustedBrowsers(tx, userId);
       await tx.delete(webauthnChallenges).where(eq(webauthnChallenges.userId, userId));
       await tx.delete(pendingEnrollments).where(eq(pendingEnrollments.userId, userId));
       await revokeAccountTokens(tx, userId, 'invitation');

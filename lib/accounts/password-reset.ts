@@ -13,6 +13,7 @@ import { config } from '@/lib/config';
 import { log } from '@/lib/log';
 import { appLink, renderMail, utcTime } from '@/lib/mail/messages';
 import { enqueueMail } from '@/lib/mail/outbox';
+import { endTrustedBrowsers } from '@/lib/auth/trusted-browsers';
 
 /** The page a reset link opens (lib/auth/link-cookie.ts moves its token into a cookie). */
 export const RESET_PATH = '/login/reset-password';
@@ -129,6 +130,7 @@ export async function resetPasswordWithLink(token: string, newPassword: string, 
     await tx.update(users).set({ passwordHash, credentialsVersion: sql`${users.credentialsVersion} + 1` }).where(eq(users.id, used.userId));
     await revokeUserSessions(tx, used.userId);
     await deleteUserChallenges(tx, used.userId);
+    await endTrustedBrowsers(tx, used.userId);
     await tx.delete(pendingEnrollments).where(eq(pendingEnrollments.userId, used.userId));
     await audit(tx, { orgId: user.orgId, actor: { kind: 'user', userId: used.userId }, targetUserId: used.userId, action: 'password.reset', detail: { via: 'link' }, ip });
     return true;

@@ -11,6 +11,7 @@ import { adminStillActing, revokeUserSessions, sessionStillLive } from '@/lib/au
 import { isTwoFactorRequired } from '@/lib/auth/policy';
 import type { NewUser } from '@/lib/validation/accounts';
 import { AccountError, endSessionsOfNewlyRequired, findOrganization } from './organizations';
+import { endTrustedBrowsers } from '@/lib/auth/trusted-browsers';
 
 export async function createUser(input: NewUser, actor: Actor, ip: string | null = null) {
   const org = await findOrganization(input.org);
@@ -86,6 +87,7 @@ export async function changePassword(userId: number, newPassword: string, ctx: {
     await tx.update(users).set({ passwordHash, credentialsVersion: sql`${users.credentialsVersion} + 1` }).where(eq(users.id, userId));
     await revokeUserSessions(tx, userId, ctx.sessionId);
     await deleteUserChallenges(tx, userId);
+    await endTrustedBrowsers(tx, userId);
     // A reset link asked for before (perhaps by whoever reads the mailbox) dies with the old password.
     await revokeAccountTokens(tx, userId, 'password_reset');
     // A setup another session started goes with it: its confirmation, perhaps waiting for this lock, finds nothing.

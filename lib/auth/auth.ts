@@ -4,7 +4,7 @@ import Credentials from 'next-auth/providers/credentials';
 import { config } from '@/lib/config';
 import { secrets } from '@/lib/secrets';
 import { log } from '@/lib/log';
-import { clientAddress } from '@/lib/request';
+import { clientAddress, requestDevice } from '@/lib/request';
 import { redeemReadyChallenge } from './challenge';
 import { endSession } from './sign-out';
 import { bindSsoIdentity, logSsoRefusal, startSsoSession } from './sso';
@@ -46,7 +46,7 @@ export const { handlers, signIn, signOut } = NextAuth(() => ({
       id: 'credentials',
       credentials: { challenge: {} },
       authorize: async (credentials) => {
-        const sessionId = await redeemReadyChallenge(credentials?.challenge);
+        const sessionId = await redeemReadyChallenge(credentials?.challenge, await requestDevice());
         return sessionId ? { id: sessionId } : null;
       },
     }),
@@ -62,7 +62,7 @@ export const { handlers, signIn, signOut } = NextAuth(() => ({
     },
     async jwt({ token, user, account, profile }) {
       if (account?.provider === 'oidc') {
-        const sessionId = await startSsoSession(identityIssuer(profile?.iss), String(profile?.sub ?? account.providerAccountId), await clientAddress());
+        const sessionId = await startSsoSession(identityIssuer(profile?.iss), String(profile?.sub ?? account.providerAccountId), await requestDevice());
         return sessionId ? { sub: sessionId } : null;
       }
       if (user?.id) return { sub: user.id };

@@ -1,8 +1,9 @@
 import 'server-only';
 import { and, eq, gt, lt, ne, sql } from 'drizzle-orm';
 import { type Executor, db, lockUser, writeTransaction } from '@/db';
-import { loginChallenges, users, type ChallengePurpose, type LoginChallenge, type SessionMethod } from '@/db/schema';
+import { loginChallenges, users, type ChallengePurpose, type LoginChallenge, type SecondFactorKind, type SessionMethod } from '@/db/schema';
 import { config } from '@/lib/config';
+import type { RequestDevice } from '@/lib/request';
 import { createSession } from './session';
 import { newToken, tokenDigest } from './tokens';
 
@@ -19,18 +20,19 @@ export function challengeLifetime(purpose: ChallengePurpose): number {
  * Writes a challenge row and returns its token (the row keeps only the digest). `credentialsVersion`
  * is the user's as the password step read it: a change since then refuses the session.
  * `secondFactorAt`: a `ready` challenge whose sign-in verified a second factor (a passkey, which is
- * then its `method`). Inside a caller's transaction it is a savepoint of it (writeTransaction).
+ * then its `method`); `secondFactor`: which one it passed, for the session (a trusted browser has
+ * none of the time: step-up still asks). Inside a caller's transaction it is a savepoint of it (writeTransaction).
  */
 export async function createChallenge(
   userId: number,
   purpose: ChallengePurpose,
   callbackUrl: string,
   credentialsVersion: number,
-  options: { secondFactorAt?: number; method?: SessionMethod } = {},
+  options: { secondFactorAt?: number; method?: SessionMethod; secondFactor?: SecondFactorKind } = {},
 ): Promise<string> {
   const token = newToken();
   const now = Date.now();
-  const row = { id: tokenDigest(token), userId, purpose, method: options.method ?? 'password', createdAt: now, expiresAt: now + challengeLifetime(purpose), callbackUrl, credentialsVersion, secondFactorAt: options.secondFactorAt ?? null };
+  const row = { id: tokenDigest(token), userId, purpose, method: options.method ?? 'password', createdAt: now, expiresAt: now + challengeLifetime(purpose), callbackUrl, credentialsVersion, secondFactorAt: options.secondFactorAt ?? null, secondFactor: options.secondFactor ?? null };
   await writeTransaction((tx) => tx.insert(loginChallenges).values(row));
   return token;
 }
@@ -61,11 +63,11 @@ export async function deleteUserChallenges(tx: Executor, userId: number, exceptT
  * step is signIn, which consumes it. Whoever copied the challenge cookie at the password step holds
  * a token that no longer names any row. Returns the new token, or null when the challenge is gone.
  */
-export async function markChallengeReady(tx: Executor, token: string, secondFactorAt: number | null): Promise<string | null> {
+export async function markChallengeReady(tx: Executor, token: string, secondFactorAt: number | null, secondFactor: SecondFactorKind | null = null): Promise<string | null> {
   const ready = newToken();
   const marked = await tx
     .update(loginChallenges)
-    .set({ id: tokenDigest(ready), purpose: 'ready', secondFactorAt, expiresAt: Date.now() + READY_MS })
+    .set({ id: tokenDigest(ready), purpose: 'ready', secondFactorAt, secondFactor, expiresAt: Date.now() + READY_MS })
     .where(and(eq(loginChallenges.id, tokenDigest(token)), gt(loginChallenges.expiresAt, Date.now()), sql`${loginChallenges.purpose} != 'ready'`))
     .returning({ id: loginChallenges.id });
   return marked.length === 1 ? ready : null;
@@ -75,9 +77,9 @@ export async function markChallengeReady(tx: Executor, token: string, secondFact
  * The only way to a session: consumes a `ready` challenge and creates the session row in one
  * transaction, if the user's credentials did not change since the password step (a password
  * change, a 2FA change or reset, a policy or requirement change). Returns the new session id, or
- * null for anything else.
+ * null for anything else. `device`: the browser that redeems it, recorded on the session.
  */
-export async function redeemReadyChallenge(token: unknown): Promise<string | null> {
+export async function redeemReadyChallenge(token: unknown, device?: RequestDevice): Promise<string | null> {
   if (typeof token !== 'string' || token.length === 0 || token.length > 100) return null;
   return writeTransaction(
     async (tx) => {
@@ -91,11 +93,11 @@ export async function redeemReadyChallenge(token: unknown): Promise<string | nul
       const [row] = await tx
         .delete(loginChallenges)
         .where(and(eq(loginChallenges.id, digest), eq(loginChallenges.purpose, 'ready'), gt(loginChallenges.expiresAt, Date.now())))
-        .returning({ userId: loginChallenges.userId, method: loginChallenges.method, secondFactorAt: loginChallenges.secondFactorAt, credentialsVersion: loginChallenges.credentialsVersion });
+        .returning({ userId: loginChallenges.userId, method: loginChallenges.method, secondFactorAt: loginChallenges.secondFactorAt, secondFactor: loginChallenges.secondFactor, credentialsVersion: loginChallenges.credentialsVersion });
       if (!row) return null;
       const [user] = await tx.select({ credentialsVersion: users.credentialsVersion, deactivatedAt: users.deactivatedAt }).from(users).where(eq(users.id, row.userId));
       if (user?.credentialsVersion !== row.credentialsVersion || user.deactivatedAt !== null) return null;
-      return createSession(tx, row.userId, row.method, row.secondFactorAt);
+      return createSession(tx, row.userId, row.method, row.secondFactorAt, { secondFactor: row.secondFactor, device });
     }
   );
 }

@@ -11,6 +11,7 @@ import { newRecoveryCodes, normalizeRecoveryCode } from './recovery-codes';
 import { acceptTotp, markSessionSecondFactor } from './second-factor';
 import { revokeUserSessions } from './session';
 import { clockDrift, newTotpSecret } from './totp';
+import { endTrustedBrowsers } from './trusted-browsers';
 
 /**
  * Who started an enrollment: the session (profile) or the setup challenge (interstitial). The
@@ -74,9 +75,9 @@ export async function challengeSawVersion(tx: Executor, token: string, credentia
  * The sign-in that set up a second factor carries it (its session may still be made), under a new
  * token: a copy of the cookie from before the factor was added can no longer continue it.
  */
-export async function carrySetupChallenge(tx: Executor, token: string, credentialsVersion: number, now = Date.now()): Promise<string> {
+export async function carrySetupChallenge(tx: Executor, token: string, credentialsVersion: number, secondFactor: 'totp' | 'webauthn', now = Date.now()): Promise<string> {
   const next = newToken();
-  await tx.update(loginChallenges).set({ id: tokenDigest(next), secondFactorAt: now, credentialsVersion }).where(eq(loginChallenges.id, tokenDigest(token)));
+  await tx.update(loginChallenges).set({ id: tokenDigest(next), secondFactorAt: now, secondFactor, credentialsVersion }).where(eq(loginChallenges.id, tokenDigest(token)));
   return next;
 }
 
@@ -137,7 +138,8 @@ export async function confirmEnrollment(userId: number, code: string, options: C
       await revokeUserSessions(tx, userId, sessionId);
       if (sessionId) await markSessionSecondFactor(tx, sessionId, now);
       await deleteUserChallenges(tx, userId, challengeToken);
-      const next = challengeToken ? await carrySetupChallenge(tx, challengeToken, changed!.credentialsVersion, now) : undefined;
+      await endTrustedBrowsers(tx, userId);
+      const next = challengeToken ? await carrySetupChallenge(tx, challengeToken, changed!.credentialsVersion, 'totp', now) : undefined;
       const action = user!.enabledAt !== null ? '2fa.reconfigured' : user!.keys > 0 ? '2fa.app_added' : '2fa.enabled';
       await audit(tx, { ...options.audit, action });
       return { ok: true, codes, challengeToken: next };

@@ -9,6 +9,7 @@ import { markSessionSecondFactor } from './second-factor';
 import { revokeUserSessions, sessionStillLive } from './session';
 import { tokenDigest } from './tokens';
 import type { WebAuthnBinding } from './webauthn-challenges';
+import { endTrustedBrowsers } from './trusted-browsers';
 
 /** What survives a change of the user's keys: the session or sign-in that made it. */
 export interface KeyChangeOrigin {
@@ -32,6 +33,7 @@ export async function keyCountChanged(tx: Executor, userId: number, delta: 1 | -
     .returning({ credentialsVersion: users.credentialsVersion });
   await revokeUserSessions(tx, userId, origin.sessionId);
   await deleteUserChallenges(tx, userId, origin.challengeToken);
+  await endTrustedBrowsers(tx, userId);
   return row!.credentialsVersion;
 }
 
@@ -51,7 +53,7 @@ export async function keyAdded(tx: Executor, userId: number, binding: WebAuthnBi
   const version = await keyCountChanged(tx, userId, 1, origin);
   const codes = before && !hasSecondFactor(before) ? await replaceRecoveryCodes(tx, userId) : undefined;
   if (origin.sessionId) await markSessionSecondFactor(tx, origin.sessionId, now);
-  const challengeToken = origin.challengeToken ? await carrySetupChallenge(tx, origin.challengeToken, version, now) : undefined;
+  const challengeToken = origin.challengeToken ? await carrySetupChallenge(tx, origin.challengeToken, version, 'webauthn', now) : undefined;
   return { ...(codes && { codes }), ...(challengeToken && { challengeToken }) };
 }
 

@@ -65,11 +65,11 @@ test('only a ready challenge becomes a session, and only once', async () => {
 
 test('a verified challenge changes its token: the cookie copied at the password step redeems nothing', async () => {
   const copied = await createChallenge(user.id, 'verify', '/', await version());
-  const ready = await writeTransaction((tx) => markChallengeReady(tx, copied, Date.now()));
+  const ready = await writeTransaction((tx) => markChallengeReady(tx, copied, Date.now(), 'totp'));
   assert.ok(ready && ready !== copied);
   assert.equal(await redeemReadyChallenge(copied), null, 'the old token names no row');
   assert.equal(await findChallenge(copied), null);
-  assert.equal(await writeTransaction((tx) => markChallengeReady(tx, copied, Date.now())), null, 'nor can it be marked ready again');
+  assert.equal(await writeTransaction((tx) => markChallengeReady(tx, copied, Date.now(), 'totp')), null, 'nor can it be marked ready again');
   assert.ok(await redeemReadyChallenge(ready), 'the new token, held only by the request that verified, signs in');
 });
 

@@ -1,16 +1,24 @@
 import 'server-only';
 import { and, eq, isNull, ne } from 'drizzle-orm';
 import { db, lockUser, writeTransaction, type Executor } from '@/db';
-import { organizations, sessions, users, type SessionMethod, type SignInMethod } from '@/db/schema';
+import { organizations, sessions, users, type SecondFactorKind, type SessionMethod, type SignInMethod } from '@/db/schema';
 import type { Actor } from '@/lib/audit';
 import { config } from '@/lib/config';
+import type { RequestDevice } from '@/lib/request';
 import { newToken, tokenDigest } from './tokens';
 
+/** For the Devices tab: the second factor the sign-in passed, and the browser and address it came from. */
+export interface SessionOrigin {
+  secondFactor?: SecondFactorKind | null;
+  device?: RequestDevice;
+}
+
 /** Inserts a session row and returns the id that goes into the JWT (the row keeps its digest). */
-export async function createSession(tx: Executor, userId: number, method: SessionMethod, secondFactorAt: number | null): Promise<string> {
+export async function createSession(tx: Executor, userId: number, method: SessionMethod, secondFactorAt: number | null, origin: SessionOrigin = {}): Promise<string> {
   const id = newToken();
   const now = Date.now();
-  await tx.insert(sessions).values({ id: tokenDigest(id), userId, method, createdAt: now, lastSeenAt: now, secondFactorAt });
+  const { secondFactor = null, device } = origin;
+  await tx.insert(sessions).values({ id: tokenDigest(id), userId, method, createdAt: now, lastSeenAt: now, secondFactorAt, secondFactor, userAgent: device?.userAgent ?? null, clientAddress: device?.clientAddress ?? null });
   await tx.update(users).set({ lastSignInAt: now }).where(eq(users.id, userId));
   return id;
 }
@@ -77,7 +85,7 @@ export async function loadSession(sessionId: string, now = Date.now()): Promise<
   return { sessionId, method: row.method, secondFactorAt: row.secondFactorAt, user: row.user, org: row.org };
 }
 
-function isLive(row: { revokedAt: number | null; createdAt: number; lastSeenAt: number }, now: number): boolean {
+export function isLive(row: { revokedAt: number | null; createdAt: number; lastSeenAt: number }, now: number): boolean {
   const { sessionMaxMs, sessionIdleMs } = config();
   return row.revokedAt === null && now - row.createdAt < sessionMaxMs && now - row.lastSeenAt < sessionIdleMs;
 }
@@ -112,10 +120,13 @@ export async function revokeSession(sessionId: string): Promise<void> {
   await writeTransaction((tx) => tx.update(sessions).set({ revokedAt: Date.now() }).where(and(eq(sessions.id, tokenDigest(sessionId)), isNull(sessions.revokedAt))));
 }
 
-/** Ends every open session of a user, or every one but `exceptSessionId`. */
-export async function revokeUserSessions(tx: Executor, userId: number, exceptSessionId?: string): Promise<void> {
+/** Ends every open session of a user, or every one but `exceptSessionId`; returns how many live ones it ended. */
+export async function revokeUserSessions(tx: Executor, userId: number, exceptSessionId?: string): Promise<number> {
   const where = [eq(sessions.userId, userId), isNull(sessions.revokedAt)];
   if (exceptSessionId) where.push(ne(sessions.id, tokenDigest(exceptSessionId)));
-  await tx.update(sessions).set({ revokedAt: Date.now() }).where(and(...where));
+  const now = Date.now();
+  const ended = await tx.update(sessions).set({ revokedAt: now }).where(and(...where)).returning({ createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt });
+  // Rows already past their lifetime are closed too, but nobody could use them: they are not counted.
+  return ended.filter((row) => isLive({ ...row, revokedAt: null }, now)).length;
 }
 

@@ -4,6 +4,7 @@ import { db, lockUser, writeTransaction } from '@/db';
 import { users } from '@/db/schema';
 import { audit } from '@/lib/audit';
 import { log } from '@/lib/log';
+import type { RequestDevice } from '@/lib/request';
 import { createSession } from './session';
 
 export type SsoRefusal = 'unverified' | 'unknown' | 'password_user' | 'linked_elsewhere' | 'deactivated';
@@ -49,7 +50,8 @@ export async function bindSsoIdentity(claims: IdentityClaims): Promise<SsoOutcom
 }
 
 /** Starts an SSO session for a bound user: no Deskgate second factor, under any policy. */
-export async function startSsoSession(issuer: string, subject: string, ip: string | null): Promise<string | null> {
+export async function startSsoSession(issuer: string, subject: string, device: RequestDevice): Promise<string | null> {
+  const ip = device.clientAddress;
   const [user] = await (await db())
     .select({ id: users.id, orgId: users.orgId })
     .from(users)
@@ -60,7 +62,7 @@ export async function startSsoSession(issuer: string, subject: string, ip: strin
     await lockUser(tx, user.id);
     const [still] = await tx.select({ id: users.id }).from(users).where(and(eq(users.id, user.id), isNull(users.deactivatedAt)));
     if (!still) return null;
-    const sessionId = await createSession(tx, user.id, 'sso', null);
+    const sessionId = await createSession(tx, user.id, 'sso', null, { device });
     await audit(tx, { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action: 'sign_in', detail: { method: 'sso' }, ip });
     return sessionId;
   });

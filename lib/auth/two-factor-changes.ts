@@ -9,6 +9,7 @@ import { hasSecondFactor, isTwoFactorRequired, type TwoFactorSubject } from './p
 import { adminStillActing, revokeUserSessions, sessionStillLive } from './session';
 import { clearThrottleState } from './throttle';
 import { removeKey } from './webauthn-keys';
+import { endTrustedBrowsers } from './trusted-browsers';
 
 export interface ChangeContext {
   actor: Actor;
@@ -54,6 +55,7 @@ export async function regenerateRecoveryCodes(userId: number, ctx: ChangeContext
     await tx.update(users).set({ twoFactorVersion: sql`${users.twoFactorVersion} + 1`, credentialsVersion: sql`${users.credentialsVersion} + 1` }).where(eq(users.id, userId));
     await revokeUserSessions(tx, userId, ctx.sessionId);
     await deleteUserChallenges(tx, userId);
+    await endTrustedBrowsers(tx, userId);
     await audit(tx, { orgId: ctx.orgId, actor: ctx.actor, targetUserId: userId, action: '2fa.recovery_codes_regenerated', ip: ctx.ip });
     return { codes };
   });
@@ -74,6 +76,7 @@ function removeFactors(userId: number, everything: boolean) {
     }
     await tx.delete(pendingEnrollments).where(eq(pendingEnrollments.userId, userId));
     await deleteUserChallenges(tx, userId);
+    await endTrustedBrowsers(tx, userId);
   };
 }
 

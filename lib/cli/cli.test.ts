@@ -108,6 +108,24 @@ test('user:deactivate ends the sessions and shows in user:list; user:reactivate 
   assert.match(cli('user:deactivate', '--email', 'nobody@leavers.example').stderr, /no user has the email/);
 });
 
+test('user:sign-out ends every session of the user and audits it as the operator', () => {
+  assert.equal(cli('org:create', '--slug', 'travellers', '--name', 'Travellers').status, 0);
+  assert.equal(cli('user:create', '--org', 'travellers', '--email', 'lost@travellers.example', '--name', 'Lost', '--password', 'long-enough-1').status, 0);
+  const sqlite = new Database(file);
+  const { id } = sqlite.prepare("select id from users where email = 'lost@travellers.example'").get() as { id: number };
+  const insert = sqlite.prepare("insert into sessions (id, user_id, method, created_at, last_seen_at) values (?, ?, 'password', ?, ?)");
+  for (const key of ['phone', 'laptop']) insert.run(key, id, Date.now(), Date.now());
+  const signedOut = cli('user:sign-out', '--email', 'lost@travellers.example', '--json');
+  assert.equal(signedOut.status, 0, signedOut.stderr);
+  assert.deepEqual(JSON.parse(signedOut.stdout), { email: 'lost@travellers.example', sessionsEnded: 2 });
+  const open = sqlite.prepare('select count(*) as n from sessions where user_id = ? and revoked_at is null').get(id) as { n: number };
+  const events = sqlite.prepare("select actor_kind as actor, detail from audit_events where target_user_id = ? and action = 'sessions.revoked_all'").all(id);
+  sqlite.close();
+  assert.equal(open.n, 0);
+  assert.deepEqual(events, [{ actor: 'operator', detail: '{"count":2}' }]);
+  assert.match(cli('user:sign-out', '--email', 'nobody@travellers.example').stderr, /no user has the email/);
+});
+
 test('user:invite adds an invited password user with a link mail in the outbox, or an SSO user; audited as the operator', () => {
   assert.equal(cli('org:create', '--slug', 'invites', '--name', 'Invites').status, 0);
   const invited = cli('user:invite', '--org', 'invites', '--email', 'New@Invites.example', '--name', 'New Person', '--json');
@@ -136,7 +154,7 @@ test('user:invite adds an invited password user with a link mail in the outbox, 
 test('--help lists every command', () => {
   const help = cli('--help');
   assert.equal(help.status, 0);
-  for (const command of ['org:create', 'org:policy', 'org:passkeys', 'user:create', 'user:require-2fa', 'user:reset-2fa', 'user:invite', 'user:deactivate', 'user:reactivate', 'user:send-reset', 'user:list', 'audit:list', 'demo:bulk', 'db:backup', 'db:restore', 'mail:status', 'mail:retry', 'mail:test']) assert.match(help.stdout, new RegExp(command));
+  for (const command of ['org:create', 'org:policy', 'org:passkeys', 'org:trusted-browsers', 'user:create', 'user:require-2fa', 'user:reset-2fa', 'user:invite', 'user:deactivate', 'user:reactivate', 'user:sign-out', 'user:send-reset', 'user:list', 'audit:list', 'demo:bulk', 'db:backup', 'db:restore', 'mail:status', 'mail:retry', 'mail:test']) assert.match(help.stdout, new RegExp(command));
 });
 
 test('user:list shows each user’s second factors; user:reset-2fa removes the keys too', () => {

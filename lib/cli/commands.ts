@@ -8,6 +8,7 @@ import { createOrganization, findOrganization, setOrganizationPolicy } from '@/l
 import { sendResetLink } from '@/lib/accounts/password-reset';
 import { createUser, findUserByEmail, listUsers, setUserTwoFactorRequired } from '@/lib/accounts/users';
 import { setUserDeactivated } from '@/lib/accounts/deactivation';
+import { signOutEverywhere } from '@/lib/auth/devices';
 import { inviteUser } from '@/lib/accounts/invitations';
 import { statusOf } from '@/db/queries/admin-users';
 import { describeSecondFactors } from '@/lib/auth/policy';
@@ -122,6 +123,13 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
     const result = await setUserDeactivated(target.id, false, { actor: operator, orgId: target.orgId, ip: null });
     const changed = 'changed' in result && result.changed;
     return { text: changed ? `Reactivated ${target.email}: they can sign in again.` : `${target.email} was not deactivated.`, data: { email: target.email, deactivated: false, changed } };
+  },
+  async 'user:sign-out'(v) {
+    const target = await user(v.email);
+    const result = await signOutEverywhere(target.id, { actor: operator, orgId: target.orgId, ip: null });
+    // The operator always acts, and the user was just found in their own organization.
+    const ended = 'ended' in result ? result.ended : 0;
+    return { text: `Signed ${target.email} out everywhere: ${ended} session${ended === 1 ? '' : 's'} ended.`, data: { email: target.email, sessionsEnded: ended } };
   },
   async 'user:send-reset'(v) {
     const target = await user(v.email);

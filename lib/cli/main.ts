@@ -8,6 +8,7 @@ import { AccountError } from '@/lib/accounts/organizations';
 import { BackupRefused } from '@/lib/ops/backup';
 import { commands, CliError, type Output } from './commands';
 import { passkeyCommands } from './passkey-command';
+import { trustCommands } from './trust-command';
 
 const HELP = `Usage: npm run cli -- <command> [options] [--json]
 
@@ -15,6 +16,9 @@ Commands:
   org:create --slug SLUG --name NAME [--policy off|optional|required]
   org:policy --slug SLUG --policy off|optional|required
   org:passkeys --slug SLUG --on|--off    whether the organization's users may sign in with a passkey
+  org:trusted-browsers --slug SLUG --on|--off [--days N]
+                                        whether "Trust this browser" is offered at the second step, and for
+                                        how many days (1–30; without --days, unchanged); off ends every one
   user:create --org SLUG --email EMAIL --name NAME (--password PASSWORD | --password-stdin | --sso) [--role member|admin]
                                         --password-stdin reads the password from the first line of standard input
   user:invite --org SLUG --email EMAIL --name NAME [--role member|admin] [--sso]
@@ -23,6 +27,7 @@ Commands:
   user:reset-2fa --email EMAIL
   user:deactivate --email EMAIL         sign the user out everywhere and refuse their sign-ins
   user:reactivate --email EMAIL         let a deactivated user sign in again
+  user:sign-out --email EMAIL           end every session of the user, in every browser (they can sign in again)
   user:send-reset --email EMAIL         mail a password reset link to a password user (audited; not counted
                                         against DESKGATE_RESET_MAILS_PER_HOUR: the operator decides)
   user:list --org SLUG
@@ -54,6 +59,7 @@ const options = {
   on: { type: 'boolean' },
   off: { type: 'boolean' },
   limit: { type: 'string' },
+  days: { type: 'string' },
   users: { type: 'string' },
   force: { type: 'boolean' },
   to: { type: 'string' },
@@ -80,7 +86,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(HELP);
     return name || parsed.values.help ? 0 : 2;
   }
-  const command = { ...commands, ...passkeyCommands }[name];
+  const command = { ...commands, ...passkeyCommands, ...trustCommands }[name];
   if (!command) {
     console.error(`deskgate: unknown command "${name}" (see --help)`);
     return 2;

@@ -14,10 +14,16 @@ export const signInSchema = z.object({
   callbackUrl: z.string().optional().catch(undefined),
 });
 
+/**
+ * "Trust this browser for N days", ticked at the second step: only the checkbox's own value counts;
+ * anything else a forged form sends is the box left empty (the server decides whether trust is allowed).
+ */
+const trustField = z.literal('yes').optional().catch(undefined);
+
 /** Sign-in, second step: the form says which factor it carries; the other field is absent. */
 export const verifyCodeSchema = z.discriminatedUnion(
   'method',
-  [z.object({ method: z.literal('code'), code: totpCodeField }), z.object({ method: z.literal('recovery'), recoveryCode: recoveryCodeField })],
+  [z.object({ method: z.literal('code'), code: totpCodeField, trust: trustField }), z.object({ method: z.literal('recovery'), recoveryCode: recoveryCodeField })],
   { error: 'Choose whether to enter a code from your app or a recovery code.' },
 );
 
@@ -100,7 +106,7 @@ const KEY_FAILED = 'Your security key’s answer could not be read. Try again.';
 const keyResponseField = webauthnResponseField(KEY_FAILED, authenticationResponseSchema, 20_000);
 
 /** Sign-in, second step, with a security key. */
-export const verifyKeySchema = z.object({ response: keyResponseField });
+export const verifyKeySchema = z.object({ response: keyResponseField, trust: trustField });
 
 /** "Sign in with a passkey" on /login. */
 export const passkeySignInSchema = z.object({ response: keyResponseField, callbackUrl: z.string().optional().catch(undefined) });
@@ -111,3 +117,27 @@ export const passkeySignInSchema = z.object({ response: keyResponseField, callba
  * removes a way in), so, as raising the policy, it asks for no step-up.
  */
 export const setPasskeySignInSchema = z.object({ passkeySignIn: z.enum(['on', 'off'], { error: 'Choose whether passkey sign-in is allowed.' }) });
+
+/** The Devices tab: a session by its row key (a SHA-256 digest in base64url; whose it is, the action checks). */
+export const endSessionSchema = z.object({ session: z.string({ error: 'Choose a session.' }).regex(/^[A-Za-z0-9_-]{43}$/, 'Choose a session.') });
+export const endOtherSessionsSchema = z.object({});
+
+/** An admin's "Sign out everywhere" for a user steps up like the other changes of the users table. */
+export const signOutEverywhereSchema = z.object({ userId, ...stepUpFields });
+// --- Trusted browsers (#17) ---
+
+const TRUST_DAYS = 'Enter a whole number of days from 1 to 30.';
+
+/**
+ * The organization's "Trust this browser" setting (/admin/settings). Like the passkey setting, it asks
+ * for no step-up: a trusted browser still needs the password, and turning trust off or shortening it
+ * only takes away.
+ */
+export const setTrustedBrowsersSchema = z.object({
+  // A checkbox: present when ticked, absent when not.
+  trustedBrowsers: z.literal('on', { error: 'Choose whether people may trust a browser.' }).optional(),
+  trustedBrowserDays: z.preprocess((v) => (typeof v === 'string' && /^\s*\d{1,3}\s*$/.test(v) ? Number(v) : v), z.number({ error: TRUST_DAYS }).int({ error: TRUST_DAYS }).min(1, { error: TRUST_DAYS }).max(30, { error: TRUST_DAYS })),
+});
+
+/** "Remove" beside a trusted browser on the Devices tab: the row's id (a SHA-256 digest, base64url). */
+export const removeTrustedBrowserSchema = z.object({ id: z.string({ error: 'Choose a browser to remove.' }).regex(/^[A-Za-z0-9_-]{43}$/, { error: 'Choose a browser to remove.' }) });

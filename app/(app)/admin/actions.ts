@@ -10,6 +10,9 @@ import { resetTwoFactor } from '@/lib/auth/two-factor-changes';
 import { resetTwoFactorSchema, setPasskeySignInSchema, setPolicySchema, setTwoFactorRequiredSchema, setUserDeactivatedSchema } from '@/lib/validation/forms';
 import { setPasskeySignIn } from '@/lib/accounts/passkey-setting';
 import { setUserDeactivated } from '@/lib/accounts/deactivation';
+import { signOut } from '@/lib/auth/auth';
+import { signOutEverywhere } from '@/lib/auth/devices';
+import { signOutEverywhereSchema } from '@/lib/validation/forms';
 
 export const resetTwoFactorAction = adminAction(
   resetTwoFactorSchema,
@@ -81,4 +84,20 @@ export const setUserDeactivatedAction = adminAction(setUserDeactivatedSchema, as
   const result = await setUserDeactivated(target.id, deactivate, { actor: actorOf(current), orgId: current.org.id, ip });
   if ('refused' in result) return { error: result.refused === 'self' ? SELF_DEACTIVATION : result.refused === 'not_found' ? NO_SUCH_USER : NO_LONGER };
   redirect(`/admin/users?notice=${deactivate ? 'deactivated' : 'reactivated'}&user=${target.id}`);
+});
+
+/**
+ * "Sign out everywhere" for a user of the admin's organization, after a step-up. The admin's own row
+ * is allowed (as on GitHub): it ends their session too, and the next page is the sign-in.
+ */
+export const signOutEverywhereAction = adminAction(signOutEverywhereSchema, async (input, { current, ip }): Promise<ActionState> => {
+  const target = await orgUser(current.org.id, input.userId);
+  if (!target) return { error: NO_SUCH_USER };
+  const denied = await adminStepUp(current, input, ip);
+  if (denied) return denied;
+  const result = await signOutEverywhere(target.id, { actor: actorOf(current), orgId: current.org.id, ip });
+  if ('refused' in result) return { error: result.refused === 'not_found' ? NO_SUCH_USER : NO_LONGER };
+  // Their own session ended with the others: the cookie goes too, and the next page is the sign-in.
+  if (target.id === current.user.id) await signOut({ redirectTo: '/login' });
+  redirect(`/admin/users?notice=signed-out&user=${target.id}`);
 });

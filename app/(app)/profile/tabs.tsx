@@ -6,6 +6,7 @@ import { usePathname } from 'next/navigation';
 const tabs = [
   { href: '/profile/2fa', label: 'Two-factor authentication' },
   { href: '/profile/password', label: 'Password' },
+  { href: '/profile/sessions', label: 'Devices' },
 ];
 
 export function ProfileTabs() {

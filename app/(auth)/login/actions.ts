@@ -12,6 +12,8 @@ import { beginEnrollment } from '@/lib/auth/enrollment';
 import { secondStep } from '@/lib/auth/policy';
 import { signIn } from '@/lib/auth/auth';
 import { finishSignIn } from '@/lib/auth/sign-in';
+import { currentTrustToken } from '@/lib/auth/trust-cookie';
+import { signInWithTrustedBrowser } from '@/lib/auth/trusted-browsers';
 import { config } from '@/lib/config';
 import { log } from '@/lib/log';
 import { metrics } from '@/lib/ops/metrics';
@@ -44,6 +46,11 @@ export const signInAction = publicAction(signInSchema, async ({ email, password,
   await rememberDevice(user.id);
   const target = safeCallbackUrl(callbackUrl);
   const step = secondStep(user, user.policy);
+  // A trusted browser stands for the second factor (never for forced setup): the session still comes
+  // from a ready challenge, through the same checks as after a code.
+  const trust = step === 'verify' ? await currentTrustToken() : null;
+  const trusted = trust ? await signInWithTrustedBrowser(user, trust, target, ip) : null;
+  if (trusted) return finishSignIn(trusted, target);
   if (step !== 'ready') {
     const token = await createChallenge(user.id, step, target, user.credentialsVersion);
     // Forced setup starts with a pending secret that lives exactly as long as the challenge, and belongs to it.

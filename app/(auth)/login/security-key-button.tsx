@@ -1,6 +1,6 @@
 'use client';
 
-import { startTransition, useActionState, useState } from 'react';
+import { startTransition, useActionState, useRef, useState, type ReactNode } from 'react';
 import { browserSupportsWebAuthn } from '@simplewebauthn/browser';
 import { FormMessage } from '@/app/_components/form';
 import { runCeremony, useHydrated } from '@/app/_components/webauthn-ceremony';
@@ -24,10 +24,13 @@ interface SecurityKeyButtonProps {
   fields?: Record<string, string>;
   /** Styled as an alternative to the page's main form. */
   secondary?: boolean;
+  /** Inputs shown above the button (e.g. "Trust this browser"), sent along as a form would send them. */
+  children?: ReactNode;
 }
 
-export function SecurityKeyButton({ label, optionsAction, action, fields = {}, secondary = false }: SecurityKeyButtonProps) {
+export function SecurityKeyButton({ label, optionsAction, action, fields = {}, secondary = false, children }: SecurityKeyButtonProps) {
   const [state, dispatch, pending] = useActionState<ActionState, FormData>(action, {});
+  const inputs = useRef<HTMLDivElement>(null);
   const [problem, setProblem] = useState<string | undefined>();
   const [asking, setAsking] = useState(false);
   const hydrated = useHydrated();
@@ -45,6 +48,9 @@ export function SecurityKeyButton({ label, optionsAction, action, fields = {}, s
       const form = new FormData();
       form.set('response', answer.response);
       for (const [name, value] of Object.entries(fields)) form.set(name, value);
+      for (const input of inputs.current?.querySelectorAll<HTMLInputElement>('input[name]') ?? []) {
+        if (input.type !== 'checkbox' || input.checked) form.set(input.name, input.value);
+      }
       startTransition(() => dispatch(form));
     } catch {
       // The options request failed (offline, the server restarting).
@@ -58,6 +64,7 @@ export function SecurityKeyButton({ label, optionsAction, action, fields = {}, s
   return (
     <div className="space-y-3">
       <FormMessage error={error} />
+      {children ? <div ref={inputs}>{children}</div> : null}
       <button type="button" className={`${secondary ? 'btn-secondary' : 'btn-primary'} w-full`} onClick={askKey} disabled={asking || pending} aria-disabled={asking || pending}>
         {label}
       </button>

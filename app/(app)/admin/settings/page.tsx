@@ -2,8 +2,10 @@ import type { Metadata } from 'next';
 import { passkeySignInAllowed } from '@/lib/accounts/passkey-setting';
 import { requireAdmin } from '@/lib/auth/current';
 import { stepUpFactors, stepUpNeedsCode } from '@/lib/auth/step-up';
+import { trustSetting } from '@/lib/auth/trusted-browsers';
 import { PasskeyForm } from './passkey-form';
 import { PolicyForm } from './policy-form';
+import { TrustedBrowsersForm } from './trusted-browsers-form';
 
 export const metadata: Metadata = { title: '2FA policy' };
 
@@ -18,6 +20,10 @@ export default async function SettingsPage() {
       <section className="card space-y-4" aria-labelledby="passkey-heading">
         <h2 id="passkey-heading" className="text-xl font-semibold">Passkeys</h2>
         <PasskeyForm allowed={await passkeySignInAllowed(current.org.id)} />
+      </section>
+      <section className="card space-y-4" aria-labelledby="trusted-browsers-heading">
+        <h2 id="trusted-browsers-heading" className="text-xl font-semibold">Trusted browsers</h2>
+        <TrustedBrowsersForm {...await trustSetting(current.org.id)} />
       </section>
     </div>
   );

@@ -9,7 +9,7 @@ import { stepUpFactors, stepUpNeedsCode } from '@/lib/auth/step-up';
 import { decodeCursor, encodeCursor, firstValues, usersPageParams, type SearchParams } from '@/lib/validation/search-params';
 import { setTwoFactorRequiredAction } from '../actions';
 import { resendInvitationAction } from './invitation-actions';
-import { DeactivateLink, ReactivateLink, ResetDialogProvider, ResetTwoFactorLink, RevokeInvitationLink, StopRequiringLink } from './reset-dialog';
+import { DeactivateLink, ReactivateLink, ResetDialogProvider, ResetTwoFactorLink, RevokeInvitationLink, SignOutEverywhereLink, StopRequiringLink } from './reset-dialog';
 
 export const metadata: Metadata = { title: 'Users' };
 
@@ -28,6 +28,7 @@ const userNotices: Record<string, (name: string) => string> = {
   invited: (name) => `${name} was invited. They got a mail with a link to choose their password, valid for 48 hours.`,
   added: (name) => `${name} was added. They sign in through your identity provider.`,
   resent: (name) => `The invitation was sent to ${name} again. Only the newest link works.`,
+  'signed-out': (name) => `${name} was signed out everywhere.`,
 };
 // After a revoked invitation the user is gone: a notice without a name.
 const plainNotices: Record<string, string> = { revoked: 'The invitation was revoked and the account removed.' };
@@ -147,7 +148,12 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                       <td className="px-3 py-2">{date(u.lastSignInAt)}</td>
                       <td className="px-3 py-2">{date(u.totpLastUsedAt)}</td>
                       <td className="px-3 py-2">
-                        {u.id === me.id ? <span>Use your profile for your own 2FA</span> : status === 'deactivated' ? (
+                        {u.id === me.id ? (
+                          <div className="flex flex-wrap items-center gap-2">
+                            <span>Use your profile for your own 2FA</span>
+                            <SignOutEverywhereLink {...target} />
+                          </div>
+                        ) : status === 'deactivated' ? (
                           <ReactivateLink {...target} />
                         ) : status === 'invited' ? (
                           <div className="flex flex-wrap items-center gap-2">
@@ -171,6 +177,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                                 )}
                               </>
                             )}
+                            <SignOutEverywhereLink {...target} />
                             <DeactivateLink {...target} />
                           </div>
                         )}

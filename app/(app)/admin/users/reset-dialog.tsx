@@ -28,7 +28,16 @@ const explain: Record<AdminChange, (email: string) => ReactNode> = {
   deactivate: (email) => <DeactivateExplanation email={email} />,
   reactivate: (email) => <ReactivateExplanation email={email} />,
   'revoke-invitation': (email) => <RevokeExplanation email={email} />,
+  'sign-out': (email) => <SignOutExplanation email={email} />,
 };
+
+export function SignOutExplanation({ email }: { email: string }) {
+  return (
+    <>
+      Every session of <strong>{email}</strong> ends at once, in every browser; they can sign in again as before. If that is your own account, you are signed out too.
+    </>
+  );
+}
 
 export function RevokeExplanation({ email }: { email: string }) {
   return (
@@ -150,6 +159,14 @@ export function RevokeInvitationLink(target: Target) {
   return (
     <ChangeLink change="revoke-invitation" target={target} label={`Revoke invitation of ${target.name}`}>
       Revoke invitation
+    </ChangeLink>
+  );
+}
+
+export function SignOutEverywhereLink(target: Target) {
+  return (
+    <ChangeLink change="sign-out" target={target} label={`Sign out everywhere for ${target.name}`}>
+      Sign out everywhere
     </ChangeLink>
   );
 }

@@ -40,7 +40,7 @@ export const continueSignInAction = publicAction(continueSignInSchema, async (_i
   const user = (await findUserById(challenge.userId))!;
   const { secondFactorAt } = challenge;
   const ready = await writeTransaction(async (tx) => {
-    const next = await markChallengeReady(tx, challenge.token, secondFactorAt);
+    const next = await markChallengeReady(tx, challenge.token, secondFactorAt, challenge.secondFactor);
     if (next) await audit(tx, { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action: 'sign_in', detail: { method: 'password', secondFactor: 'setup' }, ip });
     return next;
   });

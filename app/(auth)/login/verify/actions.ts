@@ -11,6 +11,8 @@ import { verifySecondFactor, type FactorInput } from '@/lib/auth/second-factor';
 import { authenticationOptions } from '@/lib/auth/webauthn';
 import { finishSignIn } from '@/lib/auth/sign-in';
 import { minutesUntil } from '@/lib/auth/throttle';
+import { clearTrustCookie, currentTrustToken, requestUserAgent, setTrustCookie } from '@/lib/auth/trust-cookie';
+import { endTrustedBrowsers, trustBrowser } from '@/lib/auth/trusted-browsers';
 import { findUserById } from '@/lib/accounts/users';
 import { config } from '@/lib/config';
 import { keyOptionsSchema, verifyCodeSchema, verifyKeySchema } from '@/lib/validation/forms';
@@ -23,7 +25,8 @@ async function endChallenge(token: string, notice: string): Promise<never> {
 }
 
 type Challenge = NonNullable<Awaited<ReturnType<typeof currentChallenge>>>;
-type Factor = { name: 'totp' | 'recovery' | 'webauthn'; input: FactorInput };
+/** `trust`: "Trust this browser" was ticked (an app code or a key; never a recovery code). */
+type Factor = { name: 'totp' | 'recovery' | 'webauthn'; input: FactorInput; trust?: boolean };
 
 const failureMessage: Record<Factor['name'], string> = { totp: WRONG_CODE, recovery: WRONG_RECOVERY_CODE, webauthn: SIGN_IN_KEY_REFUSED };
 const failureField: Record<Factor['name'], string> = { totp: 'code', recovery: 'recoveryCode', webauthn: 'key' };
@@ -35,12 +38,15 @@ const failureField: Record<Factor['name'], string> = { totp: 'code', recovery: '
  * challenge becomes ready and the sign-in is audited — a crash cannot leave a used recovery code
  * (or key challenge) that nothing records. The session follows from the ready challenge
  * (finishSignIn), in a transaction of its own, under the ready challenge's new token.
+ * In the same transaction, a recovery code ends every trusted browser of the user (they have likely
+ * lost their device), and a ticked "Trust this browser" trusts this one (trusted-browsers.ts).
  */
 async function completeSecondStep(challenge: Challenge, factor: Factor, ip: string): Promise<ActionState> {
   const user = (await findUserById(challenge.userId))!;
   const limit = config().secondFactor.challengeFailures;
   const now = Date.now();
-  const handoff = { token: '' };
+  const handoff: { token: string; trust: { token: string; expiresAt: number } | null } = { token: '', trust: null };
+  const origin = factor.trust ? { userAgent: await requestUserAgent(), clientAddress: ip, ip, replacing: (await currentTrustToken()) ?? undefined } : null;
   const step = await writeTransaction(async (tx) => {
     // The user's row first, as every change of the user takes it before the user's challenges.
     await lockUser(tx, user.id);
@@ -48,11 +54,13 @@ async function completeSecondStep(challenge: Challenge, factor: Factor, ip: stri
     const attempt = await countChallengeAttempt(challenge.token, limit);
     if (attempt !== 'counted') return { attempt };
     const result = await verifySecondFactor(user.id, factor.input, now, async (tx, accepted) => {
-      const ready = await markChallengeReady(tx, challenge.token, now);
+      const ready = await markChallengeReady(tx, challenge.token, now, accepted.kind === 'recovery' ? 'recovery_code' : accepted.kind);
       if (!ready) return false;
       handoff.token = ready;
       const action = accepted.kind === 'recovery' ? 'sign_in.recovery_code_used' : 'sign_in';
-      await audit(tx, { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action, detail: { method: 'password', secondFactor: accepted.kind, codesLeft: accepted.codesLeft, ...(accepted.credentialId && { credentialId: accepted.credentialId }) }, ip });
+      const trustEnded = accepted.kind === 'recovery' ? await endTrustedBrowsers(tx, user.id) : 0;
+      await audit(tx, { orgId: user.orgId, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action, detail: { method: 'password', secondFactor: accepted.kind, codesLeft: accepted.codesLeft, ...(accepted.credentialId && { credentialId: accepted.credentialId }), ...(trustEnded && { trustedBrowsersEnded: trustEnded }) }, ip });
+      if (origin && accepted.kind !== 'recovery') handoff.trust = await trustBrowser(tx, { id: user.id, orgId: user.orgId, credentialsVersion: challenge.credentialsVersion }, origin, now);
       return true;
     });
     return { attempt, result };
@@ -64,6 +72,9 @@ async function completeSecondStep(challenge: Challenge, factor: Factor, ip: stri
   const { result } = step;
   if (result.ok) {
     await clearChallengeCookie();
+    if (handoff.trust) await setTrustCookie(handoff.trust.token, handoff.trust.expiresAt, now);
+    // Its row is gone with every other of the user's (above).
+    if (result.kind === 'recovery') await clearTrustCookie();
     return finishSignIn(handoff.token, result.kind === 'recovery' ? '/profile/2fa?recovered=1' : (challenge.callbackUrl ?? '/'));
   }
   // The challenge ended meanwhile (another request finished it): the code stays unused.
@@ -92,14 +103,14 @@ async function verifyChallenge(): Promise<Challenge> {
 
 export const verifyCodeAction = publicAction(verifyCodeSchema, async (input, { ip }): Promise<ActionState> => {
   const challenge = await verifyChallenge();
-  const factor: Factor = input.method === 'recovery' ? { name: 'recovery', input: { recoveryCode: input.recoveryCode } } : { name: 'totp', input: { code: input.code } };
+  const factor: Factor = input.method === 'recovery' ? { name: 'recovery', input: { recoveryCode: input.recoveryCode } } : { name: 'totp', input: { code: input.code }, trust: input.trust === 'yes' };
   return completeSecondStep(challenge, factor, ip);
 });
 
 /** "Use your security key": the assertion answers a key challenge bound to this sign-in challenge. */
-export const verifyKeyAction = publicAction(verifyKeySchema, async ({ response }, { ip }): Promise<ActionState> => {
+export const verifyKeyAction = publicAction(verifyKeySchema, async ({ response, trust }, { ip }): Promise<ActionState> => {
   const challenge = await verifyChallenge();
-  return completeSecondStep(challenge, { name: 'webauthn', input: { assertion: { binding: { challengeToken: challenge.token }, response, ip } } }, ip);
+  return completeSecondStep(challenge, { name: 'webauthn', input: { assertion: { binding: { challengeToken: challenge.token }, response, ip } }, trust: trust === 'yes' }, ip);
 });
 
 /** The options for navigator.credentials.get(): the user's keys, for a key challenge bound to this sign-in challenge. */

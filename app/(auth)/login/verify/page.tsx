@@ -3,9 +3,12 @@ import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { currentChallenge } from '@/lib/auth/challenge-cookie';
 import { secondFactorsOf } from '@/lib/auth/second-factor';
+import { trustSetting } from '@/lib/auth/trusted-browsers';
+import { findUserById } from '@/lib/accounts/users';
 import { CancelSignIn } from '../cancel-sign-in';
 import { SecurityKeyButton } from '../security-key-button';
 import { keyOptionsAction, verifyCodeAction, verifyKeyAction } from './actions';
+import { TrustBrowserField } from './trust-browser-field';
 import { VerifyForm } from './verify-form';
 
 export const metadata: Metadata = { title: 'Two-factor authentication' };
@@ -32,6 +35,10 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
   if (!challenge) redirect('/login?notice=expired');
   const factors = await secondFactorsOf(challenge.userId);
   const way = chosenWay((await searchParams).method, factors);
+  // "Trust this browser" when the organization allows it: with an app code or a key, never a recovery code.
+  const user = await findUserById(challenge.userId);
+  const trust = user ? await trustSetting(user.orgId) : null;
+  const trustDays = trust?.allowed && way !== 'recovery' ? trust.days : null;
   const others = [
     way !== 'key' && factors.keys > 0 ? { href: '/login/verify?method=key', text: 'Use your security key' } : null,
     way !== 'code' && factors.app ? { href: '/login/verify?method=code', text: way === 'recovery' ? 'Use your authenticator app instead' : 'Use an authenticator app' } : null,
@@ -42,9 +49,11 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
       <h1 className="text-2xl font-semibold">Two-factor authentication</h1>
       <p>{intro[way]}</p>
       {way === 'key' ? (
-        <SecurityKeyButton label="Use your security key" optionsAction={keyOptionsAction} action={verifyKeyAction} />
+        <SecurityKeyButton label="Use your security key" optionsAction={keyOptionsAction} action={verifyKeyAction}>
+          {trustDays !== null ? <TrustBrowserField id="trust-key" days={trustDays} /> : null}
+        </SecurityKeyButton>
       ) : (
-        <VerifyForm key={way} action={verifyCodeAction} recovery={way === 'recovery'} />
+        <VerifyForm key={way} action={verifyCodeAction} recovery={way === 'recovery'} trustDays={trustDays} />
       )}
       {others.length ? (
         <ul className="space-y-1 text-sm" aria-label="Other ways to sign in">
