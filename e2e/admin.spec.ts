@@ -78,7 +78,7 @@ test('reset 2FA end to end: confirm page, sessions end, setup at next sign-in wh
   await victimContext.close();
 
   await page.goto('/admin/audit');
-  await expect(page.getByRole('row', { name: /2fa\.reset/ })).toContainText('lost phone');
+  await expect(page.getByRole('row', { name: /reset 2FA for Victor Lostphone/ })).toContainText('lost phone');
   await expectAccessible(page);
 
   // The notice names its user by id within the admin's organization: text from the URL, or another organization's user, shows nothing.

@@ -51,6 +51,8 @@ const ROUTES: { route: string; method?: 'GET' | 'POST'; path: (w: World) => stri
   { route: '/admin/users/[id]/stop-requiring', path: (w) => `/admin/users/${w.setup.id}/stop-requiring`, allowed: ['admin'] },
   { route: '/admin/settings', path: () => '/admin/settings', allowed: ['admin', 'otherAdmin'] },
   { route: '/admin/audit', path: () => '/admin/audit', allowed: ['admin', 'otherAdmin'] },
+  // Each admin exports their own organization's log (the export is audited).
+  { route: '/admin/audit/export.csv', path: () => '/admin/audit/export.csv?type=2fa.reset', allowed: ['admin', 'otherAdmin'] },
   // Operations: the balancer's checks, for anyone; the metrics, for no caller of the public port
   // (only METRICS_PORT or the METRICS_TOKEN bearer token: e2e/operations.spec.ts).
   { route: '/healthz', path: () => '/healthz', allowed: everyone },

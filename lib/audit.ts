@@ -2,6 +2,7 @@ import 'server-only';
 import { type Executor, writeTransaction } from '@/db';
 import { auditEvents } from '@/db/schema';
 import { notifySecurityEvent } from '@/lib/mail/notifications';
+import type { AuditAction } from './audit-events';
 import { log } from './log';
 
 /**
@@ -13,7 +14,8 @@ export type Actor = { kind: 'user'; userId: number; sessionId?: string } | { kin
 export interface AuditEntry {
   orgId: number | null;
   actor: Actor;
-  action: string;
+  /** A registered event type (lib/audit-events.ts): each has the sentence the audit log shows. */
+  action: AuditAction;
   targetUserId?: number | null;
   detail?: Record<string, unknown>;
   ip?: string | null;

@@ -207,7 +207,15 @@ export const auditEvents = sqliteTable(
     ip: text('ip'),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [index('audit_org_idx').on(t.orgId, t.id)],
+  // The audit log pages by id within an organization, filtered by type, by user (actor or target)
+  // and by date: each filter has an index that serves it in id order (or, for dates, a range).
+  (t) => [
+    index('audit_org_idx').on(t.orgId, t.id),
+    index('audit_org_action_idx').on(t.orgId, t.action, t.id),
+    index('audit_org_target_idx').on(t.orgId, t.targetUserId, t.id),
+    index('audit_org_actor_idx').on(t.orgId, t.actorUserId, t.id),
+    index('audit_org_created_idx').on(t.orgId, t.createdAt),
+  ],
 );
 
 // A check value per key (HMAC of a constant under the key): an instance with another key than the

@@ -55,6 +55,8 @@ test('every screen', async ({ page, browser }) => {
   await page.goto('/admin/settings');
   await shot(page, 'admin-settings');
   await page.goto('/admin/audit');
+  // One event's raw detail open, as the curious see it.
+  await page.locator('main details summary').first().click();
   await shot(page, 'admin-audit');
 
   // Forced setup, its steps and the recovery codes, on a phone-sized screen in dark mode too.

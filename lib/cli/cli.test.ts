@@ -237,3 +237,15 @@ test('user:send-reset queues a reset link mail to a password user (audited as th
     assert.equal(refused.stderr.trim().split('\n').length, 1);
   }
 });
+
+test('audit:list --csv writes the export’s rows: sentences, RFC 4180 quoting, formula cells neutralised', () => {
+  assert.equal(cli('org:create', '--slug', 'csv-org', '--name', 'Csv').status, 0);
+  const created = cli('user:create', '--org', 'csv-org', '--email', 'eve@csv.example', '--name', '=HYPERLINK("http://evil.example","x")', '--sso');
+  assert.equal(created.status, 0, created.stderr);
+  const out = cli('audit:list', '--org', 'csv-org', '--csv');
+  assert.equal(out.status, 0, out.stderr);
+  const lines = out.stdout.trimEnd().split('\r\n');
+  assert.equal(lines[0], 'time_utc,event,type,actor,target,address,detail');
+  assert.match(lines[1]!, /^\d{4}-\d\d-\d\dT[\d:.]+Z,"An operator \(command line\) created the account of =HYPERLINK\(""http:\/\/evil\.example"",""x""\) as member",user\.created,An operator \(command line\),"'=HYPERLINK\(""http:\/\/evil\.example"",""x""\)",,"\{""email"":""eve@csv\.example"".*\}"$/);
+  assert.match(lines.at(-1)!, /created the organization “csv-org”,org\.created,/);
+});

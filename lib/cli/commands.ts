@@ -15,6 +15,8 @@ import { describeGrace, describeSecondFactors, graceStanding } from '@/lib/auth/
 import { isSecondFactorSuspended } from '@/lib/auth/second-factor';
 import { resetTwoFactor } from '@/lib/auth/two-factor-changes';
 import { audit, auditAlone } from '@/lib/audit';
+import { AUDIT_CSV_HEADER, auditCsvRow } from '@/lib/audit-csv';
+import { auditPage } from '@/db/queries/audit';
 import { renderMail } from '@/lib/mail/messages';
 import { enqueueMail, outboxStatus, retryFailedMails } from '@/lib/mail/outbox';
 import { prepareSecrets } from '@/lib/secrets';
@@ -216,6 +218,11 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
   async 'audit:list'(v) {
     const org = await organization(v.org);
     const limit = option('limit', z.coerce.number().int().min(1).max(10000), v.limit ?? 100);
+    if (v.csv) {
+      // The same rows as the admin's "Download CSV": sentences, formula cells neutralised.
+      const { rows } = await auditPage({ orgId: org.id, limit });
+      return { text: (AUDIT_CSV_HEADER + rows.map(auditCsvRow).join('')).trimEnd(), data: rows };
+    }
     const rows = await (await db()).select().from(auditEvents).where(eq(auditEvents.orgId, org.id)).orderBy(desc(auditEvents.id)).limit(limit);
     const text = rows.map((e) => `${date(e.createdAt)}\t${e.actorKind === 'operator' ? 'operator (CLI)' : e.actorKind === 'user' ? `user ${e.actorUserId}` : 'system'}\t${e.action}\t${e.targetUserId ? `user ${e.targetUserId}` : '-'}\t${e.detail ?? ''}`).join('\n');
     return { text: text || `No audit events for ${org.slug}.`, data: rows };

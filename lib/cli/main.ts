@@ -33,7 +33,8 @@ Commands:
   user:send-reset --email EMAIL         mail a password reset link to a password user (audited; not counted
                                         against DESKGATE_RESET_MAILS_PER_HOUR: the operator decides)
   user:list --org SLUG
-  audit:list --org SLUG [--limit N]
+  audit:list --org SLUG [--limit N] [--csv]
+                                        --csv: the newest N events as CSV, as the admin's "Download CSV"
   mail:status                           the outbox: mails pending, sent and failed, the oldest pending, the last error
   mail:retry                            send the failed mails again (after the mail server is back)
   mail:test --to ADDRESS                queue a test mail to ADDRESS (the running server sends it)
@@ -65,6 +66,7 @@ const options = {
   force: { type: 'boolean' },
   to: { type: 'string' },
   json: { type: 'boolean' },
+  csv: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

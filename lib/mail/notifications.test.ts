@@ -7,6 +7,7 @@ import { mailOutbox } from '@/db/schema';
 import { createOrganization } from '@/lib/accounts/organizations';
 import { changePassword, createUser } from '@/lib/accounts/users';
 import { audit } from '@/lib/audit';
+import type { AuditAction } from '@/lib/audit-events';
 import { beginEnrollment, confirmEnrollment } from '@/lib/auth/enrollment';
 import { verifySecondFactor } from '@/lib/auth/second-factor';
 import { createSession } from '@/lib/auth/session';
@@ -100,7 +101,7 @@ test('an admin’s reset names the admin; an operator’s says it came from the 
 
 test('a recovery code used says how many are left, with a warning at 3 or fewer', async () => {
   const user = await freshUser();
-  const used = (codesLeft: number, action = 'sign_in.recovery_code_used') =>
+  const used = (codesLeft: number, action: AuditAction = 'sign_in.recovery_code_used') =>
     writeTransaction((tx) => audit(tx, { orgId: org.id, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action, detail: { method: 'password', secondFactor: 'recovery', codesLeft }, ip }));
   await used(9);
   await used(3);
@@ -165,7 +166,7 @@ test('nothing is mailed for events that are not about the user’s own protectio
   const user = await freshUser();
   const sso = await freshUser('sso');
   await writeTransaction(async (tx) => {
-    for (const action of ['sign_in', 'sign_in.failed', 'sign_out', 'webauthn.key_renamed', 'user.2fa_required', '2fa.disable_refused', 'step_up.failed', 'sign_in.second_factor_failed']) {
+    for (const action of ['sign_in', 'sign_in.failed', 'sign_out', 'webauthn.key_renamed', 'user.2fa_required', '2fa.disable_refused', 'step_up.failed', 'sign_in.second_factor_failed'] as const) {
       await audit(tx, { orgId: org.id, actor: { kind: 'user', userId: user.id }, targetUserId: user.id, action, detail: { factor: 'totp' }, ip });
     }
     // A password lock can be set off by anyone who knows the address: not mailed.

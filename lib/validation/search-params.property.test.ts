@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { SORTS, TWO_FACTOR_STATES } from '@/db/queries/admin-users';
 import { anyString, hostileName, hugeString, nonAsciiDigit, numRuns } from '@/lib/testing/arbitraries';
-import { auditPageParams, decodeCursor, encodeCursor, firstValues, messageFor, usersPageParams, type SearchParams } from './search-params';
+import { isAuditAction } from '@/lib/audit-events';
+import { decodeCursor, encodeCursor, firstValues, messageFor, readAuditFilters, usersPageParams, utcDay, type SearchParams } from './search-params';
 
 fc.configureGlobal({ includeErrorInReport: true });
 const RUNS = numRuns(500);
@@ -81,19 +82,31 @@ test('users page: a cursor the page wrote reads back as written', () => {
   );
 });
 
-test('audit page: any query string gives a valid filter, and a valid one is kept', () => {
+test('audit page: any query string gives filters or a message, and a valid one is kept', () => {
   fc.assert(
-    fc.property(searchParams(['action', 'user', 'before']), (raw) => {
+    fc.property(searchParams(['type', 'user', 'from', 'to', 'before', 'after']), (raw) => {
       const given = firstValues(raw);
-      const query = auditPageParams.parse(given);
-      assert.ok(query.action === undefined || (/^[a-z0-9_.]*$/.test(query.action) && query.action.length <= 60));
-      assert.ok(query.user === undefined || (query.user === query.user.trim().toLowerCase() && [...query.user].length <= 254));
-      assert.ok(query.before === undefined || safePositive(query.before), String(query.before));
-      if (given.before !== undefined && /^[0-9]{1,15}$/.test(given.before) && Number(given.before) > 0) assert.equal(query.before, Number(given.before));
-      if (given.action !== undefined && /^[a-z0-9_.]{0,60}$/.test(given.action)) assert.equal(query.action, given.action);
+      const filters = readAuditFilters(raw);
+      assert.ok(filters.type === undefined || isAuditAction(filters.type));
+      if (given.type !== undefined && given.type.trim() !== '') assert.ok(filters.type !== undefined || filters.errors.type, 'an unknown type is said so');
+      if (given.type !== undefined && isAuditAction(given.type)) assert.equal(filters.type, given.type);
+      for (const bound of ['from', 'to'] as const) assert.ok(filters[bound] === undefined || Number.isSafeInteger(filters[bound]));
+      if (filters.from !== undefined && filters.to !== undefined && !filters.errors.to) assert.ok(filters.from < filters.to);
+      assert.ok(filters.cursor === undefined || safePositive(filters.cursor.id), String(filters.cursor?.id));
+      if (given.before !== undefined && /^[0-9]{1,15}$/.test(given.before) && Number(given.before) > 0) assert.deepEqual(filters.cursor, { id: Number(given.before), newer: false });
     }),
     { numRuns: RUNS },
   );
+});
+
+test('audit page: dates are UTC days, and only real ones', () => {
+  assert.equal(utcDay('2026-12-03'), Date.UTC(2026, 11, 3));
+  for (const bad of ['2026-02-31', '2026-13-01', '03/12/2026', '2026-12-3', '', '2026-12-03T00:00']) assert.equal(utcDay(bad), undefined, bad);
+  const day = readAuditFilters({ from: '2026-12-03', to: '2026-12-03' });
+  assert.deepEqual([day.from, day.to, day.errors], [Date.UTC(2026, 11, 3), Date.UTC(2026, 11, 4), {}]);
+  assert.match(readAuditFilters({ from: '2026-12-04', to: '2026-12-03' }).errors.to!, /before the “From” date/);
+  assert.match(readAuditFilters({ from: 'yesterday' }).errors.from!, /as a date/);
+  assert.match(readAuditFilters({ type: 'no.such_type' }).errors.type!, /from the list/);
 });
 
 test('notices in the URL: any code finds one of the table’s messages or nothing', () => {

@@ -1,6 +1,7 @@
 // Reading pages' query strings: anything unreadable counts as absent, so a hand-edited URL never fails a page.
 import { z } from 'zod';
 import { ACCOUNT_STATUSES, SORTS, TWO_FACTOR_STATES } from '@/db/queries/admin-users';
+import { type AuditAction, isAuditAction } from '@/lib/audit-events';
 
 export type SearchParams = Record<string, string | string[] | undefined>;
 
@@ -47,9 +48,84 @@ export function decodeCursor(raw: string | undefined, before: boolean) {
 
 export const encodeCursor = (value: string, id: number) => Buffer.from(JSON.stringify({ value, id })).toString('base64url');
 
-/** The filters of the audit log. */
-export const auditPageParams = z.object({
-  action: z.string().trim().max(60).regex(/^[a-z0-9_.]*$/).optional().catch(undefined),
-  user: z.string().trim().toLowerCase().max(254).optional().catch(undefined),
-  before: z.coerce.number().int().positive().optional().catch(undefined),
-});
+/** The filters of the audit log, as the form holds them (strings, to be shown back). */
+export interface AuditFilterValues {
+  user: string;
+  type: string;
+  from: string;
+  to: string;
+}
+
+export interface AuditFilters {
+  values: AuditFilterValues;
+  /** What is wrong with the filters, one message per field; the page lists no events until fixed. */
+  errors: Partial<Record<keyof AuditFilterValues, string>>;
+  type?: AuditAction;
+  user?: string;
+  /** The first millisecond of the "from" day (UTC), and the first after the "to" day. */
+  from?: number;
+  to?: number;
+  cursor?: { id: number; newer: boolean };
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A UTC day's first millisecond, from `YYYY-MM-DD` as `<input type=date>` sends it; undefined when not a real date. */
+export function utcDay(value: string): number | undefined {
+  const match = ISO_DATE.exec(value);
+  if (!match) return undefined;
+  const [, y, m, d] = match.map(Number) as [number, number, number, number];
+  const time = Date.UTC(y, m - 1, d);
+  const back = new Date(time);
+  // 2026-02-31 rolls over into March: not a date anyone meant.
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== m - 1 || back.getUTCDate() !== d) return undefined;
+  return time;
+}
+
+const pageId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+/**
+ * Reads the audit log's query string. A cursor that is not an id is dropped (a hand-edited URL
+ * pages from the start); a filter that is wrong is said so, since results filtered otherwise than
+ * asked would mislead.
+ */
+export function readAuditFilters(raw: SearchParams): AuditFilters {
+  const given = firstValues(raw);
+  const values: AuditFilterValues = {
+    user: (given.user ?? '').trim().slice(0, 254),
+    type: (given.type ?? '').trim().slice(0, 80),
+    from: (given.from ?? '').trim().slice(0, 20),
+    to: (given.to ?? '').trim().slice(0, 20),
+  };
+  const filters: AuditFilters = { values, errors: {} };
+  if (values.user) filters.user = values.user;
+  if (values.type) {
+    if (isAuditAction(values.type)) filters.type = values.type;
+    else filters.errors.type = 'Choose an event type from the list.';
+  }
+  if (values.from) {
+    filters.from = utcDay(values.from);
+    if (filters.from === undefined) filters.errors.from = 'Enter the “From” date as a date, like 2026-12-03.';
+  }
+  if (values.to) {
+    const day = utcDay(values.to);
+    if (day === undefined) filters.errors.to = 'Enter the “To” date as a date, like 2026-12-31.';
+    else filters.to = day + DAY;
+  }
+  if (filters.from !== undefined && filters.to !== undefined && filters.from >= filters.to) filters.errors.to = 'The “To” date is before the “From” date.';
+  const before = pageId.safeParse(given.before);
+  const after = pageId.safeParse(given.after);
+  if (before.success) filters.cursor = { id: before.data, newer: false };
+  else if (after.success) filters.cursor = { id: after.data, newer: true };
+  return filters;
+}
+
+/** The query string of the audit log with these filters (and a page cursor, if any). */
+export function auditFilterQuery(values: AuditFilterValues, cursor?: { before: number } | { after: number }): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const name of ['user', 'type', 'from', 'to'] as const) if (values[name]) params.set(name, values[name]);
+  if (cursor && 'before' in cursor) params.set('before', String(cursor.before));
+  if (cursor && 'after' in cursor) params.set('after', String(cursor.after));
+  return params;
+}

@@ -1,57 +1,139 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { auditPage } from '@/db/queries/audit';
+import type { ReactNode } from 'react';
+import { auditPage, matchUsers, USER_MATCH_CAP } from '@/db/queries/audit';
 import { requireAdmin } from '@/lib/auth/current';
-import { auditPageParams, firstValues, type SearchParams } from '@/lib/validation/search-params';
+import { describeEvent, eventTypeGroups } from '@/lib/audit-events';
+import { auditFilterQuery, readAuditFilters, type AuditFilterValues, type SearchParams } from '@/lib/validation/search-params';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
+const PAGE_SIZE = 50;
+
+const time = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+
 export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const { org } = await requireAdmin();
-  const raw = await searchParams;
-  const query = auditPageParams.parse(firstValues(raw));
-  const { rows, hasMore } = await auditPage(org.id, { action: query.action || undefined, userEmail: query.user || undefined, before: query.before, limit: 50 });
-  const next = new URLSearchParams();
-  if (query.action) next.set('action', query.action);
-  if (query.user) next.set('user', query.user);
-  if (rows.length) next.set('before', String(rows[rows.length - 1]!.id));
+  const filters = readAuditFilters(await searchParams);
+  const { values, errors } = filters;
+  const userIds = filters.user && !errors.user ? await matchUsers(org.id, filters.user) : undefined;
+  if (userIds === null) errors.user = `More than ${USER_MATCH_CAP} users’ names or emails start with “${values.user}”: type more of one.`;
+  const valid = Object.keys(errors).length === 0;
+  const { rows, hasOlder, hasNewer } = valid
+    ? await auditPage({ orgId: org.id, action: filters.type, userIds: userIds ?? undefined, from: filters.from, to: filters.to, cursor: filters.cursor, limit: PAGE_SIZE })
+    : { rows: [], hasOlder: false, hasNewer: false };
+  const link = (cursor?: { before: number } | { after: number }) => `/admin/audit?${auditFilterQuery(values, cursor)}`;
+  const filtered = Object.values(values).some(Boolean);
+  const first = rows[0];
+  const last = rows[rows.length - 1];
   return (
     <section className="space-y-4" aria-labelledby="audit-heading">
-      <h2 id="audit-heading" className="text-xl font-semibold">Audit log</h2>
-      <form method="get" action="/admin/audit" className="flex flex-wrap items-end gap-3" role="search">
-        <div>
-          <label htmlFor="user" className="block text-sm font-medium">User email</label>
-          <input id="user" name="user" defaultValue={query.user} className="input" />
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h2 id="audit-heading" className="text-xl font-semibold">Audit log</h2>
+        {/* A download, not a page: a plain link (prefetching it would export, and audit, on hover). */}
+        {valid ? <a href={`/admin/audit/export.csv?${auditFilterQuery(values)}`} className="btn-secondary no-underline" download>Download CSV{filtered ? ' (as filtered)' : ''}</a> : null}
+      </div>
+      <p className="text-sm text-slate-600 dark:text-slate-400">Newest first. Times are UTC.</p>
+      <form method="get" action="/admin/audit" className="flex flex-wrap items-start gap-3" role="search" aria-label="Filter the audit log">
+        <FilterField name="user" label="User (name or email starts with)" errors={errors}>
+          <input id="user" name="user" defaultValue={values.user} className="input" {...invalid('user', errors)} />
+        </FilterField>
+        <FilterField name="type" label="Event type" errors={errors}>
+          <select id="type" name="type" defaultValue={errors.type ? '' : values.type} className="input" {...invalid('type', errors)}>
+            <option value="">Any</option>
+            {eventTypeGroups().map(({ group, types }) => (
+              <optgroup key={group} label={group}>
+                {types.map((t) => <option key={t.action} value={t.action}>{t.label}</option>)}
+              </optgroup>
+            ))}
+          </select>
+        </FilterField>
+        <FilterField name="from" label="From (UTC)" errors={errors}>
+          <input id="from" name="from" type="date" defaultValue={values.from} className="input" {...invalid('from', errors)} />
+        </FilterField>
+        <FilterField name="to" label="To (UTC, included)" errors={errors}>
+          <input id="to" name="to" type="date" defaultValue={values.to} className="input" {...invalid('to', errors)} />
+        </FilterField>
+        <div className="flex gap-3 self-end">
+          <button type="submit" className="btn-primary">Filter</button>
+          <Link href="/admin/audit" className="btn-secondary no-underline">Clear</Link>
         </div>
-        <div>
-          <label htmlFor="action" className="block text-sm font-medium">Action</label>
-          <input id="action" name="action" defaultValue={query.action} className="input" placeholder="e.g. 2fa.reset" />
-        </div>
-        <button type="submit" className="btn-primary">Filter</button>
-        <Link href="/admin/audit" className="btn-secondary no-underline">Clear</Link>
       </form>
-      {rows.length === 0 ? <p className="card">No events match. <Link href="/admin/audit">Show all events</Link></p> : (
-        <div tabIndex={0} role="region" aria-label="Audit events" className="overflow-x-auto rounded-xl border border-slate-200 dark:border-slate-800">
-          <table className="min-w-full divide-y divide-slate-200 bg-white text-sm dark:divide-slate-800 dark:bg-slate-900">
+      {!valid ? (
+        <div role="alert" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
+          <p>The filters need a fix before events are shown:</p>
+          <ul className="list-disc pl-5">
+            {Object.entries(errors).map(([field, message]) => <li key={field}><a href={`#${field}`}>{message}</a></li>)}
+          </ul>
+        </div>
+      ) : rows.length === 0 ? (
+        <p className="card">
+          {userIds?.length === 0 ? `No user’s name or email starts with “${values.user}”.` : 'No events match.'} {filtered || filters.cursor ? <Link href="/admin/audit">Show all events</Link> : null}
+        </p>
+      ) : (
+        <div tabIndex={0} role="region" aria-label="Audit events" className="rounded-xl border border-slate-200 dark:border-slate-800">
+          {/* Fixed columns: a long detail wraps inside its own cell, so the address column stays on screen. */}
+          <table className="w-full table-fixed divide-y divide-slate-200 bg-white text-sm dark:divide-slate-800 dark:bg-slate-900">
+            <colgroup>
+              <col className="w-[6.5rem]" />
+              <col />
+              <col className="w-[9rem]" />
+              <col className="w-[9rem]" />
+              <col className="w-[8.5rem]" />
+            </colgroup>
             <thead>
-              <tr className="text-left">{['Time (UTC)', 'Actor', 'Action', 'User', 'Detail', 'Address'].map((h) => <th key={h} scope="col" className="px-3 py-2 font-semibold">{h}</th>)}</tr>
+              <tr className="text-left">{['Time (UTC)', 'Event', 'Actor', 'User', 'Client address'].map((h) => <th key={h} scope="col" className="px-3 py-2 font-semibold">{h}</th>)}</tr>
             </thead>
-            <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
-              {rows.map((e) => (
-                <tr key={e.id}>
-                  <td className="px-3 py-2 whitespace-nowrap">{new Date(e.createdAt).toISOString().slice(0, 19).replace('T', ' ')}</td>
-                  <td className="px-3 py-2">{e.actorKind === 'operator' ? 'Operator (CLI)' : e.actorKind === 'system' ? 'System' : e.actorEmail}</td>
-                  <td className="px-3 py-2 font-mono">{e.action}</td>
-                  <td className="px-3 py-2">{e.targetEmail ?? '—'}</td>
-                  <td className="px-3 py-2 font-mono text-xs">{e.detail ?? ''}</td>
-                  <td className="px-3 py-2">{e.ip ?? '—'}</td>
-                </tr>
-              ))}
+            <tbody className="divide-y divide-slate-200 align-top dark:divide-slate-800">
+              {rows.map((e) => {
+                const view = describeEvent(e);
+                return (
+                  <tr key={e.id} data-event-id={e.id}>
+                    <td className="px-3 py-2"><time dateTime={new Date(e.createdAt).toISOString()}>{time(e.createdAt)}</time></td>
+                    <th scope="row" className="px-3 py-2 text-left font-normal break-words">
+                      <span>{view.sentence}</span>
+                      <details className="mt-1 text-xs">
+                        <summary className="cursor-pointer text-slate-600 dark:text-slate-400">Details</summary>
+                        <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-2">
+                          <dt className="font-medium">Type</dt>
+                          <dd className="font-mono break-all">{e.action}</dd>
+                          <dt className="font-medium">Event id</dt>
+                          <dd className="font-mono">{e.id}</dd>
+                          <dt className="font-medium">Detail</dt>
+                          <dd><pre className="font-mono break-all whitespace-pre-wrap">{Object.keys(view.detail).length ? JSON.stringify(view.detail, null, 2) : '—'}</pre></dd>
+                        </dl>
+                      </details>
+                    </th>
+                    <td className="px-3 py-2 break-words">{view.actor}</td>
+                    <td className="px-3 py-2 break-words">{view.target ?? '—'}</td>
+                    <td className="px-3 py-2 font-mono text-xs break-all">{e.ip ?? '—'}</td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </div>
       )}
-      {hasMore ? <Link href={`/admin/audit?${next}`}>Older events</Link> : null}
+      {hasNewer || hasOlder ? (
+        <nav aria-label="Audit log pages" className="flex gap-6">
+          {hasNewer && first ? <Link href={link({ after: first.id })}>Newer events</Link> : null}
+          {hasOlder && last ? <Link href={link({ before: last.id })}>Older events</Link> : null}
+        </nav>
+      ) : null}
     </section>
+  );
+}
+
+type Errors = Partial<Record<keyof AuditFilterValues, string>>;
+
+const invalid = (name: keyof AuditFilterValues, errors: Errors) => (errors[name] ? { 'aria-invalid': true, 'aria-describedby': `${name}-error` } : {});
+
+function FilterField({ name, label, errors, children }: { name: keyof AuditFilterValues; label: string; errors: Errors; children: ReactNode }) {
+  return (
+    <div className="space-y-1">
+      <label htmlFor={name} className="block text-sm font-medium">{label}</label>
+      {children}
+      {errors[name] ? <p id={`${name}-error`} className="max-w-[16rem] text-sm text-red-700 dark:text-red-400">{errors[name]}</p> : null}
+    </div>
   );
 }
