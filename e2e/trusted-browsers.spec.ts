@@ -141,7 +141,8 @@ test('a security key with the box ticked trusts the browser; without JavaScript 
   await expect(page).toHaveURL(/\/$/);
 });
 
-test('the cookie is useless for another user: they are still asked for their code', async ({ page, org }) => {
+// Server rules behind pages whose JS-off path the tests above walk: once (@once, see e2e/README.md).
+test('the cookie is useless for another user: they are still asked for their code', { tag: '@once' }, async ({ page, org }) => {
   const owner = await org.userWith2fa();
   const other = await org.userWith2fa();
   await signInAndTrust(page, owner);
@@ -154,7 +155,7 @@ test('the cookie is useless for another user: they are still asked for their cod
   await expect(page).toHaveURL(/\/$/);
 });
 
-test('a password change ends the trust', async ({ page, org }) => {
+test('a password change ends the trust', { tag: '@once' }, async ({ page, org }) => {
   const user = await org.userWith2fa();
   await signInAndTrust(page, user);
   await page.goto('/profile/password');
@@ -170,7 +171,7 @@ test('a password change ends the trust', async ({ page, org }) => {
   await expectAskedForCode(page);
 });
 
-test('an admin reset of 2FA and a 2FA change end the trust', async ({ page, org }) => {
+test('an admin reset of 2FA and a 2FA change end the trust', { tag: '@once' }, async ({ page, org }) => {
   const user = await org.userWith2fa();
   await signInAndTrust(page, user);
   await signOut(page);
@@ -203,7 +204,7 @@ test('an admin reset of 2FA and a 2FA change end the trust', async ({ page, org 
   await expectAskedForCode(page);
 });
 
-test('a recovery-code sign-in anywhere ends every trusted browser of the user', async ({ page, org, browser }) => {
+test('a recovery-code sign-in anywhere ends every trusted browser of the user', { tag: '@once' }, async ({ page, org, browser }) => {
   const user = await org.userWith2fa();
   await signInAndTrust(page, user);
   await signOut(page);
