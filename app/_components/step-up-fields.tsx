@@ -17,6 +17,12 @@ export interface StepUpFactors {
  * key or a recovery code when this session has not verified a second factor recently (or the
  * action asked for one). The app's code is asked only of a user who has the app.
  */
+/** Whether an action's answer asked for the step-up (an error at any of its fields): forms that show the fields only on request. */
+export function stepUpAsked(state: ActionState): boolean {
+  const errors = state.fieldErrors ?? {};
+  return !!(errors.password || errors.code || errors.recoveryCode || errors.webauthnResponse);
+}
+
 /** `idPrefix`: for a second set of these fields on one page (ids stay unique). */
 export function StepUpFields({ needsCode, state, passwordRequired = true, factors = { app: true, keys: false }, idPrefix = '' }: { needsCode: boolean; state: ActionState; passwordRequired?: boolean; factors?: StepUpFactors; idPrefix?: string }) {
   const errors = state.fieldErrors ?? {};

@@ -1,9 +1,10 @@
 import 'server-only';
 import { and, eq, isNull, ne } from 'drizzle-orm';
 import { db, lockUser, writeTransaction, type Executor } from '@/db';
-import { loginChallenges, organizations, sessions, users, type SecondFactorKind, type SessionMethod, type SignInMethod } from '@/db/schema';
+import { organizations, sessions, users, type SecondFactorKind, type SessionMethod, type SignInMethod } from '@/db/schema';
 import { audit, type Actor } from '@/lib/audit';
 import { config } from '@/lib/config';
+import { deleteUserChallenges } from './challenge';
 import { graceStanding } from './policy';
 import type { RequestDevice } from '@/lib/request';
 import { newToken, tokenDigest } from './tokens';
@@ -93,7 +94,7 @@ export async function loadSession(sessionId: string, now = Date.now()): Promise<
       await lockUser(tx, row.user.id);
       const ended = await revokeUserSessions(tx, row.user.id);
       // Sign-ins in progress end too (as a policy change ends them); the next sign-in meets the forced setup.
-      await tx.delete(loginChallenges).where(eq(loginChallenges.userId, row.user.id));
+      await deleteUserChallenges(tx, row.user.id);
       // Audited once: by whichever request found the sessions still live.
       if (ended > 0) await audit(tx, { orgId: row.org.id, actor: { kind: 'system' }, targetUserId: row.user.id, action: 'two_factor.grace_expired', detail: { sessionsEnded: ended, deadline: standing.kind === 'due' ? standing.deadline : null }, ip: null });
     });

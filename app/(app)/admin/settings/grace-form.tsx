@@ -2,16 +2,15 @@
 
 import { useActionState } from 'react';
 import { Field, FormMessage, SubmitButton } from '@/app/_components/form';
-import { StepUpFields, type StepUpFactors } from '@/app/_components/step-up-fields';
+import { StepUpFields, stepUpAsked, type StepUpFactors } from '@/app/_components/step-up-fields';
 import type { ActionState } from '@/lib/action';
 import { setGraceDaysAction } from '../actions';
 
 /** The grace period for required 2FA (#17): one number for the policy and the per-user requirement alike. */
 export function GraceForm({ days, needsCode, factors }: { days: number; needsCode: boolean; factors: StepUpFactors }) {
   const [state, action] = useActionState<ActionState, FormData>(setGraceDaysAction, {});
-  const errors = state.fieldErrors ?? {};
   // Asked for only when the action says so (more days): fewer days need no step-up.
-  const askStepUp = !!(errors.password || errors.code || errors.recoveryCode || errors.webauthnResponse);
+  const askStepUp = stepUpAsked(state);
   return (
     <form action={action} className="space-y-4" noValidate>
       <FormMessage error={state.error} ok={state.ok} />

@@ -2,7 +2,7 @@
 
 import { useActionState } from 'react';
 import { Field, FormMessage, SubmitButton } from '@/app/_components/form';
-import { StepUpFields, type StepUpFactors } from '@/app/_components/step-up-fields';
+import { StepUpFields, stepUpAsked, type StepUpFactors } from '@/app/_components/step-up-fields';
 import type { ActionState } from '@/lib/action';
 import { setTrustedBrowsersAction } from './trust-actions';
 
@@ -13,8 +13,7 @@ import { setTrustedBrowsersAction } from './trust-actions';
 export function TrustedBrowsersForm({ allowed, days, needsCode, factors }: { allowed: boolean; days: number; needsCode: boolean; factors: StepUpFactors }) {
   const [state, action] = useActionState<ActionState, FormData>(setTrustedBrowsersAction, {});
   const checked = state.values ? state.values.trustedBrowsers === 'on' : allowed;
-  const errors = state.fieldErrors ?? {};
-  const askStepUp = !!(errors.password || errors.code || errors.recoveryCode || errors.webauthnResponse);
+  const askStepUp = stepUpAsked(state);
   return (
     <form action={action} className="space-y-4" noValidate>
       <FormMessage error={state.error} ok={state.ok} />
