@@ -18,8 +18,8 @@ const add = (email: string, name: string, extra: { role?: 'admin' | 'member'; ss
 const SIGNED_IN = Date.UTC(2026, 10, 30, 8, 15, 0, 250);
 const TOTP_USED = Date.UTC(2026, 11, 1, 9, 0, 0);
 const ada = await add('ada@csv.example', 'Ada Admin', { role: 'admin' });
-const eve = await add('eve@csv.example', '=HYPERLINK("http://evil.example","x")');
-const sso = await add('sso@csv.example', '@Sso, Person', { sso: true });
+await add('eve@csv.example', '=HYPERLINK("http://evil.example","x")');
+await add('sso@csv.example', '@Sso, Person', { sso: true });
 const req = await add('req@csv.example', '-Required');
 // Ada has an app and 7 codes left; Req must set 2FA up.
 await writeTransaction(async (tx) => {
