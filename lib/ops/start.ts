@@ -7,6 +7,7 @@ import { databaseUnreachable } from '@/db/errors';
 import { config, ConfigError } from '@/lib/config';
 import { MissingKeyError, prepareSecrets } from '@/lib/secrets';
 import { redactedUrl } from '@/db/errors';
+import { chooseHasher, describeHasher } from '@/lib/auth/hasher';
 import { ensureBuild } from './build-stamp';
 import { seedDemoIfEmpty } from './demo';
 
@@ -32,6 +33,8 @@ async function main() {
   }
   await closeDatabase();
   console.log(`Database: ${settings.store === 'sqlite' ? settings.databasePath : redactedUrl(settings.databaseUrl)}`);
+  // The server's hash workers make the same choice (same directory, same environment).
+  console.log(describeHasher(chooseHasher(settings.hasher), settings.bcryptCost));
   // A group of its own: a Ctrl-C reaches the whole foreground group and npm forwards it again, so the
   // server hears a signal only from here, once per press (a second press, a second later, forces it).
   const server = spawn(process.execPath, [path.join(root, 'lib', 'ops', 'server.mjs')], {
