@@ -18,6 +18,7 @@ import { chooseHasher, type HasherName } from '@/lib/auth/hasher';
 import { config } from '@/lib/config';
 import { prepareSecrets } from '@/lib/secrets';
 import { ensureBuild } from '../build-stamp';
+import { serverCommand } from '../server-process';
 import { actionFields } from '@/lib/testing/forms';
 import { commitCost } from './commit-cost';
 import { Client, percentile, type Reply } from './http';
@@ -97,7 +98,7 @@ type Server = Awaited<ReturnType<typeof startServer>>;
 
 async function startServer(extra: Record<string, string> = {}) {
   const started = now();
-  const child = spawn(process.execPath, [path.join(root, 'lib/ops/server.mjs')], { env: { ...process.env, ...extra, PORT: String(port), METRICS_PORT: String(port + 1), NODE_ENV: 'production', NODE_OPTIONS: '' }, stdio: 'ignore' });
+  const child = spawn(process.execPath, serverCommand(root), { env: { ...process.env, ...extra, PORT: String(port), METRICS_PORT: String(port + 1), NODE_ENV: 'production', NODE_OPTIONS: '' }, stdio: 'ignore' });
   let peak = 0;
   // The peak since the last mark: what one piece of work (the users export) took on top of the rest.
   let markedPeak = 0;
