@@ -13,8 +13,8 @@ export function tempDir(): string {
 
 /**
  * Each entry point compiled once per test process into one file. Under tsx every one of the few
- * hundred modules an entry point loads goes through its loader hooks: a CLI command cost about 1.7 s
- * of CPU that way and 0.4 s bundled, and the CLI's tests run some hundred of them. The bundle is the
+ * hundred modules an entry point loads goes through its loader hooks: a CLI command cost about 2.2 s
+ * of CPU that way and 0.9 s bundled, and the unit tests run some hundred of them. The bundle is the
  * same source through the same compiler (tsx is esbuild too); packages stay external, resolved by Node
  * at run time as under tsx, so it is written inside the project (beside node_modules), and paths the
  * code builds from the working directory (migrations, key files) are the same.
