@@ -43,6 +43,8 @@ const ROUTES: { route: string; method?: 'GET' | 'POST'; path: (w: World) => stri
   { route: '/admin/users', path: () => '/admin/users', allowed: ['admin', 'otherAdmin'] },
   { route: '/admin/users/[id]/reset', path: (w) => `/admin/users/${w.victim.id}/reset`, allowed: ['admin'] },
   { route: '/admin/users/new', path: () => '/admin/users/new', allowed: ['admin', 'otherAdmin'] },
+  // Each admin exports their own organization's users (the export is audited).
+  { route: '/admin/users/export.csv', path: () => '/admin/users/export.csv?state=enabled', allowed: ['admin', 'otherAdmin'] },
   { route: '/admin/users/[id]/revoke-invitation', path: (w) => `/admin/users/${w.victim.id}/revoke-invitation`, allowed: ['admin'] },
   { route: '/invitation', path: () => '/invitation', allowed: everyone },
   { route: '/admin/users/[id]/deactivate', path: (w) => `/admin/users/${w.victim.id}/deactivate`, allowed: ['admin'] },

@@ -193,6 +193,7 @@ export const AUDIT_EVENTS = {
     sentence: (p) => `${p.actor} changed the grace period to set up 2FA from ${graceDays(p.detail.from)} to ${graceDays(p.detail.to)}`,
   },
   'audit.exported': { group: 'Organization', label: 'Audit log exported', sentence: (p) => `${p.actor} exported the audit log` },
+  'users.exported': { group: 'Organization', label: 'Users list exported', sentence: (p) => `${p.actor} exported the users list` },
 
   // Operations (written without an organization: the CLI's audit:list of an org never shows them)
   'db.restored': { group: 'Operations', label: 'Database restored', sentence: (p) => `${p.actor} restored the database from a backup` },

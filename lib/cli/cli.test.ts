@@ -249,3 +249,27 @@ test('audit:list --csv writes the export’s rows: sentences, RFC 4180 quoting, 
   assert.match(lines[1]!, /^\d{4}-\d\d-\d\dT[\d:.]+Z,"An operator \(command line\) created the account of =HYPERLINK\(""http:\/\/evil\.example"",""x""\) as member",user\.created,An operator \(command line\),"'=HYPERLINK\(""http:\/\/evil\.example"",""x""\)",,"\{""email"":""eve@csv\.example"".*\}"$/);
   assert.match(lines.at(-1)!, /created the organization “csv-org”,org\.created,/);
 });
+
+test('user:list --csv writes the export’s rows to stdout, page after page, formula cells neutralised', () => {
+  assert.equal(cli('org:create', '--slug', 'csv-users', '--name', 'Csv users').status, 0);
+  const created = cli('user:create', '--org', 'csv-users', '--email', 'eve@csv-users.example', '--name', '+Eve, "the" =1', '--sso');
+  assert.equal(created.status, 0, created.stderr);
+  // More than one page of the export (1,000 users a page).
+  const bulk = cli('demo:bulk', '--org', 'csv-users', '--users', '1500');
+  assert.equal(bulk.status, 0, bulk.stderr);
+  const out = cli('user:list', '--org', 'csv-users', '--csv');
+  assert.equal(out.status, 0, out.stderr);
+  assert.ok(out.stdout.endsWith('\r\n'));
+  const lines = out.stdout.slice(0, -2).split('\r\n');
+  assert.equal(lines[0], 'name,email,role,sign_in_method,two_factor,recovery_codes_left,last_sign_in_utc,last_2fa_use_utc');
+  assert.equal(lines.length, 1 + 1501);
+  assert.equal(lines[1], `"'+Eve, ""the"" =1",eve@csv-users.example,member,sso,sso,,,`);
+  // By name, as the table's default order; every email once.
+  const emails = lines.slice(2).map((l) => l.split(',')[1]!);
+  assert.equal(new Set(emails).size, 1500);
+  const names = lines.slice(2).map((l) => l.split(',')[0]!.toLowerCase());
+  assert.deepEqual(names, names.toSorted());
+  const refused = cli('user:list', '--org', 'csv-users', '--csv', '--json');
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /--csv and --json: choose one/);
+});

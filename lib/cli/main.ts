@@ -1,4 +1,5 @@
 // `npm run cli -- <command>`: the operator's interface. Every change is audited as the operator.
+import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { closeDatabase, database } from '@/db';
 import { databaseUnreachable } from '@/db/errors';
@@ -32,7 +33,7 @@ Commands:
   user:sign-out --email EMAIL           end every session of the user, in every browser (they can sign in again)
   user:send-reset --email EMAIL         mail a password reset link to a password user (audited; not counted
                                         against DESKGATE_RESET_MAILS_PER_HOUR: the operator decides)
-  user:list --org SLUG
+  user:list --org SLUG [--csv]          --csv: every user as CSV, as the admin's "Download CSV" (by name)
   audit:list --org SLUG [--limit N] [--csv]
                                         --csv: the newest N events as CSV, as the admin's "Download CSV"
   mail:status                           the outbox: mails pending, sent and failed, the oldest pending, the last error
@@ -70,7 +71,12 @@ const options = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-function print(output: Output, json: boolean) {
+async function print(output: Output, json: boolean) {
+  if (output.stream) {
+    // Chunk by chunk, waiting whenever stdout's buffer is full (a pipe to a slow reader).
+    for await (const chunk of output.stream) if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+    return;
+  }
   if (json) console.log(JSON.stringify(output.data, null, 2));
   else console.log(output.text);
 }
@@ -107,7 +113,7 @@ async function main(argv: string[]): Promise<number> {
       await database();
       await prepareSecrets();
     }
-    print(await command(values), parsed.values.json === true);
+    await print(await command(values), parsed.values.json === true);
     return 0;
   } catch (error) {
     if (error instanceof CliError || error instanceof AccountError || error instanceof ConfigError || error instanceof MissingKeyError || error instanceof BackupRefused) {

@@ -63,11 +63,12 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const query = usersPageParams.parse(firstValues(raw));
   const cursor = query.page === 'last' ? undefined : (decodeCursor(query.after, false) ?? decodeCursor(query.before, true));
   const { rows, hasNext, hasPrevious } = await userTablePage({ orgId: org.id, policy: org.twoFactorPolicy, q: query.q || undefined, state: query.state, method: query.method, status: query.status, sort: query.sort, dir: query.dir, cursor, last: query.page === 'last', limit: PAGE_SIZE });
-  const link = (change: Record<string, string | undefined>) => {
+  const link = (change: Record<string, string | undefined>, path = '/admin/users') => {
     const next = new URLSearchParams();
     for (const [k, v] of Object.entries({ q: query.q, state: query.state, method: query.method, status: query.status, sort: query.sort, dir: query.dir === 'desc' ? 'desc' : undefined, ...change })) if (v) next.set(k, v);
-    return `/admin/users?${next}`;
+    return `${path}?${next}`;
   };
+  const filtered = Boolean(query.q || query.state || query.method || query.status);
   const keyOf = (u: { name: string; email: string; id: number }) => encodeCursor(query.sort === 'name' ? u.name : u.email, u.id);
   const first = rows[0];
   const last = rows[rows.length - 1];
@@ -123,6 +124,10 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         <button type="submit" className="btn-primary">Apply</button>
         <Link href="/admin/users" className="btn-secondary no-underline">Clear</Link>
       </form>
+      <p>
+        {/* A download, not a page: a plain link (prefetching it would export, and audit, on hover). The table's filters and order, not its page. */}
+        <a href={link({}, '/admin/users/export.csv')} className="btn-secondary no-underline" download>Download CSV{filtered ? ' (as filtered)' : ''}</a>
+      </p>
       <ActionForm id={REQUIRE_FORM} action={setTwoFactorRequiredAction}>
         <input type="hidden" name="required" value="on" />
       </ActionForm>
