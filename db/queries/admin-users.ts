@@ -212,7 +212,7 @@ export async function adoptionCounts(org: { id: number; twoFactorPolicy: TwoFact
   const required: RequiredBreakdown = { inGrace: 0, nearestDeadline: null, unstarted: 0, due: 0, overdue: 0 };
   let earliest: number | null = null;
   for (const g of groups) {
-    const state: TwoFactorState = g.state === 'none' ? (isRequiredUnder(org.twoFactorPolicy, g.flagged) ? 'required' : 'not_set_up') : g.state;
+    const state: TwoFactorState = g.state === 'enabled' || g.state === 'sso' ? g.state : isRequiredUnder(org.twoFactorPolicy, g.flagged) ? 'required' : 'not_set_up';
     counts[state] += g.total;
     if (state !== 'required') continue;
     if (days === 0) {
