@@ -5,7 +5,8 @@ import { db, writeTransaction } from '@/db';
 import { auditEvents, sessions, users } from '@/db/schema';
 import { createSession, revokeSession } from '@/lib/auth/session';
 import { AccountError, createOrganization } from './organizations';
-import { BULK_REQUIRE_MAX, createUser, requireTwoFactorForUsers } from './users';
+import { BULK_REQUIRE_MAX } from '@/lib/validation/forms';
+import { createUser, requireTwoFactorForUsers } from './users';
 
 process.env.DESKGATE_LOG = 'off';
 const operator = { kind: 'operator' } as const;

@@ -11,6 +11,8 @@ import { adminStillActing, revokeUserSessions, sessionStillLive } from '@/lib/au
 import { endGrace } from '@/lib/auth/grace';
 import { isTwoFactorRequired } from '@/lib/auth/policy';
 import type { NewUser } from '@/lib/validation/accounts';
+// At most this many users per bulk requirement (one form post, one transaction).
+import { BULK_REQUIRE_MAX } from '@/lib/validation/forms';
 import { AccountError, endSessionsOfNewlyRequired, findOrganization } from './organizations';
 import { endTrustedBrowsers } from '@/lib/auth/trusted-browsers';
 
@@ -84,8 +86,6 @@ async function applyTwoFactorRequired(tx: Executor, user: RequiredSubject, requi
   return sessionsEnded;
 }
 
-/** At most this many users per bulk requirement (one form post, one transaction). */
-export const BULK_REQUIRE_MAX = 100;
 
 export interface BulkRequireResult {
   /** The users whose flag was set, and those of them signed out to set 2FA up at their next sign-in. */
