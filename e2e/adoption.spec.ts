@@ -86,7 +86,8 @@ test('bulk require with step-up signs out exactly the selected users who must no
   // Ticked, but no password: the step-up is asked for, nothing changed.
   for (const u of selected) await page.getByRole('checkbox', { name: `Select ${u.name}` }).check();
   await submit(page, bulkForm(page).getByRole('button', { name: 'Require 2FA for selected' }));
-  await expect(bulkForm(page).getByText('Enter your password to confirm this change.').first()).toBeVisible();
+  await expect(bulkForm(page).getByText('Enter your password.')).toBeVisible();
+  await expect(bulkForm(page).getByLabel('Your password')).toHaveAttribute('aria-invalid', 'true');
   await expectAccessible(page);
   expect(await flags()).toEqual(before);
   expect(await liveSessions(plain.id)).toBe(1);

@@ -82,7 +82,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
       </div>
       <AdoptionSummary org={org} />
       {notice ? <p role="status" className="rounded-md border border-green-300 bg-green-50 p-3 text-green-900 dark:border-green-800 dark:bg-green-950 dark:text-green-100">{notice}</p> : null}
-      <form method="get" action="/admin/users" className="flex flex-wrap items-end gap-3" role="search">
+      {/* Keyed by the filters: a link to another filter (the adoption counts) shows it in the selects, with JavaScript too. */}
+      <form key={[query.q, query.state, query.method, query.status, query.sort, query.dir].join('|')} method="get" action="/admin/users" className="flex flex-wrap items-end gap-3" role="search">
         <div>
           <label htmlFor="q" className="block text-sm font-medium">Search name or email</label>
           <input id="q" name="q" defaultValue={query.q} className="input" placeholder="Starts with…" />
