@@ -71,6 +71,8 @@ export const users = pgTable(
     index('users_org_email_idx').on(t.orgId, bytewise(t.email), t.id, caseless(t.name)),
     index('users_org_state_name_idx').on(t.orgId, t.twoFactorState, caseless(t.name), t.id),
     index('users_org_state_email_idx').on(t.orgId, t.twoFactorState, bytewise(t.email)),
+    // "Adoption at a glance": the counts by state, flag and grace standing read this index alone.
+    index('users_org_adoption_idx').on(t.orgId, t.twoFactorState, t.twoFactorRequired, t.twoFactorGraceStartedAt),
     uniqueIndex('users_oidc_idx').on(t.oidcIssuer, t.oidcSubject),
   ],
 );

@@ -81,6 +81,8 @@ export const users = sqliteTable(
     index('users_org_email_idx').on(t.orgId, t.email, t.id, sql`${t.name} collate nocase`),
     index('users_org_state_name_idx').on(t.orgId, t.twoFactorState, sql`${t.name} collate nocase`, t.id),
     index('users_org_state_email_idx').on(t.orgId, t.twoFactorState, t.email),
+    // "Adoption at a glance": the counts by state, flag and grace standing read this index alone.
+    index('users_org_adoption_idx').on(t.orgId, t.twoFactorState, t.twoFactorRequired, t.twoFactorGraceStartedAt),
     uniqueIndex('users_oidc_idx').on(t.oidcIssuer, t.oidcSubject),
   ],
 );

@@ -76,6 +76,7 @@ export const ACTION_FORMS: Record<string, ActionForm> = {
   changePasswordAction: { kind: 'state', page: '/profile/password', fields: ['currentPassword', 'newPassword', 'confirmPassword'] },
   resetTwoFactorAction: { kind: 'state', page: '/admin/users', fields: ['userId', 'reason', 'password', 'code', 'recoveryCode'] },
   setTwoFactorRequiredAction: { kind: 'state', page: '/admin/users', fields: ['userId', 'required', 'password', 'code', 'recoveryCode'] },
+  requireTwoFactorForSelectedAction: { kind: 'state', page: '/admin/users', fields: ['userIds', 'password', 'code', 'recoveryCode'] },
   setUserDeactivatedAction: { kind: 'state', page: '/admin/users', fields: ['userId', 'deactivated', 'password', 'code', 'recoveryCode'] },
   inviteUserAction: { kind: 'state', page: '/admin/users/new', fields: ['name', 'email', 'role', 'method', 'password', 'code', 'recoveryCode'] },
   resendInvitationAction: { kind: 'state', page: '/admin/users', fields: ['userId'] },

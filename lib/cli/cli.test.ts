@@ -273,3 +273,35 @@ test('user:list --csv writes the export’s rows to stdout, page after page, for
   assert.equal(refused.status, 1);
   assert.match(refused.stderr, /--csv and --json: choose one/);
 });
+
+test('user:require-2fa takes several --email with --on: one organization, SSO and already-required users skipped, audited per user', () => {
+  assert.equal(cli('org:create', '--slug', 'batch', '--name', 'Batch', '--policy', 'optional').status, 0);
+  assert.equal(cli('org:create', '--slug', 'batch-other', '--name', 'Other').status, 0);
+  for (const name of ['ann', 'ben', 'cat']) assert.equal(cli('user:create', '--org', 'batch', '--email', `${name}@batch.example`, '--name', name, '--password', 'long-enough-1').status, 0);
+  assert.equal(cli('user:create', '--org', 'batch', '--email', 'sso@batch.example', '--name', 'Sso', '--sso').status, 0);
+  assert.equal(cli('user:create', '--org', 'batch-other', '--email', 'far@other.example', '--name', 'Far', '--password', 'long-enough-1').status, 0);
+  assert.equal(cli('user:require-2fa', '--email', 'cat@batch.example', '--on').status, 0);
+  const required = () => (JSON.parse(cli('user:list', '--org', 'batch', '--json').stdout) as { email: string; twoFactorRequired: boolean }[]).filter((u) => u.twoFactorRequired).map((u) => u.email);
+
+  // Refused whole: an unknown address, two organizations, --off.
+  for (const [args, message] of [
+    [['--email', 'ann@batch.example', '--email', 'nobody@batch.example', '--on'], /no user has the email "nobody@batch.example"/],
+    [['--email', 'ann@batch.example', '--email', 'far@other.example', '--on'], /more than one organization/],
+    [['--email', 'ann@batch.example', '--email', 'ben@batch.example', '--off'], /--off takes one --email/],
+  ] as const) {
+    const refused = cli('user:require-2fa', ...args);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, message);
+  }
+  assert.deepEqual(required(), ['cat@batch.example']);
+  const other = cli('user:reset-2fa', '--email', 'ann@batch.example', '--email', 'ben@batch.example');
+  assert.equal(other.status, 2);
+  assert.match(other.stderr, /give --email once for user:reset-2fa/);
+
+  const batch = cli('user:require-2fa', '--email', 'ann@batch.example', '--email', 'ben@batch.example', '--email', 'cat@batch.example', '--email', 'sso@batch.example', '--on', '--json');
+  assert.equal(batch.status, 0, batch.stderr);
+  assert.deepEqual(JSON.parse(batch.stdout), { required: true, changed: ['ann@batch.example', 'ben@batch.example'], signedOut: ['ann@batch.example', 'ben@batch.example'], skipped: { sso: 1, alreadyRequired: 1 } });
+  assert.deepEqual(required().sort(), ['ann@batch.example', 'ben@batch.example', 'cat@batch.example']);
+  const events = JSON.parse(cli('audit:list', '--org', 'batch', '--json').stdout) as { action: string; actorKind: string }[];
+  assert.equal(events.filter((e) => e.action === 'user.2fa_required' && e.actorKind === 'operator').length, 3);
+});

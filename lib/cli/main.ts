@@ -26,7 +26,9 @@ Commands:
                                         --password-stdin reads the password from the first line of standard input
   user:invite --org SLUG --email EMAIL --name NAME [--role member|admin] [--sso]
                                         a password user is mailed a link to choose a password; --sso: signs in through the IdP
-  user:require-2fa --email EMAIL --on|--off
+  user:require-2fa --email EMAIL [--email EMAIL …] --on|--off
+                                        several --email with --on: one transaction for users of one organization
+                                        (up to 100); SSO users and those already required are skipped
   user:reset-2fa --email EMAIL
   user:deactivate --email EMAIL         sign the user out everywhere and refuse their sign-ins
   user:reactivate --email EMAIL         let a deactivated user sign in again
@@ -54,7 +56,8 @@ const options = {
   name: { type: 'string' },
   policy: { type: 'string' },
   org: { type: 'string' },
-  email: { type: 'string' },
+  // Several only for user:require-2fa --on (a batch); every other command takes one.
+  email: { type: 'string', multiple: true },
   password: { type: 'string' },
   'password-stdin': { type: 'boolean' },
   sso: { type: 'boolean' },
@@ -101,7 +104,13 @@ async function main(argv: string[]): Promise<number> {
   }
   // The commands with an operand: the backup file.
   const operands = name === 'db:backup' || name === 'db:restore' ? 1 : 0;
-  const values = operands ? { ...parsed.values, file: extra.shift() } : parsed.values;
+  const emails = parsed.values.email ?? [];
+  if (emails.length > 1 && name !== 'user:require-2fa') {
+    console.error(`deskgate: give --email once for ${name} (see --help)`);
+    return 2;
+  }
+  const flags = { ...parsed.values, email: emails[0], emails };
+  const values = operands ? { ...flags, file: extra.shift() } : flags;
   if (extra.length > 0) {
     console.error(`deskgate: unexpected argument "${extra[0]}" (see --help)`);
     return 2;

@@ -62,6 +62,14 @@ const userId = z.coerce.number({ error: 'Choose a user.' }).int().positive('Choo
 /** Destructive admin changes step up like the profile: a reset always, "stop requiring" and lowering the policy from required. */
 export const resetTwoFactorSchema = z.object({ userId, reason: z.string({ error: 'Enter the reason as text.' }).trim().max(500, 'Keep the reason under 500 characters.').optional(), ...stepUpFields });
 
+/** "Require 2FA for selected" (#21): the ticked rows' ids (a checkbox per row), at most 100, and the step-up. */
+export const BULK_REQUIRE_MAX = 100;
+const selectedUserIds = z.preprocess(
+  (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
+  z.array(userId, { error: 'Select users in the table.' }).min(1, 'Select at least one user in the table.').max(BULK_REQUIRE_MAX, `Select at most ${BULK_REQUIRE_MAX} users at once.`),
+);
+export const requireTwoFactorForSelectedSchema = z.object({ userIds: selectedUserIds, ...stepUpFields });
+
 export const setTwoFactorRequiredSchema = z.object({ userId, required: z.enum(['on', 'off'], { error: 'Choose whether 2FA is required.' }), ...stepUpFieldsWhenNeeded });
 
 export const setPolicySchema = z.object({ policy: policyField, ...stepUpFieldsWhenNeeded });

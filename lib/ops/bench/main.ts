@@ -320,19 +320,21 @@ async function main() {
 
     // 5: the admin table at 100,000 users.
     const admin = await signIn({ email: accounts.admin }, accounts.password, forms, stepNow());
-    for (const [label, query] of [['first page', ''], ['search', '?q=emma'], ['2FA filter', '?state=enabled'], ['last page', '?page=last']] as const) {
+    // Every page of it shows the adoption counts (one grouped pass over the organization's index
+    // entries), as does the policy page, whose other reads are a few rows: its time is mostly theirs.
+    for (const [label, page] of [['/admin/users first page', '/admin/users'], ['/admin/users search', '/admin/users?q=emma'], ['/admin/users 2FA filter', '/admin/users?state=enabled'], ['/admin/users last page', '/admin/users?page=last'], ['/admin/settings with the adoption counts', '/admin/settings']] as const) {
       const times: number[] = [];
       // One untimed request first: the first render of a page loads its code (steady state is the budget).
-      await (await admin.get(`/admin/users${query}`)).arrayBuffer();
+      await (await admin.get(page)).arrayBuffer();
       for (let i = 0; i < (quick ? 15 : 40); i++) {
         const t = now();
-        const response = await admin.get(`/admin/users${query}`);
+        const response = await admin.get(page);
         await response.arrayBuffer();
-        if (response.status !== 200) throw new Error(`/admin/users${query}: ${response.status}`);
+        if (response.status !== 200) throw new Error(`${page}: ${response.status}`);
         times.push(now() - t);
       }
-      record(`/admin/users ${label}, p50`, percentile(times, 50), 'ms');
-      record(`/admin/users ${label}, p95`, percentile(times, 95), 'ms', '≤ 50 ms', percentile(times, 95) <= 50);
+      record(`${label}, p50`, percentile(times, 50), 'ms');
+      record(`${label}, p95`, percentile(times, 95), 'ms', '≤ 50 ms', percentile(times, 95) <= 50);
     }
 
     // 5b: "Download CSV" of the whole table: streamed in keyset pages, so the server's memory stays
