@@ -1,4 +1,4 @@
-import { createTranslator } from 'next-intl';
+import { createTranslator } from 'use-intl/core';
 import type { ActionState } from '@/lib/action';
 import { MAX_PASSWORD_BYTES, MIN_PASSWORD_LENGTH } from '@/lib/validation/fields';
 import { messageFallback, onIntlError } from './errors';
