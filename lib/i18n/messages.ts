@@ -1,6 +1,6 @@
 import type { Locale } from './locales';
-import de from './messages/de.json';
-import en from './messages/en.json';
+import de from './messages/de.json' with { type: 'json' };
+import en from './messages/en.json' with { type: 'json' };
 
 export type Messages = typeof en;
 
