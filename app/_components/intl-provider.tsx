@@ -1,7 +1,7 @@
 'use client';
 
 import { NextIntlClientProvider, type AbstractIntlMessages, type IntlError } from 'next-intl';
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 
 /**
  * next-intl's provider for client components, with the same rule for a missing message as the
@@ -9,6 +9,11 @@ import type { ReactNode } from 'react';
  * Functions cannot cross from server to client, hence this wrapper.
  */
 export function IntlProvider({ locale, messages, strict, children }: { locale: string; messages: AbstractIntlMessages; strict: boolean; children: ReactNode }) {
+  // A client-side navigation keeps the <html> element the first page drew: after the language changed
+  // (the Language tab), its lang attribute must follow the new one for screen readers.
+  useEffect(() => {
+    document.documentElement.lang = locale;
+  }, [locale]);
   const onError = (error: IntlError) => {
     if (strict) throw error;
     console.error(error);
