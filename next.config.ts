@@ -12,7 +12,7 @@ const allowedOrigins = (process.env.ALLOWED_ORIGINS ?? '')
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
-  serverExternalPackages: ['better-sqlite3', 'bcryptjs', 'prom-client'],
+  serverExternalPackages: ['better-sqlite3', 'bcrypt', 'bcryptjs', 'prom-client'],
   // No page belongs in a search engine. robots.txt asks crawlers not to fetch; this header keeps out
   // what they reach anyway (a URL linked from elsewhere is indexed despite robots.txt). Here rather
   // than in proxy.ts: it covers the files the proxy skips (public/, _next/static) too.

@@ -83,7 +83,7 @@ const hostile = (field: string) => (wellFormed[field] ? nearly.filter((v) => !we
  * The form generator mixes in values of its own (code-like strings, numbers), so a form may still carry a
  * well-formed value ("8" days): drop those forms whole rather than trusting each field's generator.
  */
-const noWellFormed = (entries: [string, string | Blob][]) => !entries.some(([name, value]) => typeof value === 'string' && wellFormed[name]?.safeParse(value).success);
+const noWellFormed = (entries: [string, string | Blob][]) => !entries.some(([name, value]) => typeof value === 'string' && Object.hasOwn(wellFormed, name) && wellFormed[name]!.safeParse(value).success);
 
 /** A request body as React's client sends it: a JSON array of arguments, of any shape. */
 const forgedArguments = fc.oneof(

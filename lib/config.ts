@@ -57,6 +57,8 @@ const schema = z.object({
   // The length of one "day" of a trusted browser's window: tests lower it to watch a trust expire.
   DESKGATE_TRUSTED_BROWSER_DAY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(86_400),
   DESKGATE_BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+  // The bcrypt implementation of the hash workers: native (C, prebuilt) unless it cannot load here.
+  DESKGATE_HASHER: z.enum(['bcrypt', 'bcryptjs'], { error: 'must be bcrypt (native, the default) or bcryptjs' }).default('bcrypt'),
   DESKGATE_HASH_WORKERS: z.coerce.number().int().positive().default(os.availableParallelism()),
   DESKGATE_HASH_QUEUE: count(64),
   DESKGATE_HASHES_PER_ADDRESS: seconds(2),
@@ -135,6 +137,7 @@ export function readConfig(env: Record<string, string | undefined>) {
     setupChallengeMs: ms(e.DESKGATE_SETUP_CHALLENGE_SECONDS),
     trustedBrowserDayMs: ms(e.DESKGATE_TRUSTED_BROWSER_DAY_SECONDS),
     bcryptCost: e.DESKGATE_BCRYPT_COST,
+    hasher: e.DESKGATE_HASHER,
     hashWorkers: e.DESKGATE_HASH_WORKERS,
     hashQueue: e.DESKGATE_HASH_QUEUE,
     hashesPerAddress: e.DESKGATE_HASHES_PER_ADDRESS,

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
 import path from 'node:path';
 import { serverEnv } from './env';
+import { serverCommand } from '@/lib/ops/server-process';
 
 export interface ExtraServer {
   baseURL: string;
@@ -34,7 +35,7 @@ export async function startExtraServer(basePort: number, env: Record<string, str
   // Two suites on one machine (two worktrees) keep apart with E2E_PORT_OFFSET.
   const port = basePort + Number(process.env.E2E_PORT_OFFSET ?? 0);
   const output = options.log ? openSync(options.log, 'a') : 'ignore';
-  const script = options.nextStart ? [path.join(process.cwd(), 'node_modules/next/dist/bin/next'), 'start', '-p', String(port)] : [path.join(process.cwd(), 'lib/ops/server.mjs')];
+  const script = options.nextStart ? [path.join(process.cwd(), 'node_modules/next/dist/bin/next'), 'start', '-p', String(port)] : serverCommand(process.cwd());
   const child: ChildProcess = spawn(process.execPath, script, {
     env: { ...process.env, ...serverEnv, ...env, PORT: String(port), NODE_ENV: 'production', NODE_OPTIONS: options.nodeOptions ?? '' },
     stdio: ['ignore', output, output],

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { HasherName } from './hasher';
 
 export class PoolBusyError extends Error {
   constructor() {
@@ -14,10 +15,11 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-// Runs in each worker; eval'd so that no bundler has to find a worker file. `require` resolves from the cwd.
+// Runs in each worker; eval'd so that no bundler has to find a worker file. `require` resolves from
+// the cwd. The implementation (native bcrypt or bcryptjs) is chosen by the caller (./hasher.ts).
 const workerSource = `
-const { parentPort } = require('node:worker_threads');
-const bcrypt = require('bcryptjs');
+const { parentPort, workerData } = require('node:worker_threads');
+const bcrypt = require(workerData.hasher);
 // On Linux a nice value belongs to the calling thread: hashing yields the cores to the thread
 // that serves pages, yet still uses every idle cycle.
 try { require('node:os').setPriority(10); } catch {}
@@ -41,6 +43,8 @@ export class PasswordPool {
     private readonly maxQueue: number,
     /** Told how long each job waited for a worker, in seconds (the metrics' histogram). */
     private readonly waited: (seconds: number) => void = () => {},
+    /** The bcrypt implementation the workers load. */
+    private readonly hasher: HasherName = 'bcryptjs',
   ) {}
 
   /** Jobs waiting, workers running one, and the most workers there may be. */
@@ -100,7 +104,7 @@ export class PasswordPool {
   private spawn(): Worker {
     // bcrypt needs a few kilobytes per hash: small heaps keep each thread's memory small (V8's
     // defaults would let every worker grow its own young generation to tens of megabytes).
-    const worker = new Worker(workerSource, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 } });
+    const worker = new Worker(workerSource, { eval: true, workerData: { hasher: this.hasher }, resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 } });
     worker.unref();
     worker.on('message', (message: { result?: string | boolean; error?: string }) => {
       const pending = this.busy.get(worker);

@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { config } from '@/lib/config';
 import { metrics, reportHashPool } from '@/lib/ops/metrics';
 import { onShutdown } from '@/lib/ops/shutdown';
+import { log } from '@/lib/log';
 import { AddressGate } from './address-gate';
+import { chooseHasher, describeHasher } from './hasher';
 import { PasswordPool } from './password-pool';
 
 export { PoolBusyError } from './password-pool';
@@ -12,7 +14,9 @@ const holder = globalThis as unknown as { deskgatePasswordPool?: PasswordPool; d
 
 function pool(): PasswordPool {
   if (!holder.deskgatePasswordPool) {
-    const made = new PasswordPool(config().hashWorkers, config().hashQueue, (seconds) => metrics().hashWait.observe(seconds));
+    const hasher = chooseHasher(config().hasher);
+    if (hasher.fallback) log('password_hashing.fallback', { reason: describeHasher(hasher, config().bcryptCost) });
+    const made = new PasswordPool(config().hashWorkers, config().hashQueue, (seconds) => metrics().hashWait.observe(seconds), hasher.name);
     reportHashPool(() => made.state());
     holder.deskgatePasswordPool = made;
     onShutdown(() => made.close());

@@ -1,13 +1,14 @@
 // `npm start`: build when missing or stale, migrate, load or create secrets, seed the demo, serve.
 import { spawn } from 'node:child_process';
 import os from 'node:os';
-import path from 'node:path';
 import { closeDatabase, database } from '@/db';
 import { databaseUnreachable } from '@/db/errors';
 import { config, ConfigError } from '@/lib/config';
 import { MissingKeyError, prepareSecrets } from '@/lib/secrets';
 import { redactedUrl } from '@/db/errors';
+import { chooseHasher, describeHasher } from '@/lib/auth/hasher';
 import { ensureBuild } from './build-stamp';
+import { serverCommand } from './server-process';
 import { seedDemoIfEmpty } from './demo';
 
 const root = process.cwd();
@@ -32,9 +33,11 @@ async function main() {
   }
   await closeDatabase();
   console.log(`Database: ${settings.store === 'sqlite' ? settings.databasePath : redactedUrl(settings.databaseUrl)}`);
+  // The server's hash workers make the same choice (same directory, same environment).
+  console.log(describeHasher(chooseHasher(settings.hasher), settings.bcryptCost));
   // A group of its own: a Ctrl-C reaches the whole foreground group and npm forwards it again, so the
   // server hears a signal only from here, once per press (a second press, a second later, forces it).
-  const server = spawn(process.execPath, [path.join(root, 'lib', 'ops', 'server.mjs')], {
+  const server = spawn(process.execPath, serverCommand(root), {
     // An IPC channel besides: the server stops when this process dies without a word (see server.mjs).
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     detached: true,
