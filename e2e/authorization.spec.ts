@@ -40,6 +40,8 @@ const ROUTES: { route: string; method?: 'GET' | 'POST'; path: (w: World) => stri
   { route: '/profile/password', path: () => '/profile/password', allowed: signedIn },
   // The Devices tab: the user's own trusted browsers (none for SSO users).
   { route: '/profile/sessions', path: () => '/profile/sessions', allowed: signedIn },
+  // The Language tab: every signed-in user chooses their own.
+  { route: '/profile/language', path: () => '/profile/language', allowed: signedIn },
   { route: '/admin/users', path: () => '/admin/users', allowed: ['admin', 'otherAdmin'] },
   { route: '/admin/users/[id]/reset', path: (w) => `/admin/users/${w.victim.id}/reset`, allowed: ['admin'] },
   { route: '/admin/users/new', path: () => '/admin/users/new', allowed: ['admin', 'otherAdmin'] },
@@ -87,6 +89,8 @@ const ACTIONS: Record<string, Caller[]> = {
   regenerateCodesAction: passwordUsers,
   disableAction: passwordUsers,
   changePasswordAction: passwordUsers,
+  // Only the caller's own language (a form names no user).
+  setLocaleAction: signedIn,
   resetTwoFactorAction: ['admin'],
   setTwoFactorRequiredAction: ['admin'],
   requireTwoFactorForSelectedAction: ['admin'],
@@ -169,6 +173,7 @@ function replayValues(w: World): Record<string, string> {
     trust: 'yes',
     trustedBrowserDays: '3',
     id: w.victimTrust,
+    locale: 'de',
   };
 }
 
@@ -263,6 +268,7 @@ test('authorization matrix: every caller gets exactly what the table allows; ref
       ['setup', 'cancelChallengeAction', {}, (b, a) => a.challenges.length === b.challenges.length - 1],
       ['member', 'removeTrustedBrowserAction', { id: w.victimTrust }, (b, a) => a.trusted.length === b.trusted.length - 1],
       ['member', 'regenerateCodesAction', { password: w.victim.password, recoveryCode: w.victim.recoveryCodes[1]! }, (b, a) => JSON.stringify(a.codes) !== JSON.stringify(b.codes)],
+      ['member', 'setLocaleAction', { locale: 'de' }, (b, a) => JSON.stringify(a.users) !== JSON.stringify(b.users)],
       ['member', 'changePasswordAction', { currentPassword: w.victim.password, newPassword: 'a-new-password-42', confirmPassword: 'a-new-password-42' }, (b, a) => JSON.stringify(a.users) !== JSON.stringify(b.users)],
       // Destructive admin changes step up: the first with a recovery code, the rest within its freshness.
       ['admin', 'resetTwoFactorAction', { userId: String(w.victim.id), reason: 'matrix', password: w.admin.password, recoveryCode: w.admin.recoveryCodes[0]! }, (b, a) => JSON.stringify(a.users) !== JSON.stringify(b.users)],

@@ -74,6 +74,7 @@ export const ACTION_FORMS: Record<string, ActionForm> = {
   regenerateCodesAction: { kind: 'state', page: '/profile/2fa', fields: ['password', 'code', 'recoveryCode'] },
   disableAction: { kind: 'state', page: '/profile/2fa', fields: ['password', 'code', 'recoveryCode'] },
   changePasswordAction: { kind: 'state', page: '/profile/password', fields: ['currentPassword', 'newPassword', 'confirmPassword'] },
+  setLocaleAction: { kind: 'state', page: '/profile/language', fields: ['locale'] },
   resetTwoFactorAction: { kind: 'state', page: '/admin/users', fields: ['userId', 'reason', 'password', 'code', 'recoveryCode'] },
   setTwoFactorRequiredAction: { kind: 'state', page: '/admin/users', fields: ['userId', 'required', 'password', 'code', 'recoveryCode'] },
   requireTwoFactorForSelectedAction: { kind: 'state', page: '/admin/users', fields: ['userIds', 'password', 'code', 'recoveryCode'] },

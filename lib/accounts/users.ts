@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { db, lockUser, lockUsers, writeTransaction, type Executor } from '@/db';
-import { organizations, pendingEnrollments, users, type TwoFactorPolicy } from '@/db/schema';
+import { organizations, pendingEnrollments, users, type Locale, type TwoFactorPolicy } from '@/db/schema';
 import { audit, type Actor } from '@/lib/audit';
 import { deleteUserChallenges } from '@/lib/auth/challenge';
 import { revokeAccountTokens } from '@/lib/auth/account-tokens';
@@ -139,6 +139,22 @@ export async function findUserById(userId: number) {
  * Sets a new password: the user's other sessions and pending sign-ins end. Returns false, changing
  * nothing, when the caller's session ended while the new password was being hashed.
  */
+/**
+ * The user's interface language (null: follow the browser). Audited only when it changes; a
+ * session that ended meanwhile changes nothing. Returns false when the session is gone.
+ */
+export async function setUserLocale(userId: number, locale: Locale | null, ctx: { orgId: number; ip: string | null; sessionId: string }): Promise<boolean> {
+  return writeTransaction(async (tx) => {
+    await lockUser(tx, userId);
+    if (!(await sessionStillLive(tx, ctx.sessionId, userId))) return false;
+    const [row] = await tx.select({ locale: users.locale }).from(users).where(eq(users.id, userId));
+    if ((row?.locale ?? null) === locale) return true;
+    await tx.update(users).set({ locale }).where(eq(users.id, userId));
+    await audit(tx, { orgId: ctx.orgId, actor: { kind: 'user', userId }, targetUserId: userId, action: 'user.locale_changed', detail: { locale, from: row?.locale ?? null }, ip: ctx.ip });
+    return true;
+  });
+}
+
 export async function changePassword(userId: number, newPassword: string, ctx: { orgId: number; ip: string | null; sessionId: string }): Promise<boolean> {
   const passwordHash = await hashPassword(newPassword);
   return writeTransaction(async (tx) => {

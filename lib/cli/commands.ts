@@ -1,6 +1,7 @@
 import 'server-only';
 import { createInterface } from 'node:readline';
 import { desc, eq } from 'drizzle-orm';
+import { english } from '@/lib/i18n/translate';
 import { z } from 'zod';
 import { database, db, writeTransaction } from '@/db';
 import { auditEvents } from '@/db/schema';
@@ -44,7 +45,7 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const field = issue.path.length ? `--${issue.path.join('.')}: ` : '';
-  throw new CliError(`${field}${issue.message}`);
+  throw new CliError(`${field}${english(issue.message)}`);
 }
 
 /** One option, validated under its own name so that messages say which. */

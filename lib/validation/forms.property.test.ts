@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { z } from 'zod';
 import { asciiDigit, fileValue, formEntriesFor, hugeString, isReadableMessage, nonAsciiDigit, numRuns, toFormData, whitespace, type Entry } from '@/lib/testing/arbitraries';
-import { validate } from './form-data';
+import { FIELDS_REFUSED, validate } from './form-data';
 import {
   BULK_REQUIRE_MAX,
   changePasswordSchema,
@@ -25,7 +25,7 @@ import {
 
 fc.configureGlobal({ includeErrorInReport: true });
 const RUNS = numRuns(300);
-const REFUSED = 'Please correct the highlighted fields.';
+const REFUSED = FIELDS_REFUSED;
 
 // Valid values, as a browser posts them.
 const email = fc
