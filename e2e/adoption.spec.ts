@@ -98,7 +98,7 @@ test('bulk require with step-up signs out exactly the selected users who must no
   await submit(page, bulkForm(page).getByRole('button', { name: 'Require 2FA for selected' }));
   const outcome = bulkForm(page).getByRole('status');
   await expect(outcome).toContainText('2FA is now required for 2 users: Mia Member and Eve Enrolled.');
-  await expect(outcome).toContainText('Signed out to set it up at their next sign-in: Mia Member.');
+  await expect(outcome).toContainText('Signed out, they set up 2FA at their next sign-in: Mia Member.');
   await expect(outcome).toContainText('Skipped 1 user already required to use 2FA.');
   await expect(outcome).toContainText('Skipped 1 SSO user: their identity provider handles their 2FA.');
   await expectAccessible(page);

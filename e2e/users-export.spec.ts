@@ -70,6 +70,10 @@ test('the whole table without filters; values the page ignores are ignored alike
   expect(lines[1]).toMatch(new RegExp(`^Ada Admin,${admin.email.replaceAll('.', '\\.')},admin,password,not_set_up,,\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z,$`));
   expect(lines[2]).toBe(`Bea Member,${bea.email},member,password,not_set_up,,,`);
   expect(await exports(org.id)).toEqual([{ actor: admin.id, detail: { sort: 'name', dir: 'asc' } }]);
+  // Another site's link, with the admin's cookies (a top-level GET carries them): refused, nothing audited.
+  const crossSite = await page.request.get('/admin/users/export.csv', { headers: { 'Sec-Fetch-Site': 'cross-site' } });
+  expect(crossSite.status()).toBe(403);
+  expect(await exports(org.id)).toHaveLength(1);
 });
 
 test('a member gets no export and writes no event; a signed-out visitor is sent to sign in', async ({ page, browser }) => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { csvAttachment, csvCell, csvRow, csvStream } from './csv';
+import { csvAttachment, csvCell, csvRow, csvStream, refusedCrossSite } from './csv';
 
 test('cells a spreadsheet would run as formulas are prefixed with an apostrophe', () => {
   for (const formula of ['=1+1', '+41 20 123', '-2+3', '@SUM(A1)', '\t=cmd', '\r=cmd']) assert.equal(csvCell(formula).replace(/^"|"$/g, '')[0], "'", formula);
@@ -8,6 +8,19 @@ test('cells a spreadsheet would run as formulas are prefixed with an apostrophe'
   assert.equal(csvCell('Ada Admin reset 2FA'), 'Ada Admin reset 2FA');
   assert.equal(csvCell('a=b'), 'a=b', 'only the first character counts');
   assert.equal(csvCell(-3), '-3', 'numbers are values, not text that could be a formula');
+});
+
+test('a formula after a semicolon, tab or line break is neutralised too: Excel in European locales splits cells at ";"', () => {
+  assert.equal(csvCell("k;=cmd|' /C calc'!A0;"), "k;'=cmd|' /C calc'!A0;");
+  assert.equal(csvCell('Max Member added the security key “k; +1”'), 'Max Member added the security key “k; \'+1”');
+  assert.equal(csvCell('a\t@SUM(A1)'), "a\t'@SUM(A1)");
+  assert.equal(csvCell('x\n-2+3'), `"x\n'-2+3"`);
+  assert.equal(csvCell('{"ids":[1,-2]}'), '"{""ids"":[1,-2]}"', 'a comma splits no cell of a quoted field: JSON details stay as they were');
+  // Whatever a spreadsheet splits a row at (the separators above, or the comma of RFC 4180), no part starts like a formula.
+  const hostile = ["k;=cmd|' /C calc'!A0;", 'Bob;=HYPERLINK("http://evil.example");', 'a\t=1', 'a;\u00a0-1', 'n;@x;+y'];
+  for (const value of hostile) {
+    for (const part of csvRow([value, value]).trimEnd().split(/[;,\t\r\n]/)) assert.doesNotMatch(part.replace(/^["\s\u00a0]+/, ''), /^[=+\-@]/, `${value}: ${part}`);
+  }
 });
 
 test('RFC 4180: quotes doubled, commas and line breaks quoted, CRLF between records', () => {
@@ -55,4 +68,14 @@ test('csvAttachment: a dated attachment, never cached or sniffed', () => {
   assert.equal(response.headers.get('cache-control'), 'no-store');
   assert.equal(response.headers.get('content-type'), 'text/csv; charset=utf-8');
   assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+});
+
+test('a download another site started is refused; our own page, a typed address and non-browser clients are served', async () => {
+  const asked = (site?: string) => refusedCrossSite(new Request('http://localhost/admin/users/export.csv', { headers: site ? { 'sec-fetch-site': site } : {} }));
+  for (const site of ['cross-site', 'same-site']) {
+    const refused = asked(site);
+    assert.equal(refused?.status, 403, site);
+    assert.match(await refused!.text(), /own page/);
+  }
+  for (const site of ['same-origin', 'none', undefined]) assert.equal(asked(site), null, String(site));
 });

@@ -3,13 +3,20 @@
 // with an apostrophe, as OWASP's "CSV injection" advice has it: the text shows, nothing runs.
 
 const FORMULA_START = /^[=+\-@\t\r]/;
+// Excel in European locales splits a .csv at `;`, whatever the quotes say, and some importers split
+// at tabs or lines: what follows one of those may become a cell of its own. A formula start there
+// gets the apostrophe too ("k;=cmd|…" is written "k;'=cmd|…").
+const FORMULA_AFTER_SEPARATOR = /([;\t\r\n][ \u00a0]*)(?=[=+\-@])/g;
 const NEEDS_QUOTES = /[",\r\n]/;
 
-/** One cell: neutralised when it starts like a formula, quoted (quotes doubled) when it must be. */
+/** One cell: neutralised where it, or a part a spreadsheet may split off, starts like a formula; quoted (quotes doubled) when it must be. */
 export function csvCell(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
   let text = String(value);
-  if (typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`;
+  if (typeof value === 'string') {
+    text = text.replace(FORMULA_AFTER_SEPARATOR, "$1'");
+    if (FORMULA_START.test(text)) text = `'${text}`;
+  }
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
@@ -59,4 +66,17 @@ export function csvAttachment(body: ReadableStream<Uint8Array>, name: string): R
       'x-content-type-options': 'nosniff',
     },
   });
+}
+
+/**
+ * A download another site started (a link or a redirect there, which carries the admin's cookies on a
+ * top-level GET): refused, so that no other site can make an admin export and write audit events.
+ * Browsers say where a navigation came from in Sec-Fetch-Site; a typed address or a bookmark is
+ * `none`, our own link `same-origin`; a client that sends no such header (a script, curl) is not a
+ * browser on someone else's page.
+ */
+export function refusedCrossSite(request: Request): Response | null {
+  const site = request.headers.get('sec-fetch-site');
+  if (site === null || site === 'same-origin' || site === 'none') return null;
+  return new Response('Start the download from Deskgate’s own page.\n', { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } });
 }

@@ -106,7 +106,9 @@ export async function requireTwoFactorForUsers(orgId: number, userIds: number[],
   const ids = [...new Set(userIds)];
   if (ids.length > BULK_REQUIRE_MAX) throw new AccountError(`Choose at most ${BULK_REQUIRE_MAX} users at once.`);
   return writeTransaction(async (tx) => {
-    await lockUsers(tx, actor.kind === 'user' ? [...ids, actor.userId] : ids);
+    // Only the organization's own rows are locked: ids of other organizations are refused below, untouched.
+    const own = ids.length ? (await tx.select({ id: users.id }).from(users).where(and(eq(users.orgId, orgId), inArray(users.id, ids)))).map((u) => u.id) : [];
+    await lockUsers(tx, actor.kind === 'user' ? [...own, actor.userId] : own);
     const found = ids.length
       ? await tx
           .select({ id: users.id, name: users.name, orgId: users.orgId, signInMethod: users.signInMethod, twoFactorRequired: users.twoFactorRequired, totpEnabledAt: users.totpEnabledAt, webauthnKeyCount: users.webauthnKeyCount, policy: organizations.twoFactorPolicy })

@@ -52,11 +52,14 @@ const names = (users: { name: string }[]) => (users.length <= 1 ? (users[0]?.nam
 const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** What a bulk requirement did, in words: who was changed, who was signed out, who was skipped and why. */
-function describeBulkRequire(result: BulkRequireResult): string {
+function describeBulkRequire(result: BulkRequireResult, org: { twoFactorPolicy: string; twoFactorGraceDays: number }): string {
   const { changed, signedOut, skipped } = result;
+  // With a grace period, their next sign-in starts its clock (PRODUCT.md, grace period); the setup comes at its deadline.
+  const next = org.twoFactorGraceDays > 0 ? `their ${count(org.twoFactorGraceDays, 'day')} to set up 2FA start at their next sign-in` : 'they set up 2FA at their next sign-in';
   const lines = [
     changed.length ? `2FA is now required for ${count(changed.length, 'user')}: ${names(changed)}.` : 'Nothing changed.',
-    signedOut.length ? `Signed out to set it up at their next sign-in: ${names(signedOut)}.` : null,
+    changed.length && org.twoFactorPolicy === 'off' ? 'The organization’s 2FA policy is off: the requirement takes effect once the policy is Optional.' : null,
+    signedOut.length ? `Signed out, ${next}: ${names(signedOut)}.` : null,
     skipped.alreadyRequired ? `Skipped ${count(skipped.alreadyRequired, 'user')} already required to use 2FA.` : null,
     skipped.sso ? `Skipped ${count(skipped.sso, 'SSO user')}: their identity provider handles their 2FA.` : null,
     skipped.self ? 'Skipped your own account: set up your 2FA on your profile.' : null,
@@ -76,7 +79,7 @@ export const requireTwoFactorForSelectedAction = adminAction(requireTwoFactorFor
   if (result.unknown.length) return { error: `${count(result.unknown.length, 'selected user is', 'selected users are')} not in your organization (any more), so nothing was changed. Reload the page and select again.`, fieldErrors: { userIds: ['Select users shown in the table.'] } };
   // The table and the counts above it show the new flags (with JavaScript; without, the page is rendered anew).
   refresh();
-  return { ok: describeBulkRequire(result) };
+  return { ok: describeBulkRequire(result, current.org) };
 });
 
 export const setPolicyAction = adminAction(setPolicySchema, async (input, { current, ip }): Promise<ActionState> => {

@@ -20,7 +20,7 @@ export function BulkRequireForm({ needsCode, factors }: { needsCode: boolean; fa
     <form id={BULK_REQUIRE_FORM} action={action} className="card space-y-3" noValidate aria-labelledby="bulk-require-heading">
       <h3 id="bulk-require-heading" className="text-lg font-semibold">Require 2FA for the selected users</h3>
       <p id="bulk-require-hint" className="text-sm text-slate-600 dark:text-slate-400">
-        Tick users in the table (up to 100), then confirm. Users without 2FA are signed out and set it up at their next sign-in. SSO users and users already required are skipped.
+        Tick users in the table (up to 100), then confirm. Users without 2FA are signed out; they set it up at their next sign-in, or within the grace period if there is one. SSO users and users already required are skipped.
       </p>
       <FormMessage error={state.error} ok={state.ok} />
       {selectionError ? <p id="bulk-require-selection-error" className="text-sm text-red-700 dark:text-red-400">{selectionError.join(' ')}</p> : null}

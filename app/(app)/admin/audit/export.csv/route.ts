@@ -3,7 +3,7 @@ import { auditPage, matchUsers, USER_MATCH_CAP, type AuditQuery } from '@/db/que
 import { auditAlone } from '@/lib/audit';
 import { AUDIT_CSV_HEADER, auditCsvRow } from '@/lib/audit-csv';
 import { currentSession } from '@/lib/auth/current';
-import { csvAttachment, csvStream } from '@/lib/csv';
+import { csvAttachment, csvStream, refusedCrossSite } from '@/lib/csv';
 import { clientAddress } from '@/lib/request';
 import { readAuditFilters, type SearchParams } from '@/lib/validation/search-params';
 
@@ -19,6 +19,8 @@ export async function GET(request: NextRequest) {
   const current = await currentSession();
   if (!current) return Response.redirect(new URL(`/login?callbackUrl=${encodeURIComponent('/admin/audit')}`, request.nextUrl), 303);
   if (current.user.role !== 'admin') return text(404, 'Not found.\n');
+  const crossSite = refusedCrossSite(request);
+  if (crossSite) return crossSite;
   const raw: SearchParams = Object.fromEntries(request.nextUrl.searchParams);
   const filters = readAuditFilters(raw);
   const userIds = filters.user && !filters.errors.user ? await matchUsers(current.org.id, filters.user) : undefined;

@@ -1,7 +1,7 @@
 import type { NextRequest } from 'next/server';
 import { auditAlone } from '@/lib/audit';
 import { currentSession } from '@/lib/auth/current';
-import { csvAttachment, csvStream } from '@/lib/csv';
+import { csvAttachment, csvStream, refusedCrossSite } from '@/lib/csv';
 import { clientAddress } from '@/lib/request';
 import { USERS_CSV_HEADER, userCsvPages } from '@/lib/users-csv';
 import { firstValues, usersPageParams } from '@/lib/validation/search-params';
@@ -17,6 +17,8 @@ export async function GET(request: NextRequest) {
   const current = await currentSession();
   if (!current) return Response.redirect(new URL(`/login?callbackUrl=${encodeURIComponent('/admin/users')}`, request.nextUrl), 303);
   if (current.user.role !== 'admin') return new Response('Not found.\n', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } });
+  const crossSite = refusedCrossSite(request);
+  if (crossSite) return crossSite;
   const { q, state, method, status, sort, dir } = usersPageParams.parse(firstValues(Object.fromEntries(request.nextUrl.searchParams)));
   const filters = { q: q || undefined, state, method, status, sort, dir };
 
