@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { z } from 'zod';
 import { anyString, boundArgument, codeLikeString, formEntriesFor, hugeStringUpTo, toFormData } from '@/lib/testing/arbitraries';
 import { emailField, recoveryCodeField, totpCodeField } from '@/lib/validation/fields';
-import { resetTwoFactorSchema, setGraceDaysSchema, setTrustedBrowsersSchema } from '@/lib/validation/forms';
+import { resetTwoFactorSchema, setGraceDaysSchema, setLocaleSchema, setTrustedBrowsersSchema } from '@/lib/validation/forms';
 import { expect, test, TestOrg, type TestUser } from './fixtures';
 import { ACTION_FORMS, challengeContext, forgedActionFields, serverActions, sessionContext } from './support/actions';
 import { securityState } from './support/db';
@@ -42,6 +42,7 @@ const CALLER: Record<string, Caller> = {
   regenerateCodesAction: 'user',
   disableAction: 'user',
   changePasswordAction: 'user',
+  setLocaleAction: 'user',
   resetTwoFactorAction: 'admin',
   setTwoFactorRequiredAction: 'admin',
   requireTwoFactorForSelectedAction: 'admin',
@@ -77,8 +78,9 @@ const nearly = fc.oneof(anyString, codeLikeString(), huge, fc.constantFrom('', '
 // A well-formed wrong code or address is a failed attempt, counted by design: leave those to the
 // other specs, so that here "nothing changes" holds without exception.
 // A well-formed user id may name a real user of the admin's organization: that reset (or requirement) would be legitimate.
-// A well-formed number of days is a legitimate change of the trusted-browser or grace setting.
-const wellFormed: Record<string, z.ZodType> = { email: emailField, code: totpCodeField, recoveryCode: recoveryCodeField, userId: resetTwoFactorSchema.shape.userId, userIds: resetTwoFactorSchema.shape.userId, trustedBrowserDays: setTrustedBrowsersSchema.shape.trustedBrowserDays, graceDays: setGraceDaysSchema.shape.graceDays };
+// A well-formed number of days is a legitimate change of the trusted-browser or grace setting, a
+// well-formed language one of the user's language.
+const wellFormed: Record<string, z.ZodType> = { email: emailField, code: totpCodeField, recoveryCode: recoveryCodeField, userId: resetTwoFactorSchema.shape.userId, userIds: resetTwoFactorSchema.shape.userId, trustedBrowserDays: setTrustedBrowsersSchema.shape.trustedBrowserDays, graceDays: setGraceDaysSchema.shape.graceDays, locale: setLocaleSchema.shape.locale };
 const hostile = (field: string) => (wellFormed[field] ? nearly.filter((v) => !wellFormed[field]!.safeParse(v).success) : nearly);
 /**
  * The form generator mixes in values of its own (code-like strings, numbers), so a form may still carry a
