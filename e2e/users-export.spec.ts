@@ -30,7 +30,8 @@ test('"Download CSV" exports the table as filtered, in its order, formula cells 
   // The filtered table's rows, as the page shows them.
   const rows = page.getByRole('region', { name: 'Users table' }).locator('tbody tr');
   await expect(rows).toHaveCount(4);
-  const shown = await rows.evaluateAll((trs) => trs.map((tr) => [tr.querySelector('th')!.textContent!, tr.querySelector('td')!.textContent!]));
+  // The email is the cell after the name (the first cell holds the row's checkbox).
+  const shown = await rows.evaluateAll((trs) => trs.map((tr) => [tr.querySelector('th')!.textContent!, tr.querySelector('th ~ td')!.textContent!]));
 
   const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
   expect(download.suggestedFilename()).toMatch(new RegExp(`^users-${org.slug}-\\d{4}-\\d\\d-\\d\\d\\.csv$`));
