@@ -1,6 +1,12 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
+import { getLocale } from 'next-intl/server';
+import { IntlProvider } from '@/app/_components/intl-provider';
 import { config } from '@/lib/config';
+import { clientMessages } from '@/lib/i18n/client-messages';
+import { strictMessages } from '@/lib/i18n/errors';
+import { isLocale, DEFAULT_LOCALE } from '@/lib/i18n/locales';
+import { loadMessages } from '@/lib/i18n/messages';
 import './globals.css';
 
 // Every page is rendered per request: the CSP nonce and the session check need it.
@@ -10,10 +16,17 @@ export function generateMetadata(): Metadata {
   return { title: { default: config().appName, template: `%s · ${config().appName}` } };
 }
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // The request's locale (lib/i18n/request.ts): the user's choice, else the browser's, else English.
+  const requested = await getLocale();
+  const locale = isLocale(requested) ? requested : DEFAULT_LOCALE;
   return (
-    <html lang="en">
-      <body className="min-h-screen">{children}</body>
+    <html lang={locale}>
+      <body className="min-h-screen">
+        <IntlProvider locale={locale} messages={clientMessages(loadMessages(locale))} strict={strictMessages()}>
+          {children}
+        </IntlProvider>
+      </body>
     </html>
   );
 }

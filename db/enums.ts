@@ -21,3 +21,6 @@ export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number];
 // Which second factor a session's sign-in passed (sessions.second_factor); a passkey sign-in is its own method.
 export const SECOND_FACTOR_KINDS = ['totp', 'webauthn', 'recovery_code', 'trusted_browser'] as const;
 export type SecondFactorKind = (typeof SECOND_FACTOR_KINDS)[number];
+// The languages of the interface (lib/i18n); users.locale holds one of them, or null to follow the browser.
+export const LOCALES = ['en', 'de'] as const;
+export type Locale = (typeof LOCALES)[number];

@@ -40,9 +40,13 @@ const ROUTES: { route: string; method?: 'GET' | 'POST'; path: (w: World) => stri
   { route: '/profile/password', path: () => '/profile/password', allowed: signedIn },
   // The Devices tab: the user's own trusted browsers (none for SSO users).
   { route: '/profile/sessions', path: () => '/profile/sessions', allowed: signedIn },
+  // The Language tab: every signed-in user chooses their own.
+  { route: '/profile/language', path: () => '/profile/language', allowed: signedIn },
   { route: '/admin/users', path: () => '/admin/users', allowed: ['admin', 'otherAdmin'] },
   { route: '/admin/users/[id]/reset', path: (w) => `/admin/users/${w.victim.id}/reset`, allowed: ['admin'] },
   { route: '/admin/users/new', path: () => '/admin/users/new', allowed: ['admin', 'otherAdmin'] },
+  // Each admin exports their own organization's users (the export is audited).
+  { route: '/admin/users/export.csv', path: () => '/admin/users/export.csv?state=enabled', allowed: ['admin', 'otherAdmin'] },
   { route: '/admin/users/[id]/revoke-invitation', path: (w) => `/admin/users/${w.victim.id}/revoke-invitation`, allowed: ['admin'] },
   { route: '/invitation', path: () => '/invitation', allowed: everyone },
   { route: '/admin/users/[id]/deactivate', path: (w) => `/admin/users/${w.victim.id}/deactivate`, allowed: ['admin'] },
@@ -85,8 +89,11 @@ const ACTIONS: Record<string, Caller[]> = {
   regenerateCodesAction: passwordUsers,
   disableAction: passwordUsers,
   changePasswordAction: passwordUsers,
+  // Only the caller's own language (a form names no user).
+  setLocaleAction: signedIn,
   resetTwoFactorAction: ['admin'],
   setTwoFactorRequiredAction: ['admin'],
+  requireTwoFactorForSelectedAction: ['admin'],
   setPolicyAction: ['admin'],
   setUserDeactivatedAction: ['admin'],
   inviteUserAction: ['admin'],
@@ -152,6 +159,7 @@ function replayValues(w: World): Record<string, string> {
     code: totp(w.victim.secret),
     recoveryCode: w.victim.recoveryCodes[0]!,
     userId: String(w.victim.id),
+    userIds: String(w.victim.id),
     required: 'on',
     deactivated: 'on',
     name: 'Replayed Invitee',
@@ -165,6 +173,7 @@ function replayValues(w: World): Record<string, string> {
     trust: 'yes',
     trustedBrowserDays: '3',
     id: w.victimTrust,
+    locale: 'de',
   };
 }
 
@@ -259,11 +268,13 @@ test('authorization matrix: every caller gets exactly what the table allows; ref
       ['setup', 'cancelChallengeAction', {}, (b, a) => a.challenges.length === b.challenges.length - 1],
       ['member', 'removeTrustedBrowserAction', { id: w.victimTrust }, (b, a) => a.trusted.length === b.trusted.length - 1],
       ['member', 'regenerateCodesAction', { password: w.victim.password, recoveryCode: w.victim.recoveryCodes[1]! }, (b, a) => JSON.stringify(a.codes) !== JSON.stringify(b.codes)],
+      ['member', 'setLocaleAction', { locale: 'de' }, (b, a) => JSON.stringify(a.users) !== JSON.stringify(b.users)],
       ['member', 'changePasswordAction', { currentPassword: w.victim.password, newPassword: 'a-new-password-42', confirmPassword: 'a-new-password-42' }, (b, a) => JSON.stringify(a.users) !== JSON.stringify(b.users)],
       // Destructive admin changes step up: the first with a recovery code, the rest within its freshness.
       ['admin', 'resetTwoFactorAction', { userId: String(w.victim.id), reason: 'matrix', password: w.admin.password, recoveryCode: w.admin.recoveryCodes[0]! }, (b, a) => JSON.stringify(a.users) !== JSON.stringify(b.users)],
       ['admin', 'setTwoFactorRequiredAction', { userId: String(w.plain.id), required: 'on' }, (b, a) => JSON.stringify(a.users) !== JSON.stringify(b.users)],
       ['admin', 'setTwoFactorRequiredAction', { userId: String(w.plain.id), required: 'off', password: w.admin.password }, (b, a) => JSON.stringify(a.users) !== JSON.stringify(b.users)],
+      ['admin', 'requireTwoFactorForSelectedAction', { userIds: String(w.plain.id), password: w.admin.password }, (b, a) => JSON.stringify(a.users) !== JSON.stringify(b.users)],
       ['admin', 'setUserDeactivatedAction', { userId: String(w.plain.id), deactivated: 'on', password: w.admin.password }, (b, a) => JSON.stringify(a.users) !== JSON.stringify(b.users)],
       ['admin', 'setPolicyAction', { policy: 'required' }, (b, a) => JSON.stringify(a.policy) !== JSON.stringify(b.policy)],
       ['admin', 'setPolicyAction', { policy: 'optional', password: w.admin.password }, (b, a) => JSON.stringify(a.policy) !== JSON.stringify(b.policy)],

@@ -44,6 +44,7 @@ const CALLER: Record<string, Caller> = {
   changePasswordAction: 'user',
   resetTwoFactorAction: 'admin',
   setTwoFactorRequiredAction: 'admin',
+  requireTwoFactorForSelectedAction: 'admin',
   setPolicyAction: 'admin',
   setUserDeactivatedAction: 'admin',
   inviteUserAction: 'admin',
@@ -75,9 +76,9 @@ const huge = hugeStringUpTo(100_000);
 const nearly = fc.oneof(anyString, codeLikeString(), huge, fc.constantFrom('', ' ', '0', '-1', '1e309', '0x10', 'on ', 'Required', 'yes\u0000'));
 // A well-formed wrong code or address is a failed attempt, counted by design: leave those to the
 // other specs, so that here "nothing changes" holds without exception.
-// A well-formed user id may name a real user of the admin's organization: that reset would be legitimate.
+// A well-formed user id may name a real user of the admin's organization: that reset (or requirement) would be legitimate.
 // A well-formed number of days is a legitimate change of the trusted-browser or grace setting.
-const wellFormed: Record<string, z.ZodType> = { email: emailField, code: totpCodeField, recoveryCode: recoveryCodeField, userId: resetTwoFactorSchema.shape.userId, trustedBrowserDays: setTrustedBrowsersSchema.shape.trustedBrowserDays, graceDays: setGraceDaysSchema.shape.graceDays };
+const wellFormed: Record<string, z.ZodType> = { email: emailField, code: totpCodeField, recoveryCode: recoveryCodeField, userId: resetTwoFactorSchema.shape.userId, userIds: resetTwoFactorSchema.shape.userId, trustedBrowserDays: setTrustedBrowsersSchema.shape.trustedBrowserDays, graceDays: setGraceDaysSchema.shape.graceDays };
 const hostile = (field: string) => (wellFormed[field] ? nearly.filter((v) => !wellFormed[field]!.safeParse(v).success) : nearly);
 /**
  * The form generator mixes in values of its own (code-like strings, numbers), so a form may still carry a

@@ -4,6 +4,8 @@ import { describeDatabaseError, isTransientDatabaseError } from '@/db/errors';
 import { currentSession } from './auth/current';
 import type { CurrentSession } from './auth/session';
 import { PoolBusyError } from './auth/password';
+import { requestLocale } from './i18n/request';
+import { localizeState, translatorFor } from './i18n/translate';
 import { log } from './log';
 import { clientAddress, markActionEntered } from './request';
 import { validate } from './validation/form-data';
@@ -23,11 +25,19 @@ export interface ActionState {
 
 export type FormAction = (previous: ActionState, formData: FormData) => Promise<ActionState>;
 
-export const BUSY_MESSAGE = 'The server is busy right now. Please try again in a moment.';
-export const DATABASE_MESSAGE = 'Something went wrong on our side and nothing was changed. Please try again in a moment.';
-const SIGNED_OUT = 'Your session has ended. Sign in again to continue.';
+export const BUSY_MESSAGE = 'Action.busy';
+export const DATABASE_MESSAGE = 'Action.database';
+const SIGNED_OUT = 'Action.signedOut';
 
+/**
+ * Runs an action and answers in the reader's language: the messages of its answer (validation and
+ * the handler's) are message keys, translated here for the request's locale (lib/i18n/translate.ts).
+ */
 async function guarded(run: () => Promise<ActionState>): Promise<ActionState> {
+  return localizeState(await answered(run), translatorFor(await requestLocale()));
+}
+
+async function answered(run: () => Promise<ActionState>): Promise<ActionState> {
   try {
     return await run();
   } catch (error) {
@@ -52,9 +62,11 @@ export interface UserContext extends PublicContext {
 export function publicAction<S extends z.ZodType>(schema: S, handler: (input: z.infer<S>, ctx: PublicContext) => Promise<ActionState>): FormAction {
   return async (_previous, formData) => {
     markActionEntered();
-    const checked = validate(schema, formData);
-    if ('state' in checked) return checked.state;
-    return guarded(async () => handler(checked.data, { ip: await clientAddress() }));
+    return guarded(async () => {
+      const checked = validate(schema, formData);
+      if ('state' in checked) return checked.state;
+      return handler(checked.data, { ip: await clientAddress() });
+    });
   };
 }
 
@@ -79,7 +91,7 @@ export function adminAction<S extends z.ZodType>(schema: S, handler: (input: z.i
     return guarded(async () => {
       const current = await currentSession();
       if (!current) return { error: SIGNED_OUT };
-      if (current.user.role !== 'admin') return { error: 'Only an administrator of your organization can do that.' };
+      if (current.user.role !== 'admin') return { error: 'Action.adminOnly' };
       return userAction(schema, handler)(previous, formData);
     });
   };

@@ -49,6 +49,7 @@ test('the sentences the issue names read as written', () => {
   assert.equal(eventSentence('sign_in.recovery_code_used', { ...max, detail: { codesLeft: 7 } }), 'Max Member signed in with a recovery code — 7 left');
   assert.equal(eventSentence('sign_in.locked', { actor: 'Deskgate', target: 'Max Member', self: false, detail: { factor: 'totp' } }), 'Sign-in locked for Max Member after too many wrong codes');
   assert.equal(eventSentence('audit.exported', { actor: 'Ada Admin', target: null, self: false, detail: {} }), 'Ada Admin exported the audit log');
+  assert.equal(eventSentence('users.exported', { actor: 'Ada', target: null, self: false, detail: { state: 'required' } }), 'Ada exported the users list');
   assert.equal(eventSentence('2fa.reset', { ...ada, detail: { reason: 'lost phone' } }), 'Ada Admin reset 2FA for Max Member — reason: “lost phone”');
   assert.equal(eventSentence('2fa.enabled', { ...max, detail: {} }), 'Max Member turned on two-factor authentication with an authenticator app');
   assert.equal(eventSentence('password.changed', { ...max, detail: {} }), 'Max Member changed their password');

@@ -53,6 +53,9 @@ const ended = (value: unknown, what: string) => {
   const n = count(value);
   return n ? ` — ${plural(n, what, `${what}s`)} ended` : '';
 };
+/** A language setting as the log reads it: null follows the browser. */
+const languageName = (value: unknown) => (value === 'en' ? 'English' : value === 'de' ? 'German' : value === null ? 'the browser’s' : 'another language');
+
 /** A number of grace days as words ("none" for 0). */
 const graceDays = (value: unknown) => {
   const n = count(value);
@@ -165,6 +168,7 @@ export const AUDIT_EVENTS = {
   'password.changed': { group: 'Accounts', label: 'Password changed', sentence: (p) => `${p.actor} changed ${ofTarget(p)} password` },
   'password.reset_link_sent': { group: 'Accounts', label: 'Password reset link sent', sentence: (p) => `A password reset link was sent to ${who(p)}${p.self ? '' : ` (asked by ${p.actor})`}` },
   'password.reset': { group: 'Accounts', label: 'Password reset', sentence: (p) => `${who(p)} set a new password with a reset link` },
+  'user.locale_changed': { group: 'Accounts', label: 'Language changed', sentence: (p) => `${p.actor} set ${ofTarget(p)} language to ${languageName(p.detail.locale)}` },
 
   // Organization
   'org.created': { group: 'Organization', label: 'Organization created', sentence: (p) => `${p.actor} created the organization${quoted(p.detail.slug)}` },
@@ -193,6 +197,7 @@ export const AUDIT_EVENTS = {
     sentence: (p) => `${p.actor} changed the grace period to set up 2FA from ${graceDays(p.detail.from)} to ${graceDays(p.detail.to)}`,
   },
   'audit.exported': { group: 'Organization', label: 'Audit log exported', sentence: (p) => `${p.actor} exported the audit log` },
+  'users.exported': { group: 'Organization', label: 'Users list exported', sentence: (p) => `${p.actor} exported the users list` },
 
   // Operations (written without an organization: the CLI's audit:list of an org never shows them)
   'db.restored': { group: 'Operations', label: 'Database restored', sentence: (p) => `${p.actor} restored the database from a backup` },

@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState, useEffect, useState, useTransition, type ReactNode } from 'react';
+import { useTranslations } from 'next-intl';
 import type { ActionState, FormAction } from '@/lib/action';
 import { keysNeedJavaScript } from '@/lib/auth/messages';
 import { Field, FormMessage, SubmitButton } from './form';
@@ -23,6 +24,7 @@ interface Props {
  */
 export function AddKeyForm({ begin, finish, finishError, submitLabel, children }: Props) {
   const hydrated = useHydrated();
+  const t = useTranslations();
   const [state, beginAction] = useActionState<ActionState, FormData>(begin, {});
   const [problem, setProblem] = useState<{ for: ActionState; message: string } | null>(null);
   const [finishing, startFinishing] = useTransition();
@@ -45,24 +47,24 @@ export function AddKeyForm({ begin, finish, finishError, submitLabel, children }
   }, [state, finish]);
 
   // Until the page runs (never, with JavaScript off) the sentence stands in for the form.
-  if (!hydrated) return <p>{keysNeedJavaScript('manage')}</p>;
+  if (!hydrated) return <p>{t(keysNeedJavaScript('manage'))}</p>;
   const waiting = (state.webauthnOptions !== undefined && problem?.for !== state) || finishing;
   return (
     <form action={beginAction} className="space-y-4" noValidate>
       <FormMessage error={problem?.for === state ? problem.message : (finishError ?? state.error)} />
       <Field
         name="name"
-        label="Name of the key"
+        label={t('Client.AddKey.name')}
         defaultValue={state.values?.name}
         maxLength={64}
         required
         errors={state.fieldErrors?.name}
-        hint="So that you can tell your keys apart, for example “YubiKey on my keyring” or “Work laptop”."
+        hint={t('Client.AddKey.nameHint')}
       />
       {children?.(state)}
       {waiting ? (
         <p role="status" className="text-sm">
-          Follow your browser&apos;s prompt: touch your security key, or confirm with this device&apos;s screen lock.
+          {t('Client.AddKey.waiting')}
         </p>
       ) : null}
       <SubmitButton>{submitLabel}</SubmitButton>

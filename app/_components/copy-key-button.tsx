@@ -1,11 +1,13 @@
 'use client';
 
 import { useEffect, useState } from 'react';
+import { useTranslations } from 'next-intl';
 
 /** "Copy key": the key without its spaces (every app accepts it so), offered once JavaScript runs. */
 export function CopyKeyButton({ secret }: { secret: string }) {
   const [scripted, setScripted] = useState(false);
   const [copied, setCopied] = useState(false);
+  const t = useTranslations('Client.CopyKey');
   // The clipboard needs JavaScript: without it the key is typed or selected as shown.
   // eslint-disable-next-line react-hooks/set-state-in-effect
   useEffect(() => setScripted(true), []);
@@ -20,11 +22,11 @@ export function CopyKeyButton({ secret }: { secret: string }) {
             setCopied(true);
           }}
         >
-          {copied ? 'Key copied' : 'Copy key'}
+          {copied ? t('copied') : t('copy')}
         </button>
       ) : null}
       <p aria-live="polite" className="sr-only">
-        {copied ? 'The key was copied to the clipboard.' : ''}
+        {copied ? t('announcement') : ''}
       </p>
     </>
   );

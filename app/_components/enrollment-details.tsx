@@ -1,3 +1,4 @@
+import { getTranslations } from 'next-intl/server';
 import { config } from '@/lib/config';
 import { qrSvg } from '@/lib/auth/qr';
 import { groupedKey, otpauthUri, spokenKey } from '@/lib/auth/totp';
@@ -8,23 +9,21 @@ export async function EnrollmentDetails({ secret, email }: { secret: string; ema
   const key = groupedKey(secret);
   const spoken = spokenKey(secret);
   const svg = await qrSvg(otpauthUri(secret, config().appName, email));
+  const t = await getTranslations('Enrollment');
   return (
     <ol className="space-y-6">
       <li className="space-y-2">
-        <h3 className="font-semibold">1. Install an authenticator app</h3>
-        <p>
-          Use any app that supports time-based codes, for example Google Authenticator, Microsoft Authenticator, FreeOTP, FreeOTP+,
-          andOTP or TOTP Authenticator. The app you already use for other accounts works too.
-        </p>
+        <h3 className="font-semibold">{t('installHeading')}</h3>
+        <p>{t('installText')}</p>
       </li>
       <li className="space-y-2">
-        <h3 className="font-semibold">2. Scan the QR code</h3>
-        <p>Open the app, add an account and scan this code. If you cannot scan it, type the key below instead.</p>
+        <h3 className="font-semibold">{t('scanHeading')}</h3>
+        <p>{t('scanText')}</p>
         <div className="flex flex-col items-start gap-4 sm:flex-row sm:items-center">
           <div role="img" aria-label={`QR code for setting up ${config().appName}. The key to type instead is ${spoken}.`} className="h-48 w-48 shrink-0 bg-white p-1 [&>svg]:h-full [&>svg]:w-full" dangerouslySetInnerHTML={{ __html: svg }} />
           <div>
             <p className="text-sm text-slate-600 dark:text-slate-400" id="setup-key-label">
-              Key for manual entry (time-based, 6 digits, 30 seconds)
+              {t('keyLabel')}
             </p>
             {/* Wrapped only at the spaces between groups, never inside one (320 px to any width). */}
             <p aria-hidden="true" className="mt-1 font-mono text-lg tracking-wider" data-testid="setup-key">
@@ -32,7 +31,7 @@ export async function EnrollmentDetails({ secret, email }: { secret: string; ema
             </p>
             <p className="sr-only">{spoken}</p>
             <CopyKeyButton secret={secret} />
-            <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">Account: {email}</p>
+            <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{t('account', { email })}</p>
           </div>
         </div>
       </li>

@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useState, type ReactNode } from 'react';
+import { useTranslations } from 'next-intl';
 import { StepHeading } from './step-heading';
 
 interface Props {
@@ -29,6 +30,7 @@ export function recoveryCodesFile(codes: string[], email: string, appName: strin
 export function RecoveryCodes({ codes, email, appName, children }: Props) {
   const [scripted, setScripted] = useState(false);
   const [copied, setCopied] = useState(false);
+  const t = useTranslations('Client.RecoveryCodes');
   // Copy and print need JavaScript: offer them only once it runs.
   // eslint-disable-next-line react-hooks/set-state-in-effect
   useEffect(() => setScripted(true), []);
@@ -36,20 +38,17 @@ export function RecoveryCodes({ codes, email, appName, children }: Props) {
   return (
     <section aria-labelledby="recovery-codes-heading" className="space-y-4">
       <StepHeading id="recovery-codes-heading" className="text-xl font-semibold">
-        Save your recovery codes
+        {t('heading')}
       </StepHeading>
-      <p>
-        If you lose your phone, each of these codes lets you sign in once. <strong>This is the only time they are shown.</strong> Save
-        them as a file, print them or copy them to your password manager.
-      </p>
-      <ol aria-label="Recovery codes" className="grid grid-cols-1 gap-2 rounded-md border border-slate-300 bg-slate-50 p-4 font-mono text-lg sm:grid-cols-2 dark:border-slate-700 dark:bg-slate-950" data-testid="recovery-codes">
+      <p>{t.rich('intro', { strong: (chunks) => <strong>{chunks}</strong> })}</p>
+      <ol aria-label={t('list')} className="grid grid-cols-1 gap-2 rounded-md border border-slate-300 bg-slate-50 p-4 font-mono text-lg sm:grid-cols-2 dark:border-slate-700 dark:bg-slate-950" data-testid="recovery-codes">
         {codes.map((code) => (
           <li key={code}>{code}</li>
         ))}
       </ol>
       <div className="flex flex-wrap gap-3">
         <a className="btn-secondary no-underline" href={`data:text/plain;charset=utf-8,${encodeURIComponent(file)}`} download="recovery-codes.txt">
-          Download
+          {t('download')}
         </a>
         {scripted ? (
           <>
@@ -61,16 +60,16 @@ export function RecoveryCodes({ codes, email, appName, children }: Props) {
                 setCopied(true);
               }}
             >
-              {copied ? 'Copied' : 'Copy'}
+              {copied ? t('copied') : t('copy')}
             </button>
             <button type="button" className="btn-secondary" onClick={() => window.print()}>
-              Print
+              {t('print')}
             </button>
           </>
         ) : null}
       </div>
       <p aria-live="polite" className="sr-only">
-        {copied ? 'Recovery codes copied to the clipboard.' : ''}
+        {copied ? t('announcement') : ''}
       </p>
       {children}
     </section>
@@ -79,10 +78,11 @@ export function RecoveryCodes({ codes, email, appName, children }: Props) {
 
 /** "I have saved these codes": a required box, so the button needs no JavaScript to insist. */
 export function SavedCodesCheckbox() {
+  const t = useTranslations('Client.RecoveryCodes');
   return (
     <label className="flex items-center gap-2">
       <input type="checkbox" name="saved" value="yes" required className="h-5 w-5" />
-      I have saved these codes
+      {t('saved')}
     </label>
   );
 }

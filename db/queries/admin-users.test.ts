@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { store } from '@/db';
-import { plan, seedAdminTable } from '@/lib/testing/admin-table';
-import { TWO_FACTOR_STATES, userTablePage, type UserTableQuery } from './admin-users';
+import { plan, planOf, seedAdminTable } from '@/lib/testing/admin-table';
+import { adoptionCounts, adoptionQuery, TWO_FACTOR_STATES, userTablePage, type UserTableQuery } from './admin-users';
+import { db } from '@/db';
 
 const { small, base } = await seedAdminTable();
 const cursor = { value: 'Keiko', id: 50_000, before: false };
@@ -60,4 +61,16 @@ test('pages walk the whole organization forwards and backwards without gaps or r
   // Under "required", nobody without 2FA is "not set up": they are all "required".
   assert.equal((await userTablePage({ ...q, state: 'not_set_up' })).rows.length, 0);
   assert.ok((await userTablePage({ ...q, state: 'required' })).rows.length > 0);
+});
+
+test('the adoption counts read one index at 100,000 users, not the table rows nor other organizations', async () => {
+  const details = await planOf(adoptionQuery(await db(), base.orgId, 7, Date.now()));
+  assert.ok(details.some((d) => /users_org_adoption_idx/.test(d)), `reads the adoption index: ${details.join(' | ')}`);
+  for (const detail of details) assert.doesNotMatch(detail, fullScan, details.join(' | '));
+  // Grouped in the index's order: no sort of 100,000 entries in memory.
+  for (const detail of details) assert.doesNotMatch(detail, sortsInMemory, details.join(' | '));
+  const started = performance.now();
+  const { total } = await adoptionCounts({ id: base.orgId, twoFactorPolicy: 'optional', twoFactorGraceDays: 7 });
+  console.log(`adoption counts at ${total} users: ${(performance.now() - started).toFixed(1)} ms`);
+  assert.equal(total, 100_000);
 });

@@ -177,3 +177,79 @@ export async function orgUser(orgId: number, userId: number) {
   return user;
 }
 
+
+const DAY_MS = 86_400_000;
+
+/** "Required, not set up" users by where their grace period stands (lib/auth/policy.ts graceStanding). */
+export interface RequiredBreakdown {
+  /** Inside their grace period; `nearestDeadline` is the soonest of their deadlines (null when none). */
+  inGrace: number;
+  nearestDeadline: number | null;
+  /** A grace period whose clock starts at their next sign-in. */
+  unstarted: number;
+  /** Must set up at their next sign-in: no grace period, or theirs has ended ("overdue" when it had a deadline). */
+  due: number;
+  overdue: number;
+}
+
+export interface AdoptionCounts {
+  /** Each equals the row count of the users table filtered by that 2FA state, every account status included. */
+  counts: Record<TwoFactorState, number>;
+  total: number;
+  required: RequiredBreakdown;
+}
+
+/**
+ * "Adoption at a glance": the organization's users by 2FA state, in one pass over the organization's
+ * entries of an index (org, state, required flag, grace start), never the table rows. The same buckets
+ * as stateOf and the table's state filter; invited and deactivated users count where the table's
+ * filter shows them (in their state), so each count is what its link shows.
+ */
+export async function adoptionCounts(org: { id: number; twoFactorPolicy: TwoFactorPolicy; twoFactorGraceDays: number }, now = Date.now()): Promise<AdoptionCounts> {
+  const days = Math.max(0, org.twoFactorGraceDays);
+  const groups = await adoptionQuery(await db(), org.id, days, now);
+  const counts: Record<TwoFactorState, number> = { enabled: 0, not_set_up: 0, required: 0, sso: 0 };
+  const required: RequiredBreakdown = { inGrace: 0, nearestDeadline: null, unstarted: 0, due: 0, overdue: 0 };
+  let earliest: number | null = null;
+  for (const g of groups) {
+    const state: TwoFactorState = g.state === 'enabled' || g.state === 'sso' ? g.state : isRequiredUnder(org.twoFactorPolicy, g.flagged) ? 'required' : 'not_set_up';
+    counts[state] += g.total;
+    if (state !== 'required') continue;
+    if (days === 0) {
+      required.due += g.total;
+      continue;
+    }
+    required.unstarted += g.unstarted;
+    required.inGrace += g.inGrace;
+    const ended = g.total - g.unstarted - g.inGrace;
+    required.due += ended;
+    required.overdue += ended;
+    if (g.earliest !== null && (earliest === null || g.earliest < earliest)) earliest = g.earliest;
+  }
+  required.nearestDeadline = earliest === null ? null : earliest + days * DAY_MS;
+  return { counts, total: Object.values(counts).reduce((a, b) => a + b, 0), required };
+}
+
+/** The counts' one query: grouped by state and flag, with each group's grace standings (`days` > 0). */
+export function adoptionQuery(reader: Reader, orgId: number, days: number, now: number) {
+  // A started grace period runs while start + days > now (graceStanding), i.e. start > cutoff.
+  const cutoff = now - days * DAY_MS;
+  const started = users.twoFactorGraceStartedAt;
+  return reader
+    .select({
+      state: users.twoFactorState,
+      flagged: users.twoFactorRequired,
+      total: sql<number>`count(*)`.mapWith(Number),
+      unstarted: sql<number>`sum(case when ${started} is null then 1 else 0 end)`.mapWith(Number),
+      inGrace: sql<number>`sum(case when ${started} > ${cutoff} then 1 else 0 end)`.mapWith(Number),
+      earliest: sql<number | null>`min(case when ${started} > ${cutoff} then ${started} end)`.mapWith(Number),
+    })
+    .from(users)
+    .where(eq(users.orgId, orgId))
+    .groupBy(users.twoFactorState, users.twoFactorRequired);
+}
+
+/** requiredSql in JavaScript: whether a password user without 2FA owes it under the policy and their flag. */
+function isRequiredUnder(policy: TwoFactorPolicy, flagged: boolean): boolean {
+  return policy === 'required' || (policy === 'optional' && flagged);
+}

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
-import { ACCOUNT_TOKEN_PURPOSES, ACTOR_KINDS, CHALLENGE_PURPOSES, ROLES, SECOND_FACTOR_KINDS, SESSION_METHODS, SIGN_IN_METHODS, TWO_FACTOR_POLICIES, TWO_FACTOR_STATES, WEBAUTHN_DEVICE_TYPES, WEBAUTHN_PURPOSES } from '../enums';
+import { ACCOUNT_TOKEN_PURPOSES, ACTOR_KINDS, CHALLENGE_PURPOSES, LOCALES, ROLES, SECOND_FACTOR_KINDS, SESSION_METHODS, SIGN_IN_METHODS, TWO_FACTOR_POLICIES, TWO_FACTOR_STATES, WEBAUTHN_DEVICE_TYPES, WEBAUTHN_PURPOSES } from '../enums';
 
 // The same tables, columns, constraints and indexes as ./sqlite.ts (db/schema.test.ts compares them).
 // Times are Unix milliseconds in a bigint, read as JavaScript numbers.
@@ -60,6 +60,8 @@ export const users = pgTable(
     // When this user's grace period began: their first sign-in after 2FA became required of them.
     // Cleared when they set 2FA up, and when it stops being required.
     twoFactorGraceStartedAt: millis('two_factor_grace_started_at'),
+    // The language the user chose on the profile; null follows the browser's Accept-Language.
+    locale: text('locale', { enum: LOCALES }),
     // Stored (PostgreSQL indexes no virtual column), derived by the database as on SQLite.
     twoFactorState: text('two_factor_state', { enum: TWO_FACTOR_STATES }).generatedAlwaysAs(
       sql`case when sign_in_method = 'sso' then 'sso' when totp_enabled_at is not null or webauthn_key_count > 0 then 'enabled' else 'none' end`,
@@ -71,6 +73,8 @@ export const users = pgTable(
     index('users_org_email_idx').on(t.orgId, bytewise(t.email), t.id, caseless(t.name)),
     index('users_org_state_name_idx').on(t.orgId, t.twoFactorState, caseless(t.name), t.id),
     index('users_org_state_email_idx').on(t.orgId, t.twoFactorState, bytewise(t.email)),
+    // "Adoption at a glance": the counts by state, flag and grace standing read this index alone.
+    index('users_org_adoption_idx').on(t.orgId, t.twoFactorState, t.twoFactorRequired, t.twoFactorGraceStartedAt),
     uniqueIndex('users_oidc_idx').on(t.oidcIssuer, t.oidcSubject),
   ],
 );

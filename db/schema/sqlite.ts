@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { ACCOUNT_TOKEN_PURPOSES, ACTOR_KINDS, CHALLENGE_PURPOSES, ROLES, SECOND_FACTOR_KINDS, SESSION_METHODS, SIGN_IN_METHODS, TWO_FACTOR_POLICIES, TWO_FACTOR_STATES, WEBAUTHN_DEVICE_TYPES, WEBAUTHN_PURPOSES } from '../enums';
+import { ACCOUNT_TOKEN_PURPOSES, ACTOR_KINDS, CHALLENGE_PURPOSES, LOCALES, ROLES, SECOND_FACTOR_KINDS, SESSION_METHODS, SIGN_IN_METHODS, TWO_FACTOR_POLICIES, TWO_FACTOR_STATES, WEBAUTHN_DEVICE_TYPES, WEBAUTHN_PURPOSES } from '../enums';
 
 // Times are Unix milliseconds: cheap to compare inside one conditional UPDATE.
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
@@ -67,6 +67,8 @@ export const users = sqliteTable(
     // When this user's grace period began: their first sign-in after 2FA became required of them.
     // Cleared when they set 2FA up, and when it stops being required.
     twoFactorGraceStartedAt: integer('two_factor_grace_started_at'),
+    // The language the user chose on the profile; null follows the browser's Accept-Language.
+    locale: text('locale', { enum: LOCALES }),
     // Derived by SQLite itself, so it can never disagree with the columns above; indexed for the admin table.
     twoFactorState: text('two_factor_state', { enum: TWO_FACTOR_STATES }).generatedAlwaysAs(
       sql`case when sign_in_method = 'sso' then 'sso' when totp_enabled_at is not null or webauthn_key_count > 0 then 'enabled' else 'none' end`,
@@ -81,6 +83,8 @@ export const users = sqliteTable(
     index('users_org_email_idx').on(t.orgId, t.email, t.id, sql`${t.name} collate nocase`),
     index('users_org_state_name_idx').on(t.orgId, t.twoFactorState, sql`${t.name} collate nocase`, t.id),
     index('users_org_state_email_idx').on(t.orgId, t.twoFactorState, t.email),
+    // "Adoption at a glance": the counts by state, flag and grace standing read this index alone.
+    index('users_org_adoption_idx').on(t.orgId, t.twoFactorState, t.twoFactorRequired, t.twoFactorGraceStartedAt),
     uniqueIndex('users_oidc_idx').on(t.oidcIssuer, t.oidcSubject),
   ],
 );

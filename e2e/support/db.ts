@@ -39,7 +39,7 @@ export async function securityState(userIds: number[], orgId: number) {
   const ids = userIds.map((id) => String(Math.trunc(id))).join(',');
   const all = (statement: string) => rawRows<Record<string, unknown>>(sql.raw(statement));
   return {
-    users: await all(`select id, password_hash, totp_secret, totp_enabled_at, totp_last_step, two_factor_required, two_factor_version, recovery_codes_left, invited_at, deactivated_at from users where id in (${ids}) order by id`),
+    users: await all(`select id, password_hash, totp_secret, totp_enabled_at, totp_last_step, two_factor_required, two_factor_version, recovery_codes_left, invited_at, deactivated_at, locale from users where id in (${ids}) order by id`),
     sessions: await all(`select user_id, revoked_at, second_factor_at from sessions where user_id in (${ids}) order by id`),
     challenges: await all(`select user_id, purpose, failures from login_challenges where user_id in (${ids}) order by user_id, purpose`),
     pending: await all(`select user_id, secret from pending_enrollments where user_id in (${ids}) order by user_id`),

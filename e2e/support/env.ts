@@ -76,6 +76,8 @@ export const serverEnv: Record<string, string> = {
   DESKGATE_2FA_CHALLENGE_FAILURES: '5',
   DESKGATE_2FA_USER_FAILURES: '10',
   NEXT_TELEMETRY_DISABLED: '1',
+  // A page or action that asks for a message missing from lib/i18n/messages fails (500) instead of showing its key.
+  DESKGATE_STRICT_MESSAGES: '1',
   OIDC_ISSUER: idp.issuer,
   OIDC_CLIENT_ID: idp.clientId,
   OIDC_CLIENT_SECRET: idp.clientSecret,

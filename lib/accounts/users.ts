@@ -1,7 +1,7 @@
 import 'server-only';
-import { and, asc, eq, ne, sql } from 'drizzle-orm';
-import { db, lockUser, lockUsers, writeTransaction } from '@/db';
-import { organizations, pendingEnrollments, users } from '@/db/schema';
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { db, lockUser, lockUsers, writeTransaction, type Executor } from '@/db';
+import { organizations, pendingEnrollments, users, type Locale, type TwoFactorPolicy } from '@/db/schema';
 import { audit, type Actor } from '@/lib/audit';
 import { deleteUserChallenges } from '@/lib/auth/challenge';
 import { revokeAccountTokens } from '@/lib/auth/account-tokens';
@@ -11,6 +11,8 @@ import { adminStillActing, revokeUserSessions, sessionStillLive } from '@/lib/au
 import { endGrace } from '@/lib/auth/grace';
 import { isTwoFactorRequired } from '@/lib/auth/policy';
 import type { NewUser } from '@/lib/validation/accounts';
+// At most this many users per bulk requirement (one form post, one transaction).
+import { BULK_REQUIRE_MAX } from '@/lib/validation/forms';
 import { AccountError, endSessionsOfNewlyRequired, findOrganization } from './organizations';
 import { endTrustedBrowsers } from '@/lib/auth/trusted-browsers';
 
@@ -62,15 +64,70 @@ export async function setUserTwoFactorRequired(userId: number, required: boolean
       if (user.signInMethod !== 'password') throw new AccountError('SSO users sign in through the identity provider, which handles their 2FA.');
       if (!(await adminStillActing(tx, actor, user.orgId))) return { changed: false, sessionsEnded: 0, refused: true };
       if (user.twoFactorRequired === required) return { changed: false, sessionsEnded: 0 };
-      await tx.update(users).set({ twoFactorRequired: required, credentialsVersion: sql`${users.credentialsVersion} + 1` }).where(eq(users.id, userId));
-      const newly = isTwoFactorRequired({ ...user, twoFactorRequired: required }, user.policy) && !isTwoFactorRequired(user, user.policy);
-      const sessionsEnded = newly ? await endSessionsOfNewlyRequired(tx, [user]) : 0;
-      // No longer required of them: their grace clock goes, and a new requirement starts a new one.
-      if (!isTwoFactorRequired({ ...user, twoFactorRequired: required }, user.policy)) await endGrace(tx, userId);
-      await audit(tx, { orgId: user.orgId, actor, targetUserId: userId, action: required ? 'user.2fa_required' : 'user.2fa_not_required', detail: { sessionsEnded }, ip });
+      const sessionsEnded = await applyTwoFactorRequired(tx, user, required, actor, ip);
       return { changed: true, sessionsEnded };
     }
   );
+}
+
+type RequiredSubject = { id: number; orgId: number; signInMethod: 'password' | 'sso'; twoFactorRequired: boolean; totpEnabledAt: number | null; webauthnKeyCount: number; policy: TwoFactorPolicy };
+
+/**
+ * One user's flag changed (in the caller's transaction, their row locked): a user it newly requires
+ * who has no 2FA is signed out everywhere (1 returned, else 0), and it is audited for them.
+ */
+async function applyTwoFactorRequired(tx: Executor, user: RequiredSubject, required: boolean, actor: Actor, ip: string | null, detail: Record<string, unknown> = {}): Promise<number> {
+  await tx.update(users).set({ twoFactorRequired: required, credentialsVersion: sql`${users.credentialsVersion} + 1` }).where(eq(users.id, user.id));
+  const newly = isTwoFactorRequired({ ...user, twoFactorRequired: required }, user.policy) && !isTwoFactorRequired(user, user.policy);
+  const sessionsEnded = newly ? await endSessionsOfNewlyRequired(tx, [user]) : 0;
+  // No longer required of them: their grace clock goes, and a new requirement starts a new one.
+  if (!isTwoFactorRequired({ ...user, twoFactorRequired: required }, user.policy)) await endGrace(tx, user.id);
+  await audit(tx, { orgId: user.orgId, actor, targetUserId: user.id, action: required ? 'user.2fa_required' : 'user.2fa_not_required', detail: { sessionsEnded, ...detail }, ip });
+  return sessionsEnded;
+}
+
+
+export interface BulkRequireResult {
+  /** The users whose flag was set, and those of them signed out to set 2FA up at their next sign-in. */
+  changed: { id: number; name: string }[];
+  signedOut: { id: number; name: string }[];
+  /** Left as they were: SSO users (their identity provider handles 2FA), users already required, the acting admin. */
+  skipped: { sso: number; alreadyRequired: number; self: number };
+  /** Ids that are no user of the organization (deleted meanwhile, or never were): nothing was changed. */
+  unknown: number[];
+}
+
+/**
+ * "Require 2FA" for several users of one organization at once, in one transaction, with the single
+ * change's rules (applyTwoFactorRequired: the same audit event per user, the same sign-out). Ids
+ * outside the organization refuse the whole request: nothing changes.
+ */
+export async function requireTwoFactorForUsers(orgId: number, userIds: number[], actor: Actor, ip: string | null = null): Promise<BulkRequireResult | { refused: true }> {
+  const ids = [...new Set(userIds)];
+  if (ids.length > BULK_REQUIRE_MAX) throw new AccountError(`Choose at most ${BULK_REQUIRE_MAX} users at once.`);
+  return writeTransaction(async (tx) => {
+    await lockUsers(tx, actor.kind === 'user' ? [...ids, actor.userId] : ids);
+    const found = ids.length
+      ? await tx
+          .select({ id: users.id, name: users.name, orgId: users.orgId, signInMethod: users.signInMethod, twoFactorRequired: users.twoFactorRequired, totpEnabledAt: users.totpEnabledAt, webauthnKeyCount: users.webauthnKeyCount, policy: organizations.twoFactorPolicy })
+          .from(users)
+          .innerJoin(organizations, eq(organizations.id, users.orgId))
+          .where(and(eq(users.orgId, orgId), inArray(users.id, ids)))
+      : [];
+    if (!(await adminStillActing(tx, actor, orgId))) return { refused: true };
+    const result: BulkRequireResult = { changed: [], signedOut: [], skipped: { sso: 0, alreadyRequired: 0, self: 0 }, unknown: ids.filter((id) => !found.some((u) => u.id === id)) };
+    if (result.unknown.length) return result;
+    for (const user of [...found].sort((a, b) => a.id - b.id)) {
+      if (actor.kind === 'user' && user.id === actor.userId) result.skipped.self += 1;
+      else if (user.signInMethod !== 'password') result.skipped.sso += 1;
+      else if (user.twoFactorRequired) result.skipped.alreadyRequired += 1;
+      else {
+        result.changed.push({ id: user.id, name: user.name });
+        if (await applyTwoFactorRequired(tx, user, true, actor, ip, { bulk: true })) result.signedOut.push({ id: user.id, name: user.name });
+      }
+    }
+    return result;
+  });
 }
 
 export async function findUserById(userId: number) {
@@ -82,6 +139,22 @@ export async function findUserById(userId: number) {
  * Sets a new password: the user's other sessions and pending sign-ins end. Returns false, changing
  * nothing, when the caller's session ended while the new password was being hashed.
  */
+/**
+ * The user's interface language (null: follow the browser). Audited only when it changes; a
+ * session that ended meanwhile changes nothing. Returns false when the session is gone.
+ */
+export async function setUserLocale(userId: number, locale: Locale | null, ctx: { orgId: number; ip: string | null; sessionId: string }): Promise<boolean> {
+  return writeTransaction(async (tx) => {
+    await lockUser(tx, userId);
+    if (!(await sessionStillLive(tx, ctx.sessionId, userId))) return false;
+    const [row] = await tx.select({ locale: users.locale }).from(users).where(eq(users.id, userId));
+    if ((row?.locale ?? null) === locale) return true;
+    await tx.update(users).set({ locale }).where(eq(users.id, userId));
+    await audit(tx, { orgId: ctx.orgId, actor: { kind: 'user', userId }, targetUserId: userId, action: 'user.locale_changed', detail: { locale, from: row?.locale ?? null }, ip: ctx.ip });
+    return true;
+  });
+}
+
 export async function changePassword(userId: number, newPassword: string, ctx: { orgId: number; ip: string | null; sessionId: string }): Promise<boolean> {
   const passwordHash = await hashPassword(newPassword);
   return writeTransaction(async (tx) => {

@@ -1,34 +1,38 @@
+import { message } from '@/lib/i18n/keys';
 import type { RegistrationFailure } from './webauthn-registration';
 
+// The messages of the sign-in's second step and of 2FA changes are message keys (lib/i18n/messages,
+// namespace Auth), translated where they are shown; the ones below still in English are translated
+// by later parts of #18 (the 2FA tab, the admin pages).
+
 /** What people read when a second factor fails: what happened, and what to do next. */
-export const WRONG_CODE = "That code didn't work. Check that your phone's clock is set automatically, then enter the newest code.";
+export const WRONG_CODE = 'Auth.wrongCode';
 /**
  * A code that was right some minutes from now (lib/auth/totp.ts clockDrift): the phone's clock is
  * off. Steps ahead of now mean the phone runs fast; behind, slow.
  */
 export function clockDriftMessage(steps: number): string {
   const minutes = Math.max(1, Math.round((Math.abs(steps) * 30) / 60));
-  return `That code didn't work: your phone's clock looks about ${minutes} minute${minutes === 1 ? '' : 's'} ${steps > 0 ? 'fast' : 'slow'}. Turn on automatic date and time in your phone's settings, then enter the newest code.`;
+  return message(steps > 0 ? 'Auth.clockFast' : 'Auth.clockSlow', { minutes });
 }
 /** The message for a wrong app code, with the clock hint when the code was right at another time. */
 export const wrongCodeMessage = (drift?: number | null) => (drift ? clockDriftMessage(drift) : WRONG_CODE);
-export const WRONG_RECOVERY_CODE = "That recovery code didn't work. Each code works only once; try another one.";
+export const WRONG_RECOVERY_CODE = 'Auth.wrongRecoveryCode';
 export const WRONG_PASSWORD = "That password isn't right.";
 
 export function lockedMessage(minutes: number): string {
-  return `Too many failed attempts. For your security, this is locked for ${minutes} minute${minutes === 1 ? '' : 's'}. Try again later or ask your administrator to reset your 2FA.`;
+  return message('Auth.locked', { minutes });
 }
-export const SETUP_SUPERSEDED = 'Two-factor setup was started again from another sign-in, so it cannot be finished here. Cancel, then sign in again to set it up on this device.';
+export const SETUP_SUPERSEDED = 'Auth.setupSuperseded';
 
 /** The hard cap on consecutive second-factor failures was reached: only an admin reset lifts it. */
-export const SECOND_FACTOR_SUSPENDED = 'Your second step is locked after too many failed attempts. Ask your administrator to reset your two-factor authentication.';
+export const SECOND_FACTOR_SUSPENDED = 'Auth.secondFactorSuspended';
 
 // Security keys as a second factor a person manages (helper "factors"): step-up, the 2FA tab, forced setup.
 export const KEY_NOT_ACCEPTED = "Your security key's answer wasn't accepted. Try the key again, or use a recovery code.";
 export const KEY_OR_RECOVERY_CODE = 'Confirm with your security key, or enter a recovery code.';
-/** Where a key would be offered but JavaScript does not run: the sentence, and what to do instead. */
-export const keysNeedJavaScript = (instead: 'manage' | 'sign-in') =>
-  `Security keys and passkeys need JavaScript. ${instead === 'manage' ? 'Turn it on in your browser to use them here.' : 'Turn it on to use one, or use another way to sign in.'}`;
+/** Where a key would be offered but JavaScript does not run: the sentence, and what to do instead (Client.SecurityKey). */
+export const keysNeedJavaScript = (instead: 'manage' | 'sign-in') => (instead === 'manage' ? 'Client.SecurityKey.needsJavaScriptManage' : 'Client.SecurityKey.needsJavaScriptSignIn');
 export const NOT_ALLOWED_HERE = 'Your organization has not enabled two-factor authentication, so it cannot be set up or changed here.';
 /** Why a key was not added, for a person. */
 export const KEY_REFUSED: Record<RegistrationFailure, string> = {
@@ -42,7 +46,7 @@ export const KEY_REFUSED: Record<RegistrationFailure, string> = {
 };
 
 // --- Signing in with a security key or a passkey (#15, helper "signin") ---
-export const SIGN_IN_KEY_REFUSED = "Your security key's answer was not accepted. Try again with a key you added to this account.";
-export const NO_KEYS = 'There is no security key on this account any more. Use another way to sign in.';
+export const SIGN_IN_KEY_REFUSED = 'Auth.signInKeyRefused';
+export const NO_KEYS = 'Auth.noKeys';
 /** One sentence for every refused passkey sign-in: it tells nobody why (unknown key, SSO account, locked, turned off). */
-export const PASSKEY_REFUSED = "That passkey can't sign you in here. Sign in with your email and password instead.";
+export const PASSKEY_REFUSED = 'Auth.passkeyRefused';

@@ -1,4 +1,4 @@
-import type { TwoFactorPolicy } from '@/db/schema';
+import type { Locale, TwoFactorPolicy } from '@/db/schema';
 
 /** What a user's second factors are: an authenticator app, security keys and passkeys, or both. */
 export interface SecondFactors {
@@ -55,11 +55,13 @@ export function graceStanding(user: TwoFactorSubject, policy: TwoFactorPolicy, g
   return now < deadline ? { kind: 'grace', deadline } : { kind: 'due', deadline };
 }
 
-const utcDate = (style: 'long' | 'medium') => new Intl.DateTimeFormat('en-GB', { dateStyle: style, timeZone: 'UTC' });
+/** How each interface language writes dates: English as in Britain ("6 December 2026"), German as in Germany ("6. Dezember 2026"). */
+const DATE_LOCALES: Record<Locale, string> = { en: 'en-GB', de: 'de-DE' };
+const utcDate = (style: 'long' | 'medium', locale: Locale) => new Intl.DateTimeFormat(DATE_LOCALES[locale], { dateStyle: style, timeZone: 'UTC' });
 
 /** A deadline as people read it, in UTC: "6 December 2026" (`long`, the banner) or "6 Dec 2026" (the table). */
-export function formatDeadline(ms: number, style: 'long' | 'medium' = 'long'): string {
-  return utcDate(style).format(ms);
+export function formatDeadline(ms: number, style: 'long' | 'medium' = 'long', locale: Locale = 'en'): string {
+  return utcDate(style, locale).format(ms);
 }
 
 /** For the admin table and `user:list`: "due 6 Dec 2026", "overdue", "grace starts at next sign-in", or null. */

@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, eq, isNull, ne } from 'drizzle-orm';
 import { db, lockUser, writeTransaction, type Executor } from '@/db';
-import { organizations, sessions, users, type SecondFactorKind, type SessionMethod, type SignInMethod } from '@/db/schema';
+import { organizations, sessions, users, type Locale, type SecondFactorKind, type SessionMethod, type SignInMethod } from '@/db/schema';
 import { audit, type Actor } from '@/lib/audit';
 import { config } from '@/lib/config';
 import { deleteUserChallenges } from './challenge';
@@ -43,6 +43,8 @@ export interface CurrentSession {
     totpEnabledAt: number | null;
     webauthnKeyCount: number;
     recoveryCodesLeft: number;
+    /** The language chosen on the profile; null follows the browser. */
+    locale: Locale | null;
   };
   org: { id: number; slug: string; name: string; twoFactorPolicy: 'off' | 'optional' | 'required'; twoFactorGraceDays: number };
   /** While the user is inside their grace period for required 2FA: when it ends (the banner's date). */
@@ -69,6 +71,7 @@ export async function loadSession(sessionId: string, now = Date.now()): Promise<
         totpEnabledAt: users.totpEnabledAt,
         webauthnKeyCount: users.webauthnKeyCount,
         recoveryCodesLeft: users.recoveryCodesLeft,
+        locale: users.locale,
       },
       graceStartedAt: users.twoFactorGraceStartedAt,
       org: {

@@ -249,3 +249,59 @@ test('audit:list --csv writes the export’s rows: sentences, RFC 4180 quoting, 
   assert.match(lines[1]!, /^\d{4}-\d\d-\d\dT[\d:.]+Z,"An operator \(command line\) created the account of =HYPERLINK\(""http:\/\/evil\.example"",""x""\) as member",user\.created,An operator \(command line\),"'=HYPERLINK\(""http:\/\/evil\.example"",""x""\)",,"\{""email"":""eve@csv\.example"".*\}"$/);
   assert.match(lines.at(-1)!, /created the organization “csv-org”,org\.created,/);
 });
+
+test('user:list --csv writes the export’s rows to stdout, page after page, formula cells neutralised', () => {
+  assert.equal(cli('org:create', '--slug', 'csv-users', '--name', 'Csv users').status, 0);
+  const created = cli('user:create', '--org', 'csv-users', '--email', 'eve@csv-users.example', '--name', '+Eve, "the" =1', '--sso');
+  assert.equal(created.status, 0, created.stderr);
+  // More than one page of the export (1,000 users a page).
+  const bulk = cli('demo:bulk', '--org', 'csv-users', '--users', '1500');
+  assert.equal(bulk.status, 0, bulk.stderr);
+  const out = cli('user:list', '--org', 'csv-users', '--csv');
+  assert.equal(out.status, 0, out.stderr);
+  assert.ok(out.stdout.endsWith('\r\n'));
+  const lines = out.stdout.slice(0, -2).split('\r\n');
+  assert.equal(lines[0], 'name,email,role,sign_in_method,two_factor,recovery_codes_left,last_sign_in_utc,last_2fa_use_utc');
+  assert.equal(lines.length, 1 + 1501);
+  assert.equal(lines[1], `"'+Eve, ""the"" =1",eve@csv-users.example,member,sso,sso,,,`);
+  // By name, as the table's default order; every email once.
+  const emails = lines.slice(2).map((l) => l.split(',')[1]!);
+  assert.equal(new Set(emails).size, 1500);
+  const names = lines.slice(2).map((l) => l.split(',')[0]!.toLowerCase());
+  assert.deepEqual(names, names.toSorted());
+  const refused = cli('user:list', '--org', 'csv-users', '--csv', '--json');
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /--csv and --json: choose one/);
+});
+
+test('user:require-2fa takes several --email with --on: one organization, SSO and already-required users skipped, audited per user', () => {
+  assert.equal(cli('org:create', '--slug', 'batch', '--name', 'Batch', '--policy', 'optional').status, 0);
+  assert.equal(cli('org:create', '--slug', 'batch-other', '--name', 'Other').status, 0);
+  for (const name of ['ann', 'ben', 'cat']) assert.equal(cli('user:create', '--org', 'batch', '--email', `${name}@batch.example`, '--name', name, '--password', 'long-enough-1').status, 0);
+  assert.equal(cli('user:create', '--org', 'batch', '--email', 'sso@batch.example', '--name', 'Sso', '--sso').status, 0);
+  assert.equal(cli('user:create', '--org', 'batch-other', '--email', 'far@other.example', '--name', 'Far', '--password', 'long-enough-1').status, 0);
+  assert.equal(cli('user:require-2fa', '--email', 'cat@batch.example', '--on').status, 0);
+  const required = () => (JSON.parse(cli('user:list', '--org', 'batch', '--json').stdout) as { email: string; twoFactorRequired: boolean }[]).filter((u) => u.twoFactorRequired).map((u) => u.email);
+
+  // Refused whole: an unknown address, two organizations, --off.
+  for (const [args, message] of [
+    [['--email', 'ann@batch.example', '--email', 'nobody@batch.example', '--on'], /no user has the email "nobody@batch.example"/],
+    [['--email', 'ann@batch.example', '--email', 'far@other.example', '--on'], /more than one organization/],
+    [['--email', 'ann@batch.example', '--email', 'ben@batch.example', '--off'], /--off takes one --email/],
+  ] as const) {
+    const refused = cli('user:require-2fa', ...args);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, message);
+  }
+  assert.deepEqual(required(), ['cat@batch.example']);
+  const other = cli('user:reset-2fa', '--email', 'ann@batch.example', '--email', 'ben@batch.example');
+  assert.equal(other.status, 2);
+  assert.match(other.stderr, /give --email once for user:reset-2fa/);
+
+  const batch = cli('user:require-2fa', '--email', 'ann@batch.example', '--email', 'ben@batch.example', '--email', 'cat@batch.example', '--email', 'sso@batch.example', '--on', '--json');
+  assert.equal(batch.status, 0, batch.stderr);
+  assert.deepEqual(JSON.parse(batch.stdout), { required: true, changed: ['ann@batch.example', 'ben@batch.example'], signedOut: ['ann@batch.example', 'ben@batch.example'], skipped: { sso: 1, alreadyRequired: 1 } });
+  assert.deepEqual(required().sort(), ['ann@batch.example', 'ben@batch.example', 'cat@batch.example']);
+  const events = JSON.parse(cli('audit:list', '--org', 'batch', '--json').stdout) as { action: string; actorKind: string }[];
+  assert.equal(events.filter((e) => e.action === 'user.2fa_required' && e.actorKind === 'operator').length, 3);
+});

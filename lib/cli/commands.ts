@@ -1,12 +1,13 @@
 import 'server-only';
 import { createInterface } from 'node:readline';
 import { desc, eq } from 'drizzle-orm';
+import { english } from '@/lib/i18n/translate';
 import { z } from 'zod';
 import { database, db, writeTransaction } from '@/db';
 import { auditEvents } from '@/db/schema';
 import { createOrganization, findOrganization, setOrganizationPolicy } from '@/lib/accounts/organizations';
 import { sendResetLink } from '@/lib/accounts/password-reset';
-import { createUser, findUserByEmail, listUsers, setUserTwoFactorRequired } from '@/lib/accounts/users';
+import { createUser, findUserByEmail, listUsers, requireTwoFactorForUsers, setUserTwoFactorRequired } from '@/lib/accounts/users';
 import { setUserDeactivated } from '@/lib/accounts/deactivation';
 import { signOutEverywhere } from '@/lib/auth/devices';
 import { inviteUser } from '@/lib/accounts/invitations';
@@ -16,6 +17,7 @@ import { isSecondFactorSuspended } from '@/lib/auth/second-factor';
 import { resetTwoFactor } from '@/lib/auth/two-factor-changes';
 import { audit, auditAlone } from '@/lib/audit';
 import { AUDIT_CSV_HEADER, auditCsvRow } from '@/lib/audit-csv';
+import { USERS_CSV_HEADER, userCsvPages } from '@/lib/users-csv';
 import { auditPage } from '@/db/queries/audit';
 import { renderMail } from '@/lib/mail/messages';
 import { enqueueMail, outboxStatus, retryFailedMails } from '@/lib/mail/outbox';
@@ -31,8 +33,10 @@ export class CliError extends Error {}
 export interface Output {
   text: string;
   data: unknown;
+  /** Written to stdout chunk by chunk instead of the text (a large export never held whole). */
+  stream?: AsyncIterable<string>;
 }
-type Values = Record<string, string | boolean | undefined>;
+type Values = Record<string, string | boolean | string[] | undefined>;
 
 const operator = { kind: 'operator' } as const;
 
@@ -41,7 +45,7 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const field = issue.path.length ? `--${issue.path.join('.')}: ` : '';
-  throw new CliError(`${field}${issue.message}`);
+  throw new CliError(`${field}${english(issue.message)}`);
 }
 
 /** One option, validated under its own name so that messages say which. */
@@ -73,6 +77,29 @@ async function firstLineOfStdin(): Promise<string> {
 
 const date = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z'));
 
+/**
+ * `user:require-2fa --on` with several `--email`: the admin table's "Require 2FA for selected", as the
+ * operator, in one transaction. Every address must name a user, all of one organization; else nothing changes.
+ */
+async function requireForSeveral(emails: string[]): Promise<Output> {
+  const targets: NonNullable<Awaited<ReturnType<typeof findUserByEmail>>>[] = [];
+  for (const email of emails) targets.push(await user(email));
+  const orgIds = new Set(targets.map((t) => t.orgId));
+  if (orgIds.size > 1) throw new CliError('the users belong to more than one organization: give one organization\'s users at a time');
+  const result = await requireTwoFactorForUsers(targets[0]!.orgId, targets.map((t) => t.id), operator);
+  if ('refused' in result || result.unknown.length) throw new CliError('a user was removed meanwhile: nothing was changed');
+  const emailOf = (u: { id: number }) => targets.find((t) => t.id === u.id)!.email;
+  const changed = result.changed.map(emailOf);
+  const signedOut = result.signedOut.map(emailOf);
+  const lines = [
+    changed.length ? `2FA required for ${changed.join(', ')}.` : '2FA required for nobody new (unchanged).',
+    signedOut.length ? `Signed out to set it up at their next sign-in: ${signedOut.join(', ')}.` : null,
+    result.skipped.alreadyRequired ? `Skipped ${result.skipped.alreadyRequired} already required.` : null,
+    result.skipped.sso ? `Skipped ${result.skipped.sso} SSO user(s): their identity provider handles 2FA.` : null,
+  ];
+  return { text: lines.filter((l) => l !== null).join('\n'), data: { required: true, changed, signedOut, skipped: { sso: result.skipped.sso, alreadyRequired: result.skipped.alreadyRequired } } };
+}
+
 export const commands: Record<string, (v: Values) => Promise<Output>> = {
   async 'org:create'(v) {
     const input = parse(newOrganizationSchema, { slug: v.slug, name: v.name, policy: v.policy });
@@ -95,6 +122,10 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
   },
   async 'user:require-2fa'(v) {
     if (v.on === v.off) throw new CliError('give exactly one of --on or --off');
+    if (Array.isArray(v.emails) && v.emails.length > 1) {
+      if (!v.on) throw new CliError('--off takes one --email');
+      return requireForSeveral(v.emails);
+    }
     const target = await user(v.email);
     const result = await setUserTwoFactorRequired(target.id, v.on === true, operator);
     return { text: `2FA ${v.on ? 'required' : 'no longer required'} for ${target.email}${result.changed ? '' : ' (unchanged)'}.`, data: { email: target.email, required: v.on === true, ...result } };
@@ -153,6 +184,12 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
   },
   async 'user:list'(v) {
     const org = await organization(v.org);
+    if (v.csv) {
+      if (v.json) throw new CliError('--csv and --json: choose one');
+      // The same rows as the admin's "Download CSV" of the whole table, in its default order (by name).
+      const pages = userCsvPages({ orgId: org.id, policy: org.twoFactorPolicy, sort: 'name', dir: 'asc' });
+      return { text: '', data: null, stream: (async function* () { yield USERS_CSV_HEADER; yield* pages; })() };
+    }
     const now = Date.now();
     const rows = (await listUsers(org.id)).map(({ secondFactorFailures, ...u }) => {
       const standing = graceStanding(u, org.twoFactorPolicy, { days: org.twoFactorGraceDays, startedAt: u.twoFactorGraceStartedAt }, now);

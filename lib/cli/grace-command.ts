@@ -4,7 +4,7 @@ import { setGraceDays } from '@/lib/accounts/grace-setting';
 import { graceDaysField, slugField } from '@/lib/validation/accounts';
 import { CliError, type Output } from './commands';
 
-type Values = Record<string, string | boolean | undefined>;
+type Values = Record<string, string | boolean | string[] | undefined>;
 
 /**
  * `org:grace --slug SLUG --days 0–30`: the organization's grace period for required 2FA, as

@@ -1,4 +1,5 @@
 // `npm run cli -- <command>`: the operator's interface. Every change is audited as the operator.
+import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { closeDatabase, database } from '@/db';
 import { databaseUnreachable } from '@/db/errors';
@@ -25,14 +26,16 @@ Commands:
                                         --password-stdin reads the password from the first line of standard input
   user:invite --org SLUG --email EMAIL --name NAME [--role member|admin] [--sso]
                                         a password user is mailed a link to choose a password; --sso: signs in through the IdP
-  user:require-2fa --email EMAIL --on|--off
+  user:require-2fa --email EMAIL [--email EMAIL …] --on|--off
+                                        several --email with --on: one transaction for users of one organization
+                                        (up to 100); SSO users and those already required are skipped
   user:reset-2fa --email EMAIL
   user:deactivate --email EMAIL         sign the user out everywhere and refuse their sign-ins
   user:reactivate --email EMAIL         let a deactivated user sign in again
   user:sign-out --email EMAIL           end every session of the user, in every browser (they can sign in again)
   user:send-reset --email EMAIL         mail a password reset link to a password user (audited; not counted
                                         against DESKGATE_RESET_MAILS_PER_HOUR: the operator decides)
-  user:list --org SLUG
+  user:list --org SLUG [--csv]          --csv: every user as CSV, as the admin's "Download CSV" (by name)
   audit:list --org SLUG [--limit N] [--csv]
                                         --csv: the newest N events as CSV, as the admin's "Download CSV"
   mail:status                           the outbox: mails pending, sent and failed, the oldest pending, the last error
@@ -53,7 +56,8 @@ const options = {
   name: { type: 'string' },
   policy: { type: 'string' },
   org: { type: 'string' },
-  email: { type: 'string' },
+  // Several only for user:require-2fa --on (a batch); every other command takes one.
+  email: { type: 'string', multiple: true },
   password: { type: 'string' },
   'password-stdin': { type: 'boolean' },
   sso: { type: 'boolean' },
@@ -70,7 +74,12 @@ const options = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-function print(output: Output, json: boolean) {
+async function print(output: Output, json: boolean) {
+  if (output.stream) {
+    // Chunk by chunk, waiting whenever stdout's buffer is full (a pipe to a slow reader).
+    for await (const chunk of output.stream) if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+    return;
+  }
   if (json) console.log(JSON.stringify(output.data, null, 2));
   else console.log(output.text);
 }
@@ -95,7 +104,13 @@ async function main(argv: string[]): Promise<number> {
   }
   // The commands with an operand: the backup file.
   const operands = name === 'db:backup' || name === 'db:restore' ? 1 : 0;
-  const values = operands ? { ...parsed.values, file: extra.shift() } : parsed.values;
+  const emails = parsed.values.email ?? [];
+  if (emails.length > 1 && name !== 'user:require-2fa') {
+    console.error(`deskgate: give --email once for ${name} (see --help)`);
+    return 2;
+  }
+  const flags = { ...parsed.values, email: emails[0], emails };
+  const values = operands ? { ...flags, file: extra.shift() } : flags;
   if (extra.length > 0) {
     console.error(`deskgate: unexpected argument "${extra[0]}" (see --help)`);
     return 2;
@@ -107,7 +122,7 @@ async function main(argv: string[]): Promise<number> {
       await database();
       await prepareSecrets();
     }
-    print(await command(values), parsed.values.json === true);
+    await print(await command(values), parsed.values.json === true);
     return 0;
   } catch (error) {
     if (error instanceof CliError || error instanceof AccountError || error instanceof ConfigError || error instanceof MissingKeyError || error instanceof BackupRefused) {

@@ -4,7 +4,7 @@ import { setPasskeySignIn } from '@/lib/accounts/passkey-setting';
 import { slugField } from '@/lib/validation/accounts';
 import { CliError, type Output } from './commands';
 
-type Values = Record<string, string | boolean | undefined>;
+type Values = Record<string, string | boolean | string[] | undefined>;
 
 /**
  * `org:passkeys --slug SLUG --on|--off`: the organization's passkey sign-in, as /admin/settings sets

@@ -5,7 +5,7 @@ import { slugField } from '@/lib/validation/accounts';
 import { setTrustedBrowsersSchema } from '@/lib/validation/forms';
 import { CliError, type Output } from './commands';
 
-type Values = Record<string, string | boolean | undefined>;
+type Values = Record<string, string | boolean | string[] | undefined>;
 
 /**
  * `org:trusted-browsers --slug SLUG --on|--off [--days N]`: the organization's "Trust this browser"

@@ -22,12 +22,14 @@ const steps = (node: PlanNode): string[] => [
 
 /** The plan of each query of a page, one line per step: SQLite's `explain query plan`, PostgreSQL's plan nodes. */
 export async function plan(query: UserTableQuery): Promise<string[]> {
+  return (await Promise.all(userTableQueries(await db(), query).map(planOf))).flat();
+}
+
+/** The plan of any one query, in the same form. */
+export async function planOf(q: { toSQL(): { sql: string; params: unknown[] } }): Promise<string[]> {
   const handle = await database();
-  const plans = userTableQueries(await db(), query).map(async (q) => {
-    const { sql, params } = q.toSQL();
-    if (store === 'sqlite') return ((handle as SqliteHandle).writer.prepare(`explain query plan ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
-    const { rows } = await (handle as PostgresHandle).pool.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`explain (format json) ${sql}`, params);
-    return steps(rows[0]!['QUERY PLAN'][0].Plan);
-  });
-  return (await Promise.all(plans)).flat();
+  const { sql, params } = q.toSQL();
+  if (store === 'sqlite') return ((handle as SqliteHandle).writer.prepare(`explain query plan ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
+  const { rows } = await (handle as PostgresHandle).pool.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`explain (format json) ${sql}`, params);
+  return steps(rows[0]!['QUERY PLAN'][0].Plan);
 }

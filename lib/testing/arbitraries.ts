@@ -1,5 +1,7 @@
 // fast-check arbitraries for hostile form input: what a forged request, not a browser, may post.
 import fc from 'fast-check';
+import { LOCALES } from '@/lib/i18n/locales';
+import { isMessageKey, localize, translatorFor } from '@/lib/i18n/translate';
 
 /** Digits that are not ASCII but that `\d`-minded code or Number() might still read as digits. */
 export const NON_ASCII_DIGITS = [
@@ -115,6 +117,12 @@ export function toFormData(entries: Entry[]): FormData {
 
 /** What a person may read: a sentence of ours, not a validator's dump of types and paths. */
 export function isReadableMessage(message: unknown): boolean {
+  // A message key (lib/i18n): readable when every language has a readable sentence for it (a missing key throws).
+  if (typeof message === 'string' && isMessageKey(message)) return LOCALES.every((locale) => isReadableSentence(localize(message, translatorFor(locale))));
+  return isReadableSentence(message);
+}
+
+function isReadableSentence(message: unknown): boolean {
   return (
     typeof message === 'string' &&
     /^[A-Z“"][\s\S]*[.!?]$/.test(message) &&

@@ -1,31 +1,33 @@
 import { z } from 'zod';
 
+// Messages are keys of lib/i18n/messages (Validation.*), translated where they are shown (lib/i18n/translate.ts).
+
 const encoder = new TextEncoder();
 export const MAX_PASSWORD_BYTES = 72;
 export const MIN_PASSWORD_LENGTH = 8;
 
 export const emailField = z
-  .string({ error: 'Enter your email address.' })
+  .string({ error: 'Validation.emailRequired' })
   .trim()
   .toLowerCase()
-  .min(1, 'Enter your email address.')
-  .max(254, 'That email address is too long.')
-  .pipe(z.email('Enter a valid email address.'));
+  .min(1, 'Validation.emailRequired')
+  .max(254, 'Validation.emailTooLong')
+  .pipe(z.email('Validation.emailInvalid'));
 
 // bcrypt reads only 72 bytes: refuse longer passwords instead of silently truncating them.
 const passwordBytes = (s: string) => encoder.encode(s).length <= MAX_PASSWORD_BYTES;
-const tooLong = `Passwords can be at most ${MAX_PASSWORD_BYTES} bytes long (fewer characters when they are not plain letters and digits).`;
+const tooLong = 'Validation.passwordTooLong';
 
 /** A password being checked: any length that bcrypt can read in full. */
 export const currentPasswordField = z
-  .string({ error: 'Enter your password.' })
-  .min(1, 'Enter your password.')
+  .string({ error: 'Validation.passwordRequired' })
+  .min(1, 'Validation.passwordRequired')
   .refine(passwordBytes, tooLong);
 
 /** A password being set. */
 export const newPasswordField = z
-  .string({ error: 'Enter a new password.' })
-  .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`)
+  .string({ error: 'Validation.newPasswordRequired' })
+  .min(MIN_PASSWORD_LENGTH, 'Validation.passwordTooShort')
   .refine(passwordBytes, tooLong);
 
 /** Same-origin relative paths only: `/x` but never `//host` or `/\host`. */
@@ -38,16 +40,16 @@ export function safeCallbackUrl(value: unknown): string {
 
 /** A 6-digit TOTP code; spaces are forgiven, anything but ASCII digits is refused before otpauth sees it. */
 export const totpCodeField = z
-  .string({ error: 'Enter the 6-digit code from your authenticator app.' })
-  .max(32, 'Enter the 6-digit code from your authenticator app.')
+  .string({ error: 'Validation.totpCode' })
+  .max(32, 'Validation.totpCode')
   .transform((s) => s.replace(/\s/g, ''))
-  .pipe(z.string().regex(/^[0-9]{6}$/, 'Enter the 6-digit code from your authenticator app.'));
+  .pipe(z.string().regex(/^[0-9]{6}$/, 'Validation.totpCode'));
 
 /** A recovery code as printed (XXXX-XXXX-XXXX-XXXX); case, spaces and dashes are forgiven. */
 export const recoveryCodeField = z
-  .string({ error: 'Enter one of your recovery codes.' })
-  .max(64, 'Enter one of your recovery codes.')
-  .refine((s) => /^[0-9A-Za-z]{16}$/.test(s.replace(/[\s-]/g, '')), 'Recovery codes look like XXXX-XXXX-XXXX-XXXX.');
+  .string({ error: 'Validation.recoveryCodeRequired' })
+  .max(64, 'Validation.recoveryCodeRequired')
+  .refine((s) => /^[0-9A-Za-z]{16}$/.test(s.replace(/[\s-]/g, '')), 'Validation.recoveryCodeShape');
 
 /** An optional form field: an empty input counts as absent. */
 export function optional<S extends z.ZodType>(schema: S) {

@@ -50,7 +50,7 @@ test('validate: a repeated field is refused by a string field, whatever its valu
     fc.property(fc.array(fc.oneof(fc.constant('123456'), formValue()), { minLength: 2, maxLength: 4 }), (values) => {
       const checked = validate(z.object({ code: totpCodeField }), toFormData(values.map((v): Entry => ['code', v])));
       assert.ok('state' in checked);
-      assert.deepEqual(checked.state.fieldErrors, { code: ['Enter the 6-digit code from your authenticator app.'] });
+      assert.deepEqual(checked.state.fieldErrors, { code: ['Validation.totpCode'] });
     }),
     { numRuns: RUNS },
   );

@@ -21,7 +21,10 @@ export function formEntries(formData: FormData): Record<string, unknown> {
   return Object.fromEntries([...fields].map(([key, values]) => [key, values.length === 1 ? values[0] : values]));
 }
 
-export const UNREADABLE_FORM = 'This form could not be read. Reload the page and try again.';
+export const UNREADABLE_FORM = 'Validation.unreadableForm';
+
+/** The line on top of a form whose fields were refused (a message key: lib/i18n). */
+export const FIELDS_REFUSED = 'Validation.fieldsRefused';
 
 /** A form's input checked against its schema: the parsed data, or the messages to show. */
 export function validate<S extends z.ZodType>(schema: S, formData: unknown): { data: z.infer<S> } | { state: ValidationFailure } {
@@ -30,5 +33,5 @@ export function validate<S extends z.ZodType>(schema: S, formData: unknown): { d
   const parsed = schema.safeParse(formEntries(formData));
   if (parsed.success) return { data: parsed.data };
   const fieldErrors = z.flattenError(parsed.error).fieldErrors as Record<string, string[] | undefined>;
-  return { state: { error: 'Please correct the highlighted fields.', fieldErrors } };
+  return { state: { error: FIELDS_REFUSED, fieldErrors } };
 }

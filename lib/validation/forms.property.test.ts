@@ -5,12 +5,14 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { z } from 'zod';
 import { asciiDigit, fileValue, formEntriesFor, hugeString, isReadableMessage, nonAsciiDigit, numRuns, toFormData, whitespace, type Entry } from '@/lib/testing/arbitraries';
-import { validate } from './form-data';
+import { FIELDS_REFUSED, validate } from './form-data';
 import {
+  BULK_REQUIRE_MAX,
   changePasswordSchema,
   confirmCodeSchema,
   continueSignInSchema,
   forgotPasswordSchema,
+  requireTwoFactorForSelectedSchema,
   resetPasswordSchema,
   resetTwoFactorSchema,
   setPolicySchema,
@@ -23,7 +25,7 @@ import {
 
 fc.configureGlobal({ includeErrorInReport: true });
 const RUNS = numRuns(300);
-const REFUSED = 'Please correct the highlighted fields.';
+const REFUSED = FIELDS_REFUSED;
 
 // Valid values, as a browser posts them.
 const email = fc
@@ -192,6 +194,48 @@ test('changing the password: the confirmation must match the new password exactl
       if (newPw === confirmPassword) return assert.ok('data' in checked);
       assert.ok('state' in checked);
       assert.deepEqual(checked.state.fieldErrors, { confirmPassword: ['The two new passwords do not match.'] });
+    }),
+    { numRuns: RUNS },
+  );
+});
+
+test('require 2FA for selected: any forged form is refused at its own fields, or gives 1–100 safe ids and strings', () => {
+  const fields = { userIds: userId, ...stepUpFields };
+  fc.assert(
+    fc.property(formEntriesFor(fields), (entries) => {
+      const checked = validate(requireTwoFactorForSelectedSchema, toFormData(entries));
+      if ('state' in checked) {
+        assert.equal(checked.state.error, REFUSED);
+        for (const [field, messages] of Object.entries(checked.state.fieldErrors)) {
+          assert.ok(field in fields, `an error for "${field}", which the form does not have`);
+          for (const message of messages ?? []) assert.ok(isReadableMessage(message), `not readable: ${JSON.stringify(message)}`);
+        }
+        return;
+      }
+      const { userIds, password: pw } = checked.data;
+      assert.ok(userIds.length >= 1 && userIds.length <= BULK_REQUIRE_MAX);
+      assert.ok(userIds.every((id) => Number.isSafeInteger(id) && id > 0));
+      assert.equal(typeof pw, 'string');
+    }),
+    { numRuns: RUNS },
+  );
+});
+
+test('require 2FA for selected: 1–100 ticked rows are accepted as numbers; none, 101 or one bad id is refused at userIds', () => {
+  const ids = fc.array(userId, { minLength: 1, maxLength: BULK_REQUIRE_MAX });
+  fc.assert(
+    fc.property(ids, password, fc.nat(), fc.constantFrom('', 'x', '0', '-3', '1.5', '9007199254740993', '1e400'), (values, pw, pick, bad) => {
+      const entries = (list: string[]): Entry[] => [...list.map((v): Entry => ['userIds', v]), ['password', pw]];
+      const accepted = validate(requireTwoFactorForSelectedSchema, toFormData(entries(values)));
+      assert.ok('data' in accepted);
+      assert.deepEqual(accepted.data.userIds, values.map(Number));
+      const broken = [...values];
+      broken[pick % broken.length] = bad;
+      for (const list of [[], [...values, ...Array.from({ length: BULK_REQUIRE_MAX + 1 - values.length }, () => '1')], broken]) {
+        const refused = validate(requireTwoFactorForSelectedSchema, toFormData(entries(list)));
+        assert.ok('state' in refused, `accepted ${JSON.stringify(list).slice(0, 80)}`);
+        assert.ok(refused.state.fieldErrors.userIds?.length, JSON.stringify(refused.state.fieldErrors));
+      }
     }),
     { numRuns: RUNS },
   );

@@ -1,6 +1,7 @@
 // The schemas of the server actions' forms. They live here, not in the 'use server' files
 // (which may export only async functions), so that tests can feed them any FormData.
 import { z } from 'zod';
+import { LOCALES } from '@/db/enums';
 import { graceDaysField, invitationSchema, policyField } from './accounts';
 import { authenticationResponseSchema, credentialIdField, keyNameField, webauthnResponseField } from './webauthn';
 
@@ -24,14 +25,14 @@ const trustField = z.literal('yes').optional().catch(undefined);
 export const verifyCodeSchema = z.discriminatedUnion(
   'method',
   [z.object({ method: z.literal('code'), code: totpCodeField, trust: trustField }), z.object({ method: z.literal('recovery'), recoveryCode: recoveryCodeField })],
-  { error: 'Choose whether to enter a code from your app or a recovery code.' },
+  { error: 'Validation.verifyMethod' },
 );
 
 /** A code from the authenticator app that is being set up (at sign-in or on the profile). */
 export const confirmCodeSchema = z.object({ code: totpCodeField });
 
 /** Forced setup at sign-in, last step: the recovery codes were saved. */
-export const continueSignInSchema = z.object({ saved: z.literal('yes', { error: 'Confirm that you have saved your recovery codes.' }) });
+export const continueSignInSchema = z.object({ saved: z.literal('yes', { error: 'Validation.codesSaved' }) });
 
 
 /** Step-up before a sensitive change: the password, and a code unless one was verified recently. */
@@ -49,6 +50,9 @@ export const changePasswordSchema = z
   .object({ currentPassword: currentPasswordField, newPassword: newPasswordField, confirmPassword: z.string({ error: 'Enter the new password again.' }) })
   .refine((v) => v.newPassword === v.confirmPassword, { message: 'The two new passwords do not match.', path: ['confirmPassword'] });
 
+/** The profile's language setting: a language, or "browser" (empty: follow the browser's Accept-Language). */
+export const setLocaleSchema = z.object({ locale: z.enum(['browser', ...LOCALES], { error: 'Validation.locale' }).transform((v) => (v === 'browser' ? null : v)) });
+
 /** Forgot password: the address a link should go to. */
 export const forgotPasswordSchema = z.object({ email: emailField });
 
@@ -61,6 +65,14 @@ const userId = z.coerce.number({ error: 'Choose a user.' }).int().positive('Choo
 
 /** Destructive admin changes step up like the profile: a reset always, "stop requiring" and lowering the policy from required. */
 export const resetTwoFactorSchema = z.object({ userId, reason: z.string({ error: 'Enter the reason as text.' }).trim().max(500, 'Keep the reason under 500 characters.').optional(), ...stepUpFields });
+
+/** "Require 2FA for selected" (#21): the ticked rows' ids (a checkbox per row), at most 100, and the step-up. */
+export const BULK_REQUIRE_MAX = 100;
+const selectedUserIds = z.preprocess(
+  (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
+  z.array(userId, { error: 'Select users in the table.' }).min(1, 'Select at least one user in the table.').max(BULK_REQUIRE_MAX, `Select at most ${BULK_REQUIRE_MAX} users at once.`),
+);
+export const requireTwoFactorForSelectedSchema = z.object({ userIds: selectedUserIds, ...stepUpFields });
 
 export const setTwoFactorRequiredSchema = z.object({ userId, required: z.enum(['on', 'off'], { error: 'Choose whether 2FA is required.' }), ...stepUpFieldsWhenNeeded });
 
@@ -96,7 +108,7 @@ export const keyOptionsSchema = z.object({});
 
 // --- Signing in with a security key or a passkey (#15) ---
 
-const KEY_FAILED = 'Your security key’s answer could not be read. Try again.';
+const KEY_FAILED = 'Validation.keyAnswerUnreadable';
 
 /**
  * What navigator.credentials.get() returned, as @simplewebauthn/browser encodes it, posted as one

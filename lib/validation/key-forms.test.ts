@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SoftwareAuthenticator } from '@/lib/testing/software-authenticator';
+import { localize, translatorFor } from '@/lib/i18n/translate';
 import { validate } from './form-data';
 import { passkeySignInSchema, verifyKeySchema } from './forms';
 
@@ -26,7 +27,7 @@ test('anything else is refused with a sentence before it could count as an attem
   for (const response of junk) {
     const checked = validate(verifyKeySchema, form({ response }));
     assert.ok('state' in checked, response.slice(0, 40));
-    assert.deepEqual(checked.state.fieldErrors.response, ['Your security key’s answer could not be read. Try again.']);
+    assert.deepEqual(checked.state.fieldErrors.response?.map((m) => localize(m, translatorFor('en'))), ['Your security key’s answer could not be read. Try again.']);
   }
   assert.ok('state' in validate(verifyKeySchema, form({})));
   const repeated = form({ response: JSON.stringify(assertion) });

@@ -1,13 +1,14 @@
 'use server';
 
+import { refresh } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { orgUser } from '@/db/queries/admin-users';
 import { adminAction, type ActionState } from '@/lib/action';
 import { isLowering, setOrganizationPolicy } from '@/lib/accounts/organizations';
-import { setUserTwoFactorRequired } from '@/lib/accounts/users';
+import { requireTwoFactorForUsers, setUserTwoFactorRequired, type BulkRequireResult } from '@/lib/accounts/users';
 import { actorOf, adminStepUp, CONFIRM, NO_LONGER, NO_SUCH_USER } from './step-up';
 import { resetTwoFactor } from '@/lib/auth/two-factor-changes';
-import { resetTwoFactorSchema, setGraceDaysSchema, setPasskeySignInSchema, setPolicySchema, setTwoFactorRequiredSchema, setUserDeactivatedSchema } from '@/lib/validation/forms';
+import { requireTwoFactorForSelectedSchema, resetTwoFactorSchema, setGraceDaysSchema, setPasskeySignInSchema, setPolicySchema, setTwoFactorRequiredSchema, setUserDeactivatedSchema } from '@/lib/validation/forms';
 import { setPasskeySignIn } from '@/lib/accounts/passkey-setting';
 import { setGraceDays } from '@/lib/accounts/grace-setting';
 import { setUserDeactivated } from '@/lib/accounts/deactivation';
@@ -45,6 +46,37 @@ export const setTwoFactorRequiredAction = adminAction(setTwoFactorRequiredSchema
   if (denied) return denied;
   if ('refused' in await setUserTwoFactorRequired(target.id, false, actor, ip)) return { error: NO_LONGER };
   redirect(`/admin/users?notice=not-required&user=${target.id}`);
+});
+
+const names = (users: { name: string }[]) => (users.length <= 1 ? (users[0]?.name ?? '') : `${users.slice(0, -1).map((u) => u.name).join(', ')} and ${users.at(-1)!.name}`);
+const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** What a bulk requirement did, in words: who was changed, who was signed out, who was skipped and why. */
+function describeBulkRequire(result: BulkRequireResult): string {
+  const { changed, signedOut, skipped } = result;
+  const lines = [
+    changed.length ? `2FA is now required for ${count(changed.length, 'user')}: ${names(changed)}.` : 'Nothing changed.',
+    signedOut.length ? `Signed out to set it up at their next sign-in: ${names(signedOut)}.` : null,
+    skipped.alreadyRequired ? `Skipped ${count(skipped.alreadyRequired, 'user')} already required to use 2FA.` : null,
+    skipped.sso ? `Skipped ${count(skipped.sso, 'SSO user')}: their identity provider handles their 2FA.` : null,
+    skipped.self ? 'Skipped your own account: set up your 2FA on your profile.' : null,
+  ];
+  return lines.filter((l) => l !== null).join(' ');
+}
+
+/**
+ * "Require 2FA for selected" (#21): the single "Require 2FA" for the rows ticked in the users table,
+ * in one transaction. It can sign several people out at once, so the admin steps up first.
+ */
+export const requireTwoFactorForSelectedAction = adminAction(requireTwoFactorForSelectedSchema, async (input, { current, ip }): Promise<ActionState> => {
+  const denied = await adminStepUp(current, input, ip);
+  if (denied) return denied;
+  const result = await requireTwoFactorForUsers(current.org.id, input.userIds, actorOf(current), ip);
+  if ('refused' in result) return { error: NO_LONGER };
+  if (result.unknown.length) return { error: `${count(result.unknown.length, 'selected user is', 'selected users are')} not in your organization (any more), so nothing was changed. Reload the page and select again.`, fieldErrors: { userIds: ['Select users shown in the table.'] } };
+  // The table and the counts above it show the new flags (with JavaScript; without, the page is rendered anew).
+  refresh();
+  return { ok: describeBulkRequire(result) };
 });
 
 export const setPolicyAction = adminAction(setPolicySchema, async (input, { current, ip }): Promise<ActionState> => {

@@ -1,10 +1,12 @@
 import type { ReactNode } from 'react';
+import { getTranslations } from 'next-intl/server';
 import { ProfileTabs } from './tabs';
 
-export default function ProfileLayout({ children }: { children: ReactNode }) {
+export default async function ProfileLayout({ children }: { children: ReactNode }) {
+  const t = await getTranslations('Layout');
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-semibold">Profile</h1>
+      <h1 className="text-2xl font-semibold">{t('profile')}</h1>
       <ProfileTabs />
       {children}
     </div>

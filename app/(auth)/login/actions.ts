@@ -21,7 +21,7 @@ import { safeCallbackUrl } from '@/lib/validation/fields';
 import { signInSchema } from '@/lib/validation/forms';
 import { markActionEntered } from '@/lib/request';
 
-const GENERIC_FAILURE = "That email and password don't match an account that can sign in here. Check them and try again.";
+const GENERIC_FAILURE = 'Login.genericFailure';
 
 export const signInAction = publicAction(signInSchema, async ({ email, password, callbackUrl }, { ip }) => {
   const values = { email };

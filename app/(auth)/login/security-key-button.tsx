@@ -2,13 +2,11 @@
 
 import { startTransition, useActionState, useRef, useState, type ReactNode } from 'react';
 import { browserSupportsWebAuthn } from '@simplewebauthn/browser';
+import { useTranslations } from 'next-intl';
 import { FormMessage } from '@/app/_components/form';
 import { runCeremony, useHydrated } from '@/app/_components/webauthn-ceremony';
 import type { ActionState, FormAction } from '@/lib/action';
 import { keysNeedJavaScript } from '@/lib/auth/messages';
-
-const NO_ANSWER = 'The security key did not answer, or the request was cancelled. Try again, or use another way to sign in.';
-const UNSUPPORTED = 'This browser cannot use security keys or passkeys. Use another way to sign in.';
 
 /**
  * Asks the server for options, lets the browser ask the key (navigator.credentials.get), and posts
@@ -34,11 +32,13 @@ export function SecurityKeyButton({ label, optionsAction, action, fields = {}, s
   const [problem, setProblem] = useState<string | undefined>();
   const [asking, setAsking] = useState(false);
   const hydrated = useHydrated();
-  if (!hydrated) return <p className="rounded-md bg-slate-100 p-3 text-sm dark:bg-slate-800">{keysNeedJavaScript('sign-in')}</p>;
+  const t = useTranslations();
+  if (!hydrated) return <p className="rounded-md bg-slate-100 p-3 text-sm dark:bg-slate-800">{t(keysNeedJavaScript('sign-in'))}</p>;
+  const NO_ANSWER = t('Client.SecurityKey.noAnswer');
 
   async function askKey() {
     setProblem(undefined);
-    if (!browserSupportsWebAuthn()) return setProblem(UNSUPPORTED);
+    if (!browserSupportsWebAuthn()) return setProblem(t('Client.SecurityKey.unsupported'));
     setAsking(true);
     try {
       const options = await optionsAction({}, new FormData());

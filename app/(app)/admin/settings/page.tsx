@@ -3,6 +3,7 @@ import { passkeySignInAllowed } from '@/lib/accounts/passkey-setting';
 import { requireAdmin } from '@/lib/auth/current';
 import { stepUpFactors, stepUpNeedsCode } from '@/lib/auth/step-up';
 import { trustSetting } from '@/lib/auth/trusted-browsers';
+import { AdoptionSummary } from '../adoption';
 import { GraceForm } from './grace-form';
 import { PasskeyForm } from './passkey-form';
 import { PolicyForm } from './policy-form';
@@ -18,6 +19,9 @@ export default async function SettingsPage() {
         <h2 id="settings-heading" className="text-xl font-semibold">Two-factor authentication policy</h2>
         <PolicyForm policy={current.org.twoFactorPolicy} needsCode={stepUpNeedsCode(current)} factors={stepUpFactors(current)} />
       </section>
+      <div className="card">
+        <AdoptionSummary org={current.org} headingLevel="h2" />
+      </div>
       <section className="card space-y-4" aria-labelledby="grace-heading">
         <h2 id="grace-heading" className="text-xl font-semibold">Grace period to set up 2FA</h2>
         <GraceForm days={current.org.twoFactorGraceDays} needsCode={stepUpNeedsCode(current)} factors={stepUpFactors(current)} />

@@ -9,6 +9,8 @@ import { stepUpFactors, stepUpNeedsCode } from '@/lib/auth/step-up';
 import { decodeCursor, encodeCursor, firstValues, usersPageParams, type SearchParams } from '@/lib/validation/search-params';
 import { setTwoFactorRequiredAction } from '../actions';
 import { resendInvitationAction } from './invitation-actions';
+import { AdoptionSummary } from '../adoption';
+import { BULK_REQUIRE_FORM, BulkRequireForm } from './bulk-require-form';
 import { DeactivateLink, ReactivateLink, ResetDialogProvider, ResetTwoFactorLink, RevokeInvitationLink, SignOutEverywhereLink, StopRequiringLink } from './reset-dialog';
 
 export const metadata: Metadata = { title: 'Users' };
@@ -63,11 +65,12 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const query = usersPageParams.parse(firstValues(raw));
   const cursor = query.page === 'last' ? undefined : (decodeCursor(query.after, false) ?? decodeCursor(query.before, true));
   const { rows, hasNext, hasPrevious } = await userTablePage({ orgId: org.id, policy: org.twoFactorPolicy, q: query.q || undefined, state: query.state, method: query.method, status: query.status, sort: query.sort, dir: query.dir, cursor, last: query.page === 'last', limit: PAGE_SIZE });
-  const link = (change: Record<string, string | undefined>) => {
+  const link = (change: Record<string, string | undefined>, path = '/admin/users') => {
     const next = new URLSearchParams();
     for (const [k, v] of Object.entries({ q: query.q, state: query.state, method: query.method, status: query.status, sort: query.sort, dir: query.dir === 'desc' ? 'desc' : undefined, ...change })) if (v) next.set(k, v);
-    return `/admin/users?${next}`;
+    return `${path}?${next}`;
   };
+  const filtered = Boolean(query.q || query.state || query.method || query.status);
   const keyOf = (u: { name: string; email: string; id: number }) => encodeCursor(query.sort === 'name' ? u.name : u.email, u.id);
   const first = rows[0];
   const last = rows[rows.length - 1];
@@ -78,8 +81,10 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         <h2 id="users-heading" className="text-xl font-semibold">Users</h2>
         <Link href="/admin/users/new" className="btn-primary no-underline">Add user</Link>
       </div>
+      <AdoptionSummary org={org} />
       {notice ? <p role="status" className="rounded-md border border-green-300 bg-green-50 p-3 text-green-900 dark:border-green-800 dark:bg-green-950 dark:text-green-100">{notice}</p> : null}
-      <form method="get" action="/admin/users" className="flex flex-wrap items-end gap-3" role="search">
+      {/* Keyed by the filters: a link to another filter (the adoption counts) shows it in the selects, with JavaScript too. */}
+      <form key={[query.q, query.state, query.method, query.status, query.sort, query.dir].join('|')} method="get" action="/admin/users" className="flex flex-wrap items-end gap-3" role="search">
         <div>
           <label htmlFor="q" className="block text-sm font-medium">Search name or email</label>
           <input id="q" name="q" defaultValue={query.q} className="input" placeholder="Starts with…" />
@@ -123,6 +128,10 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         <button type="submit" className="btn-primary">Apply</button>
         <Link href="/admin/users" className="btn-secondary no-underline">Clear</Link>
       </form>
+      <p>
+        {/* A download, not a page: a plain link (prefetching it would export, and audit, on hover). The table's filters and order, not its page. */}
+        <a href={link({}, '/admin/users/export.csv')} className="btn-secondary no-underline" download>Download CSV{filtered ? ' (as filtered)' : ''}</a>
+      </p>
       <ActionForm id={REQUIRE_FORM} action={setTwoFactorRequiredAction}>
         <input type="hidden" name="required" value="on" />
       </ActionForm>
@@ -135,6 +144,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
             <table className="min-w-full divide-y divide-slate-200 bg-white text-sm dark:divide-slate-800 dark:bg-slate-900">
               <thead>
                 <tr className="text-left">
+                  <th scope="col" className="px-3 py-2 font-semibold">Select</th>
                   {['Name', 'Email', 'Role', 'Status', 'Sign-in method', '2FA', 'Second factors', 'Recovery codes left', 'Last sign-in', 'Last 2FA use', 'Actions'].map((h) => <th key={h} scope="col" className="px-3 py-2 font-semibold">{h}</th>)}
                 </tr>
               </thead>
@@ -146,6 +156,10 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                   const target = { userId: u.id, name: u.name, email: u.email };
                   return (
                     <tr key={u.id}>
+                      <td className="px-3 py-2">
+                        {/* Belongs to the "Require 2FA for selected" form under the table; one's own row has none. */}
+                        {u.id === me.id ? null : <input type="checkbox" name="userIds" value={u.id} form={BULK_REQUIRE_FORM} aria-label={`Select ${u.name}`} className="h-4 w-4" />}
+                      </td>
                       <th scope="row" className="px-3 py-2 text-left font-medium">{u.name}</th>
                       <td className="px-3 py-2">{u.email}</td>
                       <td className="px-3 py-2">{u.role === 'admin' ? 'Admin' : 'Member'}</td>
@@ -199,6 +213,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           </div>
         </ResetDialogProvider>
       )}
+      {rows.length ? <BulkRequireForm needsCode={stepUpNeedsCode(current)} factors={stepUpFactors(current)} /> : null}
       <nav aria-label="Pages" className="flex flex-wrap gap-4">
         {hasPrevious ? <Link href={link({})}>First page</Link> : null}
         {hasPrevious && first ? <Link href={link({ before: keyOf(first) })}>Previous page</Link> : null}

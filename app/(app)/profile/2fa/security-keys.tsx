@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { useActionState, type ReactNode } from 'react';
+import { useTranslations } from 'next-intl';
 import { AddKeyForm } from '@/app/_components/add-key-form';
 import { Field, FormMessage, SubmitButton } from '@/app/_components/form';
 import { StepHeading } from '@/app/_components/step-heading';
@@ -84,7 +85,8 @@ function KeyList({ keys }: { keys: KeyView[] }) {
 
 function AddKeyLink() {
   const hydrated = useHydrated();
-  if (!hydrated) return <p>{keysNeedJavaScript('manage')}</p>;
+  const t = useTranslations();
+  if (!hydrated) return <p>{t(keysNeedJavaScript('manage'))}</p>;
   return (
     <Link className="btn-secondary inline-block no-underline" href="/profile/2fa?action=add-key">
       Add a security key or passkey

@@ -22,7 +22,7 @@ export const confirmSetupAction = publicAction(confirmCodeSchema, async ({ code 
   });
   if (result.ok) {
     if (result.challengeToken) await setChallengeCookie(result.challengeToken, 'setup');
-    return { codes: result.codes, ok: 'Two-factor authentication is on.' };
+    return { codes: result.codes, ok: 'Setup.turnedOn' };
   }
   if (result.reason === 'invalid') {
     const message = wrongCodeMessage(result.drift);

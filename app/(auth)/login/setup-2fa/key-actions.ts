@@ -7,6 +7,7 @@ import { currentChallenge, setChallengeCookie } from '@/lib/auth/challenge-cooki
 import { mayStillRegister } from '@/lib/auth/key-changes';
 import { KEY_REFUSED } from '@/lib/auth/messages';
 import { registrationOptions, verifyRegistration } from '@/lib/auth/webauthn';
+import { message } from '@/lib/i18n/keys';
 import { startSetupKeySchema } from '@/lib/validation/forms';
 import { finishKeySchema } from '@/lib/validation/webauthn';
 
@@ -34,5 +35,5 @@ export const finishSetupKeyAction = publicAction(finishKeySchema, async ({ name,
     return { error: KEY_REFUSED[result.reason] };
   }
   if (result.challengeToken) await setChallengeCookie(result.challengeToken, 'setup');
-  return { codes: result.codes ?? [], ok: `“${name}” is added. Two-factor authentication is on.` };
+  return { codes: result.codes ?? [], ok: message('Setup.keyAdded', { name }) };
 });

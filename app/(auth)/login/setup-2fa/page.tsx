@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
+import { getTranslations } from 'next-intl/server';
 import { EnrollmentDetails } from '@/app/_components/enrollment-details';
 import { findUserById } from '@/lib/accounts/users';
 import { currentChallenge } from '@/lib/auth/challenge-cookie';
@@ -11,7 +12,9 @@ import { confirmSetupAction, continueSignInAction } from './actions';
 import { finishSetupKeyAction, startSetupKeyAction } from './key-actions';
 import { SetupSteps } from './setup-steps';
 
-export const metadata: Metadata = { title: 'Set up two-factor authentication' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('Metadata'))('setup') };
+}
 
 export default async function SetupPage() {
   // Only a pending `setup` challenge opens this step.
@@ -21,11 +24,12 @@ export default async function SetupPage() {
   const enrolled = challenge.secondFactorAt !== null;
   const pending = enrolled ? null : await pendingEnrollment(user.id, { challengeToken: challenge.token });
   if (!enrolled && !pending) redirect('/login?notice=expired');
+  const t = await getTranslations();
   if (pending && 'elsewhere' in pending) {
     return (
       <div className="space-y-6">
-        <h1 className="text-2xl font-semibold">Set up two-factor authentication</h1>
-        <p role="status">{SETUP_SUPERSEDED}</p>
+        <h1 className="text-2xl font-semibold">{t('Setup.heading')}</h1>
+        <p role="status">{t(SETUP_SUPERSEDED)}</p>
         <CancelSignIn />
       </div>
     );
@@ -33,8 +37,8 @@ export default async function SetupPage() {
   const secret = pending?.secret;
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-semibold">Set up two-factor authentication</h1>
-      <p>Your organization requires two-factor authentication. Choose a security key or an authenticator app to finish signing in; it takes about two minutes.</p>
+      <h1 className="text-2xl font-semibold">{t('Setup.heading')}</h1>
+      <p>{t('Setup.intro')}</p>
       <SetupSteps confirm={confirmSetupAction} proceed={continueSignInAction} keyBegin={startSetupKeyAction} keyFinish={finishSetupKeyAction} email={user.email} appName={config().appName} enrollment={secret ? <EnrollmentDetails secret={secret} email={user.email} /> : undefined} />
       <CancelSignIn />
     </div>

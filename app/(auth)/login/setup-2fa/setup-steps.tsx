@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState, type ReactNode } from 'react';
+import { useTranslations } from 'next-intl';
 import { AddKeyForm } from '@/app/_components/add-key-form';
 import { ConfirmCodeStep } from '@/app/_components/code-fields';
 import { FormMessage, SubmitButton } from '@/app/_components/form';
@@ -25,12 +26,13 @@ export function SetupSteps({ confirm, proceed, keyBegin, keyFinish, email, appNa
   const [keyState, keyAction] = useActionState<ActionState, FormData>(keyFinish, {});
   const state = keyState.codes ? keyState : appState;
   const [proceedState, proceedAction] = useActionState<ActionState, FormData>(proceed, {});
+  const t = useTranslations('Client.Setup');
   if (state.codes || !enrollment) {
     const form = (
       <form action={proceedAction} className="space-y-4">
         <FormMessage error={proceedState.error} />
         {state.codes ? <SavedCodesCheckbox /> : <input type="hidden" name="saved" value="yes" />}
-        <SubmitButton>Continue</SubmitButton>
+        <SubmitButton>{t('continue')}</SubmitButton>
       </form>
     );
     return state.codes ? (
@@ -42,7 +44,7 @@ export function SetupSteps({ confirm, proceed, keyBegin, keyFinish, email, appNa
       </>
     ) : (
       <>
-        <p>Two-factor authentication is on for your account.</p>
+        <p>{t('isOn')}</p>
         {form}
       </>
     );
@@ -51,14 +53,14 @@ export function SetupSteps({ confirm, proceed, keyBegin, keyFinish, email, appNa
     <>
       <section aria-labelledby="setup-key-heading" className="space-y-4">
         <h2 id="setup-key-heading" className="text-xl font-semibold">
-          Use a security key or passkey
+          {t('keyHeading')}
         </h2>
-        <p>Touch a security key (such as a YubiKey), or use this device&apos;s fingerprint, face or screen lock. It cannot be phished.</p>
-        <AddKeyForm begin={keyBegin} finish={keyAction} finishError={keyState.error} submitLabel="Add security key" />
+        <p>{t('keyIntro')}</p>
+        <AddKeyForm begin={keyBegin} finish={keyAction} finishError={keyState.error} submitLabel={t('addKey')} />
       </section>
       <section aria-labelledby="setup-app-heading" className="space-y-4">
         <h2 id="setup-app-heading" className="text-xl font-semibold">
-          Or use an authenticator app
+          {t('appHeading')}
         </h2>
         {enrollment}
         <ConfirmCodeStep action={confirmAction} state={appState} />

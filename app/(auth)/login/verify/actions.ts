@@ -17,6 +17,8 @@ import { findUserById } from '@/lib/accounts/users';
 import { config } from '@/lib/config';
 import { keyOptionsSchema, verifyCodeSchema, verifyKeySchema } from '@/lib/validation/forms';
 import { markActionEntered } from '@/lib/request';
+import { requestTranslator } from '@/lib/i18n/server';
+import { localize } from '@/lib/i18n/translate';
 
 async function endChallenge(token: string, notice: string): Promise<never> {
   await writeTransaction((tx) => deleteChallenge(tx, token));
@@ -91,7 +93,8 @@ async function completeSecondStep(challenge: Challenge, factor: Factor, ip: stri
   if (!remaining) redirect('/login?notice=expired');
   const left = limit - remaining.failures;
   if (left <= 0) return endChallenge(challenge.token, 'too-many');
-  const message = `${factor.name === 'totp' ? wrongCodeMessage(result.drift) : failureMessage[factor.name]} ${left} attempt${left === 1 ? '' : 's'} left.`;
+  const t = await requestTranslator();
+  const message = `${localize(factor.name === 'totp' ? wrongCodeMessage(result.drift) : failureMessage[factor.name], t)} ${t('Verify.attemptsLeft', { left })}`;
   return { error: message, fieldErrors: { [failureField[factor.name]]: [message] } };
 }
 

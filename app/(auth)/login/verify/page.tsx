@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
+import { getTranslations } from 'next-intl/server';
 import { currentChallenge } from '@/lib/auth/challenge-cookie';
 import { secondFactorsOf } from '@/lib/auth/second-factor';
 import { trustSetting } from '@/lib/auth/trusted-browsers';
@@ -11,7 +12,9 @@ import { keyOptionsAction, verifyCodeAction, verifyKeyAction } from './actions';
 import { TrustBrowserField } from './trust-browser-field';
 import { VerifyForm } from './verify-form';
 
-export const metadata: Metadata = { title: 'Two-factor authentication' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('Metadata'))('verify') };
+}
 
 type Way = 'key' | 'code' | 'recovery';
 
@@ -23,12 +26,6 @@ function chosenWay(asked: unknown, factors: { app: boolean; keys: number }): Way
   return factors.keys > 0 ? 'key' : factors.app ? 'code' : 'recovery';
 }
 
-const intro: Record<Way, string> = {
-  key: 'Use the security key or passkey you added to this account.',
-  code: 'Open your authenticator app and enter the 6-digit code it shows for this account.',
-  recovery: 'Enter one of the recovery codes you saved when you set up 2FA. Each code works once.',
-};
-
 export default async function VerifyPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   // Only a pending `verify` challenge opens this step.
   const challenge = await currentChallenge('verify');
@@ -39,24 +36,25 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
   const user = await findUserById(challenge.userId);
   const trust = user ? await trustSetting(user.orgId) : null;
   const trustDays = trust?.allowed && way !== 'recovery' ? trust.days : null;
+  const t = await getTranslations('Verify');
   const others = [
-    way !== 'key' && factors.keys > 0 ? { href: '/login/verify?method=key', text: 'Use your security key' } : null,
-    way !== 'code' && factors.app ? { href: '/login/verify?method=code', text: way === 'recovery' ? 'Use your authenticator app instead' : 'Use an authenticator app' } : null,
-    way !== 'recovery' ? { href: '/login/verify?method=recovery', text: 'Use a recovery code' } : null,
+    way !== 'key' && factors.keys > 0 ? { href: '/login/verify?method=key', text: t('useKey') } : null,
+    way !== 'code' && factors.app ? { href: '/login/verify?method=code', text: way === 'recovery' ? t('useAppInstead') : t('useApp') } : null,
+    way !== 'recovery' ? { href: '/login/verify?method=recovery', text: t('useRecoveryCode') } : null,
   ].filter((link) => link !== null);
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-semibold">Two-factor authentication</h1>
-      <p>{intro[way]}</p>
+      <h1 className="text-2xl font-semibold">{t('heading')}</h1>
+      <p>{t(`intro.${way}`)}</p>
       {way === 'key' ? (
-        <SecurityKeyButton label="Use your security key" optionsAction={keyOptionsAction} action={verifyKeyAction}>
+        <SecurityKeyButton label={t('useKey')} optionsAction={keyOptionsAction} action={verifyKeyAction}>
           {trustDays !== null ? <TrustBrowserField id="trust-key" days={trustDays} /> : null}
         </SecurityKeyButton>
       ) : (
         <VerifyForm key={way} action={verifyCodeAction} recovery={way === 'recovery'} trustDays={trustDays} />
       )}
       {others.length ? (
-        <ul className="space-y-1 text-sm" aria-label="Other ways to sign in">
+        <ul className="space-y-1 text-sm" aria-label={t('otherWays')}>
           {others.map((link) => (
             <li key={link.href}>
               <Link href={link.href}>{link.text}</Link>

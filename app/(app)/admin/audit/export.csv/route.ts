@@ -3,6 +3,7 @@ import { auditPage, matchUsers, USER_MATCH_CAP, type AuditQuery } from '@/db/que
 import { auditAlone } from '@/lib/audit';
 import { AUDIT_CSV_HEADER, auditCsvRow } from '@/lib/audit-csv';
 import { currentSession } from '@/lib/auth/current';
+import { csvAttachment, csvStream } from '@/lib/csv';
 import { clientAddress } from '@/lib/request';
 import { readAuditFilters, type SearchParams } from '@/lib/validation/search-params';
 
@@ -26,39 +27,20 @@ export async function GET(request: NextRequest) {
   if (errors.length > 0) return text(400, `The filters need a fix: ${errors.join(' ')}\n`);
   const query: AuditQuery = { orgId: current.org.id, action: filters.type, userIds: userIds ?? undefined, from: filters.from, to: filters.to, limit: BATCH };
   // The whole log as filtered (the page's cursor is not carried); an empty user match exports the header only.
-  let cursor: AuditQuery['cursor'] | null = userIds?.length === 0 ? null : undefined;
+  const cursor: AuditQuery['cursor'] | null = userIds?.length === 0 ? null : undefined;
 
   const detail: Record<string, string> = {};
   for (const [name, value] of Object.entries(filters.values)) if (value) detail[name] = value;
   await auditAlone({ orgId: current.org.id, actor: { kind: 'user', userId: current.user.id }, action: 'audit.exported', detail, ip: await clientAddress() });
 
-  const encoder = new TextEncoder();
-  let started = false;
-  const body = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        if (!started) {
-          started = true;
-          // A byte-order mark: spreadsheets then read names and sentences as UTF-8.
-          controller.enqueue(encoder.encode('\uFEFF' + AUDIT_CSV_HEADER));
-          return;
-        }
-        if (cursor === null) return controller.close();
-        const page = await auditPage({ ...query, cursor });
-        if (page.rows.length) controller.enqueue(encoder.encode(page.rows.map(auditCsvRow).join('')));
-        cursor = page.hasOlder ? { id: page.rows.at(-1)!.id, newer: false } : null;
-        if (cursor === null) controller.close();
-      },
-    },
-    { highWaterMark: 1 },
-  );
-  const day = new Date().toISOString().slice(0, 10);
-  return new Response(body, {
-    headers: {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="audit-${current.org.slug}-${day}.csv"`,
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-    },
-  });
+  return csvAttachment(csvStream(AUDIT_CSV_HEADER, auditCsvPages(query, cursor)), `audit-${current.org.slug}`);
+}
+
+/** The events of the query, newest first, as CSV chunks of one keyset page each; a null cursor: none. */
+async function* auditCsvPages(query: AuditQuery, cursor: AuditQuery['cursor'] | null): AsyncGenerator<string> {
+  while (cursor !== null) {
+    const page = await auditPage({ ...query, cursor });
+    if (page.rows.length) yield page.rows.map(auditCsvRow).join('');
+    cursor = page.hasOlder ? { id: page.rows.at(-1)!.id, newer: false } : null;
+  }
 }

@@ -1,0 +1,1 @@
+CREATE INDEX "users_org_adoption_idx" ON "users" USING btree ("org_id","two_factor_state","two_factor_required","two_factor_grace_started_at");
