@@ -5,7 +5,7 @@ import { rawRows, writeTransaction } from '@/db';
 import { organizations } from '@/db/schema';
 import { setTrustSetting } from '@/lib/auth/trusted-browsers';
 import { resetTwoFactor } from '@/lib/auth/two-factor-changes';
-import { expect, expectAccessible, TestOrg, test, totp, type TwoFactorUser } from './fixtures';
+import { expect, expectAccessible, TestOrg, test, totp } from './fixtures';
 import { HomePage } from './pages/home-page';
 import { LoginPage } from './pages/login-page';
 import { TwoFactorPage } from './pages/two-factor-page';
@@ -14,6 +14,7 @@ import { auditActions } from './support/db';
 import { holdKey, registerKey } from './support/security-keys';
 import { e2eDir } from './support/env';
 import { startExtraServer } from './support/server';
+import { signInDirectly, trustDirectly } from './support/sessions';
 import { submit } from './support/submit';
 import { VirtualAuthenticator } from './support/virtual-authenticator';
 
@@ -23,16 +24,9 @@ const withJs = () => test.info().project.use.javaScriptEnabled !== false;
 const operator = { kind: 'operator' } as const;
 const trustBox = (page: Page) => page.getByRole('checkbox', { name: /^Trust this browser for \d+ days?$/ });
 
-/** Password, a code with "Trust this browser" ticked: signed in, and this browser trusted. */
-async function signInAndTrust(page: Page, user: TwoFactorUser, base = '') {
-  await page.goto(`${base}/login`);
-  await new LoginPage(page).submitPassword(user.email, user.password);
-  const verify = new VerifyPage(page);
-  await verify.expectShown();
-  await trustBox(page).check();
-  await verify.submitCode(totp(user.secret));
-  await expect(page).toHaveURL(/\/$/);
-}
+// Trusting a browser through the UI (password, code, the box ticked) is walked by the first test, JS
+// on and off, and by the expiry test on its own server; the tests about what a trust does or what
+// ends it make theirs with trustDirectly (e2e/support/sessions.ts), as that UI would.
 
 async function signOut(page: Page) {
   await new HomePage(page).signOut();
@@ -100,7 +94,8 @@ test('a trusted browser is asked only for the password; another browser is still
   }
 });
 
-test('left unticked, nothing is trusted; a recovery code offers no trust', async ({ page, org }) => {
+// Server rules on the code step: its JS-off path is walked by the first test (and the security-key one).
+test('left unticked, nothing is trusted; a recovery code offers no trust', { tag: '@once' }, async ({ page, org }) => {
   const user = await org.userWith2fa();
   await passwordOnly(page, user);
   await new VerifyPage(page).submitCode(totp(user.secret));
@@ -145,8 +140,7 @@ test('a security key with the box ticked trusts the browser; without JavaScript 
 test('the cookie is useless for another user: they are still asked for their code', { tag: '@once' }, async ({ page, org }) => {
   const owner = await org.userWith2fa();
   const other = await org.userWith2fa();
-  await signInAndTrust(page, owner);
-  await signOut(page);
+  await trustDirectly(page.context(), owner);
   await passwordOnly(page, other);
   await expectAskedForCode(page);
   await new VerifyPage(page).cancel();
@@ -157,7 +151,8 @@ test('the cookie is useless for another user: they are still asked for their cod
 
 test('a password change ends the trust', { tag: '@once' }, async ({ page, org }) => {
   const user = await org.userWith2fa();
-  await signInAndTrust(page, user);
+  await trustDirectly(page.context(), user);
+  await signInDirectly(page.context(), user.id, 'password', { secondFactor: true });
   await page.goto('/profile/password');
   await page.getByLabel('Current password').fill(user.password);
   await page.getByLabel('New password', { exact: true }).fill('a-brand-new-password-17');
@@ -173,8 +168,7 @@ test('a password change ends the trust', { tag: '@once' }, async ({ page, org })
 
 test('an admin reset of 2FA and a 2FA change end the trust', { tag: '@once' }, async ({ page, org }) => {
   const user = await org.userWith2fa();
-  await signInAndTrust(page, user);
-  await signOut(page);
+  await trustDirectly(page.context(), user);
   expect(await resetTwoFactor(user.id, { actor: operator, orgId: org.id, ip: null })).toBe(true);
   expect(await trustRows(user.id)).toHaveLength(0);
   // Without 2FA (optional policy) the password is all there is; the old trust plays no part.
@@ -184,8 +178,7 @@ test('an admin reset of 2FA and a 2FA change end the trust', { tag: '@once' }, a
   await signOut(page);
 
   const second = await org.userWith2fa();
-  await signInAndTrust(page, second);
-  await signOut(page);
+  await trustDirectly(page.context(), second);
   // Signed in by the trusted browser: step-up still asks for a second factor (here a recovery code,
   // since the app's current code was used a moment ago), and new recovery codes end the trust.
   await passwordOnly(page, second);
@@ -206,8 +199,7 @@ test('an admin reset of 2FA and a 2FA change end the trust', { tag: '@once' }, a
 
 test('a recovery-code sign-in anywhere ends every trusted browser of the user', { tag: '@once' }, async ({ page, org, browser }) => {
   const user = await org.userWith2fa();
-  await signInAndTrust(page, user);
-  await signOut(page);
+  await trustDirectly(page.context(), user);
   const other = await browser.newContext({ javaScriptEnabled: withJs() });
   try {
     const otherPage = await other.newPage();
@@ -224,7 +216,8 @@ test('a recovery-code sign-in anywhere ends every trusted browser of the user', 
 
 test('the Devices tab lists the trusted browser; Remove ends it', async ({ page, org }) => {
   const user = await org.userWith2fa();
-  await signInAndTrust(page, user);
+  await trustDirectly(page.context(), user);
+  await signInDirectly(page.context(), user.id, 'password', { secondFactor: true });
   await page.goto('/profile/sessions');
   const list = page.getByRole('list', { name: 'Trusted browsers' });
   await expect(list.getByRole('listitem')).toHaveCount(1);
@@ -246,7 +239,8 @@ test('the admin setting: off hides the box and ignores cookies; days are 1–30,
   const org = await TestOrg.create('optional');
   const admin = await org.userWith2fa({ role: 'admin' });
   const user = await org.userWith2fa();
-  await signInAndTrust(page, admin);
+  await trustDirectly(page.context(), admin);
+  await signInDirectly(page.context(), admin.id, 'password', { secondFactor: true });
   await page.goto('/admin/settings');
   const days = page.getByLabel('Days (1–30)');
   await expect(days).toHaveValue('30');
@@ -281,8 +275,7 @@ test('the admin setting: off hides the box and ignores cookies; days are 1–30,
 
 test('a cookie kept while trust is off for a moment is ignored, and days lowered take effect at once', { tag: '@once' }, async ({ page, org }) => {
   const user = await org.userWith2fa();
-  await signInAndTrust(page, user);
-  await signOut(page);
+  await trustDirectly(page.context(), user);
   // Off, without the settings page (which would also end the rows): the sign-in reads the setting itself.
   await writeTransaction((tx) => tx.update(organizations).set({ trustedBrowsers: false }).where(eq(organizations.id, org.id)));
   await passwordOnly(page, user);

@@ -4,6 +4,8 @@ import type { BrowserContext } from '@playwright/test';
 import { encode } from 'next-auth/jwt';
 import { writeTransaction } from '@/db';
 import { createSession } from '@/lib/auth/session';
+import { trustBrowser } from '@/lib/auth/trusted-browsers';
+import { userRow } from './db';
 import { baseURL, e2eDir } from './env';
 
 /**
@@ -27,4 +29,19 @@ export async function newSessionCookie(userId: number, method: 'password' | 'sso
 export async function signInDirectly(context: BrowserContext, userId: number, method: 'password' | 'sso', options: { secondFactor?: boolean } = {}) {
   const { name, value } = await newSessionCookie(userId, method, options.secondFactor ? Date.now() : null);
   await context.addCookies([{ name, value, url: baseURL, httpOnly: true, sameSite: 'Lax' }]);
+}
+
+/**
+ * Trusts a browser without the UI, as a second step with "Trust this browser" ticked would: the
+ * row and its audit event through the app's own trustBrowser (the organization's days, the user's
+ * current credentials version), and the cookie the server would set (trust-cookie.ts: HttpOnly,
+ * Lax, the whole site, kept to the fixed expiry; plain `deskgate-trust`, the tests run over HTTP).
+ * For tests about what ends or uses a trust; trusted-browsers.spec.ts walks the UI that makes one.
+ */
+export async function trustDirectly(context: BrowserContext, user: { id: number }, base = baseURL) {
+  const { orgId, credentialsVersion } = await userRow(user.id);
+  const trusted = await writeTransaction((tx) => trustBrowser(tx, { id: user.id, orgId, credentialsVersion }, { userAgent: null, clientAddress: null, ip: null }));
+  if (!trusted) throw new Error(`the organization of user ${user.id} does not allow trusted browsers`);
+  await context.addCookies([{ name: 'deskgate-trust', value: trusted.token, url: base, httpOnly: true, sameSite: 'Lax', expires: Math.floor(trusted.expiresAt / 1000) }]);
+  return trusted;
 }
