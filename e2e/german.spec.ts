@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import { expect, expectAccessible, TestOrg, test, totp } from './fixtures';
 import { auditActions, userRow } from './support/db';
 import { submit } from './support/submit';
@@ -6,6 +7,14 @@ import { submit } from './support/submit';
 // German, with <html lang="de">, with JavaScript and without. The English labels of the other specs
 // (the QA guide's) stay as they are: an English browser sees exactly what it saw before.
 test.use({ locale: 'de-DE', extraHTTPHeaders: { 'Accept-Language': 'de-DE,de;q=0.9,en;q=0.5' } });
+
+/** The German sign-in form, filled and sent: where it leads is each test's to check. */
+async function passwordStep(page: Page, user: { email: string; password: string }) {
+  await page.goto('/login');
+  await page.getByLabel('E-Mail-Adresse').fill(user.email);
+  await page.getByLabel('Passwort', { exact: true }).fill(user.password);
+  await submit(page, page.getByRole('button', { name: 'Anmelden', exact: true }));
+}
 
 test('sign-in in German: page, title, validation and refusal', async ({ page, org }) => {
   const user = await org.user();
@@ -38,10 +47,7 @@ test('sign-in in German: page, title, validation and refusal', async ({ page, or
 
 test('the code step in German: the code, the wrong-code message with attempts left, the recovery code', async ({ page, org }) => {
   const user = await org.userWith2fa();
-  await page.goto('/login');
-  await page.getByLabel('E-Mail-Adresse').fill(user.email);
-  await page.getByLabel('Passwort', { exact: true }).fill(user.password);
-  await submit(page, page.getByRole('button', { name: 'Anmelden', exact: true }));
+  await passwordStep(page, user);
   await expect(page).toHaveURL(/\/login\/verify/);
   await expect(page.locator('html')).toHaveAttribute('lang', 'de');
   await expect(page.getByRole('heading', { name: 'Zwei-Faktor-Authentifizierung' })).toBeVisible();
@@ -69,10 +75,7 @@ test('the code step in German: the code, the wrong-code message with attempts le
 test('forced setup in German: the steps, the codes, on to the app', async ({ page }) => {
   const org = await TestOrg.create('required');
   const user = await org.user();
-  await page.goto('/login');
-  await page.getByLabel('E-Mail-Adresse').fill(user.email);
-  await page.getByLabel('Passwort', { exact: true }).fill(user.password);
-  await submit(page, page.getByRole('button', { name: 'Anmelden', exact: true }));
+  await passwordStep(page, user);
   await expect(page).toHaveURL(/\/login\/setup-2fa/);
   await expect(page.locator('html')).toHaveAttribute('lang', 'de');
   await expect(page.getByRole('heading', { name: 'Zwei-Faktor-Authentifizierung einrichten', level: 1 })).toBeVisible();
@@ -98,10 +101,7 @@ test('forced setup in German: the steps, the codes, on to the app', async ({ pag
 
 test('a user who chose English on the profile gets English despite a German browser; the choice is audited', async ({ page, org }) => {
   const user = await org.user();
-  await page.goto('/login');
-  await page.getByLabel('E-Mail-Adresse').fill(user.email);
-  await page.getByLabel('Passwort', { exact: true }).fill(user.password);
-  await submit(page, page.getByRole('button', { name: 'Anmelden', exact: true }));
+  await passwordStep(page, user);
   await expect(page).toHaveURL(/\/$/);
 
   await page.goto('/profile/language');
@@ -133,10 +133,7 @@ test('a user who chose English on the profile gets English despite a German brow
 
 test('a value that is no language is refused in German and changes nothing', async ({ page, org }) => {
   const user = await org.user();
-  await page.goto('/login');
-  await page.getByLabel('E-Mail-Adresse').fill(user.email);
-  await page.getByLabel('Passwort', { exact: true }).fill(user.password);
-  await submit(page, page.getByRole('button', { name: 'Anmelden', exact: true }));
+  await passwordStep(page, user);
   await expect(page).toHaveURL(/\/$/);
   await page.goto('/profile/language');
   // A forged option, as a tampered form would post it.
