@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { createTranslator, IntlErrorCode, type IntlError } from 'use-intl/core';
 import { messageFallback, onIntlError, strictMessages } from './errors';
 import { LOCALES } from './locales';
-import { loadMessages } from './messages';
+import { loadMessages, mergeCatalogs } from './messages';
 import { isMessageKey, localize, translatorFor } from './translate';
 import { message } from './keys';
 
@@ -90,4 +90,13 @@ test('message keys, with values, are translated; sentences pass through', () => 
   // A value is data: whatever a user typed comes back as it was, never read as a key or markup.
   assert.equal(localize(message('Setup.keyAdded', { name: 'A&B <b>?x=1' }), translatorFor('en')), '“A&B <b>?x=1” is added. Two-factor authentication is on.');
   assert.equal(localize('plain text', translatorFor('de')), 'plain text');
+});
+
+test('the catalog parts merge into one tree, and a message defined by two parts is refused', () => {
+  assert.deepEqual(mergeCatalogs({ A: { x: 'x' }, Client: { B: { y: 'y' } } }, { Client: { C: { z: 'z' } } }), {
+    A: { x: 'x' },
+    Client: { B: { y: 'y' }, C: { z: 'z' } },
+  });
+  assert.throws(() => mergeCatalogs({ A: { x: 'x' } }, { A: { x: 'again' } }), /A\.x is defined twice/);
+  assert.throws(() => mergeCatalogs({ A: { x: 'x' } }, { A: { x: { deeper: 'y' } } }), /A\.x is defined twice/);
 });
