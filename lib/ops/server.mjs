@@ -2,7 +2,9 @@
 // Plain JavaScript so that it runs without a compiler; `npm start` (lib/ops/start.ts) launches it.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHmac, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import path from 'node:path';
 import next from 'next';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { drainable, runHooks } from './drain.mjs';
@@ -131,6 +133,18 @@ function timeRequest(req, res) {
   const end = requestSeconds.startTimer({ group: routeGroup(req.url), method: ['GET', 'HEAD', 'POST'].includes(req.method) ? req.method : 'other' });
   res.once('close', () => end({ status: res.writableFinished ? `${Math.floor(res.statusCode / 100)}xx` : 'aborted' }));
 }
+
+/**
+ * The configuration the build resolved (.next/required-server-files.json), handed to Next.js as its own
+ * standalone server hands it, instead of next.config.ts loaded again at every start: loading a
+ * TypeScript config brings in the SWC compiler (26 MB resident) and the next-intl build plugin (with a
+ * file watcher), which a production server never uses. Nothing in it is read at run time: the hosts
+ * allowed to post forms (ALLOWED_ORIGINS) are part of the build stamp, so a change rebuilds.
+ */
+function builtConfig(dir) {
+  return JSON.parse(readFileSync(path.join(dir, '.next', 'required-server-files.json'), 'utf8')).config;
+}
+process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(builtConfig(process.cwd()));
 
 // Next fetches its own redirects during server actions: it must know where it listens.
 const app = next({ dev: false, dir: process.cwd(), hostname: 'localhost', port });
