@@ -218,7 +218,7 @@ test('an invitation link that no longer works says so in German', async ({ page 
   await page.goto('/invitation');
   await expect(page).toHaveTitle(/^Einladung annehmen · /);
   await expect(page.getByRole('heading', { name: 'Einladung' })).toBeVisible();
-  await expect(page.getByRole('alert')).toHaveText('Diese Einladung ist abgelaufen oder wurde bereits verwendet. Bitten Sie Ihre Administration um eine neue.');
+  await expect(page.locator('p[role=alert]')).toHaveText('Diese Einladung ist abgelaufen oder wurde bereits verwendet. Bitten Sie Ihre Administration um eine neue.');
   await expect(page.getByRole('link', { name: 'Zur Anmeldung' })).toBeVisible();
   await expectAccessible(page);
 });
