@@ -1,37 +1,37 @@
 import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
 import { requireSession } from '@/lib/auth/current';
-
-const policyText = { off: 'Off', optional: 'Optional', required: 'Required' } as const;
 
 export default async function HomePage() {
   const { user, org, method } = await requireSession();
+  const t = await getTranslations('Home');
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-semibold">Welcome, {user.name}</h1>
+      <h1 className="text-2xl font-semibold">{t('welcome', { name: user.name })}</h1>
       <div className="card">
         <dl className="grid grid-cols-1 gap-x-6 gap-y-3 sm:grid-cols-[max-content_1fr]">
-          <dt className="font-medium">Email</dt>
+          <dt className="font-medium">{t('email')}</dt>
           <dd>{user.email}</dd>
-          <dt className="font-medium">Organization</dt>
+          <dt className="font-medium">{t('organization')}</dt>
           <dd>{org.name}</dd>
-          <dt className="font-medium">Role</dt>
-          <dd>{user.role === 'admin' ? 'Administrator' : 'Member'}</dd>
-          <dt className="font-medium">Signed in with</dt>
-          <dd>{method === 'sso' ? 'Single sign-on' : method === 'passkey' ? 'A passkey' : 'Email and password'}</dd>
-          <dt className="font-medium">Organization 2FA policy</dt>
-          <dd>{policyText[org.twoFactorPolicy]}</dd>
+          <dt className="font-medium">{t('role')}</dt>
+          <dd>{t(user.role === 'admin' ? 'admin' : 'member')}</dd>
+          <dt className="font-medium">{t('signedInWith')}</dt>
+          <dd>{t(method === 'sso' ? 'method.sso' : method === 'passkey' ? 'method.passkey' : 'method.password')}</dd>
+          <dt className="font-medium">{t('policy')}</dt>
+          <dd>{t(`policies.${org.twoFactorPolicy}`)}</dd>
         </dl>
       </div>
       <ul className="flex flex-wrap gap-4">
         <li>
-          <Link href="/profile/2fa">Two-factor authentication</Link>
+          <Link href="/profile/2fa">{t('twoFactor')}</Link>
         </li>
         <li>
-          <Link href="/profile/password">Change password</Link>
+          <Link href="/profile/password">{t('changePassword')}</Link>
         </li>
         {user.role === 'admin' ? (
           <li>
-            <Link href="/admin/users">Administration</Link>
+            <Link href="/admin/users">{t('administration')}</Link>
           </li>
         ) : null}
       </ul>

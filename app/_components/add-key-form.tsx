@@ -35,7 +35,7 @@ export function AddKeyForm({ begin, finish, finishError, submitLabel, children }
     let live = true;
     void runCeremony('register', options).then((result) => {
       if (!live) return;
-      if ('error' in result) return setProblem({ for: state, message: result.error });
+      if ('error' in result) return setProblem({ for: state, message: t(result.error) });
       const form = new FormData();
       form.set('name', state.values?.name ?? '');
       form.set('response', result.response);
@@ -44,7 +44,7 @@ export function AddKeyForm({ begin, finish, finishError, submitLabel, children }
     return () => {
       live = false;
     };
-  }, [state, finish]);
+  }, [state, finish, t]);
 
   // Until the page runs (never, with JavaScript off) the sentence stands in for the form.
   if (!hydrated) return <p>{t(keysNeedJavaScript('manage'))}</p>;

@@ -10,6 +10,7 @@ export async function EnrollmentDetails({ secret, email }: { secret: string; ema
   const spoken = spokenKey(secret);
   const svg = await qrSvg(otpauthUri(secret, config().appName, email));
   const t = await getTranslations('Enrollment');
+  const alt = await getTranslations('TwoFactor');
   return (
     <ol className="space-y-6">
       <li className="space-y-2">
@@ -20,7 +21,7 @@ export async function EnrollmentDetails({ secret, email }: { secret: string; ema
         <h3 className="font-semibold">{t('scanHeading')}</h3>
         <p>{t('scanText')}</p>
         <div className="flex flex-col items-start gap-4 sm:flex-row sm:items-center">
-          <div role="img" aria-label={`QR code for setting up ${config().appName}. The key to type instead is ${spoken}.`} className="h-48 w-48 shrink-0 bg-white p-1 [&>svg]:h-full [&>svg]:w-full" dangerouslySetInnerHTML={{ __html: svg }} />
+          <div role="img" aria-label={alt('qrAlt', { appName: config().appName, key: spoken })} className="h-48 w-48 shrink-0 bg-white p-1 [&>svg]:h-full [&>svg]:w-full" dangerouslySetInnerHTML={{ __html: svg }} />
           <div>
             <p className="text-sm text-slate-600 dark:text-slate-400" id="setup-key-label">
               {t('keyLabel')}

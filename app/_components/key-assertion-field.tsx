@@ -1,6 +1,7 @@
 'use client';
 
 import { useRef, useState, type MouseEvent } from 'react';
+import { useTranslations } from 'next-intl';
 import type { FormAction } from '@/lib/action';
 import { runCeremony, useHydrated } from './webauthn-ceremony';
 
@@ -14,22 +15,27 @@ export function KeyAssertionField({ options, errors }: { options: FormAction; er
   const answer = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  const t = useTranslations();
 
   async function useKey(event: MouseEvent<HTMLButtonElement>) {
     const form = event.currentTarget.form;
     if (!form) return;
     const password = form.elements.namedItem('password');
     if (password instanceof HTMLInputElement && password.value === '') {
-      setProblem('Enter your password first, then use your security key.');
+      setProblem(t('Client.StepUp.passwordFirst'));
       password.focus();
       return;
     }
     setBusy(true);
     setProblem(null);
     const state = await options({}, new FormData());
-    const result = state.webauthnOptions ? await runCeremony('authenticate', state.webauthnOptions) : { error: state.error ?? 'Try again.' };
+    if (!state.webauthnOptions) {
+      setBusy(false);
+      return setProblem(state.error ?? t('Client.StepUp.tryAgain'));
+    }
+    const result = await runCeremony('authenticate', state.webauthnOptions);
     setBusy(false);
-    if ('error' in result) return setProblem(result.error);
+    if ('error' in result) return setProblem(t(result.error));
     answer.current!.value = result.response;
     form.requestSubmit();
   }
@@ -40,10 +46,10 @@ export function KeyAssertionField({ options, errors }: { options: FormAction; er
       <input type="hidden" name="webauthnResponse" ref={answer} defaultValue="" />
       {hydrated ? (
         <button type="button" className="btn-secondary" onClick={useKey} disabled={busy} aria-disabled={busy}>
-          {busy ? 'Waiting for your security key…' : 'Use your security key'}
+          {t(busy ? 'Client.StepUp.waiting' : 'Client.StepUp.useKey')}
         </button>
       ) : (
-        <p>Confirming with a security key needs JavaScript. Turn it on, or enter a recovery code below.</p>
+        <p>{t('Client.StepUp.needsJavaScript')}</p>
       )}
       {message ? (
         <p role="alert" className="text-sm text-red-700 dark:text-red-400">

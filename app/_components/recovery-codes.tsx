@@ -12,18 +12,11 @@ interface Props {
   children: ReactNode;
 }
 
-export function recoveryCodesFile(codes: string[], email: string, appName: string, date = new Date()): string {
-  return [
-    `${appName} recovery codes`,
-    `Account: ${email}`,
-    `Generated: ${date.toISOString().slice(0, 10)}`,
-    '',
-    ...codes,
-    '',
-    'Each code works once. Use one to sign in when you cannot use your authenticator app.',
-    'Keep them somewhere safe; anyone who has them and your password can sign in as you.',
-    '',
-  ].join('\n');
+type FileText = (key: 'title' | 'account' | 'generated' | 'once' | 'safe', values?: Record<string, string>) => string;
+
+/** The downloadable file, in the reader's language (`t`: Client.RecoveryCodesFile); the date stays ISO, as file names and logs write it. */
+export function recoveryCodesFile(codes: string[], email: string, appName: string, t: FileText, date = new Date()): string {
+  return [t('title', { appName }), t('account', { email }), t('generated', { date: date.toISOString().slice(0, 10) }), '', ...codes, '', t('once'), t('safe'), ''].join('\n');
 }
 
 /** Step 4: the codes, shown once, with download (works without JavaScript), copy and print. */
@@ -31,10 +24,11 @@ export function RecoveryCodes({ codes, email, appName, children }: Props) {
   const [scripted, setScripted] = useState(false);
   const [copied, setCopied] = useState(false);
   const t = useTranslations('Client.RecoveryCodes');
+  const fileText = useTranslations('Client.RecoveryCodesFile');
   // Copy and print need JavaScript: offer them only once it runs.
   // eslint-disable-next-line react-hooks/set-state-in-effect
   useEffect(() => setScripted(true), []);
-  const file = recoveryCodesFile(codes, email, appName);
+  const file = recoveryCodesFile(codes, email, appName, fileText);
   return (
     <section aria-labelledby="recovery-codes-heading" className="space-y-4">
       <StepHeading id="recovery-codes-heading" className="text-xl font-semibold">

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { keyStepUpOptionsAction } from '@/app/(app)/profile/2fa/key-actions';
 import type { ActionState } from '@/lib/action';
 import { CodeField, RecoveryCodeField } from './code-fields';
@@ -27,9 +28,10 @@ export function stepUpAsked(state: ActionState): boolean {
 export function StepUpFields({ needsCode, state, passwordRequired = true, factors = { app: true, keys: false }, idPrefix = '' }: { needsCode: boolean; state: ActionState; passwordRequired?: boolean; factors?: StepUpFactors; idPrefix?: string }) {
   const errors = state.fieldErrors ?? {};
   const askCode = needsCode || !!errors.code || !!errors.recoveryCode || !!errors.webauthnResponse;
+  const t = useTranslations('Client.StepUp');
   return (
     <>
-      <Field name="password" id={`${idPrefix}password`} label="Your password" type="password" autoComplete="current-password" required={passwordRequired} errors={errors.password} hint="Confirm it's you." />
+      <Field name="password" id={`${idPrefix}password`} label={t('password')} type="password" autoComplete="current-password" required={passwordRequired} errors={errors.password} hint={t('hint')} />
       {askCode ? <SecondFactorFields factors={factors} errors={errors} idPrefix={idPrefix} /> : null}
     </>
   );
@@ -37,11 +39,12 @@ export function StepUpFields({ needsCode, state, passwordRequired = true, factor
 
 /** The second factors a step-up accepts from this user: a key, the app's code, a recovery code. */
 export function SecondFactorFields({ factors, errors, idPrefix = '' }: { factors: StepUpFactors; errors: Record<string, string[] | undefined>; idPrefix?: string }) {
+  const t = useTranslations('Client.StepUp');
   return (
     <>
       {factors.keys ? <KeyAssertionField options={keyStepUpOptionsAction} errors={errors.webauthnResponse} /> : null}
-      {factors.app ? <CodeField label={factors.keys ? 'Or a code from your authenticator app' : undefined} errors={errors.code} required={false} idPrefix={idPrefix} /> : null}
-      <RecoveryCodeField label="Or a recovery code" errors={errors.recoveryCode} required={false} idPrefix={idPrefix} />
+      {factors.app ? <CodeField label={factors.keys ? t('orAppCode') : undefined} errors={errors.code} required={false} idPrefix={idPrefix} /> : null}
+      <RecoveryCodeField label={t('orRecoveryCode')} errors={errors.recoveryCode} required={false} idPrefix={idPrefix} />
     </>
   );
 }

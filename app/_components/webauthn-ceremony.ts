@@ -12,7 +12,8 @@ export function useHydrated(): boolean {
 
 /**
  * Hands the server's options to the browser (navigator.credentials.create or get) and returns
- * the answer as the JSON string a form posts, or a sentence for a person when there is none.
+ * the answer as the JSON string a form posts, or the key of a message for a person (Client.Ceremony)
+ * when there is none: the caller translates it.
  */
 export async function runCeremony(kind: 'register' | 'authenticate', optionsJSON: string): Promise<{ response: string } | { error: string }> {
   try {
@@ -20,7 +21,7 @@ export async function runCeremony(kind: 'register' | 'authenticate', optionsJSON
     const response = kind === 'register' ? await startRegistration({ optionsJSON: options }) : await startAuthentication({ optionsJSON: options });
     return { response: JSON.stringify(response) };
   } catch (error) {
-    if (error instanceof WebAuthnError && error.code === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED') return { error: 'This key is already on your account. Use another key.' };
-    return { error: 'The security key did not answer, or the request was cancelled or timed out. Try again.' };
+    if (error instanceof WebAuthnError && error.code === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED') return { error: 'Client.Ceremony.duplicate' };
+    return { error: 'Client.Ceremony.noAnswer' };
   }
 }

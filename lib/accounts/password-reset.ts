@@ -18,9 +18,8 @@ import { endTrustedBrowsers } from '@/lib/auth/trusted-browsers';
 /** The page a reset link opens (lib/auth/link-cookie.ts moves its token into a cookie). */
 export const RESET_PATH = '/login/reset-password';
 
-/** The one answer to every forgot-password request. */
-export const RESET_REQUESTED =
-  'If an account with that address can sign in with a password, we have sent a link to it. The link works once, for 30 minutes. Nothing in a few minutes? Check your spam folder, or ask your administrator.';
+/** The one answer to every forgot-password request (a message key: the page translates it, the CLI reads it with english()). */
+export const RESET_REQUESTED = 'ForgotPassword.requested';
 
 /** Keys of their own, not sign-in's: a flood of reset requests locks no one's sign-in. Keyed by the submitted email, known or not. */
 function requestRules(email: string, ip: string): ThrottleRule[] {

@@ -2,8 +2,8 @@ import { message } from '@/lib/i18n/keys';
 import type { RegistrationFailure } from './webauthn-registration';
 
 // The messages of the sign-in's second step and of 2FA changes are message keys (lib/i18n/messages,
-// namespace Auth), translated where they are shown; the ones below still in English are translated
-// by later parts of #18 (the 2FA tab, the admin pages).
+// namespaces Auth, StepUp, TwoFactor and SecurityKeys), translated where they are shown; the CLI and
+// logs read them with english().
 
 /** What people read when a second factor fails: what happened, and what to do next. */
 export const WRONG_CODE = 'Auth.wrongCode';
@@ -18,7 +18,9 @@ export function clockDriftMessage(steps: number): string {
 /** The message for a wrong app code, with the clock hint when the code was right at another time. */
 export const wrongCodeMessage = (drift?: number | null) => (drift ? clockDriftMessage(drift) : WRONG_CODE);
 export const WRONG_RECOVERY_CODE = 'Auth.wrongRecoveryCode';
-export const WRONG_PASSWORD = "That password isn't right.";
+export const WRONG_PASSWORD = 'StepUp.wrongPassword';
+/** The password throttle's lock, where a signed-in user re-enters the password (step-up, password change). */
+export const PASSWORD_LOCKED = 'StepUp.passwordLocked';
 
 export function lockedMessage(minutes: number): string {
   return message('Auth.locked', { minutes });
@@ -29,20 +31,20 @@ export const SETUP_SUPERSEDED = 'Auth.setupSuperseded';
 export const SECOND_FACTOR_SUSPENDED = 'Auth.secondFactorSuspended';
 
 // Security keys as a second factor a person manages (helper "factors"): step-up, the 2FA tab, forced setup.
-export const KEY_NOT_ACCEPTED = "Your security key's answer wasn't accepted. Try the key again, or use a recovery code.";
-export const KEY_OR_RECOVERY_CODE = 'Confirm with your security key, or enter a recovery code.';
+export const KEY_NOT_ACCEPTED = 'StepUp.keyNotAccepted';
+export const KEY_OR_RECOVERY_CODE = 'StepUp.keyOrRecoveryCode';
 /** Where a key would be offered but JavaScript does not run: the sentence, and what to do instead (Client.SecurityKey). */
 export const keysNeedJavaScript = (instead: 'manage' | 'sign-in') => (instead === 'manage' ? 'Client.SecurityKey.needsJavaScriptManage' : 'Client.SecurityKey.needsJavaScriptSignIn');
-export const NOT_ALLOWED_HERE = 'Your organization has not enabled two-factor authentication, so it cannot be set up or changed here.';
+export const NOT_ALLOWED_HERE = 'TwoFactor.notAllowed';
 /** Why a key was not added, for a person. */
 export const KEY_REFUSED: Record<RegistrationFailure, string> = {
-  invalid_input: "Your browser's answer could not be read. Try adding the key again.",
-  invalid_name: 'Give the key a name of at most 64 characters.',
-  expired: 'This request has expired or was already used. Try adding the key again.',
-  not_verified: "The key's answer could not be verified. Try again, or use another key.",
-  duplicate: 'This key is already registered. Each key can be added once.',
-  stale: 'Your keys were changed in another window. Try adding the key again.',
-  not_allowed: 'Your session has ended or this change is no longer allowed, so nothing was added.',
+  invalid_input: 'SecurityKeys.refused.invalid_input',
+  invalid_name: 'SecurityKeys.refused.invalid_name',
+  expired: 'SecurityKeys.refused.expired',
+  not_verified: 'SecurityKeys.refused.not_verified',
+  duplicate: 'SecurityKeys.refused.duplicate',
+  stale: 'SecurityKeys.refused.stale',
+  not_allowed: 'SecurityKeys.refused.not_allowed',
 };
 
 // --- Signing in with a security key or a passkey (#15, helper "signin") ---

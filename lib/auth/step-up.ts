@@ -2,7 +2,7 @@ import 'server-only';
 import type { ActionState } from '@/lib/action';
 import { audit, auditAlone } from '@/lib/audit';
 import { checkPassword, sessionDevice } from './credentials';
-import { KEY_NOT_ACCEPTED, KEY_OR_RECOVERY_CODE, lockedMessage, SECOND_FACTOR_SUSPENDED, WRONG_PASSWORD, WRONG_RECOVERY_CODE, wrongCodeMessage } from './messages';
+import { KEY_NOT_ACCEPTED, KEY_OR_RECOVERY_CODE, lockedMessage, PASSWORD_LOCKED, SECOND_FACTOR_SUSPENDED, WRONG_PASSWORD, WRONG_RECOVERY_CODE, wrongCodeMessage } from './messages';
 import { hasSecondFactor } from './policy';
 import { type FactorInput, markSessionSecondFactor, secondFactorIsFresh, verifySecondFactor } from './second-factor';
 import type { CurrentSession } from './session';
@@ -23,7 +23,7 @@ export function stepUpNeedsCode(current: CurrentSession): boolean {
 
 function secondFactorMissing(current: CurrentSession): ActionState {
   if (current.user.totpEnabledAt === null) return { fieldErrors: { recoveryCode: [KEY_OR_RECOVERY_CODE] }, error: KEY_OR_RECOVERY_CODE };
-  return { fieldErrors: { code: ['Enter the 6-digit code from your authenticator app, or use a recovery code.'] }, error: 'Confirm with a code from your authenticator app.' };
+  return { fieldErrors: { code: ['StepUp.codeOrRecoveryCode'] }, error: 'StepUp.confirmWithCode' };
 }
 
 /**
@@ -35,7 +35,7 @@ export async function checkStepUp(current: CurrentSession, input: StepUpInput, i
   const password = await checkPassword(current.user.email, input.password, ip, sessionDevice(current));
   if (!password.ok) {
     if (!password.locked) await auditAlone({ orgId: current.org.id, actor: { kind: 'user', userId: current.user.id }, targetUserId: current.user.id, action: 'step_up.failed', detail: { factor: 'password' }, ip });
-    return password.locked ? { error: 'Too many failed password attempts. Try again later.' } : { fieldErrors: { password: [WRONG_PASSWORD] }, error: WRONG_PASSWORD };
+    return password.locked ? { error: PASSWORD_LOCKED } : { fieldErrors: { password: [WRONG_PASSWORD] }, error: WRONG_PASSWORD };
   }
   if (!stepUpNeedsCode(current)) return null;
   // A key's assertion answers a challenge this session asked for with the user's keys.

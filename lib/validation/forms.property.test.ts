@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { z } from 'zod';
 import { asciiDigit, fileValue, formEntriesFor, hugeString, isReadableMessage, nonAsciiDigit, numRuns, toFormData, whitespace, type Entry } from '@/lib/testing/arbitraries';
+import { english } from '@/lib/i18n/translate';
 import { FIELDS_REFUSED, validate } from './form-data';
 import {
   BULK_REQUIRE_MAX,
@@ -193,7 +194,8 @@ test('changing the password: the confirmation must match the new password exactl
       const checked = validate(changePasswordSchema, toFormData(entriesOf({ currentPassword, newPassword: newPw, confirmPassword })));
       if (newPw === confirmPassword) return assert.ok('data' in checked);
       assert.ok('state' in checked);
-      assert.deepEqual(checked.state.fieldErrors, { confirmPassword: ['The two new passwords do not match.'] });
+      assert.deepEqual(checked.state.fieldErrors, { confirmPassword: ['AccountValidation.passwordsDiffer'] });
+      assert.equal(english('AccountValidation.passwordsDiffer'), 'The two new passwords do not match.');
     }),
     { numRuns: RUNS },
   );

@@ -47,8 +47,8 @@ export const startEnrollmentSchema = z.object({ ...stepUpFields });
 export const stepUpSchema = z.object(stepUpFields);
 
 export const changePasswordSchema = z
-  .object({ currentPassword: currentPasswordField, newPassword: newPasswordField, confirmPassword: z.string({ error: 'Enter the new password again.' }) })
-  .refine((v) => v.newPassword === v.confirmPassword, { message: 'The two new passwords do not match.', path: ['confirmPassword'] });
+  .object({ currentPassword: currentPasswordField, newPassword: newPasswordField, confirmPassword: z.string({ error: 'AccountValidation.confirmPassword' }) })
+  .refine((v) => v.newPassword === v.confirmPassword, { message: 'AccountValidation.passwordsDiffer', path: ['confirmPassword'] });
 
 /** The profile's language setting: a language, or "browser" (empty: follow the browser's Accept-Language). */
 export const setLocaleSchema = z.object({ locale: z.enum(['browser', ...LOCALES], { error: 'Validation.locale' }).transform((v) => (v === 'browser' ? null : v)) });
@@ -58,8 +58,8 @@ export const forgotPasswordSchema = z.object({ email: emailField });
 
 /** The page a reset link opens: the new password twice (the token comes from the link's cookie, never the form). */
 export const resetPasswordSchema = z
-  .object({ newPassword: newPasswordField, confirmPassword: z.string({ error: 'Enter the new password again.' }) })
-  .refine((v) => v.newPassword === v.confirmPassword, { message: 'The two new passwords do not match.', path: ['confirmPassword'] });
+  .object({ newPassword: newPasswordField, confirmPassword: z.string({ error: 'AccountValidation.confirmPassword' }) })
+  .refine((v) => v.newPassword === v.confirmPassword, { message: 'AccountValidation.passwordsDiffer', path: ['confirmPassword'] });
 
 const userId = z.coerce.number({ error: 'Choose a user.' }).int().positive('Choose a user.').max(Number.MAX_SAFE_INTEGER);
 
@@ -87,8 +87,8 @@ export const revokeInvitationSchema = z.object({ userId, ...stepUpFields });
 
 /** The invitee chooses a password (the link's token is in its path-scoped cookie: lib/auth/link-cookie.ts). */
 export const acceptInvitationSchema = z
-  .object({ newPassword: newPasswordField, confirmPassword: z.string({ error: 'Enter the password again.' }) })
-  .refine((v) => v.newPassword === v.confirmPassword, { message: 'The two passwords do not match.', path: ['confirmPassword'] });
+  .object({ newPassword: newPasswordField, confirmPassword: z.string({ error: 'AccountValidation.repeatPassword' }) })
+  .refine((v) => v.newPassword === v.confirmPassword, { message: 'AccountValidation.passwordsDifferInvitation', path: ['confirmPassword'] });
 
 /** Deactivating or reactivating a user: the admin steps up either way. */
 export const setUserDeactivatedSchema = z.object({ userId, deactivated: z.enum(['on', 'off'], { error: 'Choose whether to deactivate or reactivate the user.' }), ...stepUpFields });
@@ -135,7 +135,7 @@ export const setPasskeySignInSchema = z.object({ passkeySignIn: z.enum(['on', 'o
 export const setGraceDaysSchema = z.object({ graceDays: graceDaysField, ...stepUpFieldsWhenNeeded });
 
 /** The Devices tab: a session by its row key (a SHA-256 digest in base64url; whose it is, the action checks). */
-export const endSessionSchema = z.object({ session: z.string({ error: 'Choose a session.' }).regex(/^[A-Za-z0-9_-]{43}$/, 'Choose a session.') });
+export const endSessionSchema = z.object({ session: z.string({ error: 'AccountValidation.chooseSession' }).regex(/^[A-Za-z0-9_-]{43}$/, 'AccountValidation.chooseSession') });
 export const endOtherSessionsSchema = z.object({});
 
 /** An admin's "Sign out everywhere" for a user steps up like the other changes of the users table. */
@@ -157,4 +157,4 @@ export const setTrustedBrowsersSchema = z.object({
 });
 
 /** "Remove" beside a trusted browser on the Devices tab: the row's id (a SHA-256 digest, base64url). */
-export const removeTrustedBrowserSchema = z.object({ id: z.string({ error: 'Choose a browser to remove.' }).regex(/^[A-Za-z0-9_-]{43}$/, { error: 'Choose a browser to remove.' }) });
+export const removeTrustedBrowserSchema = z.object({ id: z.string({ error: 'AccountValidation.chooseBrowser' }).regex(/^[A-Za-z0-9_-]{43}$/, { error: 'AccountValidation.chooseBrowser' }) });

@@ -2,6 +2,7 @@
 // encodes it), checked before SimpleWebAuthn sees it: strings of bounded length, base64url where
 // the format says so, nothing else trusted.
 import { z } from 'zod';
+import { message } from '@/lib/i18n/keys';
 import type { AuthenticationResponseJSON, AuthenticatorTransportFuture, RegistrationResponseJSON } from '@simplewebauthn/server';
 
 const base64url = (max: number) => z.string().min(1).max(max).regex(/^[A-Za-z0-9_-]+$/);
@@ -70,14 +71,14 @@ export const KEY_NAME_MAX = 64;
 
 /** The name a user gives a key. */
 export const keyNameField = z
-  .string({ error: 'Give the key a name.' })
+  .string({ error: 'AccountValidation.keyNameRequired' })
   .trim()
-  .min(1, 'Give the key a name.')
-  .max(KEY_NAME_MAX, `Key names can be at most ${KEY_NAME_MAX} characters long.`)
+  .min(1, 'AccountValidation.keyNameRequired')
+  .max(KEY_NAME_MAX, message('AccountValidation.keyNameTooLong', { max: KEY_NAME_MAX }))
   // Control characters and bidirectional overrides would let a name pass for another.
-  .refine((s) => !/[\p{Cc}\u202A-\u202E\u2066-\u2069]/u.test(s), 'Key names cannot contain control characters.');
+  .refine((s) => !/[\p{Cc}\u202A-\u202E\u2066-\u2069]/u.test(s), 'AccountValidation.keyNameControl');
 
-const USE_KEY_AGAIN = 'Use your security key again.';
+const USE_KEY_AGAIN = 'AccountValidation.useKeyAgain';
 
 /**
  * A WebAuthn response as a form posts it: the JSON string @simplewebauthn/browser returned, parsed,
@@ -108,4 +109,4 @@ export function webauthnResponseField<T = unknown>(message = USE_KEY_AGAIN, shap
 export const finishKeySchema = z.object({ name: keyNameField, response: webauthnResponseField() });
 
 /** Renaming or removing one of the user's keys, named by its credential id. */
-export const credentialIdField = z.string({ error: 'Choose a key.' }).min(1, 'Choose a key.').max(1364).regex(/^[A-Za-z0-9_-]+$/, 'Choose a key.');
+export const credentialIdField = z.string({ error: 'AccountValidation.chooseKey' }).min(1, 'AccountValidation.chooseKey').max(1364).regex(/^[A-Za-z0-9_-]+$/, 'AccountValidation.chooseKey');

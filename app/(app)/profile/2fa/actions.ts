@@ -6,7 +6,7 @@ import { auditAlone } from '@/lib/audit';
 import { checkPassword, sessionDevice } from '@/lib/auth/credentials';
 import { currentSession } from '@/lib/auth/current';
 import { beginEnrollment, cancelEnrollment, confirmEnrollment } from '@/lib/auth/enrollment';
-import { WRONG_PASSWORD, wrongCodeMessage } from '@/lib/auth/messages';
+import { PASSWORD_LOCKED, WRONG_PASSWORD, wrongCodeMessage } from '@/lib/auth/messages';
 import { hasSecondFactor, isTwoFactorRequired } from '@/lib/auth/policy';
 import type { CurrentSession } from '@/lib/auth/session';
 import { checkStepUp } from '@/lib/auth/step-up';
@@ -19,7 +19,7 @@ const actor = (current: CurrentSession) => ({ kind: 'user' as const, userId: cur
 
 export const startEnrollmentAction = userAction(startEnrollmentSchema, async (stepUp, { current, ip }) => {
   if (!mayManage(current)) return { error: NOT_ALLOWED };
-  if (current.user.totpEnabledAt !== null) return { error: '2FA is already on. Use “Reconfigure 2FA” to move it to another device.' };
+  if (current.user.totpEnabledAt !== null) return { error: 'TwoFactor.alreadyOn' };
   // A user who already has a second factor (keys) adds the app with a whole step-up, as for any
   // other 2FA change: the app's confirmation counts as a fresh second factor, which must not be had
   // with the password alone.
@@ -28,16 +28,16 @@ export const startEnrollmentAction = userAction(startEnrollmentSchema, async (st
     if (refused) return refused;
   } else {
     const check = await checkPassword(current.user.email, stepUp.password, ip, sessionDevice(current));
-    if (!check.ok) return check.locked ? { error: 'Too many failed password attempts. Try again later.' } : { error: WRONG_PASSWORD, fieldErrors: { password: [WRONG_PASSWORD] } };
+    if (!check.ok) return check.locked ? { error: PASSWORD_LOCKED } : { error: WRONG_PASSWORD, fieldErrors: { password: [WRONG_PASSWORD] } };
   }
   await beginEnrollment(current.user.id, { sessionId: current.sessionId });
   redirect('/profile/2fa');
 });
 
 const CONFIRM_REFUSED = {
-  superseded: 'This setup was started on another device, or replaced by a newer one, so it cannot be confirmed here. Start again to set up 2FA on this device.',
-  stale: 'Your 2FA was changed in another window, so this QR code is no longer valid. Start again.',
-  expired: 'This setup step has expired. Start again.',
+  superseded: 'TwoFactor.confirmRefused.superseded',
+  stale: 'TwoFactor.confirmRefused.stale',
+  expired: 'TwoFactor.confirmRefused.expired',
 };
 
 export const confirmEnrollmentAction = userAction(confirmCodeSchema, async ({ code }, { current, ip }): Promise<ActionState> => {
@@ -47,7 +47,7 @@ export const confirmEnrollmentAction = userAction(confirmCodeSchema, async ({ co
     audit: { orgId: current.org.id, actor: actor(current), targetUserId: current.user.id, ip },
   });
   if (result.ok && result.codes.length === 0) redirect('/profile/2fa?notice=app-added');
-  if (result.ok) return { codes: result.codes, ok: 'Two-factor authentication is on.' };
+  if (result.ok) return { codes: result.codes, ok: 'Setup.turnedOn' };
   if (result.reason === 'invalid') {
     const message = wrongCodeMessage(result.drift);
     return { error: message, fieldErrors: { code: [message] } };
@@ -76,11 +76,11 @@ export const regenerateCodesAction = userAction(stepUpSchema, async (input, { cu
   if (denied) return denied;
   const result = await regenerateRecoveryCodes(current.user.id, { actor: actor(current), orgId: current.org.id, ip, sessionId: current.sessionId });
   if ('refused' in result) return { error: REFUSED[result.refused] };
-  return { codes: result.codes, ok: 'New recovery codes are ready. The old ones no longer work.' };
+  return { codes: result.codes, ok: 'TwoFactor.codesRegenerated' };
 });
 
 export const disableAction = userAction(stepUpSchema, async (input, { current, ip }) => {
-  if (current.user.totpEnabledAt === null) return { error: '2FA is already off.' };
+  if (current.user.totpEnabledAt === null) return { error: 'TwoFactor.alreadyOff' };
   // With keys left, removing the app keeps 2FA on: allowed whatever the policy.
   if (current.user.webauthnKeyCount === 0 && isTwoFactorRequired(current.user, current.org.twoFactorPolicy)) {
     await auditAlone({ orgId: current.org.id, actor: actor(current), targetUserId: current.user.id, action: '2fa.disable_refused', ip });

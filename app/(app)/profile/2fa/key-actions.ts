@@ -10,6 +10,7 @@ import { removeOwnKey } from '@/lib/auth/two-factor-changes';
 import { authenticationOptions, registrationOptions, renameKey, verifyRegistration } from '@/lib/auth/webauthn';
 import { keyOptionsSchema, removeKeySchema, renameKeySchema, startAddKeySchema } from '@/lib/validation/forms';
 import { finishKeySchema } from '@/lib/validation/webauthn';
+import { message } from '@/lib/i18n/keys';
 import { LAST_FACTOR_REQUIRED, mayManage, REFUSED } from './refusals';
 
 const mayAddKeys = mayManage;
@@ -19,7 +20,7 @@ const actor = (current: CurrentSession) => ({ kind: 'user' as const, userId: cur
 /** A challenge for the user's keys, bound to this session: the step-up of any sensitive change. */
 export const keyStepUpOptionsAction = userAction(keyOptionsSchema, async (_input, { current }): Promise<ActionState> => {
   const options = await authenticationOptions({ sessionId: current.sessionId }, current.user.id);
-  if (!options) return { error: 'You have no security key on your account. Use a code instead.' };
+  if (!options) return { error: 'SecurityKeys.noKeys' };
   return { webauthnOptions: JSON.stringify(options) };
 });
 
@@ -37,7 +38,7 @@ export const finishAddKeyAction = userAction(finishKeySchema, async ({ name, res
   const binding = { sessionId: current.sessionId };
   const result = await verifyRegistration(owner(current), binding, response, name, ip, (tx) => mayStillRegister(tx, current.user.id, binding));
   if (!result.ok) return { error: KEY_REFUSED[result.reason] };
-  if (result.codes) return { codes: result.codes, ok: `“${name}” is added. Two-factor authentication is on.` };
+  if (result.codes) return { codes: result.codes, ok: message('Setup.keyAdded', { name }) };
   redirect('/profile/2fa?notice=key-added');
 });
 

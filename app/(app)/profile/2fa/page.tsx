@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { getLocale, getTranslations } from 'next-intl/server';
 import { EnrollmentDetails } from '@/app/_components/enrollment-details';
 import { passkeySignInAllowed } from '@/lib/accounts/passkey-setting';
 import { requireSession } from '@/lib/auth/current';
@@ -7,31 +8,32 @@ import { hasSecondFactor, isTwoFactorRequired } from '@/lib/auth/policy';
 import { stepUpFactors, stepUpNeedsCode } from '@/lib/auth/step-up';
 import { listKeys } from '@/lib/auth/webauthn';
 import { config } from '@/lib/config';
+import { formatDateTime } from '@/lib/i18n/utc-times';
+import { isLocale, type Locale } from '@/lib/i18n/locales';
 import { messageFor } from '@/lib/validation/search-params';
 import { keyTask } from './key-task';
 import { TwoFactorTab, type StepUpKind, type TabView } from './two-factor-tab';
 
-export const metadata: Metadata = { title: 'Two-factor authentication' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('TwoFactor'))('title') };
+}
 
-const formatDate = (ms: number) => new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(ms) + ' UTC';
-const notices: Record<string, string> = {
-  disabled: 'Two-factor authentication is off.',
-  'app-removed': 'The authenticator app is removed. Your security keys and recovery codes keep working.',
-  'app-added': 'The authenticator app is added. Your recovery codes stay the same.',
-  'key-added': 'The security key is added.',
-  'key-renamed': 'The security key is renamed.',
-  'key-removed': 'The security key is removed.',
-};
+const NOTICES = ['disabled', 'app-removed', 'app-added', 'key-added', 'key-renamed', 'key-removed'] as const;
+const notices: Record<string, `notices.${(typeof NOTICES)[number]}`> = Object.fromEntries(NOTICES.map((code) => [code, `notices.${code}`]));
 
 export default async function TwoFactorPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const current = await requireSession();
   const { user, org } = current;
   const params = await searchParams;
+  const t = await getTranslations('TwoFactor');
+  const asked = await getLocale();
+  const locale: Locale = isLocale(asked) ? asked : 'en';
+  const formatDate = (ms: number) => formatDateTime(ms, locale);
   if (user.signInMethod === 'sso') {
     return (
       <div className="card space-y-2">
-        <h2 className="text-xl font-semibold">Two-factor authentication</h2>
-        <p>Your sign-in and 2FA are handled by your identity provider. Manage your second factor there (for example in your Google or Microsoft account).</p>
+        <h2 className="text-xl font-semibold">{t('title')}</h2>
+        <p>{t('ssoText')}</p>
       </div>
     );
   }
@@ -76,7 +78,8 @@ export default async function TwoFactorPage({ searchParams }: { searchParams: Pr
       lastRequired,
     },
   };
-  const notice = messageFor(notices, params.notice);
+  const noticeKey = messageFor(notices, params.notice);
+  const notice = noticeKey ? t(noticeKey) : undefined;
   return (
     <>
       {notice ? (

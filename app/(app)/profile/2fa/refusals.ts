@@ -9,14 +9,14 @@ export function mayManage(current: CurrentSession): boolean {
   return current.user.signInMethod === 'password' && current.org.twoFactorPolicy !== 'off';
 }
 
-export const REQUIRED = 'Your organization requires two-factor authentication, so it cannot be turned off.';
-export const LAST_FACTOR_REQUIRED = 'Your organization requires two-factor authentication, so your last second factor cannot be removed. Add another one first.';
+export const REQUIRED = 'TwoFactor.required';
+export const LAST_FACTOR_REQUIRED = 'TwoFactor.lastFactorRequired';
 
 // What a change re-checked inside its transaction found had changed since the page was loaded.
 export const REFUSED: Record<Refusal, string> = {
-  signed_out: 'Your session has ended. Sign in again to continue.',
-  off: '2FA is already off.',
+  signed_out: 'Action.signedOut',
+  off: 'TwoFactor.alreadyOff',
   required: REQUIRED,
   not_allowed: NOT_ALLOWED,
-  not_found: 'That key is no longer on your account.',
+  not_found: 'TwoFactor.keyGone',
 };

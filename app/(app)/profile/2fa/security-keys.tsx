@@ -36,14 +36,15 @@ export interface KeysView {
 /** "Security keys and passkeys" on the 2FA tab: the list, and one task at a time (add, rename, remove). */
 export function SecurityKeys({ view, finish, finishState }: { view: KeysView; finish: (form: FormData) => void; finishState: ActionState }) {
   const { task } = view;
+  const t = useTranslations('Client.SecurityKeys');
   return (
     <section aria-labelledby="keys-heading" className="space-y-4">
       <h3 id="keys-heading" className="text-lg font-semibold">
-        Security keys and passkeys
+        {t('heading')}
       </h3>
-      <p>A security key (such as a YubiKey) or a passkey on your phone or computer signs you in with a touch or your screen lock. It cannot be phished.</p>
-      {view.keys.length ? <KeyList keys={view.keys} /> : <p>You have not added a security key or passkey.</p>}
-      {view.lastRequired ? <p>Your organization requires two-factor authentication, so you cannot remove your only security key. Add another key or an authenticator app first.</p> : null}
+      <p>{t('intro')}</p>
+      {view.keys.length ? <KeyList keys={view.keys} /> : <p>{t('none')}</p>}
+      {view.lastRequired ? <p>{t('lastRequired')}</p> : null}
       {task?.kind === 'add' ? (
         <AddKey view={view} finish={finish} finishState={finishState} />
       ) : task?.kind === 'rename' ? (
@@ -58,23 +59,24 @@ export function SecurityKeys({ view, finish, finishState }: { view: KeysView; fi
 }
 
 function KeyList({ keys }: { keys: KeyView[] }) {
+  const t = useTranslations('Client.SecurityKeys');
   return (
-    <ul className="divide-y divide-slate-200 rounded-md border border-slate-300 dark:divide-slate-700 dark:border-slate-700" aria-label="Your security keys and passkeys">
+    <ul className="divide-y divide-slate-200 rounded-md border border-slate-300 dark:divide-slate-700 dark:border-slate-700" aria-label={t('listLabel')}>
       {keys.map((key) => (
         <li key={key.credentialId} className="flex flex-wrap items-center justify-between gap-3 p-3">
           <div>
             <p className="font-medium">{key.name}</p>
             <p className="text-sm text-slate-600 dark:text-slate-400">
-              Added {key.added} · {key.lastUsed ? `last used ${key.lastUsed}` : 'never used'}
+              {key.lastUsed ? t('addedUsed', { added: key.added, lastUsed: key.lastUsed }) : t('addedNeverUsed', { added: key.added })}
             </p>
-            <p className="text-sm text-slate-600 dark:text-slate-400">{key.passkey ? 'Passkey sign-in allowed: it checked your PIN or biometrics when added' : 'Used after your password'}</p>
+            <p className="text-sm text-slate-600 dark:text-slate-400">{t(key.passkey ? 'passkey' : 'afterPassword')}</p>
           </div>
           <div className="flex gap-2">
-            <Link className="btn-secondary py-1 no-underline" href={`/profile/2fa?action=rename-key&key=${encodeURIComponent(key.credentialId)}`} aria-label={`Rename ${key.name}`}>
-              Rename
+            <Link className="btn-secondary py-1 no-underline" href={`/profile/2fa?action=rename-key&key=${encodeURIComponent(key.credentialId)}`} aria-label={t('renameLabel', { name: key.name })}>
+              {t('rename')}
             </Link>
-            <Link className="btn-secondary py-1 no-underline" href={`/profile/2fa?action=remove-key&key=${encodeURIComponent(key.credentialId)}`} aria-label={`Remove ${key.name}`}>
-              Remove
+            <Link className="btn-secondary py-1 no-underline" href={`/profile/2fa?action=remove-key&key=${encodeURIComponent(key.credentialId)}`} aria-label={t('removeLabel', { name: key.name })}>
+              {t('remove')}
             </Link>
           </div>
         </li>
@@ -89,12 +91,13 @@ function AddKeyLink() {
   if (!hydrated) return <p>{t(keysNeedJavaScript('manage'))}</p>;
   return (
     <Link className="btn-secondary inline-block no-underline" href="/profile/2fa?action=add-key">
-      Add a security key or passkey
+      {t('Client.SecurityKeys.add')}
     </Link>
   );
 }
 
 function Task({ title, children }: { title: string; children: ReactNode }) {
+  const t = useTranslations('Client.SecurityKeys');
   return (
     <section aria-labelledby="key-task-heading" className="space-y-4 rounded-md border border-slate-300 p-4 dark:border-slate-700">
       <StepHeading level={3} id="key-task-heading" className="text-lg font-semibold">
@@ -102,17 +105,18 @@ function Task({ title, children }: { title: string; children: ReactNode }) {
       </StepHeading>
       {children}
       <Link className="btn-secondary inline-block no-underline" href="/profile/2fa">
-        Cancel
+        {t('cancel')}
       </Link>
     </section>
   );
 }
 
 function AddKey({ view, finish, finishState }: { view: KeysView; finish: (form: FormData) => void; finishState: ActionState }) {
+  const t = useTranslations('Client.SecurityKeys');
   return (
-    <Task title="Add a security key or passkey">
-      <p>Name the key and confirm it&apos;s you. Your browser then asks you to touch the key or use this device&apos;s screen lock.</p>
-      <AddKeyForm begin={startAddKeyAction} finish={finish} finishError={finishState.error} submitLabel="Continue">
+    <Task title={t('add')}>
+      <p>{t('addIntro')}</p>
+      <AddKeyForm begin={startAddKeyAction} finish={finish} finishError={finishState.error} submitLabel={t('continue')}>
         {(state) => <StepUpFields needsCode={view.needsCode} state={state} factors={view.factors} />}
       </AddKeyForm>
     </Task>
@@ -121,13 +125,14 @@ function AddKey({ view, finish, finishState }: { view: KeysView; finish: (form: 
 
 function RenameKey({ keyView }: { keyView: KeyView }) {
   const [state, action] = useActionState<ActionState, FormData>(renameKeyAction, {});
+  const t = useTranslations('Client.SecurityKeys');
   return (
-    <Task title={`Rename “${keyView.name}”`}>
+    <Task title={t('renameTitle', { name: keyView.name })}>
       <form action={action} className="space-y-4" noValidate>
         <FormMessage error={state.error} />
         <input type="hidden" name="credentialId" value={keyView.credentialId} />
-        <Field name="name" label="New name" defaultValue={keyView.name} maxLength={64} required errors={state.fieldErrors?.name} />
-        <SubmitButton>Rename</SubmitButton>
+        <Field name="name" label={t('newName')} defaultValue={keyView.name} maxLength={64} required errors={state.fieldErrors?.name} />
+        <SubmitButton>{t('rename')}</SubmitButton>
       </form>
     </Task>
   );
@@ -136,14 +141,15 @@ function RenameKey({ keyView }: { keyView: KeyView }) {
 function RemoveKey({ keyView, view }: { keyView: KeyView; view: KeysView }) {
   const [state, action] = useActionState<ActionState, FormData>(removeKeyAction, {});
   const last = view.keys.length === 1 && !view.factors.app;
+  const t = useTranslations('Client.SecurityKeys');
   return (
-    <Task title={`Remove “${keyView.name}”`}>
-      <p>{last ? 'This is your last second factor: removing it turns two-factor authentication off, and your recovery codes stop working.' : 'The key will no longer sign you in.'} Your other sessions end.</p>
+    <Task title={t('removeTitle', { name: keyView.name })}>
+      <p>{t(last ? 'removeLast' : 'removeOther')}</p>
       <form action={action} className="space-y-4" noValidate>
         <FormMessage error={state.error} />
         <input type="hidden" name="credentialId" value={keyView.credentialId} />
         <StepUpFields needsCode={view.needsCode} state={state} factors={view.factors} />
-        <SubmitButton className="btn-danger">Remove key</SubmitButton>
+        <SubmitButton className="btn-danger">{t('removeKey')}</SubmitButton>
       </form>
     </Task>
   );

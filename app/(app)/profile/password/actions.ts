@@ -3,15 +3,15 @@
 import { userAction, type ActionState } from '@/lib/action';
 import { changePassword } from '@/lib/accounts/users';
 import { checkPassword, sessionDevice } from '@/lib/auth/credentials';
-import { WRONG_PASSWORD } from '@/lib/auth/messages';
+import { PASSWORD_LOCKED, WRONG_PASSWORD } from '@/lib/auth/messages';
 import { changePasswordSchema } from '@/lib/validation/forms';
 
 export const changePasswordAction = userAction(changePasswordSchema, async ({ currentPassword, newPassword }, { current, ip }): Promise<ActionState> => {
-  if (current.user.signInMethod !== 'password') return { error: 'Your password is managed by your identity provider.' };
+  if (current.user.signInMethod !== 'password') return { error: 'Password.sso' };
   const check = await checkPassword(current.user.email, currentPassword, ip, sessionDevice(current));
-  if (!check.ok) return check.locked ? { error: 'Too many failed password attempts. Try again later.' } : { error: WRONG_PASSWORD, fieldErrors: { currentPassword: [WRONG_PASSWORD] } };
+  if (!check.ok) return check.locked ? { error: PASSWORD_LOCKED } : { error: WRONG_PASSWORD, fieldErrors: { currentPassword: [WRONG_PASSWORD] } };
   if (!(await changePassword(current.user.id, newPassword, { orgId: current.org.id, ip, sessionId: current.sessionId }))) {
-    return { error: 'Your session has ended, so the password was not changed. Sign in again to continue.' };
+    return { error: 'Password.sessionEnded' };
   }
-  return { ok: 'Your password was changed. You were signed out everywhere else.' };
+  return { ok: 'Password.changed' };
 });

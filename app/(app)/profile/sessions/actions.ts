@@ -14,7 +14,7 @@ import { endOtherSessionsSchema, endSessionSchema } from '@/lib/validation/forms
 /** "Sign out" on a row of another session: only a session of the caller can match. (The current one's row signs out like the header.) */
 export const endSessionAction = userAction(endSessionSchema, async ({ session }, { current, ip }): Promise<ActionState> => {
   const ended = await endOwnSession(current.user.id, session, { orgId: current.org.id, currentSessionId: current.sessionId, ip });
-  if (!ended) return { error: 'That session has already ended, or is not one of yours. Nothing was changed.' };
+  if (!ended) return { error: 'Devices.sessionGone' };
   // The row's button for this browser is the header's sign-out; a post of its key lands here: the same end.
   if (ended.current) await signOut({ redirectTo: '/login' });
   redirect('/profile/sessions?notice=ended');

@@ -7,6 +7,6 @@ import { removeTrustedBrowserSchema } from '@/lib/validation/forms';
 
 /** "Remove" beside a trusted browser (#17): only one of the caller's own; that browser is asked for the second step again. */
 export const removeTrustedBrowserAction = userAction(removeTrustedBrowserSchema, async ({ id }, { current, ip }): Promise<ActionState> => {
-  if (!(await removeTrustedBrowser(current.user.id, current.org.id, id, ip))) return { error: 'That browser is no longer trusted.' };
+  if (!(await removeTrustedBrowser(current.user.id, current.org.id, id, ip))) return { error: 'Devices.trusted.gone' };
   redirect('/profile/sessions?notice=trust-removed');
 });

@@ -2,12 +2,14 @@
 
 import Link from 'next/link';
 import { useActionState, useEffect, useRef } from 'react';
+import { useTranslations } from 'next-intl';
 import { Field, FormMessage, SubmitButton } from '@/app/_components/form';
 import type { ActionState, FormAction } from '@/lib/action';
 
 export function ForgotPasswordForm({ action }: { action: FormAction }) {
   const [state, formAction] = useActionState<ActionState, FormData>(action, {});
   const answer = useRef<HTMLParagraphElement>(null);
+  const t = useTranslations('Client.ForgotPassword');
   // The answer replaces the form and its focused button: focus moves to the answer rather than being lost.
   useEffect(() => {
     if (state.ok) answer.current?.focus();
@@ -24,15 +26,15 @@ export function ForgotPasswordForm({ action }: { action: FormAction }) {
       </div>
       {state.ok ? (
         <p className="mt-4">
-          <Link href="/login">Back to sign in</Link>
+          <Link href="/login">{t('back')}</Link>
         </p>
       ) : (
         <form action={formAction} className="space-y-4" noValidate>
           <FormMessage error={state.error} />
-          <Field name="email" label="Email" type="email" autoComplete="username" required defaultValue={state.values?.email} errors={state.fieldErrors?.email} />
-          <SubmitButton className="btn-primary w-full">Send a link</SubmitButton>
+          <Field name="email" label={t('email')} type="email" autoComplete="username" required defaultValue={state.values?.email} errors={state.fieldErrors?.email} />
+          <SubmitButton className="btn-primary w-full">{t('send')}</SubmitButton>
           <p className="text-sm">
-            <Link href="/login">Back to sign in</Link>
+            <Link href="/login">{t('back')}</Link>
           </p>
         </form>
       )}

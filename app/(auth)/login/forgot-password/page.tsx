@@ -1,14 +1,18 @@
 import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import { requestPasswordResetAction } from './actions';
 import { ForgotPasswordForm } from './forgot-password-form';
 
-export const metadata: Metadata = { title: 'Forgot your password?' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('ForgotPassword'))('title') };
+}
 
-export default function ForgotPasswordPage() {
+export default async function ForgotPasswordPage() {
+  const t = await getTranslations('ForgotPassword');
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-semibold">Forgot your password?</h1>
-      <p>Enter the email address you sign in with. If it belongs to an account that signs in with a password, we send it a link to choose a new one.</p>
+      <h1 className="text-2xl font-semibold">{t('heading')}</h1>
+      <p>{t('intro')}</p>
       <ForgotPasswordForm action={requestPasswordResetAction} />
     </div>
   );

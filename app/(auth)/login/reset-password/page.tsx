@@ -1,22 +1,26 @@
 import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import Link from 'next/link';
 import { RESET_PATH, resetLinkEmail } from '@/lib/accounts/password-reset';
 import { readLinkToken } from '@/lib/auth/link-cookie';
 import { resetPasswordAction } from './actions';
 import { ResetPasswordForm } from './reset-password-form';
 
-export const metadata: Metadata = { title: 'Choose a new password' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('ResetPassword'))('title') };
+}
 
 export default async function ResetPasswordPage() {
   const email = await resetLinkEmail(await readLinkToken(RESET_PATH));
+  const t = await getTranslations('ResetPassword');
   if (!email) {
     return (
       <div className="space-y-6">
-        <h1 className="text-2xl font-semibold">Reset your password</h1>
-        <p>This link has expired or was already used.</p>
+        <h1 className="text-2xl font-semibold">{t('expiredHeading')}</h1>
+        <p>{t('expired')}</p>
         <p>
           <Link href="/login/forgot-password" className="btn-primary no-underline">
-            Send a new link
+            {t('sendNew')}
           </Link>
         </p>
       </div>
@@ -24,10 +28,8 @@ export default async function ResetPasswordPage() {
   }
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-semibold">Choose a new password</h1>
-      <p>
-        Choose a new password for <strong>{email}</strong>. After this, every session of your account is signed out. Your two-factor authentication stays as it is: signing in still asks for it.
-      </p>
+      <h1 className="text-2xl font-semibold">{t('heading')}</h1>
+      <p>{t.rich('intro', { email, strong: (chunks) => <strong>{chunks}</strong> })}</p>
       <ResetPasswordForm action={resetPasswordAction} email={email} />
     </div>
   );
