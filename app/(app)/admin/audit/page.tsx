@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { auditPage, matchUsers, USER_MATCH_CAP } from '@/db/queries/audit';
@@ -6,7 +7,9 @@ import { requireAdmin } from '@/lib/auth/current';
 import { describeEvent, eventTypeGroups } from '@/lib/audit-events';
 import { auditFilterQuery, readAuditFilters, type AuditFilterValues, type SearchParams } from '@/lib/validation/search-params';
 
-export const metadata: Metadata = { title: 'Audit log' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('AdminMetadata'))('audit') };
+}
 
 const PAGE_SIZE = 50;
 

@@ -9,6 +9,9 @@ import { readAuditFilters, type SearchParams } from '@/lib/validation/search-par
 
 export const dynamic = 'force-dynamic';
 
+// The CSV stays in English whatever the admin's language (#18): its column headers and cells (the event
+// sentences too, lib/audit-csv.ts) are a data format that scripts read, the same as the CLI's `audit:list --csv`.
+
 // Rows are read a page at a time, as the client takes them: 100,000 events never sit in memory at once.
 const BATCH = 1000;
 
