@@ -38,7 +38,7 @@ test('the users table in German: adoption counts, filter, search, labels, bulk r
   await expect(adoption(page).getByRole('link', { name: '2 Passwort-Benutzer ohne 2FA', exact: true })).toBeVisible();
   await expect(adoption(page).getByRole('link', { name: '2 Passwort-Benutzer, für die 2FA verlangt wird und die sie nicht eingerichtet haben', exact: true })).toBeVisible();
   await expect(adoption(page).getByRole('link', { name: '1 SSO-Benutzer, deren 2FA der Identitätsanbieter verwaltet', exact: true })).toBeVisible();
-  await expect(adoption(page)).toContainText('2 in ihrer Übergangsfrist');
+  await expect(adoption(page)).toContainText('2, deren Übergangsfrist bei ihrer nächsten Anmeldung beginnt.');
   await expect(table(page).getByRole('columnheader', { name: 'Letzte Anmeldung' })).toBeVisible();
   await expect(table(page).getByRole('row', { name: /Sol Sso/ })).toContainText('Vom Identitätsanbieter verwaltet');
   await expect(table(page).getByRole('row', { name: /Eve Enrolled/ })).toContainText('Aktiviert');
