@@ -100,7 +100,8 @@ export const setPolicyAction = adminAction(setPolicySchema, async (input, { curr
   if ('refused' in result) return { error: NO_LONGER, values };
   if ('needsStepUp' in result) return { error: 'AdminActions.policyRaced', fieldErrors: { password: [CONFIRM] }, values };
   if (!result.changed) return { ok: 'AdminActions.nothingChanged', values };
-  return { values, ok: message('AdminActions.policySaved', { n: result.sessionsEnded }) };
+  // Translated here: the count is printed as it is (message() would pass it on as a number, formatted "1,000").
+  return { values, ok: (await requestTranslator())('AdminActions.policySaved', { n: result.sessionsEnded, count: String(result.sessionsEnded) }) };
 });
 
 /** Passkey sign-in on or off for the organization (#15). */

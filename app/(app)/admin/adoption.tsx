@@ -8,14 +8,17 @@ const ORDER: TwoFactorState[] = ['enabled', 'not_set_up', 'required', 'sso'];
 
 type Translate = Awaited<ReturnType<typeof getTranslations<'Adoption'>>>;
 
+/** A count for a message: `n` chooses the plural form, `count` is printed as it is ("1000 accounts", never grouped). */
+const counted = (n: number) => ({ n, count: String(n) });
+
 /** Under "required, not set up": where their grace periods stand (the table shows each user's). */
 function graceSummary(r: RequiredBreakdown, days: number, total: number, t: Translate, locale: Locale): string | null {
   if (total === 0) return null;
   if (days === 0) return t('noGrace');
   const parts = [
-    r.inGrace ? (r.nearestDeadline === null ? t('inGrace', { n: r.inGrace }) : t('inGraceNearest', { n: r.inGrace, deadline: formatDeadline(r.nearestDeadline, 'medium', locale) })) : null,
-    r.overdue ? t('overdue', { n: r.overdue }) : null,
-    r.unstarted ? t('unstarted', { n: r.unstarted }) : null,
+    r.inGrace ? (r.nearestDeadline === null ? t('inGrace', { n: String(r.inGrace) }) : t('inGraceNearest', { n: String(r.inGrace), deadline: formatDeadline(r.nearestDeadline, 'medium', locale) })) : null,
+    r.overdue ? t('overdue', { n: String(r.overdue) }) : null,
+    r.unstarted ? t('unstarted', { n: String(r.unstarted) }) : null,
   ].filter((p) => p !== null);
   return parts.length ? t('sentence', { parts: parts.join(t('separator')) }) : null;
 }
@@ -35,13 +38,13 @@ export async function AdoptionSummary({ org, headingLevel = 'h3' }: { org: { id:
     <section aria-labelledby="adoption-heading" className="space-y-2">
       <Heading id="adoption-heading" className={headingLevel === 'h2' ? 'text-xl font-semibold' : 'text-lg font-semibold'}>{t('heading')}</Heading>
       <p className="text-sm text-slate-600 dark:text-slate-400">
-        {t('total', { n: total })}
+        {t('total', counted(total))}
       </p>
       <ul className="grid gap-2 sm:grid-cols-2" data-testid="adoption-counts">
         {ORDER.map((state) => (
           <li key={state} className="rounded-lg border border-slate-200 p-3 dark:border-slate-800">
             <Link href={`/admin/users?state=${state}`}>{/* Each count's link text names what the filtered table shows (a link is read alone from a links list). */}
-            {t(state, { n: counts[state] })}</Link>
+            {t(state, counted(counts[state]))}</Link>
             {state === 'required' && grace ? <p className="mt-1 text-sm">{grace}</p> : null}
           </li>
         ))}

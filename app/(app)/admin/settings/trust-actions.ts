@@ -22,7 +22,7 @@ export const setTrustedBrowsersAction = adminAction(setTrustedBrowsersSchema, as
   if (!result.changed) return { ok: 'AdminActions.nothingChanged', values };
   // Two sentences composed: translated here, for this request's locale.
   const t = await requestTranslator();
-  const ended = result.ended ? t('AdminActions.trustEnded', { n: result.ended }) : '';
+  const ended = result.ended ? t('AdminActions.trustEnded', { n: result.ended, count: String(result.ended) }) : '';
   const saved = next.allowed ? t('AdminActions.trustOn', { days: next.days }) : t('AdminActions.trustOff');
   return { ok: `${saved}${ended}`, values };
 });
