@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { AUDIT_ACTIONS, AUDIT_EVENTS, describeEvent, eventSentence, eventTypeGroups, isAuditAction, type SentenceParts } from './audit-events';
+import { translatorFor } from '@/lib/i18n/translate';
+import { AUDIT_ACTIONS, describeEvent, eventLabel, eventSentence, eventTypeGroups, isAuditAction, type SentenceParts } from './audit-events';
 
 const root = path.resolve(import.meta.dirname, '..');
 const ada = { actor: 'Ada Admin', target: 'Max Member', self: false };
@@ -60,19 +61,37 @@ test('the sentences the issue names read as written', () => {
 test('every registered type has a sentence and a label, with any detail, from any actor', () => {
   const details: Record<string, unknown>[] = [{}, { codesLeft: -1, name: 12, reason: null, from: {}, to: [], count: 'many', method: 'x' }];
   for (const action of AUDIT_ACTIONS) {
-    assert.ok(AUDIT_EVENTS[action].label.length > 0, action);
-    for (const who of [ada, max, { actor: 'An operator (command line)', target: null, self: false }]) {
-      for (const detail of [SAMPLE_DETAIL[action] ?? {}, ...details]) {
-        const sentence = eventSentence(action, { ...who, detail });
-        assert.ok(sentence.length > 10, `${action}: ${sentence}`);
-        // Its own sentence, not the fallback for unknown types, and no value printed as code would.
-        assert.ok(!sentence.includes(`event ${action}`), `${action} fell back: ${sentence}`);
-        assert.doesNotMatch(sentence, /undefined|null|\[object|NaN/, `${action}: ${sentence}`);
+    for (const t of [translatorFor('en'), translatorFor('de')]) {
+      assert.ok(eventLabel(action, t).length > 0 && eventLabel(action, t) !== action, action);
+      for (const who of [ada, max, { actor: 'An operator (command line)', target: null, self: false }]) {
+        for (const detail of [SAMPLE_DETAIL[action] ?? {}, ...details]) {
+          const sentence = eventSentence(action, { ...who, detail }, t);
+          assert.ok(sentence.length > 10, `${action}: ${sentence}`);
+          // Its own sentence, not the fallback for unknown types, and no value printed as code would.
+          assert.ok(!sentence.includes(`event ${action}`) && !sentence.includes(`Ereignis ${action}`), `${action} fell back: ${sentence}`);
+          assert.doesNotMatch(sentence, /undefined|null|\[object|NaN/, `${action}: ${sentence}`);
+        }
       }
     }
   }
   // The select lists every type once.
   assert.deepEqual(eventTypeGroups().flatMap((g) => g.types.map((t) => t.action)).sort(), [...AUDIT_ACTIONS].sort());
+});
+
+test('in German, the same events read as a German administrator writes them; counts are never grouped', () => {
+  const de = translatorFor('de');
+  assert.equal(eventSentence('2fa.reset', { ...ada, detail: { reason: 'lost phone' } }, de), 'Ada Admin hat die 2FA für Max Member zurückgesetzt — Grund: „lost phone“');
+  assert.equal(eventSentence('sign_in.recovery_code_used', { ...max, detail: { codesLeft: 7 } }, de), 'Max Member hat sich mit einem Wiederherstellungscode angemeldet — noch 7 übrig');
+  assert.equal(eventSentence('password.changed', { ...max, detail: {} }, de), 'Max Member hat das eigene Passwort geändert');
+  assert.equal(eventSentence('password.changed', { ...ada, detail: {} }, de), 'Ada Admin hat das Passwort von Max Member geändert');
+  assert.equal(eventSentence('sessions.revoked_all', { ...ada, detail: { count: 1 } }, de), 'Ada Admin hat Max Member überall abgemeldet — 1 Sitzung beendet');
+  assert.equal(eventSentence('org.policy_changed', { ...ada, target: null, detail: { from: 'optional', to: 'required', usersSignedOut: 2 } }, de), 'Ada Admin hat die 2FA-Richtlinie von Optional auf Verlangt geändert — 2 Benutzer abgemeldet');
+  assert.equal(eventSentence('org.bulk_users_created', { ...ada, target: null, detail: { count: 1000 } }), 'Ada Admin added 1000 users in bulk');
+  assert.equal(eventSentence('org.bulk_users_created', { ...ada, target: null, detail: { count: 1000 } }, de), 'Ada Admin hat 1000 Benutzer per Massenimport hinzugefügt');
+  assert.equal(eventSentence('legacy.thing', { ...ada, detail: {} }, de), 'Ada Admin: Ereignis legacy.thing zu Max Member');
+  assert.deepEqual(eventTypeGroups(de)[0]!.label, 'Anmeldung');
+  assert.equal(eventLabel('2fa.reset', de), '2FA zurückgesetzt');
+  assert.equal(eventLabel('2fa.reset'), '2FA reset');
 });
 
 test('a type no longer registered, or an unreadable detail, reads as a neutral sentence with its raw code', () => {

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { SORTS, TWO_FACTOR_STATES } from '@/db/queries/admin-users';
 import { anyString, hostileName, hugeString, nonAsciiDigit, numRuns } from '@/lib/testing/arbitraries';
 import { isAuditAction } from '@/lib/audit-events';
+import { english } from '@/lib/i18n/translate';
 import { decodeCursor, encodeCursor, firstValues, messageFor, readAuditFilters, usersPageParams, utcDay, type SearchParams } from './search-params';
 
 fc.configureGlobal({ includeErrorInReport: true });
@@ -104,9 +105,9 @@ test('audit page: dates are UTC days, and only real ones', () => {
   for (const bad of ['2026-02-31', '2026-13-01', '03/12/2026', '2026-12-3', '', '2026-12-03T00:00']) assert.equal(utcDay(bad), undefined, bad);
   const day = readAuditFilters({ from: '2026-12-03', to: '2026-12-03' });
   assert.deepEqual([day.from, day.to, day.errors], [Date.UTC(2026, 11, 3), Date.UTC(2026, 11, 4), {}]);
-  assert.match(readAuditFilters({ from: '2026-12-04', to: '2026-12-03' }).errors.to!, /before the “From” date/);
-  assert.match(readAuditFilters({ from: 'yesterday' }).errors.from!, /as a date/);
-  assert.match(readAuditFilters({ type: 'no.such_type' }).errors.type!, /from the list/);
+  assert.match(english(readAuditFilters({ from: '2026-12-04', to: '2026-12-03' }).errors.to!), /before the “From” date/);
+  assert.match(english(readAuditFilters({ from: 'yesterday' }).errors.from!), /as a date/);
+  assert.match(english(readAuditFilters({ type: 'no.such_type' }).errors.type!), /from the list/);
 });
 
 test('notices in the URL: any code finds one of the table’s messages or nothing', () => {

@@ -88,7 +88,7 @@ const pageId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 /**
  * Reads the audit log's query string. A cursor that is not an id is dropped (a hand-edited URL
  * pages from the start); a filter that is wrong is said so, since results filtered otherwise than
- * asked would mislead.
+ * asked would mislead. Errors are message keys (AuditLog.errors.*), for the reader's language.
  */
 export function readAuditFilters(raw: SearchParams): AuditFilters {
   const given = firstValues(raw);
@@ -102,18 +102,18 @@ export function readAuditFilters(raw: SearchParams): AuditFilters {
   if (values.user) filters.user = values.user;
   if (values.type) {
     if (isAuditAction(values.type)) filters.type = values.type;
-    else filters.errors.type = 'Choose an event type from the list.';
+    else filters.errors.type = 'AuditLog.errors.type';
   }
   if (values.from) {
     filters.from = utcDay(values.from);
-    if (filters.from === undefined) filters.errors.from = 'Enter the “From” date as a date, like 2026-12-03.';
+    if (filters.from === undefined) filters.errors.from = 'AuditLog.errors.from';
   }
   if (values.to) {
     const day = utcDay(values.to);
-    if (day === undefined) filters.errors.to = 'Enter the “To” date as a date, like 2026-12-31.';
+    if (day === undefined) filters.errors.to = 'AuditLog.errors.to';
     else filters.to = day + DAY;
   }
-  if (filters.from !== undefined && filters.to !== undefined && filters.from >= filters.to) filters.errors.to = 'The “To” date is before the “From” date.';
+  if (filters.from !== undefined && filters.to !== undefined && filters.from >= filters.to) filters.errors.to = 'AuditLog.errors.toBeforeFrom';
   const before = pageId.safeParse(given.before);
   const after = pageId.safeParse(given.after);
   if (before.success) filters.cursor = { id: before.data, newer: false };

@@ -4,6 +4,9 @@ import { refresh } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { orgUser } from '@/db/queries/admin-users';
 import { adminAction, type ActionState } from '@/lib/action';
+import { message } from '@/lib/i18n/keys';
+import { requestTranslator } from '@/lib/i18n/server';
+import type { Translate } from '@/lib/i18n/translate';
 import { isLowering, setOrganizationPolicy } from '@/lib/accounts/organizations';
 import { requireTwoFactorForUsers, setUserTwoFactorRequired, type BulkRequireResult } from '@/lib/accounts/users';
 import { actorOf, adminStepUp, CONFIRM, NO_LONGER, NO_SUCH_USER } from './step-up';
@@ -21,8 +24,8 @@ export const resetTwoFactorAction = adminAction(
   async (input, { current, ip }): Promise<ActionState> => {
     const target = await orgUser(current.org.id, input.userId);
     if (!target) return { error: NO_SUCH_USER };
-    if (target.id === current.user.id) return { error: 'You cannot reset your own 2FA here. Use your profile instead.' };
-    if (target.signInMethod === 'sso') return { error: "This user signs in through the identity provider, which handles their 2FA." };
+    if (target.id === current.user.id) return { error: 'AdminActions.resetSelf' };
+    if (target.signInMethod === 'sso') return { error: 'AdminActions.resetSso' };
     const denied = await adminStepUp(current, input, ip);
     // React empties the form after an action: the reason is put back.
     if (denied) return { ...denied, values: { reason: input.reason ?? '' } };
@@ -34,12 +37,13 @@ export const resetTwoFactorAction = adminAction(
 export const setTwoFactorRequiredAction = adminAction(setTwoFactorRequiredSchema, async (input, { current, ip }): Promise<ActionState> => {
   const target = await orgUser(current.org.id, input.userId);
   if (!target) return { error: NO_SUCH_USER };
-  if (target.signInMethod === 'sso') return { error: 'SSO users have no Deskgate 2FA.' };
+  if (target.signInMethod === 'sso') return { error: 'AdminActions.requireSso' };
   const actor = actorOf(current);
   if (input.required === 'on') {
     const result = await setUserTwoFactorRequired(target.id, true, actor, ip);
     if ('refused' in result) return { error: NO_LONGER };
-    return { ok: `2FA is now required for ${target.name}.${result.sessionsEnded ? ' They were signed out and will set it up at their next sign-in.' : ''}` };
+    // Translated here: a name is text, and message() would read a name of digits as a number.
+    return { ok: (await requestTranslator())(result.sessionsEnded ? 'AdminActions.requiredSignedOut' : 'AdminActions.required', { name: target.name }) };
   }
   // Clearing a requirement weakens the account: the admin steps up, whatever the flag reads now.
   const denied = await adminStepUp(current, input, ip);
@@ -48,21 +52,22 @@ export const setTwoFactorRequiredAction = adminAction(setTwoFactorRequiredSchema
   redirect(`/admin/users?notice=not-required&user=${target.id}`);
 });
 
-const names = (users: { name: string }[]) => (users.length <= 1 ? (users[0]?.name ?? '') : `${users.slice(0, -1).map((u) => u.name).join(', ')} and ${users.at(-1)!.name}`);
-const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+/** "A, B and C" in the reader's language. */
+const names = (users: { name: string }[], t: Translate) =>
+  users.length <= 1 ? (users[0]?.name ?? '') : t('AdminActions.bulk.names', { list: users.slice(0, -1).map((u) => u.name).join(', '), last: users.at(-1)!.name });
 
 /** What a bulk requirement did, in words: who was changed, who was signed out, who was skipped and why. */
-function describeBulkRequire(result: BulkRequireResult, org: { twoFactorPolicy: string; twoFactorGraceDays: number }): string {
+function describeBulkRequire(result: BulkRequireResult, org: { twoFactorPolicy: string; twoFactorGraceDays: number }, t: Translate): string {
   const { changed, signedOut, skipped } = result;
   // With a grace period, their next sign-in starts its clock (PRODUCT.md, grace period); the setup comes at its deadline.
-  const next = org.twoFactorGraceDays > 0 ? `their ${count(org.twoFactorGraceDays, 'day')} to set up 2FA start at their next sign-in` : 'they set up 2FA at their next sign-in';
+  const next = org.twoFactorGraceDays > 0 ? t('AdminActions.bulk.nextGrace', { days: org.twoFactorGraceDays }) : t('AdminActions.bulk.nextNoGrace');
   const lines = [
-    changed.length ? `2FA is now required for ${count(changed.length, 'user')}: ${names(changed)}.` : 'Nothing changed.',
-    changed.length && org.twoFactorPolicy === 'off' ? 'The organization’s 2FA policy is off: the requirement takes effect once the policy is Optional.' : null,
-    signedOut.length ? `Signed out, ${next}: ${names(signedOut)}.` : null,
-    skipped.alreadyRequired ? `Skipped ${count(skipped.alreadyRequired, 'user')} already required to use 2FA.` : null,
-    skipped.sso ? `Skipped ${count(skipped.sso, 'SSO user')}: their identity provider handles their 2FA.` : null,
-    skipped.self ? 'Skipped your own account: set up your 2FA on your profile.' : null,
+    changed.length ? t('AdminActions.bulk.changed', { n: changed.length, names: names(changed, t) }) : t('AdminActions.bulk.nothing'),
+    changed.length && org.twoFactorPolicy === 'off' ? t('AdminActions.bulk.policyOff') : null,
+    signedOut.length ? t('AdminActions.bulk.signedOut', { next, names: names(signedOut, t) }) : null,
+    skipped.alreadyRequired ? t('AdminActions.bulk.alreadyRequired', { n: skipped.alreadyRequired }) : null,
+    skipped.sso ? t('AdminActions.bulk.sso', { n: skipped.sso }) : null,
+    skipped.self ? t('AdminActions.bulk.self') : null,
   ];
   return lines.filter((l) => l !== null).join(' ');
 }
@@ -76,10 +81,10 @@ export const requireTwoFactorForSelectedAction = adminAction(requireTwoFactorFor
   if (denied) return denied;
   const result = await requireTwoFactorForUsers(current.org.id, input.userIds, actorOf(current), ip);
   if ('refused' in result) return { error: NO_LONGER };
-  if (result.unknown.length) return { error: `${count(result.unknown.length, 'selected user is', 'selected users are')} not in your organization (any more), so nothing was changed. Reload the page and select again.`, fieldErrors: { userIds: ['Select users shown in the table.'] } };
+  if (result.unknown.length) return { error: message('AdminActions.unknownSelected', { n: result.unknown.length }), fieldErrors: { userIds: ['AdminActions.selectShown'] } };
   // The table and the counts above it show the new flags (with JavaScript; without, the page is rendered anew).
   refresh();
-  return { ok: describeBulkRequire(result, current.org) };
+  return { ok: describeBulkRequire(result, current.org, await requestTranslator()) };
 });
 
 export const setPolicyAction = adminAction(setPolicySchema, async (input, { current, ip }): Promise<ActionState> => {
@@ -93,9 +98,10 @@ export const setPolicyAction = adminAction(setPolicySchema, async (input, { curr
   }
   const result = await setOrganizationPolicy(current.org.id, policy, actorOf(current), ip, lowering);
   if ('refused' in result) return { error: NO_LONGER, values };
-  if ('needsStepUp' in result) return { error: 'Another administrator just raised the policy. To lower it, confirm it’s you.', fieldErrors: { password: [CONFIRM] }, values };
-  if (!result.changed) return { ok: 'Nothing changed.', values };
-  return { values, ok: `Saved. ${result.sessionsEnded} user${result.sessionsEnded === 1 ? '' : 's'} without 2FA ${result.sessionsEnded === 1 ? 'was' : 'were'} signed out to set it up.` };
+  if ('needsStepUp' in result) return { error: 'AdminActions.policyRaced', fieldErrors: { password: [CONFIRM] }, values };
+  if (!result.changed) return { ok: 'AdminActions.nothingChanged', values };
+  // Translated here: the count is printed as it is (message() would pass it on as a number, formatted "1,000").
+  return { values, ok: (await requestTranslator())('AdminActions.policySaved', { n: result.sessionsEnded, count: String(result.sessionsEnded) }) };
 });
 
 /** Passkey sign-in on or off for the organization (#15). */
@@ -103,8 +109,8 @@ export const setPasskeySignInAction = adminAction(setPasskeySignInSchema, async 
   const values = { passkeySignIn };
   const result = await setPasskeySignIn(current.org.id, passkeySignIn === 'on', actorOf(current), ip);
   if ('refused' in result) return { error: NO_LONGER, values };
-  if (!result.changed) return { ok: 'Nothing changed.', values };
-  return { ok: passkeySignIn === 'on' ? 'Saved. People can now sign in with a passkey.' : 'Saved. Passkeys can no longer be used to sign in; security keys still work as a second step.', values };
+  if (!result.changed) return { ok: 'AdminActions.nothingChanged', values };
+  return { ok: passkeySignIn === 'on' ? 'AdminActions.passkeyOn' : 'AdminActions.passkeyOff', values };
 });
 
 /** The grace period for required 2FA, 0–30 days (#17). Raising or lowering it needs no step-up: nobody's 2FA is removed. */
@@ -119,13 +125,12 @@ export const setGraceDaysAction = adminAction(setGraceDaysSchema, async (input, 
   }
   const result = await setGraceDays(current.org.id, graceDays, actorOf(current), ip, raising);
   if ('refused' in result) return { error: NO_LONGER, values };
-  if ('needsStepUp' in result) return { error: 'Another administrator just changed the grace period. To allow more days, confirm it’s you.', fieldErrors: { password: [CONFIRM] }, values };
-  if (!result.changed) return { ok: 'Nothing changed.', values };
-  const period = graceDays === 0 ? 'Users who must have 2FA set it up at their next sign-in.' : `Users who must have 2FA may sign in without it for ${graceDays} day${graceDays === 1 ? '' : 's'} from their first sign-in after it became required.`;
-  return { ok: `Saved. ${period}`, values };
+  if ('needsStepUp' in result) return { error: 'AdminActions.graceRaced', fieldErrors: { password: [CONFIRM] }, values };
+  if (!result.changed) return { ok: 'AdminActions.nothingChanged', values };
+  return { ok: graceDays === 0 ? 'AdminActions.graceNone' : message('AdminActions.graceDays', { days: graceDays }), values };
 });
 
-const SELF_DEACTIVATION = 'You cannot deactivate your own account. Ask another administrator.';
+const SELF_DEACTIVATION = 'AdminActions.selfDeactivate';
 
 /** Deactivates or reactivates a user of the admin's organization (not themselves), after a step-up. */
 export const setUserDeactivatedAction = adminAction(setUserDeactivatedSchema, async (input, { current, ip }): Promise<ActionState> => {

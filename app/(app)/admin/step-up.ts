@@ -3,11 +3,12 @@ import type { ActionState } from '@/lib/action';
 import type { CurrentSession } from '@/lib/auth/session';
 import { checkStepUp } from '@/lib/auth/step-up';
 
-export const NO_SUCH_USER = 'There is no such user in your organization.';
+// Message keys (lib/i18n/messages/*.admin.json), translated by the action wrapper for the reader.
+export const NO_SUCH_USER = 'AdminActions.noSuchUser';
 // Re-checked inside the change's transaction, after the step-up's password hash.
-export const NO_LONGER = 'Your session has ended or you are no longer an administrator here, so nothing was changed.';
+export const NO_LONGER = 'AdminActions.noLonger';
 export const actorOf = (current: CurrentSession) => ({ kind: 'user' as const, userId: current.user.id, sessionId: current.sessionId });
-export const CONFIRM = 'Enter your password to confirm this change.';
+export const CONFIRM = 'AdminActions.confirm';
 
 interface StepUpFields {
   password?: string;

@@ -1,6 +1,7 @@
 'use server';
 
 import { adminAction, type ActionState } from '@/lib/action';
+import { requestTranslator } from '@/lib/i18n/server';
 import { setTrustSetting, trustSetting, widensTrust } from '@/lib/auth/trusted-browsers';
 import { setTrustedBrowsersSchema } from '@/lib/validation/forms';
 import { actorOf, adminStepUp, CONFIRM, NO_LONGER } from '../step-up';
@@ -17,9 +18,11 @@ export const setTrustedBrowsersAction = adminAction(setTrustedBrowsersSchema, as
   }
   const result = await setTrustSetting(current.org.id, next, actorOf(current), ip, Date.now(), widening);
   if ('refused' in result) return { error: NO_LONGER, values };
-  if ('needsStepUp' in result) return { error: 'Another administrator just changed this setting. To allow more, confirm it’s you.', fieldErrors: { password: [CONFIRM] }, values };
-  if (!result.changed) return { ok: 'Nothing changed.', values };
-  const ended = result.ended ? ` ${result.ended} trusted browser${result.ended === 1 ? '' : 's'} will be asked for the second step again.` : '';
-  const saved = next.allowed ? `Saved. People may trust a browser for ${next.days} day${next.days === 1 ? '' : 's'}.` : 'Saved. Browsers can no longer be trusted; everyone is asked for the second step.';
+  if ('needsStepUp' in result) return { error: 'AdminActions.trustRaced', fieldErrors: { password: [CONFIRM] }, values };
+  if (!result.changed) return { ok: 'AdminActions.nothingChanged', values };
+  // Two sentences composed: translated here, for this request's locale.
+  const t = await requestTranslator();
+  const ended = result.ended ? t('AdminActions.trustEnded', { n: result.ended, count: String(result.ended) }) : '';
+  const saved = next.allowed ? t('AdminActions.trustOn', { days: next.days }) : t('AdminActions.trustOff');
   return { ok: `${saved}${ended}`, values };
 });

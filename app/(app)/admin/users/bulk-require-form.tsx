@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useActionState } from 'react';
 import { FormMessage, SubmitButton } from '@/app/_components/form';
 import { StepUpFields, type StepUpFactors } from '@/app/_components/step-up-fields';
@@ -14,18 +15,19 @@ export const BULK_REQUIRE_FORM = 'bulk-require';
  * and submits; the outcome says who was changed, who was signed out and who was skipped.
  */
 export function BulkRequireForm({ needsCode, factors }: { needsCode: boolean; factors: StepUpFactors }) {
+  const t = useTranslations('Client.BulkRequire');
   const [state, action] = useActionState<ActionState, FormData>(requireTwoFactorForSelectedAction, {});
   const selectionError = state.fieldErrors?.userIds;
   return (
     <form id={BULK_REQUIRE_FORM} action={action} className="card space-y-3" noValidate aria-labelledby="bulk-require-heading">
-      <h3 id="bulk-require-heading" className="text-lg font-semibold">Require 2FA for the selected users</h3>
+      <h3 id="bulk-require-heading" className="text-lg font-semibold">{t('heading')}</h3>
       <p id="bulk-require-hint" className="text-sm text-slate-600 dark:text-slate-400">
-        Tick users in the table (up to 100), then confirm. Users without 2FA are signed out; they set it up at their next sign-in, or within the grace period if there is one. SSO users and users already required are skipped.
+        {t('hint')}
       </p>
       <FormMessage error={state.error} ok={state.ok} />
       {selectionError ? <p id="bulk-require-selection-error" className="text-sm text-red-700 dark:text-red-400">{selectionError.join(' ')}</p> : null}
       <StepUpFields needsCode={needsCode} state={state} passwordRequired={false} factors={factors} idPrefix="bulk-" />
-      <SubmitButton>Require 2FA for selected</SubmitButton>
+      <SubmitButton>{t('submit')}</SubmitButton>
     </form>
   );
 }

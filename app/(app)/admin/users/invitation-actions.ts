@@ -10,18 +10,18 @@ import { actorOf, adminStepUp, NO_LONGER, NO_SUCH_USER } from '../step-up';
 
 const refusals: Record<InvitationRefusal, string> = {
   // Emails are unique across the deployment: this tells the admin the address is in use somewhere.
-  email_taken: 'A user with this email address already exists. Use another address.',
+  email_taken: 'AdminActions.emailTaken',
   not_found: NO_SUCH_USER,
-  not_invited: 'This user has already accepted their invitation (or was deactivated), so there is nothing to resend or revoke.',
+  not_invited: 'AdminActions.notInvited',
   no_longer_admin: NO_LONGER,
-  too_many: 'This invitation was sent 3 times in the last hour. Wait a while before sending it again.',
+  too_many: 'AdminActions.tooMany',
 };
 
 /** Adds a user (it creates access, so the admin steps up): a password user is mailed an invitation; an SSO user signs in through the IdP. */
 export const inviteUserAction = adminAction(inviteUserSchema, async (input, { current, ip }): Promise<ActionState> => {
   // React empties the form after an action: the details are put back.
   const values = { name: input.name, email: input.email, role: input.role, method: input.method };
-  if (input.method === 'sso' && !config().oidc) return { error: 'Single sign-on is not set up here, so users sign in with a password.', values };
+  if (input.method === 'sso' && !config().oidc) return { error: 'AdminActions.noSso', values };
   const denied = await adminStepUp(current, input, ip);
   if (denied) return { ...denied, values };
   const result = await inviteUser({ email: input.email, name: input.name, role: input.role, method: input.method }, { actor: actorOf(current), orgId: current.org.id, ip });

@@ -1,10 +1,12 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { getLocale, getTranslations } from 'next-intl/server';
 import { ActionForm } from '@/app/_components/action-form';
 import { ACCOUNT_STATUSES, orgUser, stateOf, statusOf, TWO_FACTOR_STATES, userTablePage, type AccountStatus, type TwoFactorState } from '@/db/queries/admin-users';
 import { requireAdmin } from '@/lib/auth/current';
 import { isSecondFactorSuspended } from '@/lib/auth/second-factor';
-import { describeSecondFactors, formatDeadline, graceStanding, hasSecondFactor, type GraceStanding } from '@/lib/auth/policy';
+import { formatDeadline, graceStanding, hasSecondFactor, type GraceStanding } from '@/lib/auth/policy';
+import { isLocale, type Locale } from '@/lib/i18n/locales';
 import { stepUpFactors, stepUpNeedsCode } from '@/lib/auth/step-up';
 import { decodeCursor, encodeCursor, firstValues, usersPageParams, type SearchParams } from '@/lib/validation/search-params';
 import { setTwoFactorRequiredAction } from '../actions';
@@ -13,7 +15,9 @@ import { AdoptionSummary } from '../adoption';
 import { BULK_REQUIRE_FORM, BulkRequireForm } from './bulk-require-form';
 import { DeactivateLink, ReactivateLink, ResetDialogProvider, ResetTwoFactorLink, RevokeInvitationLink, SignOutEverywhereLink, StopRequiringLink } from './reset-dialog';
 
-export const metadata: Metadata = { title: 'Users' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('AdminMetadata'))('users') };
+}
 
 const PAGE_SIZE = 25;
 // One form for the whole table; each row's "Require 2FA" button submits it with its user's id.
@@ -21,26 +25,15 @@ const PAGE_SIZE = 25;
 const REQUIRE_FORM = 'require-2fa';
 // Likewise one form for every invited row's "Resend invitation" (it only mails the invitee: no step-up).
 const RESEND_FORM = 'resend-invitation';
-// Notices after changes name their user by id (looked up in the admin's organization), never by text from the URL.
-const userNotices: Record<string, (name: string) => string> = {
-  reset: (name) => `2FA of ${name} was reset. They were signed out everywhere.`,
-  'not-required': (name) => `2FA is no longer required for ${name}.`,
-  deactivated: (name) => `${name} was deactivated and signed out everywhere.`,
-  reactivated: (name) => `${name} was reactivated and can sign in again.`,
-  invited: (name) => `${name} was invited. They got a mail with a link to choose their password, valid for 48 hours.`,
-  added: (name) => `${name} was added. They sign in through your identity provider.`,
-  resent: (name) => `The invitation was sent to ${name} again. Only the newest link works.`,
-  'signed-out': (name) => `${name} was signed out everywhere.`,
-};
+// Notices after changes name their user by id (looked up in the admin's organization), never by text from the URL (AdminUsers.notices.*).
+const USER_NOTICES = ['reset', 'not-required', 'deactivated', 'reactivated', 'invited', 'added', 'resent', 'signed-out'] as const;
 // After a revoked invitation the user is gone: a notice without a name.
-const plainNotices: Record<string, string> = { revoked: 'The invitation was revoked and the account removed.' };
-const statusLabel: Record<AccountStatus, string> = { active: 'Active', invited: 'Invited', deactivated: 'Deactivated' };
+const PLAIN_NOTICES = ['revoked'] as const;
 const statusBadge: Record<AccountStatus, string> = {
   active: 'bg-green-100 text-green-900 dark:bg-green-950 dark:text-green-100',
   invited: 'bg-blue-100 text-blue-900 dark:bg-blue-950 dark:text-blue-100',
   deactivated: 'bg-red-100 text-red-900 dark:bg-red-950 dark:text-red-100',
 };
-const stateLabel: Record<TwoFactorState, string> = { enabled: 'Enabled', not_set_up: 'Not set up', required: 'Required, not set up', sso: 'Managed by identity provider' };
 const stateBadge: Record<TwoFactorState, string> = {
   enabled: 'bg-green-100 text-green-900 dark:bg-green-950 dark:text-green-100',
   not_set_up: 'bg-slate-200 text-slate-900 dark:bg-slate-800 dark:text-slate-100',
@@ -49,18 +42,36 @@ const stateBadge: Record<TwoFactorState, string> = {
 };
 
 /** Under a "Required, not set up" badge: the user's deadline while in grace, or that it has passed. */
-function GraceNote({ standing }: { standing: GraceStanding }) {
-  if (standing.kind === 'grace') return <span className="mt-1 block text-xs">Not set up — due <time dateTime={new Date(standing.deadline).toISOString()}>{formatDeadline(standing.deadline, 'medium')}</time></span>;
-  if (standing.kind === 'unstarted') return <span className="mt-1 block text-xs">Grace period starts at their next sign-in</span>;
-  if (standing.kind === 'due' && standing.deadline !== null) return <span className="mt-1 block text-xs font-semibold text-red-800 dark:text-red-300">Overdue</span>;
+async function GraceNote({ standing, locale }: { standing: GraceStanding; locale: Locale }) {
+  const t = await getTranslations('AdminUsers');
+  if (standing.kind === 'grace') {
+    const deadline = formatDeadline(standing.deadline, 'medium', locale);
+    return <span className="mt-1 block text-xs">{t.rich('graceDue', { deadline, time: (chunks) => <time dateTime={new Date(standing.deadline).toISOString()}>{chunks}</time> })}</span>;
+  }
+  if (standing.kind === 'unstarted') return <span className="mt-1 block text-xs">{t('graceUnstarted')}</span>;
+  if (standing.kind === 'due' && standing.deadline !== null) return <span className="mt-1 block text-xs font-semibold text-red-800 dark:text-red-300">{t('overdue')}</span>;
   return null;
 }
 
-const date = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC');
+/** A time to the minute, in UTC: "2026-12-06 14:05 UTC" in English (as always), the German format in German. */
+function formatTime(ms: number | null, locale: Locale): string {
+  if (ms === null) return '—';
+  if (locale === 'en') return new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+  return `${new Intl.DateTimeFormat('de-DE', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(ms)} UTC`;
+}
+
+const COLUMNS = ['name', 'email', 'role', 'status', 'method', 'twoFactor', 'secondFactors', 'recoveryCodes', 'lastSignIn', 'last2fa', 'actions'] as const;
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const current = await requireAdmin();
   const { user: me, org } = current;
+  const t = await getTranslations('AdminUsers');
+  const rawLocale = await getLocale();
+  const locale: Locale = isLocale(rawLocale) ? rawLocale : 'en';
+  const date = (ms: number | null) => formatTime(ms, locale);
+  /** "App · 2 keys" (the CLI says it in English: lib/auth/policy.ts describeSecondFactors). */
+  const secondFactors = (u: { totpEnabledAt: number | null; webauthnKeyCount: number }) =>
+    [u.totpEnabledAt !== null ? t('app') : null, u.webauthnKeyCount > 0 ? t('keys', { n: u.webauthnKeyCount }) : null].filter((p) => p !== null).join(t('factorSeparator')) || '—';
   const raw = await searchParams;
   const query = usersPageParams.parse(firstValues(raw));
   const cursor = query.page === 'last' ? undefined : (decodeCursor(query.after, false) ?? decodeCursor(query.before, true));
@@ -74,78 +85,78 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const keyOf = (u: { name: string; email: string; id: number }) => encodeCursor(query.sort === 'name' ? u.name : u.email, u.id);
   const first = rows[0];
   const last = rows[rows.length - 1];
-  const notice = await userNotice(org.id, raw);
+  const notice = await userNotice(org.id, raw, t);
   return (
     <section className="space-y-4" aria-labelledby="users-heading">
       <div className="flex flex-wrap items-center justify-between gap-3">
-        <h2 id="users-heading" className="text-xl font-semibold">Users</h2>
-        <Link href="/admin/users/new" className="btn-primary no-underline">Add user</Link>
+        <h2 id="users-heading" className="text-xl font-semibold">{t('heading')}</h2>
+        <Link href="/admin/users/new" className="btn-primary no-underline">{t('addUser')}</Link>
       </div>
       <AdoptionSummary org={org} />
       {notice ? <p role="status" className="rounded-md border border-green-300 bg-green-50 p-3 text-green-900 dark:border-green-800 dark:bg-green-950 dark:text-green-100">{notice}</p> : null}
       {/* Keyed by the filters: a link to another filter (the adoption counts) shows it in the selects, with JavaScript too. */}
       <form key={[query.q, query.state, query.method, query.status, query.sort, query.dir].join('|')} method="get" action="/admin/users" className="flex flex-wrap items-end gap-3" role="search">
         <div>
-          <label htmlFor="q" className="block text-sm font-medium">Search name or email</label>
-          <input id="q" name="q" defaultValue={query.q} className="input" placeholder="Starts with…" />
+          <label htmlFor="q" className="block text-sm font-medium">{t('search')}</label>
+          <input id="q" name="q" defaultValue={query.q} className="input" placeholder={t('searchPlaceholder')} />
         </div>
         <div>
-          <label htmlFor="state" className="block text-sm font-medium">2FA</label>
+          <label htmlFor="state" className="block text-sm font-medium">{t('filterState')}</label>
           <select id="state" name="state" defaultValue={query.state ?? ''} className="input">
-            <option value="">Any</option>
-            {TWO_FACTOR_STATES.map((s) => <option key={s} value={s}>{stateLabel[s]}</option>)}
+            <option value="">{t('any')}</option>
+            {TWO_FACTOR_STATES.map((s) => <option key={s} value={s}>{t(`state.${s}`)}</option>)}
           </select>
         </div>
         <div>
-          <label htmlFor="method" className="block text-sm font-medium">Sign-in method</label>
+          <label htmlFor="method" className="block text-sm font-medium">{t('filterMethod')}</label>
           <select id="method" name="method" defaultValue={query.method ?? ''} className="input">
-            <option value="">Any</option>
-            <option value="password">Password</option>
-            <option value="sso">SSO</option>
+            <option value="">{t('any')}</option>
+            <option value="password">{t('password')}</option>
+            <option value="sso">{t('sso')}</option>
           </select>
         </div>
         <div>
-          <label htmlFor="status" className="block text-sm font-medium">Status</label>
+          <label htmlFor="status" className="block text-sm font-medium">{t('filterStatus')}</label>
           <select id="status" name="status" defaultValue={query.status ?? ''} className="input">
-            <option value="">Any</option>
-            {ACCOUNT_STATUSES.map((s) => <option key={s} value={s}>{statusLabel[s]}</option>)}
+            <option value="">{t('any')}</option>
+            {ACCOUNT_STATUSES.map((s) => <option key={s} value={s}>{t(`status.${s}`)}</option>)}
           </select>
         </div>
         <div>
-          <label htmlFor="sort" className="block text-sm font-medium">Sort by</label>
+          <label htmlFor="sort" className="block text-sm font-medium">{t('sortBy')}</label>
           <select id="sort" name="sort" defaultValue={query.sort} className="input">
-            <option value="name">Name</option>
-            <option value="email">Email</option>
+            <option value="name">{t('sortName')}</option>
+            <option value="email">{t('sortEmail')}</option>
           </select>
         </div>
         <div>
-          <label htmlFor="dir" className="block text-sm font-medium">Order</label>
+          <label htmlFor="dir" className="block text-sm font-medium">{t('order')}</label>
           <select id="dir" name="dir" defaultValue={query.dir} className="input">
-            <option value="asc">A to Z</option>
-            <option value="desc">Z to A</option>
+            <option value="asc">{t('asc')}</option>
+            <option value="desc">{t('desc')}</option>
           </select>
         </div>
-        <button type="submit" className="btn-primary">Apply</button>
-        <Link href="/admin/users" className="btn-secondary no-underline">Clear</Link>
+        <button type="submit" className="btn-primary">{t('apply')}</button>
+        <Link href="/admin/users" className="btn-secondary no-underline">{t('clear')}</Link>
       </form>
       <p>
         {/* A download, not a page: a plain link (prefetching it would export, and audit, on hover). The table's filters and order, not its page. */}
-        <a href={link({}, '/admin/users/export.csv')} className="btn-secondary no-underline" download>Download CSV{filtered ? ' (as filtered)' : ''}</a>
+        <a href={link({}, '/admin/users/export.csv')} className="btn-secondary no-underline" download>{t(filtered ? 'downloadCsvFiltered' : 'downloadCsv')}</a>
       </p>
       <ActionForm id={REQUIRE_FORM} action={setTwoFactorRequiredAction}>
         <input type="hidden" name="required" value="on" />
       </ActionForm>
       <ActionForm id={RESEND_FORM} action={resendInvitationAction} />
       {rows.length === 0 ? (
-        <p className="card">No users match. <Link href="/admin/users">Show all users</Link></p>
+        <p className="card">{t('noMatch')} <Link href="/admin/users">{t('showAll')}</Link></p>
       ) : (
         <ResetDialogProvider needsCode={stepUpNeedsCode(current)} factors={stepUpFactors(current)}>
-          <div tabIndex={0} role="region" aria-label="Users table" className="overflow-x-auto rounded-xl border border-slate-200 dark:border-slate-800">
+          <div tabIndex={0} role="region" aria-label={t('tableLabel')} className="overflow-x-auto rounded-xl border border-slate-200 dark:border-slate-800">
             <table className="min-w-full divide-y divide-slate-200 bg-white text-sm dark:divide-slate-800 dark:bg-slate-900">
               <thead>
                 <tr className="text-left">
-                  <th scope="col" className="px-3 py-2 font-semibold">Select</th>
-                  {['Name', 'Email', 'Role', 'Status', 'Sign-in method', '2FA', 'Second factors', 'Recovery codes left', 'Last sign-in', 'Last 2FA use', 'Actions'].map((h) => <th key={h} scope="col" className="px-3 py-2 font-semibold">{h}</th>)}
+                  <th scope="col" className="px-3 py-2 font-semibold">{t('columns.select')}</th>
+                  {COLUMNS.map((h) => <th key={h} scope="col" className="px-3 py-2 font-semibold">{t(`columns.${h}`)}</th>)}
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
@@ -158,30 +169,30 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                     <tr key={u.id}>
                       <td className="px-3 py-2">
                         {/* Belongs to the "Require 2FA for selected" form under the table; one's own row has none. */}
-                        {u.id === me.id ? null : <input type="checkbox" name="userIds" value={u.id} form={BULK_REQUIRE_FORM} aria-label={`Select ${u.name}`} className="h-4 w-4" />}
+                        {u.id === me.id ? null : <input type="checkbox" name="userIds" value={u.id} form={BULK_REQUIRE_FORM} aria-label={t('selectUser', { name: u.name })} className="h-4 w-4" />}
                       </td>
                       <th scope="row" className="px-3 py-2 text-left font-medium">{u.name}</th>
                       <td className="px-3 py-2">{u.email}</td>
-                      <td className="px-3 py-2">{u.role === 'admin' ? 'Admin' : 'Member'}</td>
-                      <td className="px-3 py-2"><span className={`rounded-full px-2 py-0.5 text-xs font-medium ${statusBadge[status]}`}>{statusLabel[status]}</span></td>
-                      <td className="px-3 py-2">{u.signInMethod === 'sso' ? 'SSO' : 'Password'}</td>
-                      <td className="px-3 py-2"><span className={`rounded-full px-2 py-0.5 text-xs font-medium ${stateBadge[state]}`}>{stateLabel[state]}</span>{u.twoFactorRequired && state === 'enabled' ? <span className="ml-1 text-xs">(required)</span> : null}{isSecondFactorSuspended(u.secondFactorFailures) ? <span className="ml-1 rounded-full bg-red-100 px-2 py-0.5 text-xs font-medium text-red-900 dark:bg-red-950 dark:text-red-100">Locked</span> : null}<GraceNote standing={grace} /></td>
-                      <td className="px-3 py-2" data-testid="second-factors">{describeSecondFactors(u) ?? '—'}</td>
+                      <td className="px-3 py-2">{t(u.role === 'admin' ? 'admin' : 'member')}</td>
+                      <td className="px-3 py-2"><span className={`rounded-full px-2 py-0.5 text-xs font-medium ${statusBadge[status]}`}>{t(`status.${status}`)}</span></td>
+                      <td className="px-3 py-2">{t(u.signInMethod === 'sso' ? 'sso' : 'password')}</td>
+                      <td className="px-3 py-2"><span className={`rounded-full px-2 py-0.5 text-xs font-medium ${stateBadge[state]}`}>{t(`state.${state}`)}</span>{u.twoFactorRequired && state === 'enabled' ? <span className="ml-1 text-xs">{t('requiredNote')}</span> : null}{isSecondFactorSuspended(u.secondFactorFailures) ? <span className="ml-1 rounded-full bg-red-100 px-2 py-0.5 text-xs font-medium text-red-900 dark:bg-red-950 dark:text-red-100">{t('locked')}</span> : null}<GraceNote standing={grace} locale={locale} /></td>
+                      <td className="px-3 py-2" data-testid="second-factors">{secondFactors(u)}</td>
                       <td className="px-3 py-2">{hasSecondFactor(u) ? u.recoveryCodesLeft : '—'}</td>
                       <td className="px-3 py-2">{date(u.lastSignInAt)}</td>
                       <td className="px-3 py-2">{date(u.totpLastUsedAt)}</td>
                       <td className="px-3 py-2">
                         {u.id === me.id ? (
                           <div className="flex flex-wrap items-center gap-2">
-                            <span>Use your profile for your own 2FA</span>
+                            <span>{t('ownRow')}</span>
                             <SignOutEverywhereLink {...target} />
                           </div>
                         ) : status === 'deactivated' ? (
                           <ReactivateLink {...target} />
                         ) : status === 'invited' ? (
                           <div className="flex flex-wrap items-center gap-2">
-                            <button type="submit" form={RESEND_FORM} name="userId" value={u.id} className="btn-secondary py-1" aria-label={`Resend invitation to ${u.name}`}>
-                              Resend invitation
+                            <button type="submit" form={RESEND_FORM} name="userId" value={u.id} className="btn-secondary py-1" aria-label={t('resendLabel', { name: u.name })}>
+                              {t('resend')}
                             </button>
                             <RevokeInvitationLink {...target} />
                           </div>
@@ -194,8 +205,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                                   <StopRequiringLink {...target} />
                                 ) : (
                                   // Submits the form above the table, which shows the outcome.
-                                  <button type="submit" form={REQUIRE_FORM} name="userId" value={u.id} className="btn-secondary py-1" aria-label={`Require 2FA for ${u.name}`}>
-                                    Require 2FA
+                                  <button type="submit" form={REQUIRE_FORM} name="userId" value={u.id} className="btn-secondary py-1" aria-label={t('requireLabel', { name: u.name })}>
+                                    {t('require')}
                                   </button>
                                 )}
                               </>
@@ -214,20 +225,21 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         </ResetDialogProvider>
       )}
       {rows.length ? <BulkRequireForm needsCode={stepUpNeedsCode(current)} factors={stepUpFactors(current)} /> : null}
-      <nav aria-label="Pages" className="flex flex-wrap gap-4">
-        {hasPrevious ? <Link href={link({})}>First page</Link> : null}
-        {hasPrevious && first ? <Link href={link({ before: keyOf(first) })}>Previous page</Link> : null}
-        {hasNext && last ? <Link href={link({ after: keyOf(last) })}>Next page</Link> : null}
-        {hasNext ? <Link href={link({ page: 'last' })}>Last page</Link> : null}
+      <nav aria-label={t('pages')} className="flex flex-wrap gap-4">
+        {hasPrevious ? <Link href={link({})}>{t('firstPage')}</Link> : null}
+        {hasPrevious && first ? <Link href={link({ before: keyOf(first) })}>{t('previousPage')}</Link> : null}
+        {hasNext && last ? <Link href={link({ after: keyOf(last) })}>{t('nextPage')}</Link> : null}
+        {hasNext ? <Link href={link({ page: 'last' })}>{t('lastPage')}</Link> : null}
       </nav>
     </section>
   );
 }
 
-async function userNotice(orgId: number, raw: SearchParams): Promise<string | null> {
+async function userNotice(orgId: number, raw: SearchParams, t: Awaited<ReturnType<typeof getTranslations<'AdminUsers'>>>): Promise<string | null> {
   const { notice, user } = firstValues(raw);
-  if (notice && Object.hasOwn(plainNotices, notice)) return plainNotices[notice]!;
-  if (!notice || !Object.hasOwn(userNotices, notice) || !user || !/^[1-9][0-9]{0,15}$/.test(user)) return null;
+  const isOne = <K extends string>(keys: readonly K[], value: string | undefined): value is K => value !== undefined && (keys as readonly string[]).includes(value);
+  if (isOne(PLAIN_NOTICES, notice)) return t(`notices.${notice}`);
+  if (!isOne(USER_NOTICES, notice) || !user || !/^[1-9][0-9]{0,15}$/.test(user)) return null;
   const target = await orgUser(orgId, Number(user));
-  return target ? userNotices[notice]!(target.name) : null;
+  return target ? t(`notices.${notice}`, { name: target.name }) : null;
 }

@@ -2,8 +2,9 @@
 
 import type { StepUpFactors } from '@/app/_components/step-up-fields';
 import Link from 'next/link';
+import { useTranslations } from 'next-intl';
 import { createContext, use, useRef, useState, type ReactNode } from 'react';
-import { AdminChangeForm, changeText, type AdminChange } from './admin-change-form';
+import { AdminChangeForm, type AdminChange } from './admin-change-form';
 
 interface Target {
   userId: number;
@@ -13,54 +14,29 @@ interface Target {
 
 const OpenDialog = createContext<((change: AdminChange, target: Target) => boolean) | null>(null);
 
-const explain: Record<AdminChange, (email: string) => ReactNode> = {
-  reset: (email) => (
-    <>
-      This removes the authenticator app, security keys, passkeys and recovery codes of <strong>{email}</strong> and signs them out everywhere. If 2FA is required for them, they set it up
-      again at their next sign-in.
-    </>
-  ),
-  'stop-requiring': (email) => (
-    <>
-      <strong>{email}</strong> may then turn 2FA off, unless your organization&apos;s policy requires it for everyone.
-    </>
-  ),
-  deactivate: (email) => <DeactivateExplanation email={email} />,
-  reactivate: (email) => <ReactivateExplanation email={email} />,
-  'revoke-invitation': (email) => <RevokeExplanation email={email} />,
-  'sign-out': (email) => <SignOutExplanation email={email} />,
-};
+const strong = (chunks: ReactNode) => <strong>{chunks}</strong>;
+
+/** What each change does, naming the user by email (Client.AdminChange.explain*). */
+function Explanation({ change, email }: { change: AdminChange; email: string }) {
+  const t = useTranslations('Client.AdminChange');
+  const key = ({ reset: 'explainReset', 'stop-requiring': 'explainStopRequiring', deactivate: 'explainDeactivate', reactivate: 'explainReactivate', 'revoke-invitation': 'explainRevoke', 'sign-out': 'explainSignOut' } as const)[change];
+  return <>{t.rich(key, { email, strong })}</>;
+}
 
 export function SignOutExplanation({ email }: { email: string }) {
-  return (
-    <>
-      Every session of <strong>{email}</strong> ends at once, in every browser; they can sign in again as before. If that is your own account, you are signed out too.
-    </>
-  );
+  return <Explanation change="sign-out" email={email} />;
 }
 
 export function RevokeExplanation({ email }: { email: string }) {
-  return (
-    <>
-      The account of <strong>{email}</strong>, who has not accepted the invitation yet, is removed; the link in their mail stops working.
-    </>
-  );
+  return <Explanation change="revoke-invitation" email={email} />;
 }
 
 export function DeactivateExplanation({ email }: { email: string }) {
-  return (
-    <>
-      <strong>{email}</strong> is signed out everywhere at once and cannot sign in until an administrator reactivates them. Their invitation or password-reset link, if any, stops working.
-    </>
-  );
+  return <Explanation change="deactivate" email={email} />;
 }
 
 export function ReactivateExplanation({ email }: { email: string }) {
-  return (
-    <>
-      <strong>{email}</strong> can sign in again as before: with their password and 2FA, or through the identity provider.
-    </>
-  );
+  return <Explanation change="reactivate" email={email} />;
 }
 
 /**
@@ -69,6 +45,7 @@ export function ReactivateExplanation({ email }: { email: string }) {
  * `needsCode`: the admin's step-up asks for a second factor as well as the password; `factors`: which.
  */
 export function ResetDialogProvider({ children, needsCode, factors }: { children: ReactNode; needsCode: boolean; factors: StepUpFactors }) {
+  const t = useTranslations('Client.AdminChange');
   const dialog = useRef<HTMLDialogElement>(null);
   const [open, setOpen] = useState<{ change: AdminChange; target: Target } | null>(null);
   const show = (change: AdminChange, target: Target) => {
@@ -84,9 +61,11 @@ export function ResetDialogProvider({ children, needsCode, factors }: { children
         {open ? (
           <div className="space-y-4">
             <h2 id="admin-change-title" className="text-xl font-semibold">
-              {changeText[open.change].title(open.target.name)}
+              {t(`title.${open.change}`, { name: open.target.name })}
             </h2>
-            <p>{explain[open.change](open.target.email)}</p>
+            <p>
+              <Explanation change={open.change} email={open.target.email} />
+            </p>
             <AdminChangeForm
               key={`${open.change}-${open.target.userId}`}
               change={open.change}
@@ -95,7 +74,7 @@ export function ResetDialogProvider({ children, needsCode, factors }: { children
               factors={factors}
               cancel={
                 <button type="button" className="btn-secondary" onClick={() => dialog.current?.close()}>
-                  Cancel
+                  {t('cancel')}
                 </button>
               }
             />
@@ -107,66 +86,43 @@ export function ResetDialogProvider({ children, needsCode, factors }: { children
 }
 
 /** A row's link to a change's confirmation page (works without JavaScript), which opens the dialog instead when it can. */
-function ChangeLink({ change, target, label, children }: { change: AdminChange; target: Target; label: string; children: ReactNode }) {
+function ChangeLink({ change, target }: { change: AdminChange; target: Target }) {
+  const t = useTranslations('Client.AdminChange');
   const show = use(OpenDialog);
   return (
     <Link
       href={`/admin/users/${target.userId}/${change}`}
       className="btn-secondary py-1 no-underline"
-      aria-label={label}
+      aria-label={t(`link.${change}`, { name: target.name })}
       onClick={(event) => {
         if (show?.(change, target)) event.preventDefault();
       }}
     >
-      {children}
+      {t(`button.${change}`)}
     </Link>
   );
 }
 
 export function ResetTwoFactorLink(target: Target) {
-  return (
-    <ChangeLink change="reset" target={target} label={`Reset 2FA of ${target.name}`}>
-      Reset 2FA
-    </ChangeLink>
-  );
+  return <ChangeLink change="reset" target={target} />;
 }
 
 export function StopRequiringLink(target: Target) {
-  return (
-    <ChangeLink change="stop-requiring" target={target} label={`Stop requiring 2FA for ${target.name}`}>
-      Stop requiring 2FA
-    </ChangeLink>
-  );
+  return <ChangeLink change="stop-requiring" target={target} />;
 }
 
 export function DeactivateLink(target: Target) {
-  return (
-    <ChangeLink change="deactivate" target={target} label={`Deactivate ${target.name}`}>
-      Deactivate
-    </ChangeLink>
-  );
+  return <ChangeLink change="deactivate" target={target} />;
 }
 
 export function ReactivateLink(target: Target) {
-  return (
-    <ChangeLink change="reactivate" target={target} label={`Reactivate ${target.name}`}>
-      Reactivate
-    </ChangeLink>
-  );
+  return <ChangeLink change="reactivate" target={target} />;
 }
 
 export function RevokeInvitationLink(target: Target) {
-  return (
-    <ChangeLink change="revoke-invitation" target={target} label={`Revoke invitation of ${target.name}`}>
-      Revoke invitation
-    </ChangeLink>
-  );
+  return <ChangeLink change="revoke-invitation" target={target} />;
 }
 
 export function SignOutEverywhereLink(target: Target) {
-  return (
-    <ChangeLink change="sign-out" target={target} label={`Sign out everywhere for ${target.name}`}>
-      Sign out everywhere
-    </ChangeLink>
-  );
+  return <ChangeLink change="sign-out" target={target} />;
 }

@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { getTranslations } from 'next-intl/server';
 import { orgUser, statusOf } from '@/db/queries/admin-users';
 import { requireAdmin } from '@/lib/auth/current';
 import { stepUpFactors, stepUpNeedsCode } from '@/lib/auth/step-up';
@@ -10,24 +11,25 @@ import { DeactivateExplanation, ReactivateExplanation, RevokeExplanation } from 
 /** The confirmation step of a deactivation, reactivation or revoked invitation: a page of its own, so it works without JavaScript. */
 export async function StatusChangePage({ params, change }: { params: Promise<{ id: string }>; change: 'deactivate' | 'reactivate' | 'revoke-invitation' }) {
   const current = await requireAdmin();
+  const t = await getTranslations('AdminChanges');
   const id = Number((await params).id);
   const target = Number.isSafeInteger(id) && id > 0 ? await orgUser(current.org.id, id) : undefined;
   if (!target) notFound();
   if (target.id === current.user.id) {
-    return <p className="card">You cannot deactivate your own account. Ask another administrator. <Link href="/admin/users">Back to users</Link></p>;
+    return <p className="card">{t('selfDeactivate')} <Link href="/admin/users">{t('back')}</Link></p>;
   }
   const status = statusOf(target);
   if (change === 'revoke-invitation' ? status !== 'invited' : (status === 'deactivated') === (change === 'deactivate')) {
-    const why = change === 'revoke-invitation' ? 'has no open invitation' : status === 'deactivated' ? 'is already deactivated' : 'is not deactivated';
-    return <p className="card">{target.name} {why}. <Link href="/admin/users">Back to users</Link></p>;
+    const why = change === 'revoke-invitation' ? 'noInvitation' : status === 'deactivated' ? 'alreadyDeactivated' : 'notDeactivated';
+    return <p className="card">{t(why, { name: target.name })} <Link href="/admin/users">{t('back')}</Link></p>;
   }
-  const title = { deactivate: `Deactivate ${target.name}?`, reactivate: `Reactivate ${target.name}?`, 'revoke-invitation': `Revoke the invitation of ${target.name}?` }[change];
+  const title = t(`title.${change}`, { name: target.name });
   const explanation = { deactivate: <DeactivateExplanation email={target.email} />, reactivate: <ReactivateExplanation email={target.email} />, 'revoke-invitation': <RevokeExplanation email={target.email} /> }[change];
   return (
     <section className="card max-w-xl space-y-4" aria-labelledby="status-heading">
       <h2 id="status-heading" className="text-xl font-semibold">{title}</h2>
       <p>{explanation}</p>
-      <AdminChangeForm change={change} userId={target.id} needsCode={stepUpNeedsCode(current)} factors={stepUpFactors(current)} cancel={<Link href="/admin/users" className="btn-secondary no-underline">Cancel</Link>} />
+      <AdminChangeForm change={change} userId={target.id} needsCode={stepUpNeedsCode(current)} factors={stepUpFactors(current)} cancel={<Link href="/admin/users" className="btn-secondary no-underline">{t('cancel')}</Link>} />
     </section>
   );
 }

@@ -4,10 +4,14 @@ import { auditAlone } from '@/lib/audit';
 import { AUDIT_CSV_HEADER, auditCsvRow } from '@/lib/audit-csv';
 import { currentSession } from '@/lib/auth/current';
 import { csvAttachment, csvStream, refusedCrossSite } from '@/lib/csv';
+import { english } from '@/lib/i18n/translate';
 import { clientAddress } from '@/lib/request';
 import { readAuditFilters, type SearchParams } from '@/lib/validation/search-params';
 
 export const dynamic = 'force-dynamic';
+
+// The CSV stays in English whatever the admin's language (#18): its column headers and cells (the event
+// sentences too, lib/audit-csv.ts) are a data format that scripts read, the same as the CLI's `audit:list --csv`.
 
 // Rows are read a page at a time, as the client takes them: 100,000 events never sit in memory at once.
 const BATCH = 1000;
@@ -25,7 +29,7 @@ export async function GET(request: NextRequest) {
   const filters = readAuditFilters(raw);
   const userIds = filters.user && !filters.errors.user ? await matchUsers(current.org.id, filters.user) : undefined;
   if (userIds === null) filters.errors.user = `More than ${USER_MATCH_CAP} users match “${filters.values.user}”.`;
-  const errors = Object.values(filters.errors);
+  const errors = Object.values(filters.errors).map(english);
   if (errors.length > 0) return text(400, `The filters need a fix: ${errors.join(' ')}\n`);
   const query: AuditQuery = { orgId: current.org.id, action: filters.type, userIds: userIds ?? undefined, from: filters.from, to: filters.to, limit: BATCH };
   // The whole log as filtered (the page's cursor is not carried); an empty user match exports the header only.

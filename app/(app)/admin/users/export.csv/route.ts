@@ -8,6 +8,9 @@ import { firstValues, usersPageParams } from '@/lib/validation/search-params';
 
 export const dynamic = 'force-dynamic';
 
+// The CSV stays in English whatever the admin's language (#18): its column headers and cells are a data
+// format that scripts read, the same as the CLI's, not a page.
+
 /**
  * The users table as filtered on the page, as CSV: for the organization's admins only, and audited.
  * The filters are read as the page reads them (a value it does not know counts as absent, as on the

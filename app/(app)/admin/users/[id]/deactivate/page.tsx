@@ -1,7 +1,10 @@
 import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import { StatusChangePage } from '../../status-change';
 
-export const metadata: Metadata = { title: 'Deactivate user' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('AdminMetadata'))('deactivate') };
+}
 
 export default function DeactivatePage({ params }: { params: Promise<{ id: string }> }) {
   return <StatusChangePage params={params} change="deactivate" />;

@@ -1,7 +1,10 @@
 import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import { StatusChangePage } from '../../status-change';
 
-export const metadata: Metadata = { title: 'Reactivate user' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('AdminMetadata'))('reactivate') };
+}
 
 export default function ReactivatePage({ params }: { params: Promise<{ id: string }> }) {
   return <StatusChangePage params={params} change="reactivate" />;
