@@ -1,6 +1,5 @@
 import 'server-only';
 import { eq } from 'drizzle-orm';
-import { headers } from 'next/headers';
 import type { Executor } from '@/db';
 import { users } from '@/db/schema';
 import type { Actor } from '@/lib/audit';
@@ -13,6 +12,8 @@ import { DEFAULT_LOCALE, isLocale, negotiateLocale, type Locale } from '@/lib/i1
  */
 export async function browserLocale(): Promise<Locale | null> {
   try {
+    // Loaded when asked: the CLI's test bundle cannot resolve next/headers, and has no request anyway.
+    const { headers } = await import('next/headers');
     return negotiateLocale((await headers()).get('accept-language'));
   } catch {
     return null;
