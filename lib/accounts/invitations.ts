@@ -9,6 +9,8 @@ import { adminStillActing } from '@/lib/auth/session';
 import { tokenDigest } from '@/lib/auth/tokens';
 import { appLink, renderMail } from '@/lib/mail/messages';
 import { enqueueMail } from '@/lib/mail/outbox';
+import { inviterLocale } from '@/lib/mail/locale';
+import { translatorFor, type Translate } from '@/lib/i18n/translate';
 import type { Invitation } from '@/lib/validation/accounts';
 
 /** Resends per invitee in a sliding hour: each mails a stranger's address, so an admin's slip cannot flood it. */
@@ -23,26 +25,32 @@ interface Context {
 }
 
 /** Who invites, as the mail names them: the admin's name, or the operator's command line. */
-async function inviterName(tx: Executor, actor: Actor): Promise<string> {
-  if (actor.kind !== 'user') return 'an operator';
+async function inviterName(tx: Executor, actor: Actor, t: Translate): Promise<string> {
+  if (actor.kind !== 'user') return t('Mail.invitation.byOperator');
   const [row] = await tx.select({ name: users.name }).from(users).where(eq(users.id, actor.userId));
-  return row?.name ?? 'an administrator';
+  return row?.name ?? t('Mail.invitation.byAdmin');
 }
 
-/** A new invitation link and its mail, in the caller's transaction under the invitee's lock (the older link dies). */
+/**
+ * A new invitation link and its mail, in the caller's transaction under the invitee's lock (the older
+ * link dies). In the inviter's language: the invitee has not chosen one yet (lib/mail/locale.ts).
+ */
 async function mailInvitation(tx: Executor, user: { id: number; email: string; name: string }, orgId: number, actor: Actor): Promise<void> {
   const token = await issueAccountToken(tx, user.id, 'invitation');
   const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, orgId));
   const hours = ACCOUNT_TOKEN_MS.invitation / 3_600_000;
+  const locale = await inviterLocale(tx, actor);
+  const t = translatorFor(locale);
   const mail = renderMail({
     kind: 'invitation',
     userId: user.id,
     to: user.email,
+    locale,
     name: user.name,
-    subject: `You are invited to ${org!.name}`,
-    paragraphs: [`${await inviterName(tx, actor)} invited you to ${org!.name}. Choose a password to finish setting up your account; then sign in with this email address.`],
-    link: { label: 'Choose your password', url: appLink(`/invitation?token=${token}`) },
-    closing: `This link works once, for ${hours} hours. If it has expired, ask your administrator for a new one. If you did not expect this invitation, you can ignore this mail.`,
+    subject: t('Mail.invitation.subject', { org: org!.name }),
+    paragraphs: [t('Mail.invitation.body', { inviter: await inviterName(tx, actor, t), org: org!.name })],
+    link: { label: t('Mail.invitation.link'), url: appLink(`/invitation?token=${token}`) },
+    closing: t('Mail.invitation.closing', { hours }),
   });
   await enqueueMail(tx, mail);
 }

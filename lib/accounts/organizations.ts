@@ -3,11 +3,13 @@ import { and, eq, sql } from 'drizzle-orm';
 import { type Executor, db, lockOrganization, writeTransaction } from '@/db';
 import { organizations, users, type TwoFactorPolicy } from '@/db/schema';
 import { audit, type Actor } from '@/lib/audit';
+import { message } from '@/lib/i18n/keys';
 import { deleteUserChallenges } from '@/lib/auth/challenge';
 import { hasSecondFactor, isTwoFactorRequired, type SecondFactors } from '@/lib/auth/policy';
 import { endGraceWhereNotRequired } from '@/lib/auth/grace';
 import { adminStillActing, revokeUserSessions } from '@/lib/auth/session';
 
+/** A refusal the CLI shows (the pages check first): its message is a key (`Cli.account.*`), said in the operator's language. */
 export class AccountError extends Error {}
 
 export async function findOrganization(slug: string) {
@@ -26,7 +28,7 @@ export async function createOrganization(input: { slug: string; name: string; po
       .values({ slug: input.slug, name: input.name, twoFactorPolicy: input.policy })
       .onConflictDoNothing({ target: organizations.slug })
       .returning({ id: organizations.id });
-    if (!org) throw new AccountError(`An organization with the slug "${input.slug}" already exists.`);
+    if (!org) throw new AccountError(message('Cli.account.slugTaken', { slug: input.slug }));
     await audit(tx, { orgId: org.id, actor, action: 'org.created', detail: { slug: input.slug, policy: input.policy }, ip });
     return { id: org.id, ...input };
   });
@@ -67,7 +69,7 @@ export async function setOrganizationPolicy(orgId: number, policy: TwoFactorPoli
     async (tx) => {
       await lockOrganization(tx, orgId);
       const [org] = await tx.select({ policy: organizations.twoFactorPolicy }).from(organizations).where(eq(organizations.id, orgId));
-      if (!org) throw new AccountError('No such organization.');
+      if (!org) throw new AccountError('Cli.account.noSuchOrganization');
       if (!(await adminStillActing(tx, actor, orgId))) return { changed: false, sessionsEnded: 0, refused: true };
       if (org.policy === policy) return { changed: false, sessionsEnded: 0 };
       if (isLowering(org.policy, policy) && !mayLower) return { changed: false, sessionsEnded: 0, needsStepUp: true };

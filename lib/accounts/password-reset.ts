@@ -13,6 +13,9 @@ import { config } from '@/lib/config';
 import { log } from '@/lib/log';
 import { appLink, renderMail, utcTime } from '@/lib/mail/messages';
 import { enqueueMail } from '@/lib/mail/outbox';
+import { recipientLocale } from '@/lib/mail/locale';
+import type { Locale } from '@/lib/i18n/locales';
+import { translatorFor } from '@/lib/i18n/translate';
 import { endTrustedBrowsers } from '@/lib/auth/trusted-browsers';
 
 /** The page a reset link opens (lib/auth/link-cookie.ts moves its token into a cookie). */
@@ -75,25 +78,28 @@ export async function sendResetLink(email: string, ip: string | null, actor: Act
     }
     if (options.capped) await tx.insert(throttleHits).values({ key: mailCapKey(found.id), at: now });
     const token = await issueAccountToken(tx, found.id, 'password_reset', now);
-    await enqueueMail(tx, resetLinkMail(found.id, user, token, ip, now), now);
+    await enqueueMail(tx, resetLinkMail(found.id, user, token, ip, await recipientLocale(tx, found.id, actor), now), now);
     await audit(tx, { orgId: user.orgId, actor, targetUserId: found.id, action: 'password.reset_link_sent', ip });
     return 'sent';
   });
 }
 
-function resetLinkMail(userId: number, user: { email: string; name: string }, token: string, ip: string | null, now: number) {
+/** In the user's language: their choice, else the browser's that asked for the link (an operator's: English). */
+function resetLinkMail(userId: number, user: { email: string; name: string }, token: string, ip: string | null, locale: Locale, now: number) {
+  const t = translatorFor(locale);
   const minutes = ACCOUNT_TOKEN_MS.password_reset / 60_000;
   return renderMail({
     kind: LINK_MAIL_KINDS.password_reset,
     userId,
     to: user.email,
+    locale,
     name: user.name,
-    subject: 'Reset your password',
-    paragraphs: ['Someone asked to reset the password of your account. If it was you, choose a new password with the link below.'],
-    facts: [['When', utcTime(now)], ...(ip ? [['From address', ip] as [string, string]] : [])],
+    subject: t('Mail.resetLink.subject'),
+    paragraphs: [t('Mail.resetLink.body')],
+    facts: [[t('Mail.fact.when'), utcTime(now, locale)], ...(ip ? [[t('Mail.fact.fromAddress'), ip] as [string, string]] : [])],
     // From AUTH_URL, never from the request's Host header (lib/mail/messages.ts).
-    link: { label: 'Choose a new password', url: appLink(`${RESET_PATH}?token=${token}`) },
-    closing: `The link works once, for ${minutes} minutes. Your two-factor authentication stays as it is. If you did not ask for this, ignore this mail: your password does not change.`,
+    link: { label: t('Mail.resetLink.link'), url: appLink(`${RESET_PATH}?token=${token}`) },
+    closing: t('Mail.resetLink.closing', { minutes }),
   });
 }
 

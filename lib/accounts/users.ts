@@ -13,12 +13,13 @@ import { isTwoFactorRequired } from '@/lib/auth/policy';
 import type { NewUser } from '@/lib/validation/accounts';
 // At most this many users per bulk requirement (one form post, one transaction).
 import { BULK_REQUIRE_MAX } from '@/lib/validation/forms';
+import { message } from '@/lib/i18n/keys';
 import { AccountError, endSessionsOfNewlyRequired, findOrganization } from './organizations';
 import { endTrustedBrowsers } from '@/lib/auth/trusted-browsers';
 
 export async function createUser(input: NewUser, actor: Actor, ip: string | null = null) {
   const org = await findOrganization(input.org);
-  if (!org) throw new AccountError(`No organization has the slug "${input.org}".`);
+  if (!org) throw new AccountError(message('Cli.account.noOrganization', { slug: input.org }));
   const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
   return writeTransaction(async (tx) => {
     // The unique email decides between two creations at once, on any instance.
@@ -27,7 +28,7 @@ export async function createUser(input: NewUser, actor: Actor, ip: string | null
       .values({ orgId: org.id, email: input.email, name: input.name, role: input.role, signInMethod: input.method, passwordHash })
       .onConflictDoNothing({ target: users.email })
       .returning({ id: users.id });
-    if (!user) throw new AccountError(`A user with the email ${input.email} already exists.`);
+    if (!user) throw new AccountError(message('Cli.account.emailTaken', { email: input.email }));
     await audit(tx, { orgId: org.id, actor, targetUserId: user.id, action: 'user.created', detail: { email: input.email, role: input.role, method: input.method }, ip });
     return { id: user.id, orgId: org.id, email: input.email, name: input.name, role: input.role, method: input.method };
   });
@@ -60,8 +61,8 @@ export async function setUserTwoFactorRequired(userId: number, required: boolean
         .from(users)
         .innerJoin(organizations, eq(organizations.id, users.orgId))
         .where(eq(users.id, userId));
-      if (!user) throw new AccountError('No such user.');
-      if (user.signInMethod !== 'password') throw new AccountError('SSO users sign in through the identity provider, which handles their 2FA.');
+      if (!user) throw new AccountError('Cli.account.noUser');
+      if (user.signInMethod !== 'password') throw new AccountError('Cli.account.ssoTwoFactor');
       if (!(await adminStillActing(tx, actor, user.orgId))) return { changed: false, sessionsEnded: 0, refused: true };
       if (user.twoFactorRequired === required) return { changed: false, sessionsEnded: 0 };
       const sessionsEnded = await applyTwoFactorRequired(tx, user, required, actor, ip);
@@ -104,7 +105,7 @@ export interface BulkRequireResult {
  */
 export async function requireTwoFactorForUsers(orgId: number, userIds: number[], actor: Actor, ip: string | null = null): Promise<BulkRequireResult | { refused: true }> {
   const ids = [...new Set(userIds)];
-  if (ids.length > BULK_REQUIRE_MAX) throw new AccountError(`Choose at most ${BULK_REQUIRE_MAX} users at once.`);
+  if (ids.length > BULK_REQUIRE_MAX) throw new AccountError(message('Cli.account.tooMany', { max: BULK_REQUIRE_MAX }));
   return writeTransaction(async (tx) => {
     // Only the organization's own rows are locked: ids of other organizations are refused below, untouched.
     const own = ids.length ? (await tx.select({ id: users.id }).from(users).where(and(eq(users.orgId, orgId), inArray(users.id, ids)))).map((u) => u.id) : [];

@@ -1,7 +1,6 @@
 import 'server-only';
 import { createInterface } from 'node:readline';
 import { desc, eq } from 'drizzle-orm';
-import { english } from '@/lib/i18n/translate';
 import { z } from 'zod';
 import { database, db, writeTransaction } from '@/db';
 import { auditEvents } from '@/db/schema';
@@ -27,6 +26,11 @@ import { restoreDatabase } from '@/lib/ops/restore';
 import { bulkCreateUsers } from '@/lib/ops/bulk';
 import { config } from '@/lib/config';
 import { emailField } from '@/lib/validation/fields';
+import { ACCOUNT_TOKEN_MS } from '@/lib/auth/account-tokens';
+import { environmentLocale } from '@/lib/i18n/environment';
+import { formatDeadline, type GraceStanding } from '@/lib/auth/policy';
+import { translatorFor } from '@/lib/i18n/translate';
+import { say, sayMessage } from './say';
 import { invitationSchema, newOrganizationSchema, newUserSchema, policyField, slugField } from '@/lib/validation/accounts';
 
 export class CliError extends Error {}
@@ -45,7 +49,7 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const field = issue.path.length ? `--${issue.path.join('.')}: ` : '';
-  throw new CliError(`${field}${english(issue.message)}`);
+  throw new CliError(`${field}${sayMessage(issue.message)}`);
 }
 
 /** One option, validated under its own name so that messages say which. */
@@ -55,13 +59,13 @@ function option<S extends z.ZodType>(name: string, schema: S, value: unknown): z
 
 async function organization(slug: unknown) {
   const org = await findOrganization(option('slug', slugField, slug));
-  if (!org) throw new CliError(`no organization has the slug "${String(slug)}"`);
+  if (!org) throw new CliError(say('Cli.noOrganization', { slug: String(slug) }));
   return org;
 }
 
 async function user(email: unknown) {
   const found = await findUserByEmail(option('email', emailField, email));
-  if (!found) throw new CliError(`no user has the email "${String(email)}"`);
+  if (!found) throw new CliError(say('Cli.noUser', { email: String(email) }));
   return found;
 }
 
@@ -75,6 +79,14 @@ async function firstLineOfStdin(): Promise<string> {
   return '';
 }
 
+/** What user:list says of a grace period (describeGrace's English, in the operator's language). */
+function graceText(standing: GraceStanding): string | null {
+  const locale = environmentLocale();
+  if (standing.kind === 'grace') return say('Cli.list.due', { date: formatDeadline(standing.deadline, 'medium', locale) });
+  if (standing.kind === 'unstarted') return say('Cli.list.graceUnstarted');
+  return standing.kind === 'due' && standing.deadline !== null ? say('Cli.list.overdue') : null;
+}
+
 const date = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z'));
 
 /**
@@ -85,17 +97,17 @@ async function requireForSeveral(emails: string[]): Promise<Output> {
   const targets: NonNullable<Awaited<ReturnType<typeof findUserByEmail>>>[] = [];
   for (const email of emails) targets.push(await user(email));
   const orgIds = new Set(targets.map((t) => t.orgId));
-  if (orgIds.size > 1) throw new CliError('the users belong to more than one organization: give one organization\'s users at a time');
+  if (orgIds.size > 1) throw new CliError(say('Cli.severalOrganizations'));
   const result = await requireTwoFactorForUsers(targets[0]!.orgId, targets.map((t) => t.id), operator);
-  if ('refused' in result || result.unknown.length) throw new CliError('a user was removed meanwhile: nothing was changed');
+  if ('refused' in result || result.unknown.length) throw new CliError(say('Cli.removedMeanwhile'));
   const emailOf = (u: { id: number }) => targets.find((t) => t.id === u.id)!.email;
   const changed = result.changed.map(emailOf);
   const signedOut = result.signedOut.map(emailOf);
   const lines = [
-    changed.length ? `2FA required for ${changed.join(', ')}.` : '2FA required for nobody new (unchanged).',
-    signedOut.length ? `Signed out to set it up at their next sign-in: ${signedOut.join(', ')}.` : null,
-    result.skipped.alreadyRequired ? `Skipped ${result.skipped.alreadyRequired} already required.` : null,
-    result.skipped.sso ? `Skipped ${result.skipped.sso} SSO user(s): their identity provider handles 2FA.` : null,
+    changed.length ? say('Cli.requiredSeveral', { emails: changed.join(', ') }) : say('Cli.requiredNobody'),
+    signedOut.length ? say('Cli.signedOutToSetUp', { emails: signedOut.join(', ') }) : null,
+    result.skipped.alreadyRequired ? say('Cli.skippedRequired', { count: String(result.skipped.alreadyRequired) }) : null,
+    result.skipped.sso ? say('Cli.skippedSso', { count: String(result.skipped.sso) }) : null,
   ];
   return { text: lines.filter((l) => l !== null).join('\n'), data: { required: true, changed, signedOut, skipped: { sso: result.skipped.sso, alreadyRequired: result.skipped.alreadyRequired } } };
 }
@@ -104,71 +116,72 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
   async 'org:create'(v) {
     const input = parse(newOrganizationSchema, { slug: v.slug, name: v.name, policy: v.policy });
     const org = await createOrganization(input, operator);
-    return { text: `Created organization ${org.slug} (${org.name}), 2FA policy ${org.policy}.`, data: org };
+    return { text: say('Cli.organizationCreated', { slug: org.slug, name: org.name, policy: org.policy }), data: org };
   },
   async 'org:policy'(v) {
     const org = await organization(v.slug);
     const policy = option('policy', policyField, v.policy);
     const result = await setOrganizationPolicy(org.id, policy, operator);
-    const text = result.changed ? `2FA policy of ${org.slug} is now ${policy}; ${result.sessionsEnded} user(s) newly required were signed out.` : `2FA policy of ${org.slug} was already ${policy}.`;
+    const text = result.changed ? say('Cli.policyChanged', { slug: org.slug, policy, ended: String(result.sessionsEnded) }) : say('Cli.policyUnchanged', { slug: org.slug, policy });
     return { text, data: { slug: org.slug, policy, ...result } };
   },
   async 'user:create'(v) {
-    if ([v.password !== undefined, v['password-stdin'] === true, v.sso === true].filter(Boolean).length > 1) throw new CliError('give one of --password, --password-stdin or --sso, not more');
+    if ([v.password !== undefined, v['password-stdin'] === true, v.sso === true].filter(Boolean).length > 1) throw new CliError(say('Cli.onePasswordOption'));
     const password = v['password-stdin'] ? await firstLineOfStdin() : v.password;
     const input = parse(newUserSchema, { org: v.org, email: v.email, name: v.name, role: v.role, method: v.sso ? 'sso' : 'password', password });
     const created = await createUser(input, operator);
-    return { text: `Created ${created.role} ${created.email} in ${input.org} (${created.method}).`, data: created };
+    return { text: say('Cli.userCreated', { role: created.role, email: created.email, org: input.org, method: created.method }), data: created };
   },
   async 'user:require-2fa'(v) {
-    if (v.on === v.off) throw new CliError('give exactly one of --on or --off');
+    if (v.on === v.off) throw new CliError(say('Cli.onOrOff'));
     if (Array.isArray(v.emails) && v.emails.length > 1) {
-      if (!v.on) throw new CliError('--off takes one --email');
+      if (!v.on) throw new CliError(say('Cli.offOneEmail'));
       return requireForSeveral(v.emails);
     }
     const target = await user(v.email);
     const result = await setUserTwoFactorRequired(target.id, v.on === true, operator);
-    return { text: `2FA ${v.on ? 'required' : 'no longer required'} for ${target.email}${result.changed ? '' : ' (unchanged)'}.`, data: { email: target.email, required: v.on === true, ...result } };
+    return { text: say(v.on ? 'Cli.required' : 'Cli.notRequired', { email: target.email, unchanged: result.changed ? '' : say('Cli.unchanged') }), data: { email: target.email, required: v.on === true, ...result } };
   },
   async 'user:reset-2fa'(v) {
     const target = await user(v.email);
     await resetTwoFactor(target.id, { actor: operator, orgId: target.orgId, ip: null, reason: 'break-glass reset from the command line' });
-    return { text: `Reset 2FA of ${target.email}: app, security keys, recovery codes and pending sign-ins removed; all sessions ended.`, data: { email: target.email, reset: true } };
+    return { text: say('Cli.twoFactorReset', { email: target.email }), data: { email: target.email, reset: true } };
   },
   async 'user:invite'(v) {
     const org = await organization(v.org);
     const input = parse(invitationSchema, { email: v.email, name: v.name, role: v.role, method: v.sso ? 'sso' : 'password' });
     const result = await inviteUser(input, { actor: operator, orgId: org.id, ip: null });
-    if ('refused' in result) throw new CliError(`a user with the email ${input.email} already exists`);
-    const text = input.method === 'sso' ? `Added ${input.role} ${input.email} to ${org.slug} (SSO): they sign in through the identity provider.` : `Invited ${input.role} ${input.email} to ${org.slug}: the running server mails them a link to choose a password (valid 48 hours).`;
+    if ('refused' in result) throw new CliError(say('Cli.emailTaken', { email: input.email }));
+    const names = { role: input.role, email: input.email, org: org.slug };
+    const text = input.method === 'sso' ? say('Cli.addedSso', names) : say('Cli.invited', { ...names, hours: String(ACCOUNT_TOKEN_MS.invitation / 3_600_000) });
     return { text, data: { id: result.id, org: org.slug, ...input, invited: input.method === 'password' } };
   },
   async 'user:deactivate'(v) {
     const target = await user(v.email);
     const result = await setUserDeactivated(target.id, true, { actor: operator, orgId: target.orgId, ip: null });
     const changed = 'changed' in result && result.changed;
-    return { text: changed ? `Deactivated ${target.email}: signed out everywhere; they cannot sign in until reactivated.` : `${target.email} was already deactivated.`, data: { email: target.email, deactivated: true, changed } };
+    return { text: say(changed ? 'Cli.deactivated' : 'Cli.alreadyDeactivated', { email: target.email }), data: { email: target.email, deactivated: true, changed } };
   },
   async 'user:reactivate'(v) {
     const target = await user(v.email);
     const result = await setUserDeactivated(target.id, false, { actor: operator, orgId: target.orgId, ip: null });
     const changed = 'changed' in result && result.changed;
-    return { text: changed ? `Reactivated ${target.email}: they can sign in again.` : `${target.email} was not deactivated.`, data: { email: target.email, deactivated: false, changed } };
+    return { text: say(changed ? 'Cli.reactivated' : 'Cli.notDeactivated', { email: target.email }), data: { email: target.email, deactivated: false, changed } };
   },
   async 'user:sign-out'(v) {
     const target = await user(v.email);
     const result = await signOutEverywhere(target.id, { actor: operator, orgId: target.orgId, ip: null });
     // The operator always acts, and the user was just found in their own organization.
     const ended = 'ended' in result ? result.ended : 0;
-    return { text: `Signed ${target.email} out everywhere: ${ended} session${ended === 1 ? '' : 's'} ended.`, data: { email: target.email, sessionsEnded: ended } };
+    return { text: say('Cli.signedOut', { email: target.email, count: String(ended), sessions: ended }), data: { email: target.email, sessionsEnded: ended } };
   },
   async 'user:send-reset'(v) {
     const target = await user(v.email);
-    if (target.signInMethod !== 'password') throw new CliError(`${target.email} signs in through single sign-on: the identity provider keeps their password`);
+    if (target.signInMethod !== 'password') throw new CliError(say('Cli.ssoNoReset', { email: target.email }));
     // Not capped (the operator decides), audited as the operator.
     const outcome = await sendResetLink(target.email, null, operator, { capped: false });
-    if (outcome !== 'sent') throw new CliError(`${target.email} has no password yet or is deactivated: no reset link was sent`);
-    return { text: `Queued a password reset link to ${target.email} (the running server sends it; it works once, for 30 minutes).`, data: { email: target.email, sent: true } };
+    if (outcome !== 'sent') throw new CliError(say('Cli.noResetSent', { email: target.email }));
+    return { text: say('Cli.resetQueued', { email: target.email, minutes: String(ACCOUNT_TOKEN_MS.password_reset / 60_000) }), data: { email: target.email, sent: true } };
   },
   async 'demo:bulk'(v) {
     const org = await organization(v.org);
@@ -176,16 +189,16 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
     // One progress line: rewritten in place on a terminal, a line per tenth elsewhere.
     const tenth = Math.max(1, Math.floor(count / 10));
     const result = await bulkCreateUsers(org, count, (done) => {
-      if (process.stderr.isTTY) process.stderr.write(`\rCreating users… ${done}/${count}`);
-      else if (done % tenth < 500 || done === count) process.stderr.write(`Creating users… ${done}/${count}\n`);
+      if (process.stderr.isTTY) process.stderr.write(`\r${say('Cli.creatingUsers', { done: String(done), count: String(count) })}`);
+      else if (done % tenth < 500 || done === count) process.stderr.write(`${say('Cli.creatingUsers', { done: String(done), count: String(count) })}\n`);
     });
     if (process.stderr.isTTY) process.stderr.write('\n');
-    return { text: `Created ${result.created} users in ${org.slug} (${result.twoFactor} with 2FA, ${result.sso} SSO). Their shared password, shown once: ${result.password}`, data: result };
+    return { text: say('Cli.bulkCreated', { created: String(result.created), slug: org.slug, twoFactor: String(result.twoFactor), sso: String(result.sso), password: result.password }), data: result };
   },
   async 'user:list'(v) {
     const org = await organization(v.org);
     if (v.csv) {
-      if (v.json) throw new CliError('--csv and --json: choose one');
+      if (v.json) throw new CliError(say('Cli.csvOrJson'));
       // The same rows as the admin's "Download CSV" of the whole table, in its default order (by name).
       const pages = userCsvPages({ orgId: org.id, policy: org.twoFactorPolicy, sort: 'name', dir: 'asc' });
       return { text: '', data: null, stream: (async function* () { yield USERS_CSV_HEADER; yield* pages; })() };
@@ -193,36 +206,49 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
     const now = Date.now();
     const rows = (await listUsers(org.id)).map(({ secondFactorFailures, ...u }) => {
       const standing = graceStanding(u, org.twoFactorPolicy, { days: org.twoFactorGraceDays, startedAt: u.twoFactorGraceStartedAt }, now);
-      return { ...u, status: statusOf(u), secondFactors: describeSecondFactors(u), secondFactorLocked: isSecondFactorSuspended(secondFactorFailures), twoFactorDue: standing.kind === 'grace' ? new Date(standing.deadline).toISOString() : null, twoFactorGrace: describeGrace(standing) };
+      return { ...u, status: statusOf(u), secondFactors: describeSecondFactors(u), secondFactorLocked: isSecondFactorSuspended(secondFactorFailures), twoFactorDue: standing.kind === 'grace' ? new Date(standing.deadline).toISOString() : null, twoFactorGrace: describeGrace(standing), standing };
     });
-    const text = rows.map((u) => `${u.email}\t${u.name}\t${u.role}\t${u.signInMethod}\t${u.status}\t2FA ${u.secondFactors ? `on (${u.secondFactors})` : 'off'}${u.twoFactorRequired ? ' (required)' : ''}${u.twoFactorGrace ? `, ${u.twoFactorGrace}` : ''}${u.secondFactorLocked ? ', locked' : ''}\tcodes ${u.recoveryCodesLeft}\tlast sign-in ${date(u.lastSignInAt)}`).join('\n');
-    return { text: text || `${org.slug} has no users.`, data: rows };
+    // The JSON keeps describeSecondFactors' and describeGrace's English (data); the lines are the operator's.
+    const text = rows
+      .map((u) => {
+        const factors = [u.totpEnabledAt !== null ? say('Cli.list.app') : null, u.webauthnKeyCount > 0 ? say('Cli.list.keys', { count: String(u.webauthnKeyCount), keys: u.webauthnKeyCount }) : null].filter((p) => p !== null);
+        const grace = graceText(u.standing);
+        const twoFactor = `${factors.length ? say('Cli.list.twoFactorOn', { factors: factors.join(' · ') }) : say('Cli.list.twoFactorOff')}${u.twoFactorRequired ? say('Cli.list.required') : ''}${grace ? `, ${grace}` : ''}${u.secondFactorLocked ? say('Cli.list.locked') : ''}`;
+        return `${u.email}\t${u.name}\t${u.role}\t${u.signInMethod}\t${u.status}\t${twoFactor}\t${say('Cli.list.codes', { count: String(u.recoveryCodesLeft) })}\t${say('Cli.list.lastSignIn', { date: date(u.lastSignInAt) })}`;
+      })
+      .join('\n');
+    return { text: text || say('Cli.noUsers', { slug: org.slug }), data: rows.map(({ standing: _, ...u }) => u) };
   },
   async 'db:backup'(v) {
-    if (typeof v.file !== 'string' || v.file === '') throw new CliError('give the backup file: db:backup FILE');
+    if (typeof v.file !== 'string' || v.file === '') throw new CliError(say('Cli.backupFile'));
     const { file, pages } = await backupDatabase(v.file);
-    return { text: `Backed up the database to ${file} (${pages} pages). Keep the key files (auth-secret, encryption-key, code-key) with it: without them its 2FA secrets and recovery codes are useless.`, data: { file, pages } };
+    return { text: say('Cli.backedUp', { file, pages: String(pages) }), data: { file, pages } };
   },
   async 'db:restore'(v) {
-    if (typeof v.file !== 'string' || v.file === '') throw new CliError('give the backup file: db:restore FILE');
+    if (typeof v.file !== 'string' || v.file === '') throw new CliError(say('Cli.restoreFile'));
     const restored = await restoreDatabase(v.file, { force: v.force === true });
     // Opened as at start: an older backup is migrated, the key checks are read again.
     await database();
     await prepareSecrets();
     await auditAlone({ orgId: null, actor: operator, action: 'db.restored', detail: { from: restored.from, pages: restored.pages, replacedUsers: restored.replacedUsers } });
-    const replaced = restored.replacedUsers ? `, replacing a database of ${restored.replacedUsers} user(s)` : '';
-    const migrated = restored.migrationsToApply ? `; ${restored.migrationsToApply} migration(s) applied` : '';
-    return { text: `Restored ${restored.file} from ${restored.from} (${restored.pages} pages${replaced}${migrated}). Start the server.`, data: restored };
+    const replaced = restored.replacedUsers ? say('Cli.restoredReplacing', { count: String(restored.replacedUsers) }) : '';
+    const migrated = restored.migrationsToApply ? say('Cli.restoredMigrated', { count: String(restored.migrationsToApply) }) : '';
+    return { text: say('Cli.restored', { file: restored.file, from: restored.from, pages: String(restored.pages), replaced, migrated }), data: restored };
   },
   async 'mail:status'() {
     const status = await outboxStatus();
     const { smtpUrl, dir } = config().mail;
     const lines = [
-      `Outbox: ${status.pending} pending${status.oldestPendingAt === null ? '' : ` (the oldest written ${date(status.oldestPendingAt)})`}, ${status.sent} sent, ${status.failed} failed.`,
+      say('Cli.outbox', {
+        pending: String(status.pending),
+        oldest: status.oldestPendingAt === null ? '' : say('Cli.outboxOldest', { date: date(status.oldestPendingAt) }),
+        sent: String(status.sent),
+        failed: String(status.failed),
+      }),
       // Where the mails go, without SMTP_URL's password.
-      `Delivery: ${smtpUrl ? `SMTP, ${new URL(smtpUrl).host}` : `.eml files in ${dir}`}.`,
-      ...(status.lastError ? [`Last error: ${status.lastError}`] : []),
-      ...(status.failed ? ['Once the mail server is back: npm run cli -- mail:retry'] : []),
+      smtpUrl ? say('Cli.deliverySmtp', { host: new URL(smtpUrl).host }) : say('Cli.deliveryFiles', { dir }),
+      ...(status.lastError ? [say('Cli.lastError', { error: status.lastError })] : []),
+      ...(status.failed ? [say('Cli.retryHint')] : []),
     ];
     return { text: lines.join('\n'), data: status };
   },
@@ -232,25 +258,21 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
       if (done.retried) await audit(tx, { orgId: null, actor: operator, action: 'mail.retried', detail: { mails: done.retried } });
       return done;
     });
-    const skipped = result.skipped ? ` ${result.skipped} failed mail(s) have no text left and cannot be sent again.` : '';
-    return { text: `${result.retried ? `${result.retried} failed mail(s) will be sent again by the running server.` : 'No failed mail to send again.'}${skipped}`, data: result };
+    const skipped = result.skipped ? say('Cli.retrySkipped', { count: String(result.skipped) }) : '';
+    return { text: `${result.retried ? say('Cli.retried', { count: String(result.retried) }) : say('Cli.nothingToRetry')}${skipped}`, data: result };
   },
   async 'mail:test'(v) {
     const to = option('to', emailField, v.to);
     const { appName } = config();
+    // In the operator's language: the address may be nobody's account, and the operator is the reader who asked.
+    const locale = environmentLocale();
+    const t = translatorFor(locale);
     await writeTransaction(async (tx) => {
-      const mail = renderMail({
-        kind: 'test',
-        userId: null,
-        to,
-        name: to,
-        subject: 'Test mail',
-        paragraphs: [`This is a test mail from ${appName}, queued by an operator with \`mail:test\`. If it reached you, ${appName} can send mail.`],
-      });
+      const mail = renderMail({ kind: 'test', userId: null, to, locale, name: to, subject: t('Mail.test.subject'), paragraphs: [t('Mail.test.body', { app: appName })] });
       await enqueueMail(tx, mail);
       await audit(tx, { orgId: null, actor: operator, action: 'mail.test_queued', detail: { to } });
     });
-    return { text: `Queued a test mail to ${to}: the running server sends it (see mail:status).`, data: { to, queued: true } };
+    return { text: say('Cli.testQueued', { to }), data: { to, queued: true } };
   },
   async 'audit:list'(v) {
     const org = await organization(v.org);
@@ -261,7 +283,8 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
       return { text: (AUDIT_CSV_HEADER + rows.map(auditCsvRow).join('')).trimEnd(), data: rows };
     }
     const rows = await (await db()).select().from(auditEvents).where(eq(auditEvents.orgId, org.id)).orderBy(desc(auditEvents.id)).limit(limit);
-    const text = rows.map((e) => `${date(e.createdAt)}\t${e.actorKind === 'operator' ? 'operator (CLI)' : e.actorKind === 'user' ? `user ${e.actorUserId}` : 'system'}\t${e.action}\t${e.targetUserId ? `user ${e.targetUserId}` : '-'}\t${e.detail ?? ''}`).join('\n');
-    return { text: text || `No audit events for ${org.slug}.`, data: rows };
+    const actor = (e: (typeof rows)[number]) => (e.actorKind === 'operator' ? say('Cli.actorOperator') : e.actorKind === 'user' ? say('Cli.actorUser', { id: String(e.actorUserId) }) : say('Cli.actorSystem'));
+    const text = rows.map((e) => `${date(e.createdAt)}\t${actor(e)}\t${e.action}\t${e.targetUserId ? say('Cli.targetUser', { id: String(e.targetUserId) }) : '-'}\t${e.detail ?? ''}`).join('\n');
+    return { text: text || say('Cli.noAuditEvents', { slug: org.slug }), data: rows };
   },
 };

@@ -8,6 +8,8 @@ import { CliError } from './commands';
 import { passkeyCommands } from './passkey-command';
 
 process.env.DESKGATE_LOG = 'off';
+// The answers in English whatever the machine's language (lib/cli/say.ts reads it for each answer).
+process.env.LC_ALL = 'C';
 const command = passkeyCommands['org:passkeys']!;
 const org = await createOrganization({ slug: 'pkcli', name: 'PK CLI', policy: 'optional' }, { kind: 'operator' });
 const stored = async () => (await (await db()).select({ on: organizations.passkeySignIn }).from(organizations).where(eq(organizations.id, org.id)))[0]!.on;

@@ -8,6 +8,8 @@ import { CliError } from './commands';
 import { trustCommands } from './trust-command';
 
 process.env.DESKGATE_LOG = 'off';
+// The answers in English whatever the machine's language (lib/cli/say.ts reads it for each answer).
+process.env.LC_ALL = 'C';
 const command = trustCommands['org:trusted-browsers']!;
 const org = await createOrganization({ slug: 'trustcli', name: 'Trust CLI', policy: 'optional' }, { kind: 'operator' });
 const stored = async () => (await (await db()).select({ allowed: organizations.trustedBrowsers, days: organizations.trustedBrowserDays }).from(organizations).where(eq(organizations.id, org.id)))[0]!;

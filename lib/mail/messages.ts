@@ -1,5 +1,7 @@
 import 'server-only';
 import { config } from '@/lib/config';
+import type { Locale } from '@/lib/i18n/locales';
+import { translatorFor } from '@/lib/i18n/translate';
 import type { OutgoingMail } from './outbox';
 
 /**
@@ -11,9 +13,13 @@ export function appLink(pathAndQuery: string): string {
   return new URL(pathAndQuery, authUrl ?? `http://localhost:${port}`).toString();
 }
 
-/** A time as the mails give it: UTC, to the minute, with the zone named ("2026-12-02 15:04 UTC"). */
-export function utcTime(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/**
+ * A time as the mails give it: UTC, to the minute, with the zone named, in the recipient's format
+ * ("2026-12-02 15:04 UTC", "02.12.2026, 15:04 UTC").
+ */
+export function utcTime(ms: number, locale: Locale = 'en'): string {
+  if (locale === 'en') return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `${new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(ms)} UTC`;
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -22,6 +28,8 @@ export interface MailContent {
   kind: string;
   userId: number | null;
   to: string;
+  /** The recipient's language (./locale.ts decides it): the frame's words and the HTML's lang. */
+  locale: Locale;
   /** Greeting name. */
   name: string;
   subject: string;
@@ -41,9 +49,11 @@ export interface MailContent {
  */
 export function renderMail(content: MailContent): OutgoingMail {
   const { appName } = config();
+  const t = translatorFor(content.locale);
   const facts = content.facts ?? [];
+  const greeting = t('Mail.greeting', { name: content.name });
   const text = [
-    `Hello ${content.name},`,
+    greeting,
     '',
     ...content.paragraphs.flatMap((p) => [p, '']),
     ...(facts.length ? [...facts.map(([label, value]) => `${label}: ${value}`), ''] : []),
@@ -54,12 +64,12 @@ export function renderMail(content: MailContent): OutgoingMail {
   ].join('\n');
   const html = [
     '<!doctype html>',
-    `<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(content.subject)}</title></head>`,
+    `<html lang="${content.locale}"><head><meta charset="utf-8"><title>${escapeHtml(content.subject)}</title></head>`,
     '<body style="font-family: system-ui, sans-serif; line-height: 1.5; color: #111; max-width: 36rem">',
-    `<p>Hello ${escapeHtml(content.name)},</p>`,
+    `<p>${escapeHtml(greeting)}</p>`,
     ...content.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
     ...(facts.length ? ['<table role="presentation">', ...facts.map(([label, value]) => `<tr><th scope="row" style="text-align: left; padding-right: 1rem">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`), '</table>'] : []),
-    ...(content.link ? [`<p><a href="${escapeHtml(content.link.url)}">${escapeHtml(content.link.label)}</a></p>`, `<p style="font-size: 0.875rem">Or copy this address into your browser: ${escapeHtml(content.link.url)}</p>`] : []),
+    ...(content.link ? [`<p><a href="${escapeHtml(content.link.url)}">${escapeHtml(content.link.label)}</a></p>`, `<p style="font-size: 0.875rem">${escapeHtml(t('Mail.copyLink', { url: content.link.url }))}</p>`] : []),
     ...(content.closing ? [`<p>${escapeHtml(content.closing)}</p>`] : []),
     `<p>— ${escapeHtml(appName)}</p>`,
     '</body></html>',

@@ -4,6 +4,8 @@ import type { Executor } from '@/db';
 import { users } from '@/db/schema';
 import type { AuditEntry } from '@/lib/audit';
 import { config } from '@/lib/config';
+import { translatorFor, type Translate } from '@/lib/i18n/translate';
+import { recipientLocale } from './locale';
 import { appLink, renderMail, utcTime } from './messages';
 import { enqueueMail } from './outbox';
 
@@ -44,134 +46,94 @@ interface Notice {
 /** Below this many recovery codes left, the mail says to make new ones. */
 export const FEW_CODES_LEFT = 3;
 
-const NOT_YOU =
-  'If this wasn’t you, someone else knows your password: change it now from your profile, and tell your administrator, who can sign you out everywhere and reset your two-factor authentication.';
-const ASK_ADMIN = 'If you did not ask for this, tell your administrator or IT team right away.';
+const keyName = (detail: Record<string, unknown>, t: Translate) => (typeof detail.name === 'string' ? detail.name : t('Mail.aSecurityKey'));
 
-const keyName = (detail: Record<string, unknown>) => (typeof detail.name === 'string' ? detail.name : 'a security key');
-const minutes = (ms: number) => `${Math.round(ms / 60_000)} minute${Math.round(ms / 60_000) === 1 ? '' : 's'}`;
-
-function recoveryCodeUsed({ detail }: Event, where: string): Notice {
+function recoveryCodeUsed({ detail }: Event, t: Translate, where: 'SignIn' | 'StepUp'): Notice {
   const left = typeof detail.codesLeft === 'number' ? detail.codesLeft : 0;
-  const paragraphs = [`A recovery code was used ${where}. That code no longer works.`];
-  if (left === 0) paragraphs.push('You have no recovery codes left. Make new ones now from your profile, or you may be locked out if you lose your authenticator app or security keys.');
-  else if (left <= FEW_CODES_LEFT) paragraphs.push(`Only ${left} recovery code${left === 1 ? ' is' : 's are'} left. Make new ones soon from your profile: the old ones then stop working.`);
+  const paragraphs = [t(`Mail.recoveryCodeUsed.body${where}`)];
+  if (left === 0) paragraphs.push(t('Mail.recoveryCodeUsed.noneLeft'));
+  else if (left <= FEW_CODES_LEFT) paragraphs.push(t('Mail.recoveryCodeUsed.fewLeft', { left }));
   return {
     kind: 'recovery_code_used',
-    subject: left <= FEW_CODES_LEFT ? `A recovery code was used (${left} left)` : 'A recovery code was used',
+    subject: left <= FEW_CODES_LEFT ? t('Mail.recoveryCodeUsed.subjectLeft', { left }) : t('Mail.recoveryCodeUsed.subject'),
     paragraphs,
-    facts: [['Recovery codes left', String(left)]],
-    closing: `If this wasn’t you, someone has your password and one of your recovery codes: change your password now and make new recovery codes, and tell your administrator.`,
+    facts: [[t('Mail.fact.codesLeft'), String(left)]],
+    closing: t('Mail.recoveryCodeUsed.closing'),
     link: '2fa',
   };
 }
 
-function locked({ detail }: Event, where: string): Notice | null {
+function locked({ detail }: Event, t: Translate, where: 'SignIn' | 'StepUp'): Notice | null {
   // Once per lock: the attempt that began it (the attempts refused while it lasts are audited too).
   if (detail.began !== true) return null;
   return {
     kind: '2fa.locked',
-    subject: 'Sign-in locked after failed verification attempts',
-    paragraphs: [
-      `Someone entered your password correctly, then failed the second step ${where} too many times. The second step is locked for ${minutes(config().secondFactor.lockMs)}.`,
-    ],
-    closing: 'If this wasn’t you, someone else knows your password: change it now from your profile, and tell your administrator.',
+    subject: t('Mail.locked.subject'),
+    paragraphs: [t(`Mail.locked.body${where}`, { minutes: Math.round(config().secondFactor.lockMs / 60_000) })],
+    closing: t('Mail.locked.closing'),
     link: 'password',
   };
 }
 
-/** The audit actions that notify, and what each mail says. Null: this event sends nothing. */
-const NOTICES: Record<string, (event: Event) => Notice | null> = {
-  '2fa.enabled': ({ detail }) =>
+/** A notice whose subject, text and closing are the messages under `Mail.<name>`. */
+const simple = (t: Translate, kind: string, name: string, closing: string, link?: Notice['link']): Notice => ({
+  kind,
+  subject: t(`Mail.${name}.subject`),
+  paragraphs: [t(`Mail.${name}.body`)],
+  closing,
+  link,
+});
+
+/** The audit actions that notify, and what each mail says, in the recipient's language. Null: this event sends nothing. */
+const NOTICES: Record<string, (event: Event, t: Translate) => Notice | null> = {
+  '2fa.enabled': ({ detail }, t) =>
     // A first security key turns 2FA on: its key mail says so (webauthn.key_added, audited with it).
-    detail.factor === 'webauthn'
-      ? null
-      : { kind: '2fa.enabled', subject: 'Two-factor authentication turned on', paragraphs: ['Two-factor authentication is now on for your account, with an authenticator app. Signing in now asks for a code from it after your password.'], closing: NOT_YOU, link: '2fa' },
-  '2fa.app_added': () => ({ kind: '2fa.app_added', subject: 'Authenticator app added', paragraphs: ['An authenticator app was added to your account’s two-factor authentication, beside your security keys.'], closing: NOT_YOU, link: '2fa' }),
-  '2fa.reconfigured': () => ({
-    kind: '2fa.reconfigured',
-    subject: 'Two-factor authentication moved to a new app',
-    paragraphs: ['Two-factor authentication was set up again with a new authenticator app. Codes from the previous app no longer work, and new recovery codes replaced the old ones.'],
-    closing: NOT_YOU,
-    link: '2fa',
-  }),
-  '2fa.app_removed': ({ user }) => ({
+    detail.factor === 'webauthn' ? null : simple(t, '2fa.enabled', 'enabled', t('Mail.notYou'), '2fa'),
+  '2fa.app_added': (_, t) => simple(t, '2fa.app_added', 'appAdded', t('Mail.notYou'), '2fa'),
+  '2fa.reconfigured': (_, t) => simple(t, '2fa.reconfigured', 'reconfigured', t('Mail.notYou'), '2fa'),
+  '2fa.app_removed': ({ user }, t) => ({
     kind: '2fa.app_removed',
-    subject: 'Authenticator app removed',
-    paragraphs: [`The authenticator app was removed from your account. Two-factor authentication stays on with your security key${user.webauthnKeyCount === 1 ? '' : 's'}.`],
-    closing: NOT_YOU,
+    subject: t('Mail.appRemoved.subject'),
+    paragraphs: [t('Mail.appRemoved.body', { keys: user.webauthnKeyCount })],
+    closing: t('Mail.notYou'),
     link: '2fa',
   }),
-  '2fa.disabled': ({ detail }) =>
+  '2fa.disabled': ({ detail }, t) =>
     // The last key removed turns 2FA off: its key mail says so (webauthn.key_removed, audited with it).
-    detail.lastKey === true
-      ? null
-      : { kind: '2fa.disabled', subject: 'Two-factor authentication turned off', paragraphs: ['Two-factor authentication is now off for your account: signing in asks for your password only. Your recovery codes no longer work.'], closing: NOT_YOU, link: '2fa' },
-  '2fa.recovery_codes_regenerated': () => ({
-    kind: '2fa.recovery_codes_regenerated',
-    subject: 'New recovery codes',
-    paragraphs: ['New recovery codes were made for your account. The old ones no longer work.'],
-    closing: NOT_YOU,
-    link: '2fa',
-  }),
-  'sign_in.recovery_code_used': (event) => recoveryCodeUsed(event, 'to sign in to your account'),
-  'step_up.recovery_code_used': (event) => recoveryCodeUsed(event, 'to confirm a change to your account’s security settings'),
-  '2fa.reset': ({ by }) => ({
-    kind: '2fa.reset',
-    subject: 'Your two-factor authentication was reset',
-    paragraphs: [
-      'Your two-factor authentication was reset: your authenticator app, security keys and recovery codes were removed, and you were signed out everywhere. Next time you sign in, you may be asked to set it up again.',
-    ],
-    facts: [['By', by ?? 'an administrator']],
-    closing: ASK_ADMIN,
-    link: '2fa',
-  }),
-  'password.changed': () => ({ kind: 'password.changed', subject: 'Your password was changed', paragraphs: ['The password of your account was changed. Your other sessions were signed out.'], closing: 'If this wasn’t you, tell your administrator right away: someone else may be signed in to your account.', link: 'password' }),
-  'password.reset': () => ({
-    kind: 'password.reset',
-    subject: 'Your password was reset',
-    paragraphs: ['The password of your account was reset with a link sent to this address. You were signed out everywhere. Your two-factor authentication did not change: signing in still asks for it.'],
-    closing: 'If this wasn’t you, someone can read your mail or asked for the link and opened it: tell your administrator right away, and use “Forgot your password?” on the sign-in page to set a new password.',
-  }),
-  'sign_in.locked': (event) => (event.detail.factor === undefined ? null : locked(event, 'of signing in')),
-  'step_up.failed': (event) => (event.detail.locked === true ? locked(event, 'while confirming a change to your account') : null),
-  '2fa.suspended': () => ({
-    kind: '2fa.suspended',
-    subject: 'Sign-in suspended after too many failed verification attempts',
-    paragraphs: [
-      'The second step of signing in to your account failed too many times in a row, so it is suspended: nobody can sign in to your account until an administrator resets your two-factor authentication.',
-    ],
-    closing: 'Ask your administrator to reset your two-factor authentication. If the failed attempts were not yours, someone else knows your password: change it once you are back in.',
-  }),
-  'webauthn.key_added': ({ detail, user }) => {
+    detail.lastKey === true ? null : simple(t, '2fa.disabled', 'disabled', t('Mail.notYou'), '2fa'),
+  '2fa.recovery_codes_regenerated': (_, t) => simple(t, '2fa.recovery_codes_regenerated', 'codesRegenerated', t('Mail.notYou'), '2fa'),
+  'sign_in.recovery_code_used': (event, t) => recoveryCodeUsed(event, t, 'SignIn'),
+  'step_up.recovery_code_used': (event, t) => recoveryCodeUsed(event, t, 'StepUp'),
+  '2fa.reset': ({ by }, t) => ({ ...simple(t, '2fa.reset', 'reset', t('Mail.askAdmin'), '2fa'), facts: [[t('Mail.fact.by'), by ?? t('Mail.by.anAdmin')]] }),
+  'password.changed': (_, t) => simple(t, 'password.changed', 'passwordChanged', t('Mail.passwordChanged.closing'), 'password'),
+  // The sign-in page's link, named as that page names it.
+  'password.reset': (_, t) => simple(t, 'password.reset', 'passwordReset', t('Mail.passwordReset.closing', { forgot: t('Login.forgotPassword') })),
+  'sign_in.locked': (event, t) => (event.detail.factor === undefined ? null : locked(event, t, 'SignIn')),
+  'step_up.failed': (event, t) => (event.detail.locked === true ? locked(event, t, 'StepUp') : null),
+  '2fa.suspended': (_, t) => simple(t, '2fa.suspended', 'suspended', t('Mail.suspended.closing')),
+  'webauthn.key_added': ({ detail, user }, t) => {
     // Audited after the key is counted: a key that is the only second factor just turned 2FA on.
     const first = user.totpEnabledAt === null && user.webauthnKeyCount === 1;
+    const key = keyName(detail, t);
     return {
       kind: 'webauthn.key_added',
-      subject: first ? 'Two-factor authentication turned on with a security key' : 'Security key added',
-      paragraphs: [
-        first
-          ? `Two-factor authentication is now on for your account, with the security key “${keyName(detail)}”. Signing in now asks for it after your password.`
-          : `The security key “${keyName(detail)}” was added to your account. It can now be used to sign in.`,
-      ],
-      facts: [['Security key', keyName(detail)]],
-      closing: NOT_YOU,
+      subject: t(first ? 'Mail.keyAdded.subjectFirst' : 'Mail.keyAdded.subject'),
+      paragraphs: [t(first ? 'Mail.keyAdded.bodyFirst' : 'Mail.keyAdded.body', { key })],
+      facts: [[t('Mail.fact.securityKey'), key]],
+      closing: t('Mail.notYou'),
       link: '2fa',
     };
   },
-  'webauthn.key_removed': ({ detail, user }) => {
+  'webauthn.key_removed': ({ detail, user }, t) => {
     // Audited after the key is uncounted: no app and no key left means 2FA just went off.
     const last = user.totpEnabledAt === null && user.webauthnKeyCount === 0;
+    const key = keyName(detail, t);
     return {
       kind: 'webauthn.key_removed',
-      subject: last ? 'Two-factor authentication turned off' : 'Security key removed',
-      paragraphs: [
-        last
-          ? `The security key “${keyName(detail)}”, your last second factor, was removed: two-factor authentication is now off, and your recovery codes no longer work.`
-          : `The security key “${keyName(detail)}” was removed from your account. It can no longer be used to sign in.`,
-      ],
-      facts: [['Security key', keyName(detail)]],
-      closing: NOT_YOU,
+      subject: t(last ? 'Mail.keyRemoved.subjectLast' : 'Mail.keyRemoved.subject'),
+      paragraphs: [t(last ? 'Mail.keyRemoved.bodyLast' : 'Mail.keyRemoved.body', { key })],
+      facts: [[t('Mail.fact.securityKey'), key]],
+      closing: t('Mail.notYou'),
       link: '2fa',
     };
   },
@@ -191,19 +153,22 @@ export async function notifySecurityEvent(tx: Executor, entry: AuditEntry, now: 
   // SSO users have no password or second factor here: nothing of theirs is notified.
   if (!user || user.signInMethod !== 'password') return;
   const { actor } = entry;
+  const locale = await recipientLocale(tx, entry.targetUserId, actor);
+  const t = translatorFor(locale);
   let by: string | null = null;
-  if (actor.kind === 'operator') by = 'an operator, from the command line';
+  if (actor.kind === 'operator') by = t('Mail.by.operator');
   else if (actor.kind === 'user' && actor.userId !== entry.targetUserId) {
     const [admin] = await tx.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, actor.userId));
-    by = admin ? `${admin.name} (${admin.email}), an administrator` : 'an administrator';
+    by = admin ? t('Mail.by.admin', { name: admin.name, email: admin.email }) : t('Mail.by.anAdmin');
   }
-  const content = notice({ entry, user, detail: entry.detail ?? {}, by });
+  const content = notice({ entry, user, detail: entry.detail ?? {}, by }, t);
   if (!content) return;
-  const facts: [string, string][] = [['When', utcTime(now)], ...(entry.ip ? [['From address', entry.ip] as [string, string]] : []), ...(content.facts ?? [])];
-  const link = content.link === 'password' ? { label: 'Your profile', url: appLink('/profile/password') } : content.link === '2fa' ? { label: 'Your two-factor settings', url: appLink('/profile/2fa') } : undefined;
+  const facts: [string, string][] = [[t('Mail.fact.when'), utcTime(now, locale)], ...(entry.ip ? [[t('Mail.fact.fromAddress'), entry.ip] as [string, string]] : []), ...(content.facts ?? [])];
+  const link =
+    content.link === 'password' ? { label: t('Mail.link.profile'), url: appLink('/profile/password') } : content.link === '2fa' ? { label: t('Mail.link.twoFactor'), url: appLink('/profile/2fa') } : undefined;
   await enqueueMail(
     tx,
-    renderMail({ kind: content.kind, userId: entry.targetUserId, to: user.email, name: user.name, subject: content.subject, paragraphs: content.paragraphs, facts, link, closing: content.closing }),
+    renderMail({ kind: content.kind, userId: entry.targetUserId, to: user.email, locale, name: user.name, subject: content.subject, paragraphs: content.paragraphs, facts, link, closing: content.closing }),
     now,
   );
 }

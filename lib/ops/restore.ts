@@ -8,6 +8,7 @@ import { knownMigrations, migrateSqlite } from '@/db/sqlite';
 import { config } from '@/lib/config';
 import { keysNotMatching } from '@/lib/secrets';
 import { BackupRefused } from './backup';
+import { message } from '@/lib/i18n/keys';
 import { schemaDifferences } from './restore-schema';
 import { inUse, removeWithSidecars, replaceDatabase, sameFile } from './restore-target';
 
@@ -38,8 +39,8 @@ async function readOnly<T>(file: string, tidy: boolean, fn: (sqlite: Database.Da
     return await fn(sqlite);
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === 'SQLITE_NOTADB') refuse(`${file} is not a SQLite database.`);
-    if (code === 'SQLITE_CORRUPT') refuse(`${file} is damaged (${(error as Error).message}).`);
+    if (code === 'SQLITE_NOTADB') refuse(message('Cli.backup.notSqlite', { file }));
+    if (code === 'SQLITE_CORRUPT') refuse(message('Cli.backup.damaged', { file, error: (error as Error).message }));
     throw error;
   } finally {
     sqlite.close();
@@ -52,13 +53,13 @@ const tablesOf = (sqlite: Database.Database) => new Set((sqlite.prepare("select 
 /** Checks that `sqlite` is a whole Deskgate database this version can run; returns its migration count and key check values. */
 function inspectBackup(sqlite: Database.Database, from: string): { applied: number; keyChecks: Record<string, string> } {
   const integrity = sqlite.pragma('integrity_check', { simple: true }) as string;
-  if (integrity !== 'ok') refuse(`${from} is damaged (integrity check: ${integrity.split('\n')[0]}); use another backup.`);
+  if (integrity !== 'ok') refuse(message('Cli.backup.damagedIntegrity', { file: from, detail: integrity.split('\n')[0]! }));
   const tables = tablesOf(sqlite);
-  if (!['__drizzle_migrations', 'users', 'organizations'].every((t) => tables.has(t))) refuse(`${from} is not a Deskgate database.`);
+  if (!['__drizzle_migrations', 'users', 'organizations'].every((t) => tables.has(t))) refuse(message('Cli.backup.notDeskgate', { file: from }));
   const { applied } = sqlite.prepare('select count(*) as applied from __drizzle_migrations').get() as { applied: number };
-  if (applied > knownMigrations()) refuse(`${from} comes from a newer Deskgate (${applied} migrations, this one has ${knownMigrations()}): restore it with that version.`);
+  if (applied > knownMigrations()) refuse(message('Cli.backup.newer', { file: from, applied, known: knownMigrations() }));
   // Every backup made by db:backup has them: the CLI records them before any command.
-  if (!tables.has('key_checks')) refuse(`${from} predates key checks, so its keys cannot be verified: stop the server, copy it and its key files to where DATABASE_URL points, and start.`);
+  if (!tables.has('key_checks')) refuse(message('Cli.backup.noKeyChecks', { file: from }));
   const rows = sqlite.prepare('select name, digest from key_checks').all() as { name: string; digest: string }[];
   return { applied, keyChecks: Object.fromEntries(rows.map((r) => [r.name, r.digest])) };
 }
@@ -68,10 +69,7 @@ function requireSameKeys(from: string, recorded: Record<string, string>): void {
   const wrong = keysNotMatching(recorded);
   if (wrong.length === 0) return;
   const folder = path.dirname(wrong[0]!.file);
-  refuse(
-    `${from} was made with keys this installation does not have (${wrong.map((k) => k.env).join(', ')}): copy the key files kept with the backup ` +
-      `(auth-secret, encryption-key, code-key) into ${folder}, or set those variables, then run db:restore again. Nothing was changed.`,
-  );
+  refuse(message('Cli.backup.otherKeys', { file: from, names: wrong.map((k) => k.env).join(', '), folder }));
 }
 
 /** The users the configured database holds (0 when it does not exist yet). */
@@ -112,7 +110,7 @@ function migrateAndCheck(copy: string, from: string): void {
     if (differences.length > 0) refuse(`${from} holds a schema Deskgate's migrations do not make: ${differences.join(', ')}. Use a backup made by db:backup; nothing was changed.`);
     // The checks before the copy read the backup file, which may have changed since: the copy itself must be whole.
     const integrity = sqlite.pragma('integrity_check', { simple: true }) as string;
-    if (integrity !== 'ok') refuse(`${from} is damaged (SQLite's integrity check: ${integrity.split('\n')[0]}); nothing was changed.`);
+    if (integrity !== 'ok') refuse(message('Cli.backup.copyDamaged', { file: from, detail: integrity.split('\n')[0]! }));
   } finally {
     sqlite.close();
   }
@@ -127,25 +125,25 @@ function migrateAndCheck(copy: string, from: string): void {
  */
 export async function restoreDatabase(source: string, { force }: { force: boolean }): Promise<Restored> {
   if (store === 'postgres') {
-    refuse('on PostgreSQL, restore with pg_restore (pg_restore --clean --if-exists --no-owner --dbname "$DATABASE_URL" deskgate.dump; psql for a plain SQL dump) with every instance stopped, and give the instances the keys kept with the dump.');
+    refuse('Cli.backup.postgresRestore');
   }
   const file = config().databasePath;
-  if (file === ':memory:') refuse('DATABASE_URL names an in-memory database: give the file to restore into.');
+  if (file === ':memory:') refuse('Cli.backup.inMemory');
   const from = path.resolve(source);
-  if (!existsSync(from)) refuse(`${from} does not exist.`);
-  if (!statSync(from).isFile()) refuse(`${from} is not a file.`);
-  if (from === file || sameFile(from, file)) refuse(`${from} is the configured database itself.`);
+  if (!existsSync(from)) refuse(message('Cli.backup.missing', { file: from }));
+  if (!statSync(from).isFile()) refuse(message('Cli.backup.notFile', { file: from }));
+  if (from === file || sameFile(from, file)) refuse(message('Cli.backup.itself', { file: from }));
   const { copy, ...restored } = await readOnly(from, true, async (backup) => {
     const { applied, keyChecks } = inspectBackup(backup, from);
     requireSameKeys(from, keyChecks);
     const replacedUsers = await usersIn(file);
-    if (replacedUsers > 0 && !force) refuse(`${file} holds ${replacedUsers} user(s): stop the server and give --force to replace everything in it with the backup.`);
+    if (replacedUsers > 0 && !force) refuse(message('Cli.backup.hasUsers', { file, users: replacedUsers }));
     const { copy, pages } = await copyBeside(backup, file);
     return { copy, file, from, pages, replacedUsers, migrationsToApply: knownMigrations() - applied };
   });
   try {
     migrateAndCheck(copy, from);
-    if (inUse(file)) refuse(`${file} is in use (a running server has it open): stop the server, then run db:restore again. Nothing was changed.`);
+    if (inUse(file)) refuse(message('Cli.backup.inUse', { file }));
     replaceDatabase(copy, file);
     return restored;
   } finally {

@@ -44,8 +44,10 @@ function bundled(script: string): string {
  */
 export function runScript(script: string, args: string[], env: Record<string, string>, input = '', options: { viaTsx?: boolean } = {}) {
   const entry = options.viaTsx ? ['--import', 'tsx', script] : [bundled(script)];
+  // English unless the test asks for a language: the machine's LC_ALL, LC_MESSAGES or LANG would make the CLI answer in it.
+  const { LC_ALL: _all, LC_MESSAGES: _messages, LANG: _lang, ...inherited } = process.env;
   const result = spawnSync(process.execPath, ['--conditions=react-server', ...entry, ...args], {
-    env: { ...process.env, NODE_OPTIONS: '', DESKGATE_BCRYPT_COST: '4', ...env },
+    env: { ...inherited, LANG: 'C', NODE_OPTIONS: '', DESKGATE_BCRYPT_COST: '4', ...env },
     encoding: 'utf8',
     input,
     timeout: 60_000,
