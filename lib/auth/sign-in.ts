@@ -8,7 +8,7 @@ export async function finishSignIn(challengeToken: string, redirectTo: string): 
   try {
     await signIn('credentials', { challenge: challengeToken, redirectTo });
   } catch (error) {
-    if (error instanceof AuthError) return { error: 'Sign-in could not be completed. Please start again.' };
+    if (error instanceof AuthError) return { error: 'Auth.signInIncomplete' };
     throw error;
   }
   return {};

@@ -2,14 +2,14 @@ import { z } from 'zod';
 import { ROLES, SIGN_IN_METHODS, TWO_FACTOR_POLICIES } from '@/db/schema';
 import { emailField, newPasswordField } from './fields';
 
-const slugRule = 'Use 1–40 lower-case letters, digits and dashes (not at either end).';
+const slugRule = 'AdminValidation.slugRule';
 export const slugField = z
   .string({ error: slugRule })
   .trim()
   .toLowerCase()
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, slugRule);
-export const nameField = z.string({ error: 'Enter a name.' }).trim().min(1, 'Enter a name.').max(100, 'Use at most 100 characters.');
-export const policyField = z.enum(TWO_FACTOR_POLICIES, { error: 'Choose off, optional or required.' });
+export const nameField = z.string({ error: 'AdminValidation.nameRequired' }).trim().min(1, 'AdminValidation.nameRequired').max(100, 'AdminValidation.nameTooLong');
+export const policyField = z.enum(TWO_FACTOR_POLICIES, { error: 'AdminValidation.policy' });
 
 export const newOrganizationSchema = z.object({ slug: slugField, name: nameField, policy: policyField.default('optional') });
 
@@ -18,12 +18,12 @@ export const newUserSchema = z
     org: slugField,
     email: emailField,
     name: nameField,
-    role: z.enum(ROLES, { error: 'Choose member or admin.' }).default('member'),
-    method: z.enum(SIGN_IN_METHODS, { error: 'Choose password or SSO.' }),
+    role: z.enum(ROLES, { error: 'AdminValidation.role' }).default('member'),
+    method: z.enum(SIGN_IN_METHODS, { error: 'AdminValidation.method' }),
     password: newPasswordField.optional(),
   })
   .refine((u) => (u.method === 'password') === (u.password !== undefined), {
-    message: 'A password user needs a password; an SSO user must not have one.',
+    message: 'AdminValidation.passwordForMethod',
     path: ['password'],
   });
 export type NewUser = z.infer<typeof newUserSchema>;
@@ -32,12 +32,12 @@ export type NewUser = z.infer<typeof newUserSchema>;
 export const invitationSchema = z.object({
   email: emailField,
   name: nameField,
-  role: z.enum(ROLES, { error: 'Choose member or admin.' }).default('member'),
-  method: z.enum(SIGN_IN_METHODS, { error: 'Choose password or SSO.' }).default('password'),
+  role: z.enum(ROLES, { error: 'AdminValidation.role' }).default('member'),
+  method: z.enum(SIGN_IN_METHODS, { error: 'AdminValidation.method' }).default('password'),
 });
 export type Invitation = z.infer<typeof invitationSchema>;
 
-const graceRule = 'Enter a whole number of days from 0 to 30.';
+const graceRule = 'AdminValidation.graceDays';
 /** Days of grace before required 2FA must be set up: a whole number 0–30 (0 = at the next sign-in). */
 export const graceDaysField = z
   .string({ error: graceRule })

@@ -2,6 +2,7 @@
 // (which may export only async functions), so that tests can feed them any FormData.
 import { z } from 'zod';
 import { LOCALES } from '@/db/enums';
+import { message } from '@/lib/i18n/keys';
 import { graceDaysField, invitationSchema, policyField } from './accounts';
 import { authenticationResponseSchema, credentialIdField, keyNameField, webauthnResponseField } from './webauthn';
 
@@ -61,20 +62,20 @@ export const resetPasswordSchema = z
   .object({ newPassword: newPasswordField, confirmPassword: z.string({ error: 'AccountValidation.confirmPassword' }) })
   .refine((v) => v.newPassword === v.confirmPassword, { message: 'AccountValidation.passwordsDiffer', path: ['confirmPassword'] });
 
-const userId = z.coerce.number({ error: 'Choose a user.' }).int().positive('Choose a user.').max(Number.MAX_SAFE_INTEGER);
+const userId = z.coerce.number({ error: 'AdminValidation.user' }).int().positive('AdminValidation.user').max(Number.MAX_SAFE_INTEGER);
 
 /** Destructive admin changes step up like the profile: a reset always, "stop requiring" and lowering the policy from required. */
-export const resetTwoFactorSchema = z.object({ userId, reason: z.string({ error: 'Enter the reason as text.' }).trim().max(500, 'Keep the reason under 500 characters.').optional(), ...stepUpFields });
+export const resetTwoFactorSchema = z.object({ userId, reason: z.string({ error: 'AdminValidation.reasonText' }).trim().max(500, 'AdminValidation.reasonTooLong').optional(), ...stepUpFields });
 
 /** "Require 2FA for selected" (#21): the ticked rows' ids (a checkbox per row), at most 100, and the step-up. */
 export const BULK_REQUIRE_MAX = 100;
 const selectedUserIds = z.preprocess(
   (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
-  z.array(userId, { error: 'Select users in the table.' }).min(1, 'Select at least one user in the table.').max(BULK_REQUIRE_MAX, `Select at most ${BULK_REQUIRE_MAX} users at once.`),
+  z.array(userId, { error: 'AdminValidation.selectUsers' }).min(1, 'AdminValidation.selectAtLeastOne').max(BULK_REQUIRE_MAX, message('AdminValidation.selectAtMost', { max: BULK_REQUIRE_MAX })),
 );
 export const requireTwoFactorForSelectedSchema = z.object({ userIds: selectedUserIds, ...stepUpFields });
 
-export const setTwoFactorRequiredSchema = z.object({ userId, required: z.enum(['on', 'off'], { error: 'Choose whether 2FA is required.' }), ...stepUpFieldsWhenNeeded });
+export const setTwoFactorRequiredSchema = z.object({ userId, required: z.enum(['on', 'off'], { error: 'AdminValidation.required' }), ...stepUpFieldsWhenNeeded });
 
 export const setPolicySchema = z.object({ policy: policyField, ...stepUpFieldsWhenNeeded });
 
@@ -91,7 +92,7 @@ export const acceptInvitationSchema = z
   .refine((v) => v.newPassword === v.confirmPassword, { message: 'AccountValidation.passwordsDifferInvitation', path: ['confirmPassword'] });
 
 /** Deactivating or reactivating a user: the admin steps up either way. */
-export const setUserDeactivatedSchema = z.object({ userId, deactivated: z.enum(['on', 'off'], { error: 'Choose whether to deactivate or reactivate the user.' }), ...stepUpFields });
+export const setUserDeactivatedSchema = z.object({ userId, deactivated: z.enum(['on', 'off'], { error: 'AdminValidation.deactivated' }), ...stepUpFields });
 
 /** Adding a key on the profile: its name and the step-up (the browser's answer follows in finishKeySchema). */
 export const startAddKeySchema = z.object({ name: keyNameField, ...stepUpFields });
@@ -128,7 +129,7 @@ export const passkeySignInSchema = z.object({ response: keyResponseField, callba
  * passkey with user verification is a multi-factor, phishing-resistant authenticator; off only
  * removes a way in), so, as raising the policy, it asks for no step-up.
  */
-export const setPasskeySignInSchema = z.object({ passkeySignIn: z.enum(['on', 'off'], { error: 'Choose whether passkey sign-in is allowed.' }) });
+export const setPasskeySignInSchema = z.object({ passkeySignIn: z.enum(['on', 'off'], { error: 'AdminValidation.passkeySignIn' }) });
 
 /** The organization's grace period for required 2FA (/admin/settings, #17). */
 /** The grace period: more days need the admin's step-up (the action decides), fewer none. */
@@ -142,7 +143,7 @@ export const endOtherSessionsSchema = z.object({});
 export const signOutEverywhereSchema = z.object({ userId, ...stepUpFields });
 // --- Trusted browsers (#17) ---
 
-const TRUST_DAYS = 'Enter a whole number of days from 1 to 30.';
+const TRUST_DAYS = 'AdminValidation.trustDays';
 
 /**
  * The organization's "Trust this browser" setting (/admin/settings). Widening it (turning it on, more
@@ -151,7 +152,7 @@ const TRUST_DAYS = 'Enter a whole number of days from 1 to 30.';
  */
 export const setTrustedBrowsersSchema = z.object({
   // A checkbox: present when ticked, absent when not.
-  trustedBrowsers: z.literal('on', { error: 'Choose whether people may trust a browser.' }).optional(),
+  trustedBrowsers: z.literal('on', { error: 'AdminValidation.trustedBrowsers' }).optional(),
   trustedBrowserDays: z.preprocess((v) => (typeof v === 'string' && /^\s*\d{1,3}\s*$/.test(v) ? Number(v) : v), z.number({ error: TRUST_DAYS }).int({ error: TRUST_DAYS }).min(1, { error: TRUST_DAYS }).max(30, { error: TRUST_DAYS })),
   ...stepUpFieldsWhenNeeded,
 });
