@@ -1,12 +1,9 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
 import { getLocale } from 'next-intl/server';
-import { IntlProvider } from '@/app/_components/intl-provider';
+import { ClientMessages } from '@/app/_components/client-messages';
 import { config } from '@/lib/config';
-import { clientMessages } from '@/lib/i18n/client-messages';
-import { strictMessages } from '@/lib/i18n/errors';
 import { isLocale, DEFAULT_LOCALE } from '@/lib/i18n/locales';
-import { loadMessages } from '@/lib/i18n/messages';
 import './globals.css';
 
 // Every page is rendered per request: the CSP nonce and the session check need it.
@@ -23,9 +20,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang={locale}>
       <body className="min-h-screen">
-        <IntlProvider locale={locale} messages={clientMessages(loadMessages(locale))} strict={strictMessages()}>
-          {children}
-        </IntlProvider>
+        <ClientMessages area="public">{children}</ClientMessages>
       </body>
     </html>
   );

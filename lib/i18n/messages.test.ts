@@ -90,6 +90,10 @@ test('message keys, with values, are translated; sentences pass through', () => 
   // A value is data: whatever a user typed comes back as it was, never read as a key or markup.
   assert.equal(localize(message('Setup.keyAdded', { name: 'A&B <b>?x=1' }), translatorFor('en')), '“A&B <b>?x=1” is added. Two-factor authentication is on.');
   assert.equal(localize('plain text', translatorFor('de')), 'plain text');
+  // Text made of digits stays text (not 7, not 12345678901234567000); numbers stay numbers (plurals).
+  assert.equal(localize(message('Setup.keyAdded', { name: '007' }), translatorFor('en')), '“007” is added. Two-factor authentication is on.');
+  assert.equal(localize(message('Setup.keyAdded', { name: '12345678901234567890' }), translatorFor('en')).startsWith('“12345678901234567890”'), true);
+  assert.equal(localize(message('Auth.locked', { minutes: 2 }), translatorFor('en')).includes('locked for 2 minutes.'), true);
 });
 
 test('the catalog parts merge into one tree, and a message defined by two parts is refused', () => {

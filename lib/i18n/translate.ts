@@ -17,12 +17,15 @@ export function isMessageKey(text: string): boolean {
   return MESSAGE_KEY.test(text);
 }
 
-/** `Key?name=value` (lib/i18n/keys.ts message()) as the key and its values; a number stays a number. */
+/** `Key?name=value&%23count=3` (lib/i18n/keys.ts message()) as the key and its values: a number where it was marked as one, text otherwise. */
 function parseKeyed(text: string): { key: string; values: Record<string, string | number> } {
   const at = text.indexOf('?');
   if (at < 0) return { key: text, values: {} };
   const values: Record<string, string | number> = {};
-  for (const [name, value] of new URLSearchParams(text.slice(at + 1))) values[name] = /^-?\d+$/.test(value) ? Number(value) : value;
+  for (const [name, value] of new URLSearchParams(text.slice(at + 1))) {
+    if (name.startsWith('#')) values[name.slice(1)] = Number(value);
+    else values[name] = value;
+  }
   return { key: text.slice(0, at), values };
 }
 

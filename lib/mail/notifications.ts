@@ -5,6 +5,7 @@ import { users } from '@/db/schema';
 import type { AuditEntry } from '@/lib/audit';
 import { config } from '@/lib/config';
 import { translatorFor, type Translate } from '@/lib/i18n/translate';
+import { DEFAULT_LOCALE } from '@/lib/i18n/locales';
 import { recipientLocale } from './locale';
 import { appLink, renderMail, utcTime } from './messages';
 import { enqueueMail } from './outbox';
@@ -153,6 +154,9 @@ export async function notifySecurityEvent(tx: Executor, entry: AuditEntry, now: 
   // SSO users have no password or second factor here: nothing of theirs is notified.
   if (!user || user.signInMethod !== 'password') return;
   const { actor } = entry;
+  // Whether the event mails at all (a lock that began earlier, a failed password's lock: no) is known
+  // from the event alone: one that mails nothing reads nothing more, as before languages came.
+  if (!notice({ entry, user, detail: entry.detail ?? {}, by: null }, translatorFor(DEFAULT_LOCALE))) return;
   const locale = await recipientLocale(tx, entry.targetUserId, actor);
   const t = translatorFor(locale);
   let by: string | null = null;

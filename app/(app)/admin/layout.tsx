@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { getTranslations } from 'next-intl/server';
+import { ClientMessages } from '@/app/_components/client-messages';
 import { requireAdmin } from '@/lib/auth/current';
 
 export default async function AdminLayout({ children }: { children: ReactNode }) {
@@ -23,7 +24,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
           </li>
         </ul>
       </nav>
-      {children}
+      <ClientMessages area="admin">{children}</ClientMessages>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { getTranslations } from 'next-intl/server';
+import { ClientMessages } from '@/app/_components/client-messages';
 import { ProfileTabs } from './tabs';
 
 export default async function ProfileLayout({ children }: { children: ReactNode }) {
@@ -8,7 +9,7 @@ export default async function ProfileLayout({ children }: { children: ReactNode 
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">{t('profile')}</h1>
       <ProfileTabs />
-      {children}
+      <ClientMessages area="account">{children}</ClientMessages>
     </div>
   );
 }
