@@ -19,7 +19,7 @@ const withJs = () => test.info().project.use.javaScriptEnabled !== false;
 // words are the server's either way. The step-up test runs in both, for a German answer without JS.
 const alert = (page: Page) => page.locator('p[role=alert]').filter({ hasText: /\S/ });
 
-test('2FA tab in German: the app set up, the QR code’s text, the recovery codes and their file @once', async ({ page, org }) => {
+test('2FA tab in German: the app set up, the QR code’s text, the recovery codes and their file', { tag: '@once' }, async ({ page, org }) => {
   const user = await org.user();
   await signInDirectly(page.context(), user.id, 'password');
   await page.goto('/profile/2fa');
@@ -118,7 +118,7 @@ test('2FA tab in German: the step-up refuses a missing code and a wrong password
   await expectAccessible(page);
 });
 
-test('Devices tab in German: the sessions, times for the locale, a trusted browser removed @once', async ({ page, org }) => {
+test('Devices tab in German: the sessions, times for the locale, a trusted browser removed', { tag: '@once' }, async ({ page, org }) => {
   const user = await org.userWith2fa();
   await signInDirectly(page.context(), user.id, 'password', { secondFactor: true });
   await trustDirectly(page.context(), user);
@@ -144,7 +144,7 @@ test('Devices tab in German: the sessions, times for the locale, a trusted brows
   await expectAccessible(page);
 });
 
-test('the password tab, the home page and a page not found in German @once', async ({ page, org }) => {
+test('the password tab, the home page and a page not found in German', { tag: '@once' }, async ({ page, org }) => {
   const user = await org.user({ name: 'Greta Gruber' });
   await signInDirectly(page.context(), user.id, 'password');
   await page.goto('/');
@@ -173,7 +173,7 @@ test('the password tab, the home page and a page not found in German @once', asy
   await expect(page.getByRole('link', { name: 'Zur Startseite' })).toBeVisible();
 });
 
-test('forgotten password in German: the request, the answer, the link’s page, its refusals and its end @once', async ({ page, org }) => {
+test('forgotten password in German: the request, the answer, the link’s page, its refusals and its end', { tag: '@once' }, async ({ page, org }) => {
   const user = await org.userWith2fa();
   await page.goto('/login/forgot-password');
   await expect(page).toHaveTitle(/^Passwort vergessen\? · /);
@@ -216,7 +216,7 @@ test('forgotten password in German: the request, the answer, the link’s page, 
   expect((await userRow(user.id)).totpEnabledAt).not.toBeNull();
 });
 
-test('an invitation link that no longer works says so in German @once', async ({ page }) => {
+test('an invitation link that no longer works says so in German', { tag: '@once' }, async ({ page }) => {
   await page.goto('/invitation');
   await expect(page).toHaveTitle(/^Einladung annehmen · /);
   await expect(page.getByRole('heading', { name: 'Einladung' })).toBeVisible();

@@ -18,7 +18,7 @@ const withJs = () => test.info().project.use.javaScriptEnabled !== false;
 const adoption = (page: Page) => page.getByTestId('adoption-counts');
 const table = (page: Page) => page.getByRole('region', { name: 'Benutzertabelle' });
 
-test('the users table in German: adoption counts, filter, search, labels, bulk require and its answer @once', async ({ page }) => {
+test('the users table in German: adoption counts, filter, search, labels, bulk require and its answer', { tag: '@once' }, async ({ page }) => {
   const org = await TestOrg.create('optional');
   const admin = await org.user({ role: 'admin', name: 'Ada Admin' });
   await org.userWith2fa({ name: 'Eve Enrolled' });
@@ -115,7 +115,7 @@ test('the reset dialog in German (its own page without JavaScript): a step-up re
   await expectAccessible(page);
 });
 
-test('the settings page in German: policy, grace period, passkeys, trusted browsers, and an answer @once', async ({ page }) => {
+test('the settings page in German: policy, grace period, passkeys, trusted browsers, and an answer', { tag: '@once' }, async ({ page }) => {
   const org = await TestOrg.create('optional');
   const admin = await org.user({ role: 'admin', name: 'Ada Admin' });
   await signInDirectly(page.context(), admin.id, 'password');
@@ -144,7 +144,7 @@ test('the settings page in German: policy, grace period, passkeys, trusted brows
   await expectAccessible(page);
 });
 
-test('the audit log in German: sentences, times, the type filter and a filter error @once', async ({ page }) => {
+test('the audit log in German: sentences, times, the type filter and a filter error', { tag: '@once' }, async ({ page }) => {
   const org = await TestOrg.create('optional');
   const admin = await org.user({ role: 'admin', name: 'Ada Admin' });
   await setPasskeySignIn(org.id, false, { kind: 'operator' });
