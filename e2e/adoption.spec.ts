@@ -14,7 +14,8 @@ const adoption = (page: Page) => page.getByTestId('adoption-counts');
 const bulkForm = (page: Page) => page.getByRole('form', { name: 'Require 2FA for the selected users' });
 const startGrace = (userId: number, at: number) => writeTransaction((tx) => tx.update(users).set({ twoFactorGraceStartedAt: at }).where(eq(users.id, userId)));
 
-test('adoption counts link to the filtered users table, which shows as many rows; the policy page shows them too', async ({ page, org }) => {
+// Links to the filtered table: the same request with JavaScript or without (@once).
+test('adoption counts link to the filtered users table, which shows as many rows; the policy page shows them too', { tag: '@once' }, async ({ page, org }) => {
   const admin = await org.user({ role: 'admin', name: 'Ada Admin' });
   await org.userWith2fa({ name: 'Eve Enrolled' });
   await org.userWith2fa({ name: 'Eli Enrolled' });

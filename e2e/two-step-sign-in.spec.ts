@@ -32,7 +32,8 @@ test('TOTP sign-in; the same code is refused next time, a later step is accepted
   expect(await auditActions(user.id)).toContain('sign_in');
 });
 
-test("a phone whose clock is 5 minutes fast or slow is told so, at setup and at sign-in; 15 minutes off gets the plain message; none is accepted", async ({ page, loginPage }) => {
+// The hint is the server's answer to the same code forms whose JS-off path the other tests walk (@once).
+test("a phone whose clock is 5 minutes fast or slow is told so, at setup and at sign-in; 15 minutes off gets the plain message; none is accepted", { tag: '@once' }, async ({ page, loginPage }) => {
   const org = await TestOrg.create('required');
   const user = await org.user();
   await loginPage.goto();
