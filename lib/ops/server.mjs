@@ -142,7 +142,12 @@ function timeRequest(req, res) {
  * allowed to post forms (ALLOWED_ORIGINS) are part of the build stamp, so a change rebuilds.
  */
 function builtConfig(dir) {
-  return JSON.parse(readFileSync(path.join(dir, '.next', 'required-server-files.json'), 'utf8')).config;
+  try {
+    return JSON.parse(readFileSync(path.join(dir, '.next', 'required-server-files.json'), 'utf8')).config;
+  } catch {
+    console.error('There is no complete build in .next: `npm start` builds first (or run `npx next build`).');
+    process.exit(1);
+  }
 }
 process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(builtConfig(process.cwd()));
 
