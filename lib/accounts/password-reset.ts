@@ -11,7 +11,8 @@ import { revokeUserSessions } from '@/lib/auth/session';
 import { countAttempt, HOUR_MS, HOURLY_KEY_PREFIX, type ThrottleRule } from '@/lib/auth/throttle';
 import { config } from '@/lib/config';
 import { log } from '@/lib/log';
-import { appLink, renderMail, utcTime } from '@/lib/mail/messages';
+import { formatCompactDateTime } from '@/lib/i18n/utc-times';
+import { appLink, renderMail } from '@/lib/mail/messages';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { recipientLocale } from '@/lib/mail/locale';
 import type { Locale } from '@/lib/i18n/locales';
@@ -96,7 +97,7 @@ function resetLinkMail(userId: number, user: { email: string; name: string }, to
     name: user.name,
     subject: t('Mail.resetLink.subject'),
     paragraphs: [t('Mail.resetLink.body')],
-    facts: [[t('Mail.fact.when'), utcTime(now, locale)], ...(ip ? [[t('Mail.fact.fromAddress'), ip] as [string, string]] : [])],
+    facts: [[t('Mail.fact.when'), formatCompactDateTime(now, locale)], ...(ip ? [[t('Mail.fact.fromAddress'), ip] as [string, string]] : [])],
     // From AUTH_URL, never from the request's Host header (lib/mail/messages.ts).
     link: { label: t('Mail.resetLink.link'), url: appLink(`${RESET_PATH}?token=${token}`) },
     closing: t('Mail.resetLink.closing', { minutes }),

@@ -6,6 +6,7 @@ import { db, writeTransaction } from '@/db';
 import { auditEvents, loginChallenges, recoveryCodes, sessions, users, webauthnChallenges } from '@/db/schema';
 import { createOrganization, setOrganizationPolicy } from '@/lib/accounts/organizations';
 import { createUser, setUserTwoFactorRequired } from '@/lib/accounts/users';
+import { translatorFor } from '@/lib/i18n/translate';
 import { SoftwareAuthenticator } from '@/lib/testing/software-authenticator';
 import { createChallenge, findChallenge } from './challenge';
 import { beginEnrollment, confirmEnrollment } from './enrollment';
@@ -78,6 +79,9 @@ test('the first key brings recovery codes; a key beside the app does not; the ap
   assert.equal((await withApp(appFirst.id, s2)).length, 10);
   assert.equal((await addKey(appFirst, s2)).codes, undefined, 'a key beside the app');
   assert.equal(describeSecondFactors(await row(appFirst.id)), 'App · 1 key');
+  // The same words in the reader's language (the users table, the CLI's lines); a count as it is, never grouped.
+  assert.equal(describeSecondFactors(await row(appFirst.id), translatorFor('de')), 'App · 1 Schlüssel');
+  assert.equal(describeSecondFactors({ totpEnabledAt: null, webauthnKeyCount: 1000 }), '1000 keys');
 
   const noCodesLeft = await freshUser();
   const s3 = await newSession(noCodesLeft.id);

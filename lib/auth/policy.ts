@@ -1,4 +1,6 @@
 import type { Locale, TwoFactorPolicy } from '@/db/schema';
+import { translatorFor, type Translate } from '@/lib/i18n/translate';
+import { DATE_LOCALES } from '@/lib/i18n/utc-times';
 
 /** What a user's second factors are: an authenticator app, security keys and passkeys, or both. */
 export interface SecondFactors {
@@ -55,8 +57,6 @@ export function graceStanding(user: TwoFactorSubject, policy: TwoFactorPolicy, g
   return now < deadline ? { kind: 'grace', deadline } : { kind: 'due', deadline };
 }
 
-/** How each interface language writes dates: English as in Britain ("6 December 2026"), German as in Germany ("6. Dezember 2026"). */
-const DATE_LOCALES: Record<Locale, string> = { en: 'en-GB', de: 'de-DE' };
 const utcDate = (style: 'long' | 'medium', locale: Locale) => new Intl.DateTimeFormat(DATE_LOCALES[locale], { dateStyle: style, timeZone: 'UTC' });
 
 /** A deadline as people read it, in UTC: "6 December 2026" (`long`, the banner) or "6 Dec 2026" (the table). */
@@ -83,8 +83,15 @@ export function secondStep(user: TwoFactorSubject, policy: TwoFactorPolicy, grac
   return standing.kind === 'due' ? 'setup' : 'grace';
 }
 
-/** "App · 2 keys", "App", "1 key", or null without a second factor: the admin table and the CLI. */
-export function describeSecondFactors(user: SecondFactors): string | null {
-  const parts = [user.totpEnabledAt !== null ? 'App' : null, user.webauthnKeyCount > 0 ? `${user.webauthnKeyCount} key${user.webauthnKeyCount === 1 ? '' : 's'}` : null].filter((p) => p !== null);
-  return parts.length ? parts.join(' · ') : null;
+let english: Translate | undefined;
+const englishWords = (): Translate => (english ??= translatorFor('en'));
+
+/**
+ * "App · 2 keys", "App", "1 key", or null without a second factor: the admin table and the CLI, in
+ * the reader's words (`t`); English for `user:list --json`, which is data. A count is written as it is
+ * (1000, never 1,000); it only chooses the plural.
+ */
+export function describeSecondFactors(user: SecondFactors, t: Translate = englishWords()): string | null {
+  const parts = [user.totpEnabledAt !== null ? t('SecondFactors.app') : null, user.webauthnKeyCount > 0 ? t('SecondFactors.keys', { count: String(user.webauthnKeyCount), keys: user.webauthnKeyCount }) : null].filter((p) => p !== null);
+  return parts.length ? parts.join(t('SecondFactors.separator')) : null;
 }

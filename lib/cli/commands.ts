@@ -211,9 +211,9 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
     // The JSON keeps describeSecondFactors' and describeGrace's English (data); the lines are the operator's.
     const text = rows
       .map((u) => {
-        const factors = [u.totpEnabledAt !== null ? say('Cli.list.app') : null, u.webauthnKeyCount > 0 ? say('Cli.list.keys', { count: String(u.webauthnKeyCount), keys: u.webauthnKeyCount }) : null].filter((p) => p !== null);
+        const factors = describeSecondFactors(u, say);
         const grace = graceText(u.standing);
-        const twoFactor = `${factors.length ? say('Cli.list.twoFactorOn', { factors: factors.join(' · ') }) : say('Cli.list.twoFactorOff')}${u.twoFactorRequired ? say('Cli.list.required') : ''}${grace ? `, ${grace}` : ''}${u.secondFactorLocked ? say('Cli.list.locked') : ''}`;
+        const twoFactor = `${factors ? say('Cli.list.twoFactorOn', { factors }) : say('Cli.list.twoFactorOff')}${u.twoFactorRequired ? say('Cli.list.required') : ''}${grace ? `, ${grace}` : ''}${u.secondFactorLocked ? say('Cli.list.locked') : ''}`;
         return `${u.email}\t${u.name}\t${u.role}\t${u.signInMethod}\t${u.status}\t${twoFactor}\t${say('Cli.list.codes', { count: String(u.recoveryCodesLeft) })}\t${say('Cli.list.lastSignIn', { date: date(u.lastSignInAt) })}`;
       })
       .join('\n');

@@ -14,7 +14,7 @@ import { resetTwoFactor } from '@/lib/auth/two-factor-changes';
 import { config } from '@/lib/config';
 import { environmentLocale } from '@/lib/i18n/environment';
 import type { Locale } from '@/lib/i18n/locales';
-import { utcTime } from './messages';
+import { formatCompactDateTime } from '@/lib/i18n/utc-times';
 import { openMail } from './outbox';
 
 // Which language a mail is written in: the recipient's choice, else the browser of the request made
@@ -57,7 +57,7 @@ test('a German user’s notification is German: subject, text and HTML, the date
   assert.match(mail!.textBody!, new RegExp(`^Guten Tag ${user.name},`));
   assert.match(mail!.textBody!, /^Das Passwort Ihres Kontos wurde geändert\. Ihre anderen Sitzungen wurden abgemeldet\.$/m);
   assert.match(mail!.textBody!, /^Zeitpunkt: \d\d\.\d\d\.\d{4}, \d\d:\d\d UTC$/m);
-  assert.ok(mail!.textBody!.includes(`Zeitpunkt: ${utcTime(before, 'de')}`) || mail!.textBody!.includes(`Zeitpunkt: ${utcTime(Date.now(), 'de')}`));
+  assert.ok(mail!.textBody!.includes(`Zeitpunkt: ${formatCompactDateTime(before, 'de')}`) || mail!.textBody!.includes(`Zeitpunkt: ${formatCompactDateTime(Date.now(), 'de')}`));
   assert.match(mail!.textBody!, /^IP-Adresse: 203\.0\.113\.7$/m);
   assert.match(mail!.textBody!, /^Ihr Profil:$/m);
   assert.doesNotMatch(mail!.textBody!, /Hello|When:|If this wasn’t you/);

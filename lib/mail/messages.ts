@@ -13,15 +13,6 @@ export function appLink(pathAndQuery: string): string {
   return new URL(pathAndQuery, authUrl ?? `http://localhost:${port}`).toString();
 }
 
-/**
- * A time as the mails give it: UTC, to the minute, with the zone named, in the recipient's format
- * ("2026-12-02 15:04 UTC", "02.12.2026, 15:04 UTC").
- */
-export function utcTime(ms: number, locale: Locale = 'en'): string {
-  if (locale === 'en') return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-  return `${new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(ms)} UTC`;
-}
-
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export interface MailContent {

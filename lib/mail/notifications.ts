@@ -7,7 +7,8 @@ import { config } from '@/lib/config';
 import { translatorFor, type Translate } from '@/lib/i18n/translate';
 import { DEFAULT_LOCALE } from '@/lib/i18n/locales';
 import { recipientLocale } from './locale';
-import { appLink, renderMail, utcTime } from './messages';
+import { appLink, renderMail } from './messages';
+import { formatCompactDateTime } from '@/lib/i18n/utc-times';
 import { enqueueMail } from './outbox';
 
 /**
@@ -167,7 +168,7 @@ export async function notifySecurityEvent(tx: Executor, entry: AuditEntry, now: 
   }
   const content = notice({ entry, user, detail: entry.detail ?? {}, by }, t);
   if (!content) return;
-  const facts: [string, string][] = [[t('Mail.fact.when'), utcTime(now, locale)], ...(entry.ip ? [[t('Mail.fact.fromAddress'), entry.ip] as [string, string]] : []), ...(content.facts ?? [])];
+  const facts: [string, string][] = [[t('Mail.fact.when'), formatCompactDateTime(now, locale)], ...(entry.ip ? [[t('Mail.fact.fromAddress'), entry.ip] as [string, string]] : []), ...(content.facts ?? [])];
   const link =
     content.link === 'password' ? { label: t('Mail.link.profile'), url: appLink('/profile/password') } : content.link === '2fa' ? { label: t('Mail.link.twoFactor'), url: appLink('/profile/2fa') } : undefined;
   await enqueueMail(

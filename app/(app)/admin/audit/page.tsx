@@ -7,6 +7,7 @@ import { requireAdmin } from '@/lib/auth/current';
 import { describeEvent, eventTypeGroups } from '@/lib/audit-events';
 import { isLocale, type Locale } from '@/lib/i18n/locales';
 import { localize, translatorFor } from '@/lib/i18n/translate';
+import { formatTimestamp } from '@/lib/i18n/utc-times';
 import { auditFilterQuery, readAuditFilters, type AuditFilterValues, type SearchParams } from '@/lib/validation/search-params';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -14,10 +15,6 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 const PAGE_SIZE = 50;
-
-/** A time to the second, in UTC (the column says so): "2026-12-06 14:05:09" in English (as always), the German format in German. */
-const time = (ms: number, locale: Locale) =>
-  locale === 'en' ? new Date(ms).toISOString().slice(0, 19).replace('T', ' ') : new Intl.DateTimeFormat('de-DE', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'UTC' }).format(ms);
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const { org } = await requireAdmin();
@@ -103,7 +100,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 const view = describeEvent(e, words);
                 return (
                   <tr key={e.id} data-event-id={e.id}>
-                    <td className="px-3 py-2"><time dateTime={new Date(e.createdAt).toISOString()}>{time(e.createdAt, locale)}</time></td>
+                    <td className="px-3 py-2"><time dateTime={new Date(e.createdAt).toISOString()}>{formatTimestamp(e.createdAt, locale)}</time></td>
                     <th scope="row" className="px-3 py-2 text-left font-normal break-words">
                       <span>{view.sentence}</span>
                       <details className="mt-1 text-xs">

@@ -5,8 +5,10 @@ import { ActionForm } from '@/app/_components/action-form';
 import { ACCOUNT_STATUSES, orgUser, stateOf, statusOf, TWO_FACTOR_STATES, userTablePage, type AccountStatus, type TwoFactorState } from '@/db/queries/admin-users';
 import { requireAdmin } from '@/lib/auth/current';
 import { isSecondFactorSuspended } from '@/lib/auth/second-factor';
-import { formatDeadline, graceStanding, hasSecondFactor, type GraceStanding } from '@/lib/auth/policy';
+import { describeSecondFactors, formatDeadline, graceStanding, hasSecondFactor, type GraceStanding } from '@/lib/auth/policy';
 import { isLocale, type Locale } from '@/lib/i18n/locales';
+import { translatorFor } from '@/lib/i18n/translate';
+import { formatCompactDateTime } from '@/lib/i18n/utc-times';
 import { stepUpFactors, stepUpNeedsCode } from '@/lib/auth/step-up';
 import { decodeCursor, encodeCursor, firstValues, usersPageParams, type SearchParams } from '@/lib/validation/search-params';
 import { setTwoFactorRequiredAction } from '../actions';
@@ -53,13 +55,6 @@ async function GraceNote({ standing, locale }: { standing: GraceStanding; locale
   return null;
 }
 
-/** A time to the minute, in UTC: "2026-12-06 14:05 UTC" in English (as always), the German format in German. */
-function formatTime(ms: number | null, locale: Locale): string {
-  if (ms === null) return '—';
-  if (locale === 'en') return new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
-  return `${new Intl.DateTimeFormat('de-DE', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(ms)} UTC`;
-}
-
 const COLUMNS = ['name', 'email', 'role', 'status', 'method', 'twoFactor', 'secondFactors', 'recoveryCodes', 'lastSignIn', 'last2fa', 'actions'] as const;
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
@@ -68,10 +63,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const t = await getTranslations('AdminUsers');
   const rawLocale = await getLocale();
   const locale: Locale = isLocale(rawLocale) ? rawLocale : 'en';
-  const date = (ms: number | null) => formatTime(ms, locale);
-  /** "App · 2 keys" (the CLI says it in English: lib/auth/policy.ts describeSecondFactors). */
-  const secondFactors = (u: { totpEnabledAt: number | null; webauthnKeyCount: number }) =>
-    [u.totpEnabledAt !== null ? t('app') : null, u.webauthnKeyCount > 0 ? t('keys', { n: u.webauthnKeyCount }) : null].filter((p) => p !== null).join(t('factorSeparator')) || '—';
+  const date = (ms: number | null) => (ms === null ? '—' : formatCompactDateTime(ms, locale));
+  const words = translatorFor(locale);
   const raw = await searchParams;
   const query = usersPageParams.parse(firstValues(raw));
   const cursor = query.page === 'last' ? undefined : (decodeCursor(query.after, false) ?? decodeCursor(query.before, true));
@@ -177,7 +170,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                       <td className="px-3 py-2"><span className={`rounded-full px-2 py-0.5 text-xs font-medium ${statusBadge[status]}`}>{t(`status.${status}`)}</span></td>
                       <td className="px-3 py-2">{t(u.signInMethod === 'sso' ? 'sso' : 'password')}</td>
                       <td className="px-3 py-2"><span className={`rounded-full px-2 py-0.5 text-xs font-medium ${stateBadge[state]}`}>{t(`state.${state}`)}</span>{u.twoFactorRequired && state === 'enabled' ? <span className="ml-1 text-xs">{t('requiredNote')}</span> : null}{isSecondFactorSuspended(u.secondFactorFailures) ? <span className="ml-1 rounded-full bg-red-100 px-2 py-0.5 text-xs font-medium text-red-900 dark:bg-red-950 dark:text-red-100">{t('locked')}</span> : null}<GraceNote standing={grace} locale={locale} /></td>
-                      <td className="px-3 py-2" data-testid="second-factors">{secondFactors(u)}</td>
+                      <td className="px-3 py-2" data-testid="second-factors">{describeSecondFactors(u, words) ?? '—'}</td>
                       <td className="px-3 py-2">{hasSecondFactor(u) ? u.recoveryCodesLeft : '—'}</td>
                       <td className="px-3 py-2">{date(u.lastSignInAt)}</td>
                       <td className="px-3 py-2">{date(u.totpLastUsedAt)}</td>
