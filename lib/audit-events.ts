@@ -40,9 +40,8 @@ function count(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
 }
 
-let englishTranslator: Translate | undefined;
-/** English, for the CSV and the CLI (made once, on first use). */
-const english = (): Translate => (englishTranslator ??= translatorFor('en'));
+/** English, for the CSV and the CLI. */
+const english = (): Translate => translatorFor('en');
 
 const S = 'AuditEvents.sentences.';
 const P = 'AuditEvents.parts.';

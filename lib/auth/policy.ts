@@ -83,15 +83,12 @@ export function secondStep(user: TwoFactorSubject, policy: TwoFactorPolicy, grac
   return standing.kind === 'due' ? 'setup' : 'grace';
 }
 
-let english: Translate | undefined;
-const englishWords = (): Translate => (english ??= translatorFor('en'));
-
 /**
  * "App · 2 keys", "App", "1 key", or null without a second factor: the admin table and the CLI, in
  * the reader's words (`t`); English for `user:list --json`, which is data. A count is written as it is
  * (1000, never 1,000); it only chooses the plural.
  */
-export function describeSecondFactors(user: SecondFactors, t: Translate = englishWords()): string | null {
+export function describeSecondFactors(user: SecondFactors, t: Translate = translatorFor('en')): string | null {
   const parts = [user.totpEnabledAt !== null ? t('SecondFactors.app') : null, user.webauthnKeyCount > 0 ? t('SecondFactors.keys', { count: String(user.webauthnKeyCount), keys: user.webauthnKeyCount }) : null].filter((p) => p !== null);
   return parts.length ? parts.join(t('SecondFactors.separator')) : null;
 }

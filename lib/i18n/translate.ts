@@ -34,10 +34,21 @@ export const MESSAGE_VALUES = { minPasswordLength: MIN_PASSWORD_LENGTH, maxPassw
 
 export type Translate = (key: string, values?: Record<string, string | number | Date>) => string;
 
-/** A translator outside a request (the CLI, tests, an action that already knows its locale). */
+const translators = new Map<Locale, Translate>();
+
+/**
+ * A translator outside a request (the CLI, tests, an action that already knows its locale). One per
+ * language, made on first use and kept: the catalog never changes while the process runs, and its
+ * compiled messages and formatters are then reused by every request and every line of a listing.
+ */
 export function translatorFor(locale: Locale = DEFAULT_LOCALE): Translate {
-  const t = createTranslator({ locale, messages: loadMessages(locale), onError: onIntlError, getMessageFallback: messageFallback });
-  return (key, values) => (t as unknown as Translate)(key, { ...MESSAGE_VALUES, ...values });
+  let translate = translators.get(locale);
+  if (!translate) {
+    const t = createTranslator({ locale, messages: loadMessages(locale), onError: onIntlError, getMessageFallback: messageFallback });
+    translate = (key, values) => (t as unknown as Translate)(key, { ...MESSAGE_VALUES, ...values });
+    translators.set(locale, translate);
+  }
+  return translate;
 }
 
 /** One message for the reader: a key translated, anything else as it is. */
