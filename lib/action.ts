@@ -70,13 +70,18 @@ export function publicAction<S extends z.ZodType>(schema: S, handler: (input: z.
   };
 }
 
-/** An action for a signed-in user: identity from the session row, never from the form. */
-export function userAction<S extends z.ZodType>(schema: S, handler: (input: z.infer<S>, ctx: UserContext) => Promise<ActionState>): FormAction {
+/**
+ * An action for a signed-in session that `refusal` admits (null: admitted; else the answer's message),
+ * in one guard: one translation of the answer, one error handling.
+ */
+function sessionAction<S extends z.ZodType>(schema: S, handler: (input: z.infer<S>, ctx: UserContext) => Promise<ActionState>, refusal: (current: CurrentSession) => string | null): FormAction {
   return async (_previous, formData) => {
     markActionEntered();
     return guarded(async () => {
       const current = await currentSession();
       if (!current) return { error: SIGNED_OUT };
+      const refused = refusal(current);
+      if (refused) return { error: refused };
       const checked = validate(schema, formData);
       if ('state' in checked) return checked.state;
       return handler(checked.data, { current, ip: await clientAddress() });
@@ -84,15 +89,12 @@ export function userAction<S extends z.ZodType>(schema: S, handler: (input: z.in
   };
 }
 
+/** An action for a signed-in user: identity from the session row, never from the form. */
+export function userAction<S extends z.ZodType>(schema: S, handler: (input: z.infer<S>, ctx: UserContext) => Promise<ActionState>): FormAction {
+  return sessionAction(schema, handler, () => null);
+}
+
 /** An action for an organization admin; targets must still be checked against `current.org.id`. */
 export function adminAction<S extends z.ZodType>(schema: S, handler: (input: z.infer<S>, ctx: UserContext) => Promise<ActionState>): FormAction {
-  return async (previous, formData) => {
-    markActionEntered();
-    return guarded(async () => {
-      const current = await currentSession();
-      if (!current) return { error: SIGNED_OUT };
-      if (current.user.role !== 'admin') return { error: 'Action.adminOnly' };
-      return userAction(schema, handler)(previous, formData);
-    });
-  };
+  return sessionAction(schema, handler, (current) => (current.user.role === 'admin' ? null : 'Action.adminOnly'));
 }
