@@ -11,7 +11,7 @@ import { graceCommands } from '@/lib/cli/grace-command';
 import { commands, CliError } from '@/lib/cli/commands';
 import { createChallenge, redeemReadyChallenge } from './challenge';
 import { beginEnrollment, confirmEnrollment } from './enrollment';
-import { graceStanding, secondStep } from './policy';
+import { describeGrace, graceStanding, secondStep } from './policy';
 import { createSession, loadSession } from './session';
 import { tokenDigest } from './tokens';
 
@@ -181,6 +181,10 @@ test('CLI: org:grace sets the days (bad input: one line, nothing changed); user:
   assert.match(line(overdue.email), /2FA off, overdue/);
   const row = (listed.data as { email: string; twoFactorDue: string | null }[]).find((u) => u.email === inGrace.email);
   assert.equal(row?.twoFactorDue, new Date(deadline).toISOString());
+  // The JSON's words are English whatever the operator's language; the same words serve the lines.
+  assert.equal((listed.data as { email: string; twoFactorGrace: string | null }[]).find((u) => u.email === overdue.email)?.twoFactorGrace, 'overdue');
+  assert.equal(describeGrace({ kind: 'unstarted' }), 'grace starts at next sign-in');
+  assert.equal(describeGrace({ kind: 'grace', deadline: Date.UTC(2026, 11, 6) }, 'de'), 'fällig 06.12.2026');
 });
 
 test('more grace days need an admin’s step-up, decided under the organization’s lock; fewer do not', async () => {

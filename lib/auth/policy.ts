@@ -64,11 +64,15 @@ export function formatDeadline(ms: number, style: 'long' | 'medium' = 'long', lo
   return utcDate(style, locale).format(ms);
 }
 
-/** For the admin table and `user:list`: "due 6 Dec 2026", "overdue", "grace starts at next sign-in", or null. */
-export function describeGrace(standing: GraceStanding): string | null {
-  if (standing.kind === 'grace') return `due ${formatDeadline(standing.deadline, 'medium')}`;
-  if (standing.kind === 'unstarted') return 'grace starts at next sign-in';
-  return standing.kind === 'due' && standing.deadline !== null ? 'overdue' : null;
+/**
+ * For the admin table and `user:list`: "due 6 Dec 2026", "overdue", "grace starts at next sign-in", or
+ * null; in `locale` (English for `user:list --json`, which is data).
+ */
+export function describeGrace(standing: GraceStanding, locale: Locale = 'en'): string | null {
+  const t = translatorFor(locale);
+  if (standing.kind === 'grace') return t('GraceStanding.due', { date: formatDeadline(standing.deadline, 'medium', locale) });
+  if (standing.kind === 'unstarted') return t('GraceStanding.unstarted');
+  return standing.kind === 'due' && standing.deadline !== null ? t('GraceStanding.overdue') : null;
 }
 
 /**

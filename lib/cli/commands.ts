@@ -28,7 +28,6 @@ import { config } from '@/lib/config';
 import { emailField } from '@/lib/validation/fields';
 import { ACCOUNT_TOKEN_MS } from '@/lib/auth/account-tokens';
 import { environmentLocale } from '@/lib/i18n/environment';
-import { formatDeadline, type GraceStanding } from '@/lib/auth/policy';
 import { translatorFor } from '@/lib/i18n/translate';
 import { say, sayMessage } from './say';
 import { invitationSchema, newOrganizationSchema, newUserSchema, policyField, slugField } from '@/lib/validation/accounts';
@@ -77,14 +76,6 @@ async function firstLineOfStdin(): Promise<string> {
     return line;
   }
   return '';
-}
-
-/** What user:list says of a grace period (describeGrace's English, in the operator's language). */
-function graceText(standing: GraceStanding): string | null {
-  const locale = environmentLocale();
-  if (standing.kind === 'grace') return say('Cli.list.due', { date: formatDeadline(standing.deadline, 'medium', locale) });
-  if (standing.kind === 'unstarted') return say('Cli.list.graceUnstarted');
-  return standing.kind === 'due' && standing.deadline !== null ? say('Cli.list.overdue') : null;
 }
 
 const date = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z'));
@@ -212,7 +203,7 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
     const text = rows
       .map((u) => {
         const factors = describeSecondFactors(u, say);
-        const grace = graceText(u.standing);
+        const grace = describeGrace(u.standing, environmentLocale());
         const twoFactor = `${factors ? say('Cli.list.twoFactorOn', { factors }) : say('Cli.list.twoFactorOff')}${u.twoFactorRequired ? say('Cli.list.required') : ''}${grace ? `, ${grace}` : ''}${u.secondFactorLocked ? say('Cli.list.locked') : ''}`;
         return `${u.email}\t${u.name}\t${u.role}\t${u.signInMethod}\t${u.status}\t${twoFactor}\t${say('Cli.list.codes', { count: String(u.recoveryCodesLeft) })}\t${say('Cli.list.lastSignIn', { date: date(u.lastSignInAt) })}`;
       })
