@@ -35,7 +35,12 @@ const rawRequestSpecs = /(races|attacks|crash-safety|shutdown|authorization|fuzz
 // What these check does not depend on the store (the words of each language, the color scheme, focus
 // order, response headers, public/, the manual key's layout); the store's side of their flows is walked
 // by the other specs on PostgreSQL too. They run on SQLite only.
-const storeIndependentSpecs = /(german.*|appearance|keyboard|headers|public|manual-key)\.spec\.ts/;
+// So do the timing comparison and the foreign-origin refusals (the same code before any query), and the
+// time-driven rules that the PostgreSQL unit tests cover on that store (session limits, the second-factor cap).
+const storeIndependentSpecs = /(german.*|appearance|keyboard|headers|public|manual-key|enumeration|attacks|session-lifetime|second-factor-cap)\.spec\.ts/;
+// Responses that are the same with JavaScript or without: headers, public/ files, CSV downloads, the
+// color scheme. Their no-JS pass would repeat the JS one.
+const sameWithoutJs = /(headers|public|users-export|appearance)\.spec\.ts/;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -60,12 +65,12 @@ export default defineConfig({
     // pages' no-JS pass is the same server work as the JS one (a form post instead of a fetch), which
     // the SQLite run covers; the raw-request specs run here.
     store === 'postgres'
-      ? { name: 'no-js', use: { javaScriptEnabled: false }, testMatch: rawRequestSpecs }
+      ? { name: 'no-js', use: { javaScriptEnabled: false }, testMatch: rawRequestSpecs, testIgnore: storeIndependentSpecs }
       : // Tests tagged @once check server rules behind pages whose JS-off path other tests already walk
         // (session lifetimes, the second-factor cap, SSO's refusals): their JS-off pass would add nothing.
-        { name: 'no-js', use: { javaScriptEnabled: false }, testIgnore: /(keyboard|enumeration|restore)\.spec\.ts/, grepInvert: /@once/ },
+        { name: 'no-js', use: { javaScriptEnabled: false }, testIgnore: [/(keyboard|enumeration|restore)\.spec\.ts/, sameWithoutJs], grepInvert: /@once/ },
     // Timing comparisons run last, alone, so that the other tests' load does not skew them.
-    { name: 'timing', testMatch: /enumeration\.spec\.ts/, dependencies: ['js', 'no-js'] },
+    ...(store === 'postgres' ? [] : [{ name: 'timing', testMatch: /enumeration\.spec\.ts/, dependencies: ['js', 'no-js'] }]),
   ],
   webServer: process.env.E2E_BASE_URL
     ? undefined

@@ -9,7 +9,8 @@ import { signInDirectly } from './support/sessions';
 
 const noJs = () => test.info().project.use.javaScriptEnabled === false;
 
-test('real flows read as sentences, with time, actor, user, address and the raw detail one click away', async ({ page, browser }) => {
+// Server-rendered sentences: the same HTML with JavaScript or without (@once).
+test('real flows read as sentences, with time, actor, user, address and the raw detail one click away', { tag: '@once' }, async ({ page, browser }) => {
   const org = await TestOrg.create('optional');
   const admin = await org.userWith2fa({ role: 'admin', name: 'Ada Admin' });
   const max = await org.userWith2fa({ name: 'Max Member' });

@@ -126,7 +126,8 @@ test('the mailed link: its token leaves the URL, it sets the password once, ever
   await expect(page).toHaveURL(/\/$/);
 });
 
-test('an expired link says so plainly and changes nothing', async ({ page, org, loginPage }) => {
+// A page with no form: the same with JavaScript or without (@once).
+test('an expired link says so plainly and changes nothing', { tag: '@once' }, async ({ page, org, loginPage }) => {
   const user = await org.user();
   await requestLink(page, user.email);
   const link = await linkFromMail(user.email);

@@ -131,7 +131,8 @@ test('a user who chose English on the profile gets English despite a German brow
   expect((await userRow(user.id)).locale).toBeNull();
 });
 
-test('a value that is no language is refused in German and changes nothing', async ({ page, org }) => {
+// A forged value, which no page can send: the same request with JavaScript or without (@once).
+test('a value that is no language is refused in German and changes nothing', { tag: '@once' }, async ({ page, org }) => {
   const user = await org.user();
   await passwordStep(page, user);
   await expect(page).toHaveURL(/\/$/);

@@ -29,7 +29,8 @@ async function auditDetails(where: { userId?: number; orgId?: number }, action: 
   return rows.map((r) => JSON.parse(r.detail ?? 'null') as Record<string, unknown>);
 }
 
-test('a required organization with 3 days: sign-in lands with a banner on every page; past the deadline, forced setup', async ({ page, loginPage }) => {
+// Server rules behind the sign-in and forced-setup pages whose JS-off path two-step-sign-in.spec.ts walks (@once).
+test('a required organization with 3 days: sign-in lands with a banner on every page; past the deadline, forced setup', { tag: '@once' }, async ({ page, loginPage }) => {
   const org = await requiredOrgWithGrace(3);
   const user = await org.user();
   await loginPage.signIn(user);
@@ -61,7 +62,8 @@ test('a required organization with 3 days: sign-in lands with a banner on every 
   expect(await auditDetails({ userId: user.id }, 'two_factor.grace_started'), 'the clock started once').toHaveLength(1);
 });
 
-test('without a grace period nothing changes: the forced setup at once, no clock, no banner', async ({ page, loginPage }) => {
+// A server rule behind the forced setup whose JS-off path two-step-sign-in.spec.ts walks (@once).
+test('without a grace period nothing changes: the forced setup at once, no clock, no banner', { tag: '@once' }, async ({ page, loginPage }) => {
   const org = await TestOrg.create('required');
   const user = await org.user();
   await loginPage.goto();
@@ -71,7 +73,8 @@ test('without a grace period nothing changes: the forced setup at once, no clock
   expect(await liveSessions(user.id)).toBe(0);
 });
 
-test('the users table shows each deadline while in grace, and Overdue once it passed', async ({ page, loginPage }) => {
+// Server-rendered table cells: the same HTML with JavaScript or without (@once).
+test('the users table shows each deadline while in grace, and Overdue once it passed', { tag: '@once' }, async ({ page, loginPage }) => {
   const org = await requiredOrgWithGrace(3);
   const admin = await org.userWith2fa({ role: 'admin' });
   const inGrace = await org.user({ name: 'Grace Ingrace' });

@@ -63,7 +63,8 @@ test('wrong password, wrong code and malformed codes change nothing', async ({ p
   expect(await tab.recoveryCodes()).toHaveLength(10);
 });
 
-test('reconfigure keeps the old secret and codes until the new one is confirmed', async ({ page, browser, org }) => {
+// The enrollment form's JS-off path is the first test's; this is the rule behind it (@once).
+test('reconfigure keeps the old secret and codes until the new one is confirmed', { tag: '@once' }, async ({ page, browser, org }) => {
   const user = await org.userWith2fa();
   // As a sign-in that has just verified a code.
   await signInDirectly(page.context(), user.id, 'password', { secondFactor: true });
@@ -150,7 +151,8 @@ test('disable: refused when required, allowed when optional', async ({ page, org
   expect((await userRow(optional.id)).totpSecret).toBeNull();
 });
 
-test('policy off: the tab says so; a user who has 2FA may only disable it', async ({ page, browser }) => {
+// Server-rendered states of the tab whose forms the tests above walk without JavaScript (@once).
+test('policy off: the tab says so; a user who has 2FA may only disable it', { tag: '@once' }, async ({ page, browser }) => {
   const org = await TestOrg.create('off');
   const without = await org.user();
   await signInDirectly(page.context(), without.id, 'password');
@@ -173,7 +175,8 @@ test('policy off: the tab says so; a user who has 2FA may only disable it', asyn
   await other.close();
 });
 
-test('an SSO user is told the identity provider handles 2FA', async ({ page, org }) => {
+// A server-rendered state of the tab, as the one above (@once).
+test('an SSO user is told the identity provider handles 2FA', { tag: '@once' }, async ({ page, org }) => {
   const sso = await org.user({ method: 'sso' });
   await signInDirectly(page.context(), sso.id, 'sso');
   await page.goto('/profile/2fa');

@@ -143,7 +143,8 @@ test('forced setup: the user chooses a security key, gets recovery codes once, t
   await platform.detach();
 });
 
-test('the admin table shows each user’s second factors, and a reset removes the keys', async ({ page, org }) => {
+// Table cells and the reset dialog, whose JS-off page admin.spec.ts walks (@once).
+test('the admin table shows each user’s second factors, and a reset removes the keys', { tag: '@once' }, async ({ page, org }) => {
   const admin = await org.userWith2fa({ role: 'admin', name: 'Ada Keys' });
   const user = await org.user({ name: 'Kim Keys' });
   // The key as the 2FA tab adds it (the first test walks that), recovery codes included. Through the

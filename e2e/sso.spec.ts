@@ -84,7 +84,8 @@ test.describe('configuration', () => {
   let servers: ExtraServer[] = [];
   test.afterAll(async () => Promise.all(servers.map((s) => s.stop())));
 
-  test('the SSO button appears only when an IdP is configured; an unreachable IdP gets a clear message', async ({ page }, info) => {
+  // The SSO button's JS-off post is walked by the first test; these are configurations behind it (@once).
+  test('the SSO button appears only when an IdP is configured; an unreachable IdP gets a clear message', { tag: '@once' }, async ({ page }, info) => {
     const without = await startExtraServer(3350 + info.workerIndex * 2, { OIDC_ISSUER: '', OIDC_CLIENT_ID: '', OIDC_CLIENT_SECRET: '' });
     const unreachable = await startExtraServer(3351 + info.workerIndex * 2, { OIDC_ISSUER: 'http://127.0.0.1:9' });
     servers = [without, unreachable];

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { serverEnv } from './env';
 import { serverCommand } from '@/lib/ops/server-process';
@@ -34,6 +35,8 @@ interface Options {
 export async function startExtraServer(basePort: number, env: Record<string, string>, options: Options = {}): Promise<KillableServer> {
   // Two suites on one machine (two worktrees) keep apart with E2E_PORT_OFFSET.
   const port = basePort + Number(process.env.E2E_PORT_OFFSET ?? 0);
+  // Whatever already listens there would answer for the new server (which fails to bind and exits).
+  if (await listening(port)) throw new Error(`port ${port} is taken: choose E2E_PORT, IDP_PORT and E2E_PORT_OFFSET apart (e2e/README.md)`);
   const output = options.log ? openSync(options.log, 'a') : 'ignore';
   const script = options.nextStart ? [path.join(process.cwd(), 'node_modules/next/dist/bin/next'), 'start', '-p', String(port)] : serverCommand(process.cwd());
   const child: ChildProcess = spawn(process.execPath, script, {
@@ -60,6 +63,14 @@ export async function startExtraServer(basePort: number, env: Record<string, str
     await exited;
   };
   return { baseURL, stop: end('SIGTERM'), kill: end('SIGKILL'), signal: (signal) => child.kill(signal), exited };
+}
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, 'localhost');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
 }
 
 export interface Balancer {
