@@ -35,9 +35,9 @@ const rawRequestSpecs = /(races|attacks|crash-safety|shutdown|authorization|fuzz
 // What these check does not depend on the store (the words of each language, the color scheme, focus
 // order, response headers, public/, the manual key's layout); the store's side of their flows is walked
 // by the other specs on PostgreSQL too. They run on SQLite only.
-// So do the timing comparison and the foreign-origin refusals (the same code before any query), and the
-// time-driven rules that the PostgreSQL unit tests cover on that store (session limits, the second-factor cap).
-const storeIndependentSpecs = /(german.*|appearance|keyboard|headers|public|manual-key|enumeration|attacks|session-lifetime|second-factor-cap)\.spec\.ts/;
+// So do the time-driven rules that the PostgreSQL unit tests check on that store (session limits, the
+// second-factor cap).
+const storeIndependentSpecs = /(german.*|appearance|keyboard|headers|public|manual-key|session-lifetime|second-factor-cap)\.spec\.ts/;
 // Responses that are the same with JavaScript or without: headers, public/ files, CSV downloads, the
 // color scheme. Their no-JS pass would repeat the JS one.
 const sameWithoutJs = /(headers|public|users-export|appearance)\.spec\.ts/;
@@ -70,7 +70,7 @@ export default defineConfig({
         // (session lifetimes, the second-factor cap, SSO's refusals): their JS-off pass would add nothing.
         { name: 'no-js', use: { javaScriptEnabled: false }, testIgnore: [/(keyboard|enumeration|restore)\.spec\.ts/, sameWithoutJs], grepInvert: /@once/ },
     // Timing comparisons run last, alone, so that the other tests' load does not skew them.
-    ...(store === 'postgres' ? [] : [{ name: 'timing', testMatch: /enumeration\.spec\.ts/, dependencies: ['js', 'no-js'] }]),
+    { name: 'timing', testMatch: /enumeration\.spec\.ts/, dependencies: ['js', 'no-js'] },
   ],
   webServer: process.env.E2E_BASE_URL
     ? undefined

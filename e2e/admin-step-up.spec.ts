@@ -57,8 +57,7 @@ test('resetting a user’s 2FA asks for the admin’s password and code; wrong o
   expect((await userRow(victim.id)).totpSecret).toBeNull();
 });
 
-// The same step-up fields the reset above walks without JavaScript (@once).
-test('stop requiring 2FA for a user: an admin without 2FA confirms with the password alone', { tag: '@once' }, async ({ page }) => {
+test('stop requiring 2FA for a user: an admin without 2FA confirms with the password alone', async ({ page }) => {
   const org = await TestOrg.create('optional');
   const admin = await org.user({ role: 'admin' });
   const member = await org.user({ name: 'Sam Required' });

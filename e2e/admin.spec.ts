@@ -7,8 +7,7 @@ import { bulkUsers } from './support/accounts';
 import { signInDirectly } from './support/sessions';
 import { waitForMail } from './support/mailbox';
 
-// Links and a GET form, as the paging test below; the reset test walks the table without JavaScript (@once).
-test('the users table shows each kind of user; search, filter and paging live in the URL', { tag: '@once' }, async ({ page, org }) => {
+test('the users table shows each kind of user; search, filter and paging live in the URL', async ({ page, org }) => {
   const admin = await org.user({ role: 'admin', name: 'Zed Admin' });
   const enrolled = await org.userWith2fa({ name: 'Alice Enrolled' });
   const flagged = await org.user({ name: 'Bob Flagged' });
@@ -179,7 +178,7 @@ test('authorization: members, other organizations, pending challenges and visito
   expect(await auditActions(victim.id)).not.toContain('2fa.reset');
 });
 
-// Links and a GET form: the same request with JavaScript or without (@once).
+// Links: the same request with JavaScript or without (@once); the first test submits the table's GET form without JavaScript.
 test('paging and sorting live in the URL; the back button returns to the previous page', { tag: '@once' }, async ({ page, org }) => {
   const admin = await org.user({ role: 'admin', name: 'Aaron Admin' });
   await bulkUsers(org, 40);

@@ -72,8 +72,7 @@ test('real flows read as sentences, with time, actor, user, address and the raw 
 const DAY = 24 * 60 * 60 * 1000;
 const MARCH = Date.UTC(2025, 2, 1);
 
-// GET filters and links: the same request with JavaScript or without (@once).
-test('filters by user, type and dates, pages older and newer, and says what is wrong with a filter', { tag: '@once' }, async ({ page }) => {
+test('filters by user, type and dates, pages older and newer, and says what is wrong with a filter', async ({ page }) => {
   const org = await TestOrg.create('optional');
   const admin = await org.user({ role: 'admin', name: 'Ada Admin' });
   const max = await org.user({ name: 'Max Member' });

@@ -162,8 +162,7 @@ test('a forged "Sign out" with another user\'s session key is refused and change
   expect(await liveSessions(victim.id)).toBe(1);
 });
 
-// The admin dialogs' JS-off page and step-up are walked by the reset and deactivation tests (@once).
-test('an admin signs a member out everywhere from the users table, after the step-up; their own row signs them out too', { tag: '@once' }, async ({ page }) => {
+test('an admin signs a member out everywhere from the users table, after the step-up; their own row signs them out too', async ({ page }) => {
   const org = await TestOrg.create('optional');
   const admin = await org.user({ role: 'admin', name: 'Ada Signout' });
   const member = await org.user({ name: 'Mia Member' });

@@ -105,8 +105,7 @@ test('invited under a required policy: the mail’s link, a chosen password, the
   await expect(page.getByRole('row', { name: new RegExp(invitee.name) }).getByText('Active', { exact: true })).toBeVisible();
 });
 
-// The admin dialogs' JS-off page is walked by the reset and deactivation tests; the accept page by the test above (@once).
-test('a resent invitation kills the old link; a revoked one removes the invitee', { tag: '@once' }, async ({ page, browser }) => {
+test('a resent invitation kills the old link; a revoked one removes the invitee', async ({ page, browser }) => {
   const org = await TestOrg.create('optional');
   const admin = await org.user({ role: 'admin' });
   await signInDirectly(page.context(), admin.id, 'password');

@@ -63,8 +63,7 @@ test('wrong password, wrong code and malformed codes change nothing', async ({ p
   expect(await tab.recoveryCodes()).toHaveLength(10);
 });
 
-// The enrollment form's JS-off path is the first test's; this is the rule behind it (@once).
-test('reconfigure keeps the old secret and codes until the new one is confirmed', { tag: '@once' }, async ({ page, browser, org }) => {
+test('reconfigure keeps the old secret and codes until the new one is confirmed', async ({ page, browser, org }) => {
   const user = await org.userWith2fa();
   // As a sign-in that has just verified a code.
   await signInDirectly(page.context(), user.id, 'password', { secondFactor: true });

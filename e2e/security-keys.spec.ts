@@ -147,8 +147,8 @@ test('forced setup: the user chooses a security key, gets recovery codes once, t
 test('the admin table shows each user’s second factors, and a reset removes the keys', { tag: '@once' }, async ({ page, org }) => {
   const admin = await org.userWith2fa({ role: 'admin', name: 'Ada Keys' });
   const user = await org.user({ name: 'Kim Keys' });
-  // The key as the 2FA tab adds it (the first test walks that), recovery codes included. Through the
-  // library, so that the table and the reset are checked with JavaScript off too.
+  // The key as the 2FA tab adds it (the first test walks that), recovery codes included, through the
+  // library. (The reset page without JavaScript is admin.spec.ts's.)
   await registerKey(user, org.id, 'usb', 'Kim key');
   expect((await userRow(user.id)).recoveryCodesLeft).toBe(10);
   await signInDirectly(page.context(), admin.id, 'password');

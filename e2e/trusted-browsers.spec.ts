@@ -328,8 +328,7 @@ test('the trust expires after its days (a day lowered to 2 seconds)', { tag: '@o
   }
 });
 
-// The trust form's JS-off path is walked by the admin-setting test above; this is the step-up rule behind it (@once).
-test('allowing trusted browsers, or more days, asks the admin to confirm it’s them; fewer days do not', { tag: '@once' }, async ({ page }) => {
+test('allowing trusted browsers, or more days, asks the admin to confirm it’s them; fewer days do not', async ({ page }) => {
   const org = await TestOrg.create('optional');
   const admin = await org.userWith2fa({ role: 'admin' });
   // Signed in with a code just now: the step-up asks for the password only.

@@ -13,7 +13,7 @@ async function exports(orgId: number) {
   return rows.map((r) => ({ actor: r.actorUserId, detail: JSON.parse(r.detail ?? '{}') as Record<string, string> }));
 }
 
-// A plain link with the table's filters: the same with JavaScript off (the no-js project runs this too).
+// A plain link with the table's filters: the same with JavaScript off, so the no-js project skips this spec (sameWithoutJs).
 test('"Download CSV" exports the table as filtered, in its order, formula cells neutralised, and is audited', async ({ page }) => {
   const org = await TestOrg.create('optional');
   const admin = await org.userWith2fa({ role: 'admin', name: 'Ada Admin' });
