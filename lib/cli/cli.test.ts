@@ -305,3 +305,24 @@ test('user:require-2fa takes several --email with --on: one organization, SSO an
   const events = JSON.parse(cli('audit:list', '--org', 'batch', '--json').stdout) as { action: string; actorKind: string }[];
   assert.equal(events.filter((e) => e.action === 'user.2fa_required' && e.actorKind === 'operator').length, 3);
 });
+
+test('a name with control characters is refused; one stored anyway (an older row, a restored backup) is printed as its codes, on its own line', () => {
+  assert.equal(cli('org:create', '--slug', 'escapes', '--name', 'Escapes').status, 0);
+  const refused = cli('user:create', '--org', 'escapes', '--email', 'mallory@escapes.example', '--name', 'Mallory\u001b[2J', '--password', 'long-enough-1');
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /--name: Names cannot contain control characters/);
+  assert.equal(cli('user:create', '--org', 'escapes', '--email', 'mallory@escapes.example', '--name', 'Mallory', '--password', 'long-enough-1').status, 0);
+  const stored = 'Mallory\u001b[2J\u001b]0;pwned\u0007\nceo@escapes.example\tadmin\u009b\u202e';
+  const sqlite = new Database(file);
+  sqlite.prepare('update users set name = ? where email = ?').run(stored, 'mallory@escapes.example');
+  sqlite.close();
+  const listed = cli('user:list', '--org', 'escapes').stdout;
+  assert.equal(listed.trimEnd().split('\n').length, 1, 'no forged row');
+  assert.equal(listed.split('\t').length, 8, 'no forged column');
+  assert.doesNotMatch(listed, /[\u001b\u0007\u009b\u202e]/);
+  assert.ok(listed.includes('Mallory\\x1b[2J\\x1b]0;pwned\\x07\\x0aceo@escapes.example\\x09admin\\x9b\\u202e'), listed);
+  // JSON is data: the name as stored, with what a terminal acts on written as escapes JSON reads back.
+  const json = cli('user:list', '--org', 'escapes', '--json').stdout;
+  assert.doesNotMatch(json, /[\u001b\u0007\u009b\u202e]/);
+  assert.equal(JSON.parse(json)[0].name, stored);
+});

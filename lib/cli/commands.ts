@@ -29,6 +29,7 @@ import { emailField } from '@/lib/validation/fields';
 import { ACCOUNT_TOKEN_MS } from '@/lib/auth/account-tokens';
 import { environmentLocale } from '@/lib/i18n/environment';
 import { translatorFor } from '@/lib/i18n/translate';
+import { cell } from './printable';
 import { say, sayMessage } from './say';
 import { invitationSchema, newOrganizationSchema, newUserSchema, policyField, slugField } from '@/lib/validation/accounts';
 
@@ -38,6 +39,8 @@ export interface Output {
   data: unknown;
   /** Written to stdout chunk by chunk instead of the text (a large export never held whole). */
   stream?: AsyncIterable<string>;
+  /** The text is CSV: data for a program, printed byte for byte (lib/cli/printable.ts is for the rest). */
+  csv?: boolean;
 }
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -205,7 +208,8 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
         const factors = describeSecondFactors(u, say);
         const grace = describeGrace(u.standing, environmentLocale());
         const twoFactor = `${factors ? say('Cli.list.twoFactorOn', { factors }) : say('Cli.list.twoFactorOff')}${u.twoFactorRequired ? say('Cli.list.required') : ''}${grace ? `, ${grace}` : ''}${u.secondFactorLocked ? say('Cli.list.locked') : ''}`;
-        return `${u.email}\t${u.name}\t${u.role}\t${u.signInMethod}\t${u.status}\t${twoFactor}\t${say('Cli.list.codes', { count: String(u.recoveryCodesLeft) })}\t${say('Cli.list.lastSignIn', { date: date(u.lastSignInAt) })}`;
+        // Every stored field through cell(): a row restored from a backup passed no input check.
+        return `${cell(u.email)}\t${cell(u.name)}\t${cell(u.role)}\t${cell(u.signInMethod)}\t${cell(u.status)}\t${twoFactor}\t${say('Cli.list.codes', { count: String(u.recoveryCodesLeft) })}\t${say('Cli.list.lastSignIn', { date: date(u.lastSignInAt) })}`;
       })
       .join('\n');
     return { text: text || say('Cli.noUsers', { slug: org.slug }), data: rows.map(({ standing: _, ...u }) => u) };
@@ -271,11 +275,11 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
     if (v.csv) {
       // The same rows as the admin's "Download CSV": sentences, formula cells neutralised.
       const { rows } = await auditPage({ orgId: org.id, limit });
-      return { text: (AUDIT_CSV_HEADER + rows.map(auditCsvRow).join('')).trimEnd(), data: rows };
+      return { text: (AUDIT_CSV_HEADER + rows.map(auditCsvRow).join('')).trimEnd(), data: rows, csv: true };
     }
     const rows = await (await db()).select().from(auditEvents).where(eq(auditEvents.orgId, org.id)).orderBy(desc(auditEvents.id)).limit(limit);
     const actor = (e: (typeof rows)[number]) => (e.actorKind === 'operator' ? say('Cli.actorOperator') : e.actorKind === 'user' ? say('Cli.actorUser', { id: String(e.actorUserId) }) : say('Cli.actorSystem'));
-    const text = rows.map((e) => `${date(e.createdAt)}\t${actor(e)}\t${e.action}\t${e.targetUserId ? say('Cli.targetUser', { id: String(e.targetUserId) }) : '-'}\t${e.detail ?? ''}`).join('\n');
+    const text = rows.map((e) => `${date(e.createdAt)}\t${actor(e)}\t${cell(e.action)}\t${e.targetUserId ? say('Cli.targetUser', { id: String(e.targetUserId) }) : '-'}\t${cell(e.detail ?? '')}`).join('\n');
     return { text: text || say('Cli.noAuditEvents', { slug: org.slug }), data: rows };
   },
 };

@@ -11,6 +11,7 @@ import { commands, CliError, type Output } from './commands';
 import { passkeyCommands } from './passkey-command';
 import { trustCommands } from './trust-command';
 import { graceCommands } from './grace-command';
+import { cell, printable, printableJson } from './printable';
 import { say, sayMessage } from './say';
 
 const options = {
@@ -36,14 +37,22 @@ const options = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** One line on stderr. Refusals can name what they refuse (a restore names the backup's objects), so no value may add a line or drive the terminal. */
+function fail(line: string) {
+  console.error(`deskgate: ${cell(line)}`);
+}
+
 async function print(output: Output, json: boolean) {
   if (output.stream) {
     // Chunk by chunk, waiting whenever stdout's buffer is full (a pipe to a slow reader).
     for await (const chunk of output.stream) if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
     return;
   }
-  if (json) console.log(JSON.stringify(output.data, null, 2));
-  else console.log(output.text);
+  // A CSV is data for a program, byte for byte. JSON escapes C0 controls itself; the rest that a
+  // terminal acts on is written as \uXXXX, which parses back to the same value.
+  if (json) console.log(printableJson(JSON.stringify(output.data, null, 2)));
+  else if (output.csv) console.log(output.text);
+  else console.log(printable(output.text));
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -51,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
-    console.error(`deskgate: ${say('Cli.seeHelp', { message: (error as Error).message.split('\n')[0]! })}`);
+    fail(say('Cli.seeHelp', { message: (error as Error).message.split('\n')[0]! }));
     return 2;
   }
   const [name, ...extra] = parsed.positionals;
@@ -62,20 +71,20 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = { ...commands, ...passkeyCommands, ...trustCommands, ...graceCommands }[name];
   if (!command) {
-    console.error(`deskgate: ${say('Cli.unknownCommand', { name })}`);
+    fail(say('Cli.unknownCommand', { name }));
     return 2;
   }
   // The commands with an operand: the backup file.
   const operands = name === 'db:backup' || name === 'db:restore' ? 1 : 0;
   const emails = parsed.values.email ?? [];
   if (emails.length > 1 && name !== 'user:require-2fa') {
-    console.error(`deskgate: ${say('Cli.emailOnce', { command: name })}`);
+    fail(say('Cli.emailOnce', { command: name }));
     return 2;
   }
   const flags = { ...parsed.values, email: emails[0], emails };
   const values = operands ? { ...flags, file: extra.shift() } : flags;
   if (extra.length > 0) {
-    console.error(`deskgate: ${say('Cli.unexpectedArgument', { argument: extra[0]! })}`);
+    fail(say('Cli.unexpectedArgument', { argument: extra[0]! }));
     return 2;
   }
   try {
@@ -90,12 +99,12 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CliError || error instanceof AccountError || error instanceof ConfigError || error instanceof MissingKeyError || error instanceof BackupRefused) {
       // A message key from lib code in the operator's language; a sentence not yet turned into one as it is.
-      console.error(`deskgate: ${sayMessage(error.message)}`);
+      fail(sayMessage(error.message));
       return 1;
     }
     const unreachable = databaseUnreachable(error);
     if (unreachable) {
-      console.error(`deskgate: ${unreachable}`);
+      fail(unreachable);
       return 1;
     }
     throw error;
@@ -108,7 +117,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     // One line: a database error's message goes on with the statement's parameters (a password hash, say).
-    console.error(`deskgate: ${say('Cli.unexpectedError', { message: (error as Error).message.split('\n')[0]! })}`);
+    fail(say('Cli.unexpectedError', { message: (error as Error).message.split('\n')[0]! }));
     process.exit(1);
   },
 );

@@ -8,7 +8,14 @@ export const slugField = z
   .trim()
   .toLowerCase()
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, slugRule);
-export const nameField = z.string({ error: 'AdminValidation.nameRequired' }).trim().min(1, 'AdminValidation.nameRequired').max(100, 'AdminValidation.nameTooLong');
+export const nameField = z
+  .string({ error: 'AdminValidation.nameRequired' })
+  .trim()
+  .min(1, 'AdminValidation.nameRequired')
+  .max(100, 'AdminValidation.nameTooLong')
+  // As for key names: a line break or tab would forge a row of `user:list`, an escape sequence would
+  // drive the operator's terminal, an override would let the name pass for another.
+  .refine((s) => !/[\p{Cc}\u202A-\u202E\u2066-\u2069]/u.test(s), 'AdminValidation.nameControl');
 export const policyField = z.enum(TWO_FACTOR_POLICIES, { error: 'AdminValidation.policy' });
 
 export const newOrganizationSchema = z.object({ slug: slugField, name: nameField, policy: policyField.default('optional') });

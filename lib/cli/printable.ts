@@ -1,0 +1,24 @@
+/**
+ * Text for the operator's terminal. Stored values reach it in `user:list`, `mail:status` and the like:
+ * a user's name (from the admin form, the CLI or an identity provider) and an SMTP server's error. A
+ * control character there would be obeyed by the terminal (ESC starts an escape sequence that can
+ * recolour, move the cursor, retitle the window or hide what follows), and a bidirectional override
+ * would reorder what is shown. Each is shown as its code instead (`\x1b`, `\u202e`). Line breaks
+ * and tabs stay: they are the output's own layout.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
+  });
+}
+
+/** One field of a tab-separated line: `printable`, with its own tabs and line breaks shown as codes too, so that no value can forge a column or a row. */
+export function cell(text: string): string {
+  return printable(text).replace(/[\t\n]/g, (c) => (c === '\t' ? '\\x09' : '\\x0a'));
+}
+
+/** JSON text with what a terminal acts on beyond C0 (DEL, C1, line and paragraph separators, bidirectional controls) written as \uXXXX escapes: the same JSON value. */
+export function printableJson(json: string): string {
+  return json.replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
