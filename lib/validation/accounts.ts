@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROLES, SIGN_IN_METHODS, TWO_FACTOR_POLICIES } from '@/db/schema';
-import { emailField, newPasswordField } from './fields';
+import { emailField, hasControlOrOverride, newPasswordField } from './fields';
 
 const slugRule = 'AdminValidation.slugRule';
 export const slugField = z
@@ -13,9 +13,7 @@ export const nameField = z
   .trim()
   .min(1, 'AdminValidation.nameRequired')
   .max(100, 'AdminValidation.nameTooLong')
-  // As for key names: a line break or tab would forge a row of `user:list`, an escape sequence would
-  // drive the operator's terminal, an override would let the name pass for another.
-  .refine((s) => !/[\p{Cc}\u202A-\u202E\u2066-\u2069]/u.test(s), 'AdminValidation.nameControl');
+  .refine((s) => !hasControlOrOverride(s), 'AdminValidation.nameControl');
 export const policyField = z.enum(TWO_FACTOR_POLICIES, { error: 'AdminValidation.policy' });
 
 export const newOrganizationSchema = z.object({ slug: slugField, name: nameField, policy: policyField.default('optional') });

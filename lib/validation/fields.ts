@@ -55,3 +55,10 @@ export const recoveryCodeField = z
 export function optional<S extends z.ZodType>(schema: S) {
   return z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 }
+
+/**
+ * Control characters (a line break, a tab, an escape sequence) and bidirectional overrides: refused in
+ * names (a person's, an organization's, a key's). They would let a name pass for another, forge a line
+ * of the CLI's lists, or drive the operator's terminal.
+ */
+export const hasControlOrOverride = (text: string) => /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u.test(text);

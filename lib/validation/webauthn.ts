@@ -3,6 +3,7 @@
 // the format says so, nothing else trusted.
 import { z } from 'zod';
 import { message } from '@/lib/i18n/keys';
+import { hasControlOrOverride } from './fields';
 import type { AuthenticationResponseJSON, AuthenticatorTransportFuture, RegistrationResponseJSON } from '@simplewebauthn/server';
 
 const base64url = (max: number) => z.string().min(1).max(max).regex(/^[A-Za-z0-9_-]+$/);
@@ -75,8 +76,7 @@ export const keyNameField = z
   .trim()
   .min(1, 'AccountValidation.keyNameRequired')
   .max(KEY_NAME_MAX, message('AccountValidation.keyNameTooLong', { max: KEY_NAME_MAX }))
-  // Control characters and bidirectional overrides would let a name pass for another.
-  .refine((s) => !/[\p{Cc}\u202A-\u202E\u2066-\u2069]/u.test(s), 'AccountValidation.keyNameControl');
+  .refine((s) => !hasControlOrOverride(s), 'AccountValidation.keyNameControl');
 
 const USE_KEY_AGAIN = 'AccountValidation.useKeyAgain';
 
