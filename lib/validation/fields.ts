@@ -58,7 +58,9 @@ export function optional<S extends z.ZodType>(schema: S) {
 
 /**
  * Control characters (a line break, a tab, an escape sequence) and bidirectional overrides: refused in
- * names (a person's, an organization's, a key's). They would let a name pass for another, forge a line
- * of the CLI's lists, or drive the operator's terminal.
+ * names (a person's, an organization's, a key's), and shown as codes when a stored value reaches the
+ * operator's terminal (lib/cli/printable.ts). They would let a name pass for another, forge a line of
+ * the CLI's lists, or drive the terminal.
  */
-export const hasControlOrOverride = (text: string) => /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u.test(text);
+export const CONTROL_OR_OVERRIDE = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
+export const hasControlOrOverride = (text: string) => CONTROL_OR_OVERRIDE.test(text);
