@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { and, eq, isNull } from 'drizzle-orm';
 import { db, writeTransaction } from '@/db';
-import { auditEvents, recoveryCodes, users, webauthnChallenges, webauthnCredentials } from '@/db/schema';
+import { auditEvents, recoveryCodes, throttleHits, throttleLocks, users, webauthnChallenges, webauthnCredentials } from '@/db/schema';
 import { createOrganization } from '@/lib/accounts/organizations';
 import { createUser } from '@/lib/accounts/users';
 import { config } from '@/lib/config';
@@ -50,7 +50,7 @@ test('a key’s assertion is a second factor: accepted as `webauthn`, its challe
   assert.deepEqual(accepted, { ok: true, kind: 'webauthn', credentialId: authenticator.id, codesLeft: 10 }, 'names the key that was used');
   assert.equal(inside, 'webauthn', 'what the factor was used for runs in its transaction');
   assert.equal(await failures(user.id), 0);
-  assert.deepEqual(await verifySecondFactor(user.id, { assertion: { binding, response } }), { ok: false }, 'replayed');
+  assert.deepEqual(await verifySecondFactor(user.id, { assertion: { binding, response } }), { ok: false, checked: true }, 'replayed');
   assert.equal(await failures(user.id), 1, 'the replay counted as a failure');
 });
 
@@ -66,10 +66,10 @@ test('another user’s challenge, a wrong origin or RP ID, and a withdrawn follo
   const { user, authenticator } = await keysOnly();
   const { user: other, authenticator: otherKey } = await keysOnly();
   const theirs = await assertion(other.id, otherKey);
-  assert.deepEqual(await verifySecondFactor(user.id, { assertion: theirs }), { ok: false }, 'an assertion for another user’s challenge');
+  assert.deepEqual(await verifySecondFactor(user.id, { assertion: theirs }), { ok: false, checked: true }, 'an assertion for another user’s challenge');
   for (const place of [{ ...here(), origin: 'https://evil.example' }, { ...here(), rpId: 'evil.example' }]) {
     const before = await signCount(authenticator.id);
-    assert.deepEqual(await verifySecondFactor(user.id, { assertion: await assertion(user.id, authenticator, place) }), { ok: false });
+    assert.deepEqual(await verifySecondFactor(user.id, { assertion: await assertion(user.id, authenticator, place) }), { ok: false, checked: true });
     assert.equal(await signCount(authenticator.id), before, 'the counter did not move');
   }
   assert.equal(await failures(user.id), 3);
@@ -77,7 +77,31 @@ test('another user’s challenge, a wrong origin or RP ID, and a withdrawn follo
   const before = await signCount(authenticator.id);
   assert.deepEqual(await verifySecondFactor(user.id, { assertion: mine }, Date.now(), async () => false), { ok: false, withdrawn: true });
   assert.equal(await signCount(authenticator.id), before, 'withdrawn: the key’s use rolled back with the rest');
-  assert.equal(await failures(user.id), 4, 'the attempt was counted before the check, and the reset rolled back');
+  assert.equal(await failures(user.id), 3, 'withdrawn: its count rolled back with the rest (it was a valid assertion, no failure)');
+});
+
+test('a key’s attempt by a user with a clean record is counted after its check: a failure counts once, for the cap and the window; a success writes no count', async () => {
+  const { user, authenticator } = await keysOnly();
+  const hits = async () => (await (await db()).select().from(throttleHits).where(eq(throttleHits.key, `2fa:user:${user.id}`))).length;
+  assert.equal((await verifySecondFactor(user.id, { assertion: await assertion(user.id, authenticator) })).ok, true);
+  assert.deepEqual([await failures(user.id), await hits()], [0, 0], 'a success with nothing on record writes no count');
+  // A key the user never added: refused after its check.
+  assert.deepEqual(await verifySecondFactor(user.id, { assertion: await assertion(user.id, new SoftwareAuthenticator()) }), { ok: false, checked: true });
+  assert.deepEqual([await failures(user.id), await hits()], [1, 1], 'the failure is counted once, after its check');
+  // With a failure on record the next attempt is counted before its check, as a code; a success clears both.
+  assert.equal((await verifySecondFactor(user.id, { assertion: await assertion(user.id, authenticator) })).ok, true);
+  assert.deepEqual([await failures(user.id), await hits()], [0, 0]);
+});
+
+test('a lock that outlived its failures (a passkey sign-in clears them, not the lock) still refuses a key, unchecked', async () => {
+  const { user, authenticator } = await keysOnly();
+  const now = Date.now();
+  await writeTransaction((tx) => tx.insert(throttleLocks).values({ key: `2fa:user:${user.id}`, until: now + 60_000 }));
+  const valid = await assertion(user.id, authenticator);
+  const locked = await verifySecondFactor(user.id, { assertion: valid }, now);
+  assert.ok(!locked.ok && locked.lockedUntil === now + 60_000 && !locked.checked, 'locked, unchecked');
+  assert.equal(await openChallenges(user.id), 1, 'the key challenge was not even looked at');
+  assert.equal(await failures(user.id), 0, 'a refused attempt counts for neither');
 });
 
 test('key assertions share the second-factor throttle: the window lock refuses even a valid one, unchecked', async () => {
@@ -102,7 +126,7 @@ test('a counter regression is refused as a second factor, and audited', async ()
   const { user, authenticator } = await keysOnly();
   assert.equal((await verifySecondFactor(user.id, { assertion: await assertion(user.id, authenticator) })).ok, true);
   authenticator.counter = 0;
-  assert.deepEqual(await verifySecondFactor(user.id, { assertion: await assertion(user.id, authenticator) }), { ok: false });
+  assert.deepEqual(await verifySecondFactor(user.id, { assertion: await assertion(user.id, authenticator) }), { ok: false, checked: true });
   const audited = await (await db()).select({ action: auditEvents.action }).from(auditEvents).where(eq(auditEvents.targetUserId, user.id));
   assert.ok(audited.some((row) => row.action === 'webauthn.counter_regression'), 'audited, with the failure it is');
   assert.equal(await failures(user.id), 1);

@@ -5,7 +5,7 @@ import { recoveryCodes, sessions, users, webauthnCredentials } from '@/db/schema
 import { config } from '@/lib/config';
 import { codeDigest, decryptForUser } from './crypto';
 import { normalizeRecoveryCode } from './recovery-codes';
-import { clearAttempts, countAttempt, type ThrottleRule } from './throttle';
+import { clearAttempts, countAttempt, lockedUntil, type ThrottleRule } from './throttle';
 import { clockDrift, currentStep, matchingStep, normalizeTotpCode } from './totp';
 import { tokenDigest } from './tokens';
 import { beginAssertion, type BegunAssertion, verifyAuthentication } from './webauthn-authentication';
@@ -21,11 +21,13 @@ export function secondFactorRule(userId: number): ThrottleRule {
  * `suspended`: the user is at the hard cap, nothing was checked; `tripped`: this failure reached
  * the cap (exactly one attempt trips it, so it is audited once). `lockBegan`: this attempt began the
  * throttle's lock (one attempt a lock; the ones refused while it lasts carry only `lockedUntil`).
+ * `checked`: a key's assertion was checked and refused (not refused unchecked at the cap or in a
+ * lock, nor withdrawn): its caller, which counts a key's attempt after its check, counts it then.
  */
 export type FactorKind = 'totp' | 'recovery' | 'webauthn';
 export type FactorResult =
   | { ok: true; kind: FactorKind; codesLeft: number; credentialId?: string }
-  | { ok: false; lockedUntil?: number; lockBegan?: true; withdrawn?: true; suspended?: true; tripped?: true; drift?: number };
+  | { ok: false; lockedUntil?: number; lockBegan?: true; withdrawn?: true; suspended?: true; tripped?: true; drift?: number; checked?: true };
 export type AcceptedFactor = Extract<FactorResult, { ok: true }>;
 
 /**
@@ -98,7 +100,12 @@ export async function consumeRecoveryCode(tx: Executor, userId: number, input: s
 }
 
 /** What a second-factor prompt received: an app code, a recovery code, or a security key's assertion for a challenge bound to `binding`. */
-export type FactorInput = { code?: string; recoveryCode?: string; assertion?: { binding: WebAuthnBinding; response: unknown; ip?: string | null } };
+export type FactorInput = {
+  code?: string;
+  recoveryCode?: string;
+  /** `begun`: `beginAssertion(response, userId)` started by the caller, so that the signature check overlaps the caller's own work too. */
+  assertion?: { binding: WebAuthnBinding; response: unknown; ip?: string | null; begun?: Promise<BegunAssertion> };
+};
 
 /** Checks the one factor the input carries, inside the check's transaction; the kind accepted, or null. */
 async function acceptFactor(
@@ -143,34 +150,96 @@ export async function verifySecondFactor(
   andThen?: (tx: Executor, accepted: AcceptedFactor) => Promise<boolean>,
 ): Promise<FactorResult> {
   const rule = secondFactorRule(userId);
-  // A key's signature check begins now, so that its crypto overlaps the counting below; what it
-  // finds counts only after the attempt is counted, in the check's transaction (beginAssertion).
-  const begun = input.assertion && beginAssertion(input.assertion.response, userId);
-  // Refused before the check (suspended, locked): nobody awaits it, so its failure must not go unhandled.
-  begun?.catch(() => undefined);
+  if (input.assertion) return verifyAssertionFactor(userId, rule, input.assertion, now, andThen);
   const attempt = await countFactorAttempt(userId, rule, now);
   if ('suspended' in attempt) return { ok: false, suspended: true };
   if ('lockedUntil' in attempt) return { ok: false, lockedUntil: attempt.lockedUntil, ...(attempt.began && { lockBegan: true as const }) };
   const failed: FactorResult = isSecondFactorSuspended(attempt.failures) ? { ok: false, suspended: true, tripped: true } : { ok: false };
+  return acceptOnce(async (tx) => {
+    await lockUser(tx, userId);
+    const [user] = await tx.select({ secret: users.totpSecret, lastStep: users.totpLastStep, left: users.recoveryCodesLeft }).from(users).where(eq(users.id, userId));
+    const factor = user ? await acceptFactor(tx, userId, user, input, now, undefined) : null;
+    if (!user || !factor) return failed;
+    if ('drift' in factor) return failed.suspended ? failed : { ...failed, drift: factor.drift };
+    await clearAttempts(tx, [rule.key]);
+    await tx.update(users).set({ secondFactorFailures: 0 }).where(eq(users.id, userId));
+    return accepted(tx, { ok: true, ...factor, codesLeft: factor.kind === 'recovery' ? user.left - 1 : user.left }, andThen);
+  });
+}
+
+/** The accepted factor handed to `andThen` in its transaction; a refusal there rolls it all back (Withdrawn). */
+async function accepted(tx: Executor, factor: AcceptedFactor, andThen?: (tx: Executor, accepted: AcceptedFactor) => Promise<boolean>): Promise<AcceptedFactor> {
+  if (andThen && !(await andThen(tx, factor))) throw new Withdrawn();
+  return factor;
+}
+
+async function acceptOnce(check: (tx: Executor) => Promise<FactorResult>): Promise<FactorResult> {
   try {
-    return await writeTransaction(
-      async (tx): Promise<FactorResult> => {
-        await lockUser(tx, userId);
-        const [user] = await tx.select({ secret: users.totpSecret, lastStep: users.totpLastStep, left: users.recoveryCodesLeft }).from(users).where(eq(users.id, userId));
-        const factor = user ? await acceptFactor(tx, userId, user, input, now, begun) : null;
-        if (!user || !factor) return failed;
-        if ('drift' in factor) return failed.suspended ? failed : { ...failed, drift: factor.drift };
-        await clearAttempts(tx, [rule.key]);
-        await tx.update(users).set({ secondFactorFailures: 0 }).where(eq(users.id, userId));
-        const accepted: AcceptedFactor = { ok: true, ...factor, codesLeft: factor.kind === 'recovery' ? user.left - 1 : user.left };
-        if (andThen && !(await andThen(tx, accepted))) throw new Withdrawn();
-        return accepted;
-      }
-    );
+    return await writeTransaction(check);
   } catch (error) {
     if (error instanceof Withdrawn) return { ok: false, withdrawn: true };
     throw error;
   }
+}
+
+/**
+ * A security key's assertion: the same cap and throttle as a code, in one transaction under the
+ * user's row lock. With failures on record it is counted before its check, as a code is (it may be
+ * the attempt that goes over the limit, refused unchecked). With none, no window holds a hit of the
+ * user's (the failures and the throttle's hits are written and cleared together), so this attempt
+ * cannot be over the limit: only a lock is read before the check, and a failed check is counted
+ * after it, as a code's failure is. An assertion is a signature over this challenge, which no
+ * number of parallel tries guesses; parallel attempts still count one after another (the row lock).
+ * A key's sign-in by a user with a clean record so writes nothing for the throttle.
+ */
+async function verifyAssertionFactor(
+  userId: number,
+  rule: ThrottleRule,
+  assertion: NonNullable<FactorInput['assertion']>,
+  now: number,
+  andThen?: (tx: Executor, accepted: AcceptedFactor) => Promise<boolean>,
+): Promise<FactorResult> {
+  // The signature check begins now, so that its crypto overlaps the reads below; what it finds
+  // counts only once the challenge is used up, in the check's transaction (beginAssertion).
+  const begun = assertion.begun ?? beginAssertion(assertion.response, userId);
+  // Refused before the check (suspended, locked): nobody awaits it, so its failure must not go unhandled.
+  begun.catch(() => undefined);
+  return acceptOnce(async (tx) => {
+    await lockUser(tx, userId);
+    const [user] = await tx.select({ failures: users.secondFactorFailures, left: users.recoveryCodesLeft }).from(users).where(eq(users.id, userId));
+    if (!user) return { ok: false };
+    const onRecord = user.failures > 0;
+    let failed: FactorResult | null = null;
+    if (onRecord) {
+      const attempt = await countFactorAttempt(userId, rule, now);
+      if ('suspended' in attempt) return { ok: false, suspended: true };
+      if ('lockedUntil' in attempt) return { ok: false, lockedUntil: attempt.lockedUntil, ...(attempt.began && { lockBegan: true as const }) };
+      failed = isSecondFactorSuspended(attempt.failures) ? { ok: false, checked: true, suspended: true, tripped: true } : { ok: false, checked: true };
+    } else {
+      // A lock may outlive the failures that made it (a passkey sign-in clears them, not the lock).
+      const until = await lockedUntil(tx, rule.key, now);
+      if (until) return { ok: false, lockedUntil: until };
+    }
+    const factor = await acceptFactor(tx, userId, { secret: null, lastStep: null }, { assertion }, now, begun);
+    if (!factor || 'drift' in factor) return failed ?? countFailure(tx, userId, rule, now);
+    if (onRecord) {
+      await clearAttempts(tx, [rule.key]);
+      await tx.update(users).set({ secondFactorFailures: 0 }).where(eq(users.id, userId));
+    }
+    return accepted(tx, { ok: true, ...factor, codesLeft: user.left }, andThen);
+  });
+}
+
+/** A checked failure of a user with none on record, counted: the first hit of the throttle's window, and the first toward the cap (`tripped` if the cap is 1). */
+async function countFailure(tx: Executor, userId: number, rule: ThrottleRule, now: number): Promise<FactorResult> {
+  let began = false;
+  const attempt = await countAttempt([rule], now, async () => {
+    began = true;
+  });
+  await tx.update(users).set({ secondFactorFailures: 1 }).where(eq(users.id, userId));
+  if (isSecondFactorSuspended(1)) return { ok: false, checked: true, suspended: true, tripped: true };
+  if ('lockedUntil' in attempt) return { ok: false, checked: true, lockedUntil: attempt.lockedUntil, ...(began ? { lockBegan: true as const } : {}) };
+  return { ok: false, checked: true };
 }
 
 /** Step-up asks for a code unless this session verified a second factor recently. */

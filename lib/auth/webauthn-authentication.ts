@@ -68,15 +68,27 @@ export interface AuthenticationExpectation {
 /** Thrown inside the key's transaction when `andThen` refuses: rolls it back. */
 class Refused extends Error {}
 
-/** The stored key the response names: the user's own (second factor), or the one whose user handle the response carries (passkey). */
+/**
+ * The stored key the response names: the user's own (second factor), or the one whose user handle
+ * the response carries (passkey, with its organization's switch; a second factor needs none).
+ */
 async function findKey(response: AuthenticationResponseJSON, userId: number | null) {
-  const owner = userId === null ? eq(users.webauthnHandle, response.response.userHandle ?? '') : eq(users.id, userId);
-  const [key] = await (await db())
-    .select({ id: webauthnCredentials.id, userId: users.id, orgId: users.orgId, publicKey: webauthnCredentials.publicKey, signCount: webauthnCredentials.signCount, uvInitialized: webauthnCredentials.uvInitialized, passkeySignIn: organizations.passkeySignIn })
+  const fields = { id: webauthnCredentials.id, userId: users.id, orgId: users.orgId, publicKey: webauthnCredentials.publicKey, signCount: webauthnCredentials.signCount, uvInitialized: webauthnCredentials.uvInitialized };
+  const reader = await db();
+  if (userId !== null) {
+    const [key] = await reader
+      .select(fields)
+      .from(webauthnCredentials)
+      .innerJoin(users, eq(users.id, webauthnCredentials.userId))
+      .where(and(eq(webauthnCredentials.credentialId, response.id), eq(webauthnCredentials.userId, userId)));
+    return key ? { ...key, passkeySignIn: false } : null;
+  }
+  const [key] = await reader
+    .select({ ...fields, passkeySignIn: organizations.passkeySignIn })
     .from(webauthnCredentials)
     .innerJoin(users, eq(users.id, webauthnCredentials.userId))
     .innerJoin(organizations, eq(organizations.id, users.orgId))
-    .where(and(eq(webauthnCredentials.credentialId, response.id), owner));
+    .where(and(eq(webauthnCredentials.credentialId, response.id), eq(users.webauthnHandle, response.response.userHandle ?? '')));
   return key ?? null;
 }
 

@@ -8,7 +8,7 @@ import { countChallengeAttempt, deleteChallenge, findChallenge, markChallengeRea
 import { clearChallengeCookie, currentChallenge } from '@/lib/auth/challenge-cookie';
 import { SIGN_IN_KEY_REFUSED, lockedMessage, NO_KEYS, SECOND_FACTOR_SUSPENDED, WRONG_CODE, WRONG_RECOVERY_CODE, wrongCodeMessage } from '@/lib/auth/messages';
 import { verifySecondFactor, type FactorInput } from '@/lib/auth/second-factor';
-import { authenticationOptions } from '@/lib/auth/webauthn';
+import { authenticationOptions, beginAssertion } from '@/lib/auth/webauthn';
 import { finishSignIn } from '@/lib/auth/sign-in';
 import { minutesUntil } from '@/lib/auth/throttle';
 import { clearTrustCookie, currentTrustToken, requestUserAgent, setTrustCookie } from '@/lib/auth/trust-cookie';
@@ -52,8 +52,12 @@ async function completeSecondStep(challenge: Challenge, factor: Factor, ip: stri
   const step = await writeTransaction(async (tx) => {
     // The user's row first, as every change of the user takes it before the user's challenges.
     await lockUser(tx, user.id);
-    // Counted before the check: parallel guesses cannot exceed the limit.
-    const attempt = await countChallengeAttempt(challenge.token, limit);
+    // A code is counted before its check: parallel guesses cannot exceed the limit. A key's
+    // assertion, a signature that no number of tries guesses, only once its check failed (below).
+    // Its limit is read from the challenge as this request found it: a parallel failure may let
+    // one more signature be checked, which cannot help anybody who lacks the key.
+    const countsFirst = factor.name !== 'webauthn';
+    const attempt = countsFirst ? await countChallengeAttempt(challenge.token, limit) : challenge.failures < limit ? 'counted' : 'exhausted';
     if (attempt !== 'counted') return { attempt };
     const result = await verifySecondFactor(user.id, factor.input, now, async (tx, accepted) => {
       const ready = await markChallengeReady(tx, challenge.token, now, accepted.kind === 'recovery' ? 'recovery_code' : accepted.kind);
@@ -65,6 +69,7 @@ async function completeSecondStep(challenge: Challenge, factor: Factor, ip: stri
       if (origin && accepted.kind !== 'recovery') handoff.trust = await trustBrowser(tx, { id: user.id, orgId: user.orgId, credentialsVersion: challenge.credentialsVersion }, origin, now);
       return true;
     });
+    if (!countsFirst && !result.ok && result.checked) await countChallengeAttempt(challenge.token, limit);
     return { attempt, result };
   });
   if (step.attempt === 'exhausted') return endChallenge(challenge.token, 'too-many');
@@ -113,7 +118,12 @@ export const verifyCodeAction = publicAction(verifyCodeSchema, async (input, { i
 /** "Use your security key": the assertion answers a key challenge bound to this sign-in challenge. */
 export const verifyKeyAction = publicAction(verifyKeySchema, async ({ response, trust }, { ip }): Promise<ActionState> => {
   const challenge = await verifyChallenge();
-  return completeSecondStep(challenge, { name: 'webauthn', input: { assertion: { binding: { challengeToken: challenge.token }, response, ip } }, trust: trust === 'yes' }, ip);
+  // The signature check begins at once (its WebCrypto work on libuv's threadpool, its key read on
+  // PostgreSQL's reader pool) while the steps below read and count; it decides nothing until the
+  // key's challenge is used up in their transaction.
+  const begun = beginAssertion(response, challenge.userId);
+  begun.catch(() => undefined);
+  return completeSecondStep(challenge, { name: 'webauthn', input: { assertion: { binding: { challengeToken: challenge.token }, response, ip, begun } }, trust: trust === 'yes' }, ip);
 });
 
 /** The options for navigator.credentials.get(): the user's keys, for a key challenge bound to this sign-in challenge. */
