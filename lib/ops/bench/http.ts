@@ -58,7 +58,23 @@ function multipart(fields: Record<string, string>): { body: Buffer; type: string
 
 export class Client {
   private cookies = new Map<string, string>();
-  constructor(readonly base: string) {}
+  private turn = 0;
+  /**
+   * `instances`: serve `base` from these origins instead, each request to the next one, with the
+   * headers a balancer at `base` adds (the instances run with TRUST_PROXY=1 and AUTH_URL = base).
+   * The balancer's own work stays out of the figures, as a real one runs elsewhere.
+   */
+  constructor(
+    readonly base: string,
+    private readonly instances: string[] = [],
+  ) {}
+
+  /** Where this request goes, and the headers a balancer in front would add. */
+  private route(path: string): { url: URL; forwarded: Record<string, string> } {
+    if (this.instances.length === 0) return { url: new URL(path, this.base), forwarded: {} };
+    const instance = this.instances[this.turn++ % this.instances.length]!;
+    return { url: new URL(path, instance), forwarded: { 'x-forwarded-host': new URL(this.base).host, 'x-forwarded-proto': 'http', 'x-forwarded-for': '127.0.0.1' } };
+  }
 
   private remember(reply: Reply) {
     for (const line of reply.setCookies) {
@@ -81,14 +97,16 @@ export class Client {
   }
 
   async get(path: string): Promise<Reply> {
-    const reply = await send(new URL(path, this.base), 'GET', this.headers());
+    const { url, forwarded } = this.route(path);
+    const reply = await send(url, 'GET', this.headers(forwarded));
     this.remember(reply);
     return reply;
   }
 
   async post(path: string, fields: Record<string, string>): Promise<Reply> {
     const { body, type } = multipart(fields);
-    const reply = await send(new URL(path, this.base), 'POST', this.headers({ origin: this.base, 'content-type': type, 'content-length': String(body.length) }), body);
+    const { url, forwarded } = this.route(path);
+    const reply = await send(url, 'POST', this.headers({ ...forwarded, origin: this.base, 'content-type': type, 'content-length': String(body.length) }), body);
     this.remember(reply);
     return reply;
   }
