@@ -55,8 +55,7 @@ test('a replayed assertion, and one for another user’s challenge, are refused'
   expect(await keyState(user.id)).toEqual(used);
   expect(await liveSessions(user.id)).toBe(1);
   expect(await liveSessions(other.id)).toBe(0);
-  // Counted once their check refused them (a key's attempt is counted after it), for the victim's
-  // sign-in challenge and for the victim.
+  // Each counted once, for the victim's sign-in challenge and for the victim.
   expect(await rawRows(sql`select failures from login_challenges where user_id = ${other.id}`)).toEqual([{ failures: 2 }]);
   expect(await rawRows(sql`select second_factor_failures as n from users where id = ${other.id}`)).toEqual([{ n: 2 }]);
   expect(await auditActions(user.id)).toContain('sign_in.second_factor_failed');

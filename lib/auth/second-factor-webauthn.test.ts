@@ -50,7 +50,7 @@ test('a key’s assertion is a second factor: accepted as `webauthn`, its challe
   assert.deepEqual(accepted, { ok: true, kind: 'webauthn', credentialId: authenticator.id, codesLeft: 10 }, 'names the key that was used');
   assert.equal(inside, 'webauthn', 'what the factor was used for runs in its transaction');
   assert.equal(await failures(user.id), 0);
-  assert.deepEqual(await verifySecondFactor(user.id, { assertion: { binding, response } }), { ok: false, checked: true }, 'replayed');
+  assert.deepEqual(await verifySecondFactor(user.id, { assertion: { binding, response } }), { ok: false }, 'replayed');
   assert.equal(await failures(user.id), 1, 'the replay counted as a failure');
 });
 
@@ -66,10 +66,10 @@ test('another user’s challenge, a wrong origin or RP ID, and a withdrawn follo
   const { user, authenticator } = await keysOnly();
   const { user: other, authenticator: otherKey } = await keysOnly();
   const theirs = await assertion(other.id, otherKey);
-  assert.deepEqual(await verifySecondFactor(user.id, { assertion: theirs }), { ok: false, checked: true }, 'an assertion for another user’s challenge');
+  assert.deepEqual(await verifySecondFactor(user.id, { assertion: theirs }), { ok: false }, 'an assertion for another user’s challenge');
   for (const place of [{ ...here(), origin: 'https://evil.example' }, { ...here(), rpId: 'evil.example' }]) {
     const before = await signCount(authenticator.id);
-    assert.deepEqual(await verifySecondFactor(user.id, { assertion: await assertion(user.id, authenticator, place) }), { ok: false, checked: true });
+    assert.deepEqual(await verifySecondFactor(user.id, { assertion: await assertion(user.id, authenticator, place) }), { ok: false });
     assert.equal(await signCount(authenticator.id), before, 'the counter did not move');
   }
   assert.equal(await failures(user.id), 3);
@@ -86,9 +86,16 @@ test('a key’s attempt by a user with a clean record is counted after its check
   assert.equal((await verifySecondFactor(user.id, { assertion: await assertion(user.id, authenticator) })).ok, true);
   assert.deepEqual([await failures(user.id), await hits()], [0, 0], 'a success with nothing on record writes no count');
   // A key the user never added: refused after its check.
-  assert.deepEqual(await verifySecondFactor(user.id, { assertion: await assertion(user.id, new SoftwareAuthenticator()) }), { ok: false, checked: true });
+  assert.deepEqual(await verifySecondFactor(user.id, { assertion: await assertion(user.id, new SoftwareAuthenticator()) }), { ok: false });
   assert.deepEqual([await failures(user.id), await hits()], [1, 1], 'the failure is counted once, after its check');
-  // With a failure on record the next attempt is counted before its check, as a code; a success clears both.
+  // With a failure on record the next attempt is counted before its check, as a code's: a second failure counts once more.
+  assert.deepEqual(await verifySecondFactor(user.id, { assertion: await assertion(user.id, new SoftwareAuthenticator()) }), { ok: false });
+  assert.deepEqual([await failures(user.id), await hits()], [2, 2]);
+  // A success clears both.
+  assert.equal((await verifySecondFactor(user.id, { assertion: await assertion(user.id, authenticator) })).ok, true);
+  assert.deepEqual([await failures(user.id), await hits()], [0, 0]);
+  // Hits without failures (the two should never part): a success still clears them.
+  await writeTransaction((tx) => tx.insert(throttleHits).values({ key: `2fa:user:${user.id}`, at: Date.now() }));
   assert.equal((await verifySecondFactor(user.id, { assertion: await assertion(user.id, authenticator) })).ok, true);
   assert.deepEqual([await failures(user.id), await hits()], [0, 0]);
 });
@@ -99,7 +106,7 @@ test('a lock that outlived its failures (a passkey sign-in clears them, not the 
   await writeTransaction((tx) => tx.insert(throttleLocks).values({ key: `2fa:user:${user.id}`, until: now + 60_000 }));
   const valid = await assertion(user.id, authenticator);
   const locked = await verifySecondFactor(user.id, { assertion: valid }, now);
-  assert.ok(!locked.ok && locked.lockedUntil === now + 60_000 && !locked.checked, 'locked, unchecked');
+  assert.ok(!locked.ok && locked.lockedUntil === now + 60_000, 'locked, unchecked');
   assert.equal(await openChallenges(user.id), 1, 'the key challenge was not even looked at');
   assert.equal(await failures(user.id), 0, 'a refused attempt counts for neither');
 });
@@ -126,7 +133,7 @@ test('a counter regression is refused as a second factor, and audited', async ()
   const { user, authenticator } = await keysOnly();
   assert.equal((await verifySecondFactor(user.id, { assertion: await assertion(user.id, authenticator) })).ok, true);
   authenticator.counter = 0;
-  assert.deepEqual(await verifySecondFactor(user.id, { assertion: await assertion(user.id, authenticator) }), { ok: false, checked: true });
+  assert.deepEqual(await verifySecondFactor(user.id, { assertion: await assertion(user.id, authenticator) }), { ok: false });
   const audited = await (await db()).select({ action: auditEvents.action }).from(auditEvents).where(eq(auditEvents.targetUserId, user.id));
   assert.ok(audited.some((row) => row.action === 'webauthn.counter_regression'), 'audited, with the failure it is');
   assert.equal(await failures(user.id), 1);

@@ -21,13 +21,11 @@ export function secondFactorRule(userId: number): ThrottleRule {
  * `suspended`: the user is at the hard cap, nothing was checked; `tripped`: this failure reached
  * the cap (exactly one attempt trips it, so it is audited once). `lockBegan`: this attempt began the
  * throttle's lock (one attempt a lock; the ones refused while it lasts carry only `lockedUntil`).
- * `checked`: a key's assertion was checked and refused (not refused unchecked at the cap or in a
- * lock, nor withdrawn): its caller, which counts a key's attempt after its check, counts it then.
  */
 export type FactorKind = 'totp' | 'recovery' | 'webauthn';
 export type FactorResult =
   | { ok: true; kind: FactorKind; codesLeft: number; credentialId?: string }
-  | { ok: false; lockedUntil?: number; lockBegan?: true; withdrawn?: true; suspended?: true; tripped?: true; drift?: number; checked?: true };
+  | { ok: false; lockedUntil?: number; lockBegan?: true; withdrawn?: true; suspended?: true; tripped?: true; drift?: number };
 export type AcceptedFactor = Extract<FactorResult, { ok: true }>;
 
 /**
@@ -186,11 +184,13 @@ async function acceptOnce(check: (tx: Executor) => Promise<FactorResult>): Promi
  * A security key's assertion: the same cap and throttle as a code, in one transaction under the
  * user's row lock. With failures on record it is counted before its check, as a code is (it may be
  * the attempt that goes over the limit, refused unchecked). With none, no window holds a hit of the
- * user's (the failures and the throttle's hits are written and cleared together), so this attempt
- * cannot be over the limit: only a lock is read before the check, and a failed check is counted
- * after it, as a code's failure is. An assertion is a signature over this challenge, which no
- * number of parallel tries guesses; parallel attempts still count one after another (the row lock).
- * A key's sign-in by a user with a clean record so writes nothing for the throttle.
+ * user's (the failures and the throttle's hits are written and cleared together: every writer of
+ * either is in this file, passkey-sign-in.ts and two-factor-changes.ts), so this attempt cannot be
+ * over the limit: only a lock is read before the check, and a failed check is counted after it,
+ * as a code's failure is. An assertion is a signature over this challenge, which no number of
+ * parallel tries guesses; parallel attempts still count one after another (the row lock). A key's
+ * sign-in by a user with a clean record so skips the throttle's counting (11 statements).
+ * A withdrawn attempt (a valid assertion whose follow-up refused) leaves no count: it was no failure.
  */
 async function verifyAssertionFactor(
   userId: number,
@@ -214,7 +214,7 @@ async function verifyAssertionFactor(
       const attempt = await countFactorAttempt(userId, rule, now);
       if ('suspended' in attempt) return { ok: false, suspended: true };
       if ('lockedUntil' in attempt) return { ok: false, lockedUntil: attempt.lockedUntil, ...(attempt.began && { lockBegan: true as const }) };
-      failed = isSecondFactorSuspended(attempt.failures) ? { ok: false, checked: true, suspended: true, tripped: true } : { ok: false, checked: true };
+      failed = isSecondFactorSuspended(attempt.failures) ? { ok: false, suspended: true, tripped: true } : { ok: false };
     } else {
       // A lock may outlive the failures that made it (a passkey sign-in clears them, not the lock).
       const until = await lockedUntil(tx, rule.key, now);
@@ -222,24 +222,28 @@ async function verifyAssertionFactor(
     }
     const factor = await acceptFactor(tx, userId, { secret: null, lastStep: null }, { assertion }, now, begun);
     if (!factor || 'drift' in factor) return failed ?? countFailure(tx, userId, rule, now);
-    if (onRecord) {
-      await clearAttempts(tx, [rule.key]);
-      await tx.update(users).set({ secondFactorFailures: 0 }).where(eq(users.id, userId));
-    }
+    // The hits too, even with no failures on record: should the two ever part, a success still
+    // leaves nothing behind.
+    await clearAttempts(tx, [rule.key]);
+    if (onRecord) await tx.update(users).set({ secondFactorFailures: 0 }).where(eq(users.id, userId));
     return accepted(tx, { ok: true, ...factor, codesLeft: user.left }, andThen);
   });
 }
 
-/** A checked failure of a user with none on record, counted: the first hit of the throttle's window, and the first toward the cap (`tripped` if the cap is 1). */
+/** A checked failure of a user with none on record, counted as a code's is: a hit of the throttle's window (which may lock), and one more toward the cap (`tripped` when it reaches it). */
 async function countFailure(tx: Executor, userId: number, rule: ThrottleRule, now: number): Promise<FactorResult> {
   let began = false;
   const attempt = await countAttempt([rule], now, async () => {
     began = true;
   });
-  await tx.update(users).set({ secondFactorFailures: 1 }).where(eq(users.id, userId));
-  if (isSecondFactorSuspended(1)) return { ok: false, checked: true, suspended: true, tripped: true };
-  if ('lockedUntil' in attempt) return { ok: false, checked: true, lockedUntil: attempt.lockedUntil, ...(began ? { lockBegan: true as const } : {}) };
-  return { ok: false, checked: true };
+  const [row] = await tx
+    .update(users)
+    .set({ secondFactorFailures: sql`${users.secondFactorFailures} + 1` })
+    .where(eq(users.id, userId))
+    .returning({ failures: users.secondFactorFailures });
+  if (isSecondFactorSuspended(row?.failures ?? 0)) return { ok: false, suspended: true, tripped: true };
+  if ('lockedUntil' in attempt) return { ok: false, lockedUntil: attempt.lockedUntil, ...(began ? { lockBegan: true as const } : {}) };
+  return { ok: false };
 }
 
 /** Step-up asks for a code unless this session verified a second factor recently. */

@@ -52,12 +52,8 @@ async function completeSecondStep(challenge: Challenge, factor: Factor, ip: stri
   const step = await writeTransaction(async (tx) => {
     // The user's row first, as every change of the user takes it before the user's challenges.
     await lockUser(tx, user.id);
-    // A code is counted before its check: parallel guesses cannot exceed the limit. A key's
-    // assertion, a signature that no number of tries guesses, only once its check failed (below).
-    // Its limit is read from the challenge as this request found it: a parallel failure may let
-    // one more signature be checked, which cannot help anybody who lacks the key.
-    const countsFirst = factor.name !== 'webauthn';
-    const attempt = countsFirst ? await countChallengeAttempt(challenge.token, limit) : challenge.failures < limit ? 'counted' : 'exhausted';
+    // Counted before the check: parallel guesses cannot exceed the limit.
+    const attempt = await countChallengeAttempt(challenge.token, limit);
     if (attempt !== 'counted') return { attempt };
     const result = await verifySecondFactor(user.id, factor.input, now, async (tx, accepted) => {
       const ready = await markChallengeReady(tx, challenge.token, now, accepted.kind === 'recovery' ? 'recovery_code' : accepted.kind);
@@ -69,7 +65,6 @@ async function completeSecondStep(challenge: Challenge, factor: Factor, ip: stri
       if (origin && accepted.kind !== 'recovery') handoff.trust = await trustBrowser(tx, { id: user.id, orgId: user.orgId, credentialsVersion: challenge.credentialsVersion }, origin, now);
       return true;
     });
-    if (!countsFirst && !result.ok && result.checked) await countChallengeAttempt(challenge.token, limit);
     return { attempt, result };
   });
   if (step.attempt === 'exhausted') return endChallenge(challenge.token, 'too-many');
