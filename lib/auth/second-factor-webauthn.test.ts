@@ -111,6 +111,15 @@ test('a lock that outlived its failures (a passkey sign-in clears them, not the 
   assert.equal(await failures(user.id), 0, 'a refused attempt counts for neither');
 });
 
+test('a suspended user’s valid key is refused unchecked, and the suspension stays', async () => {
+  const { user, authenticator } = await keysOnly();
+  const cap = config().secondFactor.maxFailures;
+  await writeTransaction((tx) => tx.update(users).set({ secondFactorFailures: cap }).where(eq(users.id, user.id)));
+  assert.deepEqual(await verifySecondFactor(user.id, { assertion: await assertion(user.id, authenticator) }), { ok: false, suspended: true });
+  assert.equal(await failures(user.id), cap, 'not reset: only an admin reset lifts it');
+  assert.equal(await openChallenges(user.id), 1, 'the key challenge was not even looked at');
+});
+
 test('key assertions share the second-factor throttle: the window lock refuses even a valid one, unchecked', async () => {
   const { user, authenticator } = await keysOnly();
   const now = Date.now();
