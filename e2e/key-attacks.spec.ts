@@ -62,6 +62,20 @@ test('a replayed assertion, and one for another user’s challenge, are refused'
   for (const context of [first.context, again.context, victim.context]) await context.dispose();
 });
 
+test('refused keys posted at once to one sign-in challenge: each counted before its check, so no more than its 5 attempts are checked', async ({ org }) => {
+  const { user, key } = await userWithKey(org);
+  const { context, binding } = await atSecondStep(user);
+  // Signed by the user's key for the wrong place: refused once checked.
+  const refused = JSON.stringify(await assertionFor(binding, user.id, key.software, { ...appPlace(), origin: 'https://deskgate.evil.example' }));
+  const answers = await Promise.all(Array.from({ length: 8 }, () => postAction(context, 'verifyKeyAction', { response: refused })));
+  expect(answers.every((answer) => answer.status() < 500 && !signedIn(answer))).toBe(true);
+  // Five checked and counted for the user; the sixth found the challenge out of attempts and ended it.
+  expect(await rawRows(sql`select second_factor_failures as n from users where id = ${user.id}`)).toEqual([{ n: 5 }]);
+  expect(await rawRows(sql`select id from login_challenges where user_id = ${user.id}`)).toEqual([]);
+  expect(await liveSessions(user.id)).toBe(0);
+  await context.dispose();
+});
+
 test('a wrong origin or RP ID is refused and moves no counter', async ({ org }) => {
   const { user, key } = await userWithKey(org);
   const before = await keyState(user.id);
