@@ -203,50 +203,52 @@ export interface AdoptionCounts {
  * "Adoption at a glance": the organization's users by 2FA state, in one pass over the organization's
  * entries of an index (org, state, required flag, grace start), never the table rows. The same buckets
  * as stateOf and the table's state filter; invited and deactivated users count where the table's
- * filter shows them (in their state), so each count is what its link shows.
+ * filter shows them (in their state), so each count is what its link shows. The grace standings of
+ * the "required" ones are a second read of the same index, over those users' entries only (under
+ * "optional" the flagged ones): the first pass only counts, which halves its work per entry.
  */
 export async function adoptionCounts(org: { id: number; twoFactorPolicy: TwoFactorPolicy; twoFactorGraceDays: number }, now = Date.now()): Promise<AdoptionCounts> {
   const days = Math.max(0, org.twoFactorGraceDays);
-  const groups = await adoptionQuery(await db(), org.id, days, now);
+  const reader = await db();
   const counts: Record<TwoFactorState, number> = { enabled: 0, not_set_up: 0, required: 0, sso: 0 };
-  const required: RequiredBreakdown = { inGrace: 0, nearestDeadline: null, unstarted: 0, due: 0, overdue: 0 };
-  let earliest: number | null = null;
-  for (const g of groups) {
-    const state: TwoFactorState = g.state === 'enabled' || g.state === 'sso' ? g.state : isRequiredUnder(org.twoFactorPolicy, g.flagged) ? 'required' : 'not_set_up';
-    counts[state] += g.total;
-    if (state !== 'required') continue;
-    if (days === 0) {
-      required.due += g.total;
-      continue;
-    }
-    required.unstarted += g.unstarted;
-    required.inGrace += g.inGrace;
-    const ended = g.total - g.unstarted - g.inGrace;
-    required.due += ended;
-    required.overdue += ended;
-    if (g.earliest !== null && (earliest === null || g.earliest < earliest)) earliest = g.earliest;
+  for (const g of await adoptionQuery(reader, org.id)) {
+    counts[g.state === 'enabled' || g.state === 'sso' ? g.state : isRequiredUnder(org.twoFactorPolicy, g.flagged) ? 'required' : 'not_set_up'] += g.total;
   }
-  required.nearestDeadline = earliest === null ? null : earliest + days * DAY_MS;
+  const required: RequiredBreakdown = { inGrace: 0, nearestDeadline: null, unstarted: 0, due: 0, overdue: 0 };
+  if (counts.required > 0 && days === 0) required.due = counts.required;
+  if (counts.required > 0 && days > 0) {
+    const [g] = await graceQuery(reader, org.id, org.twoFactorPolicy, days, now);
+    if (g) {
+      // Counted apart from the first pass: a change in between moves a user from one to the other.
+      const ended = Math.max(0, counts.required - g.unstarted - g.inGrace);
+      Object.assign(required, { unstarted: g.unstarted, inGrace: g.inGrace, due: ended, overdue: ended, nearestDeadline: g.earliest === null ? null : g.earliest + days * DAY_MS });
+    }
+  }
   return { counts, total: Object.values(counts).reduce((a, b) => a + b, 0), required };
 }
 
-/** The counts' one query: grouped by state and flag, with each group's grace standings (`days` > 0). */
-export function adoptionQuery(reader: Reader, orgId: number, days: number, now: number) {
+/** The counts' first query: the organization's users grouped by state and flag. */
+export function adoptionQuery(reader: Reader, orgId: number) {
+  return reader
+    .select({ state: users.twoFactorState, flagged: users.twoFactorRequired, total: sql<number>`count(*)`.mapWith(Number) })
+    .from(users)
+    .where(eq(users.orgId, orgId))
+    .groupBy(users.twoFactorState, users.twoFactorRequired);
+}
+
+/** The "required" users' grace standings (`days` > 0): not started, running (and the earliest start of those). */
+export function graceQuery(reader: Reader, orgId: number, policy: TwoFactorPolicy, days: number, now: number) {
   // A started grace period runs while start + days > now (graceStanding), i.e. start > cutoff.
   const cutoff = now - days * DAY_MS;
   const started = users.twoFactorGraceStartedAt;
   return reader
     .select({
-      state: users.twoFactorState,
-      flagged: users.twoFactorRequired,
-      total: sql<number>`count(*)`.mapWith(Number),
-      unstarted: sql<number>`sum(case when ${started} is null then 1 else 0 end)`.mapWith(Number),
-      inGrace: sql<number>`sum(case when ${started} > ${cutoff} then 1 else 0 end)`.mapWith(Number),
+      unstarted: sql<number>`coalesce(sum(case when ${started} is null then 1 else 0 end), 0)`.mapWith(Number),
+      inGrace: sql<number>`coalesce(sum(case when ${started} > ${cutoff} then 1 else 0 end), 0)`.mapWith(Number),
       earliest: sql<number | null>`min(case when ${started} > ${cutoff} then ${started} end)`.mapWith(Number),
     })
     .from(users)
-    .where(eq(users.orgId, orgId))
-    .groupBy(users.twoFactorState, users.twoFactorRequired);
+    .where(and(eq(users.orgId, orgId), stateFilter('required', policy)));
 }
 
 /** requiredSql in JavaScript: whether a password user without 2FA owes it under the policy and their flag. */
