@@ -43,9 +43,14 @@ const stateBadge: Record<TwoFactorState, string> = {
   sso: 'bg-blue-100 text-blue-900 dark:bg-blue-950 dark:text-blue-100',
 };
 
-/** Under a "Required, not set up" badge: the user's deadline while in grace, or that it has passed. */
-async function GraceNote({ standing, locale }: { standing: GraceStanding; locale: Locale }) {
-  const t = await getTranslations('AdminUsers');
+type Translate = Awaited<ReturnType<typeof getTranslations<'AdminUsers'>>>;
+
+/**
+ * Under a "Required, not set up" badge: the user's deadline while in grace, or that it has passed.
+ * A plain component given the page's translator: an async one in each of the table's rows is a
+ * suspended component for React to serialize apart, 25 times a page.
+ */
+function GraceNote({ standing, locale, t }: { standing: GraceStanding; locale: Locale; t: Translate }) {
   if (standing.kind === 'grace') {
     const deadline = formatDeadline(standing.deadline, 'medium', locale);
     return <span className="mt-1 block text-xs">{t.rich('graceDue', { deadline, time: (chunks) => <time dateTime={new Date(standing.deadline).toISOString()}>{chunks}</time> })}</span>;
@@ -169,7 +174,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                       <td className="px-3 py-2">{t(u.role === 'admin' ? 'admin' : 'member')}</td>
                       <td className="px-3 py-2"><span className={`rounded-full px-2 py-0.5 text-xs font-medium ${statusBadge[status]}`}>{t(`status.${status}`)}</span></td>
                       <td className="px-3 py-2">{t(u.signInMethod === 'sso' ? 'sso' : 'password')}</td>
-                      <td className="px-3 py-2"><span className={`rounded-full px-2 py-0.5 text-xs font-medium ${stateBadge[state]}`}>{t(`state.${state}`)}</span>{u.twoFactorRequired && state === 'enabled' ? <span className="ml-1 text-xs">{t('requiredNote')}</span> : null}{isSecondFactorSuspended(u.secondFactorFailures) ? <span className="ml-1 rounded-full bg-red-100 px-2 py-0.5 text-xs font-medium text-red-900 dark:bg-red-950 dark:text-red-100">{t('locked')}</span> : null}<GraceNote standing={grace} locale={locale} /></td>
+                      <td className="px-3 py-2"><span className={`rounded-full px-2 py-0.5 text-xs font-medium ${stateBadge[state]}`}>{t(`state.${state}`)}</span>{u.twoFactorRequired && state === 'enabled' ? <span className="ml-1 text-xs">{t('requiredNote')}</span> : null}{isSecondFactorSuspended(u.secondFactorFailures) ? <span className="ml-1 rounded-full bg-red-100 px-2 py-0.5 text-xs font-medium text-red-900 dark:bg-red-950 dark:text-red-100">{t('locked')}</span> : null}<GraceNote standing={grace} locale={locale} t={t} /></td>
                       <td className="px-3 py-2" data-testid="second-factors">{describeSecondFactors(u, words) ?? '—'}</td>
                       <td className="px-3 py-2">{hasSecondFactor(u) ? u.recoveryCodesLeft : '—'}</td>
                       <td className="px-3 py-2">{date(u.lastSignInAt)}</td>
@@ -228,7 +233,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   );
 }
 
-async function userNotice(orgId: number, raw: SearchParams, t: Awaited<ReturnType<typeof getTranslations<'AdminUsers'>>>): Promise<string | null> {
+async function userNotice(orgId: number, raw: SearchParams, t: Translate): Promise<string | null> {
   const { notice, user } = firstValues(raw);
   const isOne = <K extends string>(keys: readonly K[], value: string | undefined): value is K => value !== undefined && (keys as readonly string[]).includes(value);
   if (isOne(PLAIN_NOTICES, notice)) return t(`notices.${notice}`);
