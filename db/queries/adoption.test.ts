@@ -40,6 +40,11 @@ async function seed(slug: string, orgId: number, n: number) {
     if (i % 4 === 1) change.twoFactorGraceStartedAt = now - DAY;
     if (i % 4 === 2) change.twoFactorGraceStartedAt = now - 2 * DAY;
     if (i % 4 === 3) change.twoFactorGraceStartedAt = now - 30 * DAY;
+    // The earliest running clock lies with the flagged users for a 3-day grace period and with the
+    // others for a 45-day one, so that counting them apart (SQLite reads each flag's range on its own)
+    // must still find the least of both.
+    if (i % 4 === 2 && i % 3 === 0) change.twoFactorGraceStartedAt = now - 2.5 * DAY;
+    if (i % 4 === 3 && i % 3 !== 0) change.twoFactorGraceStartedAt = now - 31 * DAY;
     if (Object.keys(change).length) await writeTransaction((tx) => tx.update(users).set(change).where(eq(users.id, id)));
     if (i % 6 === 5) await setUserDeactivated(id, true, { ...ctx, orgId });
     ids.push(id);
@@ -81,7 +86,7 @@ test('each adoption count equals the row count of the users table filtered by th
 });
 
 test('the "required, not set up" count is broken down by grace standing as each row shows it', async () => {
-  for (const [policy, days] of [['optional', 3], ['required', 3], ['required', 0], ['optional', 45]] as const) {
+  for (const [policy, days] of [['optional', 3], ['required', 3], ['required', 0], ['optional', 45], ['required', 45]] as const) {
     const current = await setOrg(policy, days);
     const adoption = await adoptionCounts(current, now);
     const rows = await writeTransaction((tx) =>
