@@ -273,17 +273,23 @@ export function graceQuery(reader: Reader, orgId: number, policy: TwoFactorPolic
       .from(users)
       .where(and(eq(users.orgId, orgId), stateFilter('required', policy)));
   }
-  const flags = policy === 'required' ? [false, true] : policy === 'optional' ? [true] : [];
-  const ranges = flags.flatMap((flagged) => {
-    const within = (range: SQL) => and(eq(users.orgId, orgId), eq(users.twoFactorState, 'none'), eq(users.twoFactorRequired, flagged), range);
-    return [
-      reader.select({ unstarted: sql<number>`count(*)`.mapWith(Number).as('unstarted'), inGrace: zero.as('in_grace'), earliest: none.as('earliest') }).from(users).where(within(isNull(started))),
-      reader.select({ unstarted: zero.as('unstarted'), inGrace: sql<number>`count(*)`.mapWith(Number).as('in_grace'), earliest: none.as('earliest') }).from(users).where(within(sql`${started} > ${cutoff}`)),
-      reader.select({ unstarted: zero.as('unstarted'), inGrace: zero.as('in_grace'), earliest: sql<number | null>`min(${started})`.mapWith(Number).as('earliest') }).from(users).where(within(sql`${started} > ${cutoff}`)),
-    ];
-  });
+  const count = sql<number>`count(*)`.mapWith(Number);
+  // One row of the union: the figure its range gives, the others zero (none for the earliest).
+  const part = (figure: { unstarted?: SQL<number>; inGrace?: SQL<number>; earliest?: SQL<number | null> }, range: SQL | undefined) =>
+    reader.select({ unstarted: (figure.unstarted ?? zero).as('unstarted'), inGrace: (figure.inGrace ?? zero).as('in_grace'), earliest: (figure.earliest ?? none).as('earliest') }).from(users).where(range);
+  const ranges = [false, true]
+    .filter((flagged) => isRequiredUnder(policy, flagged))
+    .flatMap((flagged) => {
+      const within = (range: SQL) => and(eq(users.orgId, orgId), eq(users.twoFactorState, 'none'), eq(users.twoFactorRequired, flagged), range);
+      return [
+        part({ unstarted: count }, within(isNull(started))),
+        part({ inGrace: count }, within(sql`${started} > ${cutoff}`)),
+        part({ earliest: sql<number | null>`min(${started})`.mapWith(Number) }, within(sql`${started} > ${cutoff}`)),
+      ];
+    });
   const [first, ...rest] = ranges;
-  if (!first) return reader.select({ unstarted: zero.as('unstarted'), inGrace: zero.as('in_grace'), earliest: none.as('earliest') }).from(users).where(sql`false`);
+  // Under "off" nobody is required (adoptionCounts does not ask): no rows.
+  if (!first) return part({}, sql`false`);
   return rest.reduce((union, next) => union.unionAll(next) as unknown as typeof first, first);
 }
 
