@@ -1,6 +1,7 @@
-import { sql, type SQL } from 'drizzle-orm';
-import { alias as pgAlias, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { alias as pgAlias, type AnyPgColumn, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import { alias as sqliteAlias } from 'drizzle-orm/sqlite-core';
+import type { Db } from './index';
 import { store } from './store';
 
 // What the two stores spell differently, kept in one place; query code stays the same for both.
@@ -27,3 +28,18 @@ export function skipLocked<Q>(query: Q): Q {
 
 /** A second name for a table in one query (the audit log joins users twice). */
 export const alias: typeof pgAlias = store === 'postgres' ? pgAlias : (sqliteAlias as unknown as typeof pgAlias);
+
+/**
+ * Housekeeping: deletes up to `batch` rows whose `at` is at most `cutoff`, oldest first (an index on
+ * `at` makes it a short range read, however large the table), skipping rows another transaction is
+ * deleting (skipLocked). Callers run it beside a write that adds one row: taking more than one a
+ * time, a table holds what is still of use and a shrinking rest.
+ */
+export async function deleteOldest(tx: Pick<Db, 'select' | 'delete'>, table: PgTable, id: PgColumn, at: PgColumn, cutoff: number, batch = 50): Promise<void> {
+  await tx.delete(table).where(inArray(id, oldestRows(tx, table, id, at, cutoff, batch)));
+}
+
+/** The ids deleteOldest deletes (apart, so that a test can read its plan). */
+export function oldestRows(tx: Pick<Db, 'select'>, table: PgTable, id: PgColumn, at: PgColumn, cutoff: number, batch = 50) {
+  return skipLocked(tx.select({ id }).from(table).where(lte(at, cutoff)).orderBy(at).limit(batch));
+}

@@ -96,7 +96,8 @@ export const sessions = pgTable(
     userAgent: text('user_agent'),
     clientAddress: text('client_address'),
   },
-  (t) => [index('sessions_user_idx').on(t.userId)],
+  // By last use too: sessions unused for the idle limit are swept a few at a time, oldest first (lib/auth/session.ts).
+  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_last_seen_idx').on(t.lastSeenAt)],
 );
 
 // "Trust this browser": a random token in an HttpOnly cookie, stored as its SHA-256 digest, bound to
@@ -137,7 +138,8 @@ export const loginChallenges = pgTable(
     callbackUrl: text('callback_url'),
     credentialsVersion: integer('credentials_version').notNull().default(0),
   },
-  (t) => [index('login_challenges_user_idx').on(t.userId)],
+  // By expiry too: expired challenges (abandoned sign-ins) are swept a few at a time (lib/auth/challenge.ts).
+  (t) => [index('login_challenges_user_idx').on(t.userId), index('login_challenges_expires_idx').on(t.expiresAt)],
 );
 
 export const pendingEnrollments = pgTable('pending_enrollments', {

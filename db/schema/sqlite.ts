@@ -106,7 +106,8 @@ export const sessions = sqliteTable(
     userAgent: text('user_agent'),
     clientAddress: text('client_address'),
   },
-  (t) => [index('sessions_user_idx').on(t.userId)],
+  // By last use too: sessions unused for the idle limit are swept a few at a time, oldest first (lib/auth/session.ts).
+  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_last_seen_idx').on(t.lastSeenAt)],
 );
 
 // "Trust this browser": a random token in an HttpOnly cookie, stored as its SHA-256 digest, bound to
@@ -149,7 +150,8 @@ export const loginChallenges = sqliteTable(
     // The user's credentials version when the password was checked (see users.credentialsVersion).
     credentialsVersion: integer('credentials_version').notNull().default(0),
   },
-  (t) => [index('login_challenges_user_idx').on(t.userId)],
+  // By expiry too: expired challenges (abandoned sign-ins) are swept a few at a time (lib/auth/challenge.ts).
+  (t) => [index('login_challenges_user_idx').on(t.userId), index('login_challenges_expires_idx').on(t.expiresAt)],
 );
 
 export const pendingEnrollments = sqliteTable('pending_enrollments', {

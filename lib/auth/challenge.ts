@@ -2,6 +2,7 @@ import 'server-only';
 import { and, eq, gt, lt, ne, sql } from 'drizzle-orm';
 import { type Executor, db, lockUser, writeTransaction } from '@/db';
 import { loginChallenges, users, type ChallengePurpose, type LoginChallenge, type SecondFactorKind, type SessionMethod } from '@/db/schema';
+import { deleteOldest } from '@/db/dialect';
 import { config } from '@/lib/config';
 import { admitWithoutSecondFactor } from './grace';
 import type { RequestDevice } from '@/lib/request';
@@ -23,6 +24,7 @@ export function challengeLifetime(purpose: ChallengePurpose): number {
  * `secondFactorAt`: a `ready` challenge whose sign-in verified a second factor (a passkey, which is
  * then its `method`); `secondFactor`: which one it passed, for the session (a trusted browser has
  * none of the time: step-up still asks). Inside a caller's transaction it is a savepoint of it (writeTransaction).
+ * Sweeps a few expired challenges first (sign-ins left unfinished: nothing reads one once expired).
  */
 export async function createChallenge(
   userId: number,
@@ -34,7 +36,10 @@ export async function createChallenge(
   const token = newToken();
   const now = Date.now();
   const row = { id: tokenDigest(token), userId, purpose, method: options.method ?? 'password', createdAt: now, expiresAt: now + challengeLifetime(purpose), callbackUrl, credentialsVersion, secondFactorAt: options.secondFactorAt ?? null, secondFactor: options.secondFactor ?? null };
-  await writeTransaction((tx) => tx.insert(loginChallenges).values(row));
+  await writeTransaction(async (tx) => {
+    await deleteOldest(tx, loginChallenges, loginChallenges.id, loginChallenges.expiresAt, now);
+    await tx.insert(loginChallenges).values(row);
+  });
   return token;
 }
 

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eq } from 'drizzle-orm';
+import { eq, like } from 'drizzle-orm';
 import { db, writeTransaction } from '@/db';
-import { sessions, users } from '@/db/schema';
+import { loginChallenges, sessions, users } from '@/db/schema';
 import { setGraceDays } from '@/lib/accounts/grace-setting';
 import { createOrganization, setOrganizationPolicy } from '@/lib/accounts/organizations';
 import { changePassword, createUser, setUserTwoFactorRequired } from '@/lib/accounts/users';
@@ -90,4 +90,30 @@ test('a session is refused when the credentials changed after the password step'
   assert.equal(await redeemReadyChallenge(await createChallenge(user.id, 'ready', '/', await version())), null, 'no session without 2FA when it is due');
   await setGraceDays(user.orgId, 3, operator);
   assert.ok(await redeemReadyChallenge(await createChallenge(user.id, 'ready', '/', await version())), 'an unchanged version still signs in');
+});
+
+test('a new session sweeps sessions unused for the idle limit, 50 at a time and oldest first; the others stay', async () => {
+  const { sessionIdleMs } = config();
+  const now = Date.now();
+  const row = (id: string, lastSeenAt: number, revokedAt: number | null = null) => ({ id, userId: user.id, method: 'password' as const, createdAt: lastSeenAt, lastSeenAt, revokedAt });
+  // Unused for the idle limit and a minute more, and more: dead (isLive), whatever else they are.
+  const dead = Array.from({ length: 55 }, (_, i) => row(`sweep-dead-${String(i).padStart(2, '0')}`, now - sessionIdleMs - 60_000 * (55 - i), i % 2 ? now - sessionIdleMs : null));
+  // Used a minute inside the idle limit: live. Revoked a moment ago: dead, but swept only once the idle limit has passed.
+  const kept = [row('sweep-live', now - sessionIdleMs + 60_000), row('sweep-revoked-now', now - 1000, now - 1000)];
+  await writeTransaction((tx) => tx.insert(sessions).values([...dead, ...kept]));
+  const left = async () => (await (await db()).select({ id: sessions.id }).from(sessions).where(like(sessions.id, 'sweep-%'))).map((r) => r.id).sort();
+  await newSession();
+  assert.deepEqual(await left(), [...dead.slice(50), ...kept].map((r) => r.id).sort(), 'the 50 least recently used went');
+  await newSession();
+  assert.deepEqual(await left(), kept.map((r) => r.id).sort());
+});
+
+test('a new challenge sweeps expired ones (sign-ins left unfinished); live ones stay', async () => {
+  const now = Date.now();
+  const row = (id: string, expiresAt: number) => ({ id, userId: user.id, purpose: 'verify' as const, createdAt: expiresAt - 60_000, expiresAt });
+  await writeTransaction((tx) => tx.insert(loginChallenges).values([row('sweep-expired', now - 1), row('sweep-live', now + 60_000)]));
+  const token = await createChallenge(user.id, 'verify', '/', await version());
+  const left = (await (await db()).select({ id: loginChallenges.id }).from(loginChallenges).where(like(loginChallenges.id, 'sweep-%'))).map((r) => r.id);
+  assert.deepEqual(left, ['sweep-live']);
+  assert.ok(await findChallenge(token), 'and the new one is there');
 });

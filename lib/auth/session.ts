@@ -1,6 +1,7 @@
 import 'server-only';
 import { and, eq, isNull, ne } from 'drizzle-orm';
 import { db, lockUser, writeTransaction, type Executor } from '@/db';
+import { deleteOldest } from '@/db/dialect';
 import { organizations, sessions, users, type Locale, type SecondFactorKind, type SessionMethod, type SignInMethod } from '@/db/schema';
 import { audit, type Actor } from '@/lib/audit';
 import { config } from '@/lib/config';
@@ -15,11 +16,17 @@ export interface SessionOrigin {
   device?: RequestDevice;
 }
 
-/** Inserts a session row and returns the id that goes into the JWT (the row keeps its digest). */
+/**
+ * Inserts a session row and returns the id that goes into the JWT (the row keeps its digest).
+ * Sweeps a few dead sessions first: unused for the idle limit, a session is dead (isLive) and stays
+ * dead, since only a live one is ever touched (loadSession); a revoked or expired session, or a
+ * deactivated user's, so goes within the idle limit of its end.
+ */
 export async function createSession(tx: Executor, userId: number, method: SessionMethod, secondFactorAt: number | null, origin: SessionOrigin = {}): Promise<string> {
   const id = newToken();
   const now = Date.now();
   const { secondFactor = null, device } = origin;
+  await deleteOldest(tx, sessions, sessions.id, sessions.lastSeenAt, now - config().sessionIdleMs);
   await tx.insert(sessions).values({ id: tokenDigest(id), userId, method, createdAt: now, lastSeenAt: now, secondFactorAt, secondFactor, userAgent: device?.userAgent ?? null, clientAddress: device?.clientAddress ?? null });
   await tx.update(users).set({ lastSignInAt: now }).where(eq(users.id, userId));
   return id;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, like } from 'drizzle-orm';
 import { db, writeTransaction } from '@/db';
 import { auditEvents, organizations, sessions, trustedBrowsers, users } from '@/db/schema';
 import { createOrganization } from '@/lib/accounts/organizations';
@@ -210,4 +210,17 @@ test('widening trust (on, or more days) needs an admin’s step-up, decided unde
   assert.deepEqual(await setTrustSetting(org.id, { allowed: true, days: 20 }, actor), { needsStepUp: true });
   assert.deepEqual(await trustSetting(org.id), { allowed: true, days: 10 }, 'nothing changed');
   assert.deepEqual(await setTrustSetting(org.id, { allowed: true, days: 20 }, actor, null, Date.now(), true), { changed: true, ended: 0 });
+});
+
+test('trusting a browser sweeps anyone’s expired trusts; live ones stay', async () => {
+  const org = await freshOrg();
+  const user = await freshUser(org);
+  const other = await freshUser(org);
+  const now = Date.now();
+  const stored = (id: string, expiresAt: number) => ({ id, userId: other.id, credentialsVersion: 0, createdAt: expiresAt - DAY, expiresAt });
+  await writeTransaction((tx) => tx.insert(trustedBrowsers).values([stored('sweep-expired', now), stored('sweep-live', now + 1)]));
+  const { token } = await trust(user, now);
+  const left = (await (await db()).select({ id: trustedBrowsers.id }).from(trustedBrowsers).where(like(trustedBrowsers.id, 'sweep-%'))).map((r) => r.id);
+  assert.deepEqual(left, ['sweep-live'], 'expired at this moment: gone (liveTrust refuses it from then on)');
+  assert.ok(await row(token));
 });

@@ -1,6 +1,7 @@
 import 'server-only';
 import { and, asc, eq, gt, inArray, lt, lte, ne, sql } from 'drizzle-orm';
 import { type Executor, db, lockOrganization, lockUser, writeTransaction } from '@/db';
+import { deleteOldest } from '@/db/dialect';
 import { organizations, trustedBrowsers, users } from '@/db/schema';
 import { audit, type Actor } from '@/lib/audit';
 import { config } from '@/lib/config';
@@ -46,6 +47,7 @@ const clip = (value: string | null, max: number) => (value === null ? null : val
  * days, if the organization allows it and the user's credentials are still `credentialsVersion`.
  * Returns the token for the cookie and the fixed expiry, or null when not allowed (nothing written).
  * `replacing`: the token this browser held before, if any — its row goes if it was this user's.
+ * A few expired trusts of anyone's are swept with it (liveTrust deletes one only when it is presented).
  */
 export async function trustBrowser(
   tx: Executor,
@@ -58,6 +60,7 @@ export async function trustBrowser(
   const [current] = await tx.select({ version: users.credentialsVersion }).from(users).where(eq(users.id, user.id));
   if (current?.version !== user.credentialsVersion) return null;
   if (origin.replacing) await tx.delete(trustedBrowsers).where(and(eq(trustedBrowsers.id, tokenDigest(origin.replacing)), eq(trustedBrowsers.userId, user.id)));
+  await deleteOldest(tx, trustedBrowsers, trustedBrowsers.id, trustedBrowsers.expiresAt, now);
   const token = newToken();
   const expiresAt = now + trustWindowMs(setting.days);
   await tx.insert(trustedBrowsers).values({

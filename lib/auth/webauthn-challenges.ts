@@ -1,13 +1,12 @@
 import 'server-only';
-import { and, eq, gt, inArray, isNull, lte } from 'drizzle-orm';
+import { and, eq, gt, isNull } from 'drizzle-orm';
 import { type Executor, writeTransaction } from '@/db';
-import { skipLocked } from '@/db/dialect';
+import { deleteOldest } from '@/db/dialect';
 import { webauthnChallenges, type WebAuthnPurpose } from '@/db/schema';
 import { config, type Config } from '@/lib/config';
 import { newToken, tokenDigest } from './tokens';
 
 export const WEBAUTHN_CHALLENGE_MS = 5 * 60_000;
-const PURGE_BATCH = 50;
 
 /**
  * What asked for a WebAuthn challenge; only the same one may answer it. A session (adding a key
@@ -40,16 +39,11 @@ interface ChallengeOwner {
   userId: number | null;
 }
 
-async function purgeExpired(tx: Executor, now: number): Promise<void> {
-  const expired = skipLocked(tx.select({ id: webauthnChallenges.id }).from(webauthnChallenges).where(lte(webauthnChallenges.expiresAt, now)).limit(PURGE_BATCH));
-  await tx.delete(webauthnChallenges).where(inArray(webauthnChallenges.id, expired));
-}
-
 /** A new challenge (base64url, as sent to the browser); the database keeps its digest. */
 export async function issueChallenge(owner: ChallengeOwner & { handle?: string }, now = Date.now()): Promise<string> {
   const challenge = newToken();
   await writeTransaction(async (tx) => {
-    await purgeExpired(tx, now);
+    await deleteOldest(tx, webauthnChallenges, webauthnChallenges.id, webauthnChallenges.expiresAt, now);
     await tx.insert(webauthnChallenges).values({
       id: tokenDigest(challenge),
       purpose: owner.purpose,
