@@ -11,7 +11,7 @@ test('each sweep reads the oldest rows through an index on their time, never the
   const { writer } = (await database()) as SqliteHandle;
   const reader = await db();
   const sweeps = {
-    sessions_last_seen_idx: oldestRows(reader, sessions, sessions.id, sessions.lastSeenAt, Date.now()),
+    sessions_created_idx: oldestRows(reader, sessions, sessions.id, sessions.createdAt, Date.now()),
     login_challenges_expires_idx: oldestRows(reader, loginChallenges, loginChallenges.id, loginChallenges.expiresAt, Date.now()),
     trusted_browsers_expires_idx: oldestRows(reader, trustedBrowsers, trustedBrowsers.id, trustedBrowsers.expiresAt, Date.now()),
     webauthn_challenges_expires_idx: oldestRows(reader, webauthnChallenges, webauthnChallenges.id, webauthnChallenges.expiresAt, Date.now()),

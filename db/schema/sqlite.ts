@@ -106,8 +106,9 @@ export const sessions = sqliteTable(
     userAgent: text('user_agent'),
     clientAddress: text('client_address'),
   },
-  // By last use too: sessions unused for the idle limit are swept a few at a time, oldest first (lib/auth/session.ts).
-  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_last_seen_idx').on(t.lastSeenAt)],
+  // By start too: sessions past their lifetime are swept a few at a time, oldest first (lib/auth/session.ts).
+  // Not by last use: the once-a-minute touch would then rewrite an index entry (and, on PostgreSQL, every index's).
+  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_created_idx').on(t.createdAt)],
 );
 
 // "Trust this browser": a random token in an HttpOnly cookie, stored as its SHA-256 digest, bound to

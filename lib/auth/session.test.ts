@@ -9,7 +9,7 @@ import { changePassword, createUser, setUserTwoFactorRequired } from '@/lib/acco
 import { config } from '@/lib/config';
 import { createChallenge, findChallenge, markChallengeReady, redeemReadyChallenge } from './challenge';
 import { resetTwoFactor } from './two-factor-changes';
-import { createSession, loadSession, revokeSession, revokeUserSessions } from './session';
+import { createSession, loadSession, revokeSession, revokeUserSessions, SESSION_SWEEP_MARGIN_MS } from './session';
 import { tokenDigest } from './tokens';
 
 process.env.DESKGATE_LOG = 'off';
@@ -92,18 +92,17 @@ test('a session is refused when the credentials changed after the password step'
   assert.ok(await redeemReadyChallenge(await createChallenge(user.id, 'ready', '/', await version())), 'an unchanged version still signs in');
 });
 
-test('a new session sweeps sessions unused for the idle limit, 50 at a time and oldest first; the others stay', async () => {
-  const { sessionIdleMs } = config();
-  const now = Date.now();
-  const row = (id: string, lastSeenAt: number, revokedAt: number | null = null) => ({ id, userId: user.id, method: 'password' as const, createdAt: lastSeenAt, lastSeenAt, revokedAt });
-  // Unused for the idle limit and a minute more, and more: dead (isLive), whatever else they are.
-  const dead = Array.from({ length: 55 }, (_, i) => row(`sweep-dead-${String(i).padStart(2, '0')}`, now - sessionIdleMs - 60_000 * (55 - i), i % 2 ? now - sessionIdleMs : null));
-  // Used a minute inside the idle limit: live. Revoked a moment ago: dead, but swept only once the idle limit has passed.
-  const kept = [row('sweep-live', now - sessionIdleMs + 60_000), row('sweep-revoked-now', now - 1000, now - 1000)];
-  await writeTransaction((tx) => tx.insert(sessions).values([...dead, ...kept]));
+test('a new session sweeps those begun a lifetime and a day ago, 50 at a time and oldest first; the others stay', async () => {
+  const cutoff = Date.now() - config().sessionMaxMs - SESSION_SWEEP_MARGIN_MS;
+  const row = (id: string, createdAt: number, lastSeenAt: number, revokedAt: number | null = null) => ({ id, userId: user.id, method: 'password' as const, createdAt, lastSeenAt, revokedAt });
+  // Begun before the cutoff: swept however recently used (the start decides, never the last use).
+  const old = Array.from({ length: 55 }, (_, i) => row(`sweep-old-${String(i).padStart(2, '0')}`, cutoff - 60_000 * (55 - i), Date.now()));
+  // Begun 5 seconds after the cutoff, however long unused or revoked: kept until their turn.
+  const kept = [row('sweep-young-idle', cutoff + 5000, cutoff + 5000), row('sweep-young-revoked', cutoff + 5000, cutoff + 5000, cutoff + 5000), row('sweep-live', Date.now(), Date.now())];
+  await writeTransaction((tx) => tx.insert(sessions).values([...old, ...kept]));
   const left = async () => (await (await db()).select({ id: sessions.id }).from(sessions).where(like(sessions.id, 'sweep-%'))).map((r) => r.id).sort();
   await newSession();
-  assert.deepEqual(await left(), [...dead.slice(50), ...kept].map((r) => r.id).sort(), 'the 50 least recently used went');
+  assert.deepEqual(await left(), [...old.slice(50), ...kept].map((r) => r.id).sort(), 'the 50 begun first went');
   await newSession();
   assert.deepEqual(await left(), kept.map((r) => r.id).sort());
 });

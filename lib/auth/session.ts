@@ -17,16 +17,23 @@ export interface SessionOrigin {
 }
 
 /**
+ * A session is swept once it began longer ago than its lifetime and this much more: then it is past
+ * the absolute limit (isLive) of every instance whose DESKGATE_SESSION_MAX_SECONDS and clock are
+ * within a day of this one's (instances of a rolling change, or a test server with short limits,
+ * sharing the database). Its start never moves, so it never becomes usable again.
+ */
+export const SESSION_SWEEP_MARGIN_MS = 86_400_000;
+
+/**
  * Inserts a session row and returns the id that goes into the JWT (the row keeps its digest).
- * Sweeps a few dead sessions first: unused for the idle limit, a session is dead (isLive) and stays
- * dead, since only a live one is ever touched (loadSession); a revoked or expired session, or a
- * deactivated user's, so goes within the idle limit of its end.
+ * Sweeps a few old sessions first (SESSION_SWEEP_MARGIN_MS): a revoked or idle one goes at the
+ * latest a lifetime and a day after it began.
  */
 export async function createSession(tx: Executor, userId: number, method: SessionMethod, secondFactorAt: number | null, origin: SessionOrigin = {}): Promise<string> {
   const id = newToken();
   const now = Date.now();
   const { secondFactor = null, device } = origin;
-  await deleteOldest(tx, sessions, sessions.id, sessions.lastSeenAt, now - config().sessionIdleMs);
+  await deleteOldest(tx, sessions, sessions.id, sessions.createdAt, now - config().sessionMaxMs - SESSION_SWEEP_MARGIN_MS);
   await tx.insert(sessions).values({ id: tokenDigest(id), userId, method, createdAt: now, lastSeenAt: now, secondFactorAt, secondFactor, userAgent: device?.userAgent ?? null, clientAddress: device?.clientAddress ?? null });
   await tx.update(users).set({ lastSignInAt: now }).where(eq(users.id, userId));
   return id;
