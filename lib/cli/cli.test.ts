@@ -325,4 +325,9 @@ test('a name with control characters is refused; one stored anyway (an older row
   const json = cli('user:list', '--org', 'escapes', '--json').stdout;
   assert.doesNotMatch(json, /[\u001b\u0007\u009b\u202e]/);
   assert.equal(JSON.parse(json)[0].name, stored);
+  // A name that spells a code is told apart from one holding the character: its backslash is doubled.
+  const lookalike = new Database(file);
+  lookalike.prepare('update users set name = ? where email = ?').run('Mallory\\x1b', 'mallory@escapes.example');
+  lookalike.close();
+  assert.ok(cli('user:list', '--org', 'escapes').stdout.includes('\tMallory\\\\x1b\t'));
 });

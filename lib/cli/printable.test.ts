@@ -15,6 +15,14 @@ test('every control and override is covered: C0 but tab and line feed, DEL, C1, 
   for (const code of [0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069]) assert.equal(printable(String.fromCharCode(code)), `\\u${code.toString(16)}`);
 });
 
+test('in a field a backslash is shown doubled: no text passes for a code, and the whole output escapes nothing twice', () => {
+  assert.equal(cell('Eve\\x1b'), 'Eve\\\\x1b');
+  assert.notEqual(cell('Eve\\x1b'), cell('Eve\u001b'));
+  assert.equal(cell('C:\\Users\tx'), 'C:\\\\Users\\x09x');
+  const line = `${cell('Eve\\x1b')}\t${cell('Eve\u001b')}`;
+  assert.equal(printable(line), line);
+});
+
 test('a field of a tab-separated line shows its own tabs and line breaks as codes', () => {
   assert.equal(cell('Bob\nceo@example.test\tadmin\u001b'), 'Bob\\x0aceo@example.test\\x09admin\\x1b');
 });

@@ -23,9 +23,15 @@ export function printable(text: string): string {
   return shownAsCodes(text, '\t\n');
 }
 
-/** One field of a tab-separated line, or one line on stderr: its own tabs and line breaks shown as codes too, so that no value can forge a column or a row. */
+/**
+ * One field of a tab-separated line, or one line on stderr: its own tabs and line breaks shown as
+ * codes too, so that no value can forge a column or a row; and a backslash doubled, so that every
+ * backslash of a field begins a code (`\\`, `\x09`, `\u202e`) and a name typed as "Eve\x1b"
+ * cannot pass for one holding an escape character. (printable(), which the whole output goes
+ * through afterwards, leaves backslashes alone: a field is not escaped twice.)
+ */
 export function cell(text: string): string {
-  return shownAsCodes(text, '');
+  return shownAsCodes(text.replaceAll('\\', '\\\\'), '');
 }
 
 /** JSON text with what a terminal acts on beyond C0 (DEL, C1, line and paragraph separators, bidirectional controls) written as \uXXXX escapes: the same JSON value. */
