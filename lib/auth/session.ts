@@ -22,7 +22,7 @@ export interface SessionOrigin {
  * within a day of this one's (instances of a rolling change, or a test server with short limits,
  * sharing the database). Its start never moves, so it never becomes usable again.
  */
-export const SESSION_SWEEP_MARGIN_MS = 86_400_000;
+const SESSION_SWEEP_MARGIN_MS = 86_400_000;
 
 /**
  * Inserts a session row and returns the id that goes into the JWT (the row keeps its digest).

@@ -29,7 +29,7 @@ import { emailField } from '@/lib/validation/fields';
 import { ACCOUNT_TOKEN_MS } from '@/lib/auth/account-tokens';
 import { environmentLocale } from '@/lib/i18n/environment';
 import { translatorFor } from '@/lib/i18n/translate';
-import { cell } from './printable';
+import { cell, jsonCell } from './printable';
 import { say, sayMessage } from './say';
 import { invitationSchema, newOrganizationSchema, newUserSchema, policyField, slugField } from '@/lib/validation/accounts';
 
@@ -279,7 +279,7 @@ export const commands: Record<string, (v: Values) => Promise<Output>> = {
     }
     const rows = await (await db()).select().from(auditEvents).where(eq(auditEvents.orgId, org.id)).orderBy(desc(auditEvents.id)).limit(limit);
     const actor = (e: (typeof rows)[number]) => (e.actorKind === 'operator' ? say('Cli.actorOperator') : e.actorKind === 'user' ? say('Cli.actorUser', { id: String(e.actorUserId) }) : say('Cli.actorSystem'));
-    const text = rows.map((e) => `${date(e.createdAt)}\t${actor(e)}\t${cell(e.action)}\t${e.targetUserId ? say('Cli.targetUser', { id: String(e.targetUserId) }) : '-'}\t${cell(e.detail ?? '')}`).join('\n');
+    const text = rows.map((e) => `${date(e.createdAt)}\t${actor(e)}\t${cell(e.action)}\t${e.targetUserId ? say('Cli.targetUser', { id: String(e.targetUserId) }) : '-'}\t${jsonCell(e.detail ?? '')}`).join('\n');
     return { text: text || say('Cli.noAuditEvents', { slug: org.slug }), data: rows };
   },
 };

@@ -1,7 +1,7 @@
 // Store-independent (a pure function): the PostgreSQL unit run skips it (package.json test:unit:pg).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cell, printable, printableJson } from './printable';
+import { cell, jsonCell, printable, printableJson } from './printable';
 
 test('control characters and bidirectional overrides are shown as their codes; line breaks, tabs and letters stay', () => {
   assert.equal(printable('Mallory\u001b[2J\u001b]0;pwned\u0007'), 'Mallory\\x1b[2J\\x1b]0;pwned\\x07');
@@ -21,6 +21,14 @@ test('in a field a backslash is shown doubled: no text passes for a code, and th
   assert.equal(cell('C:\\Users\tx'), 'C:\\\\Users\\x09x');
   const line = `${cell('Eve\\x1b')}\t${cell('Eve\u001b')}`;
   assert.equal(printable(line), line);
+});
+
+test('a JSON field reads back as the same value: its escapes are JSON’s, not doubled; a raw control shows as its code', () => {
+  const value = { name: 'Eve\u001b', typed: 'Eve\\u001b', path: 'C:\\x', c1: 'a\u009bb\u202e' };
+  const field = jsonCell(JSON.stringify(value));
+  assert.deepEqual(JSON.parse(field), value);
+  assert.doesNotMatch(field, /[\u0000-\u001f\u007f-\u009f\u202e]/);
+  assert.equal(jsonCell('{"a":"b\tc"}'), '{"a":"b\\x09c"}');
 });
 
 test('a field of a tab-separated line shows its own tabs and line breaks as codes', () => {

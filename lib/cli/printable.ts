@@ -34,6 +34,16 @@ export function cell(text: string): string {
   return shownAsCodes(text.replaceAll('\\', '\\\\'), '');
 }
 
+/**
+ * A field holding JSON text (the audit log's detail): what a terminal acts on written as JSON's own
+ * escapes (printableJson), so the field still reads as the same JSON value — its backslashes are
+ * JSON's, and doubling them would make it read as another. A raw control character, which JSON text
+ * never holds (a row from a tampered backup), is shown as its code.
+ */
+export function jsonCell(json: string): string {
+  return shownAsCodes(printableJson(json), '');
+}
+
 /** JSON text with what a terminal acts on beyond C0 (DEL, C1, line and paragraph separators, bidirectional controls) written as \uXXXX escapes: the same JSON value. */
 export function printableJson(json: string): string {
   return json.replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
