@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { database, db } from '@/db';
 import { oldestRows } from '@/db/dialect';
-import { loginChallenges, sessions, trustedBrowsers, webauthnChallenges } from '@/db/schema';
+import { loginChallenges, sessions, throttleLocks, trustedBrowsers, webauthnChallenges } from '@/db/schema';
 import type { SqliteHandle } from '@/db/sqlite';
 
 // SQLite only: its planner takes the index whatever the table holds, where PostgreSQL's reads a
@@ -15,6 +15,7 @@ test('each sweep reads the oldest rows through an index on their time, never the
     login_challenges_expires_idx: oldestRows(reader, loginChallenges, loginChallenges.id, loginChallenges.expiresAt, Date.now()),
     trusted_browsers_expires_idx: oldestRows(reader, trustedBrowsers, trustedBrowsers.id, trustedBrowsers.expiresAt, Date.now()),
     webauthn_challenges_expires_idx: oldestRows(reader, webauthnChallenges, webauthnChallenges.id, webauthnChallenges.expiresAt, Date.now()),
+    throttle_locks_until_idx: oldestRows(reader, throttleLocks, throttleLocks.key, throttleLocks.until, Date.now()),
   };
   for (const [index, query] of Object.entries(sweeps)) {
     const { sql, params } = query.toSQL();

@@ -1,7 +1,7 @@
 import 'server-only';
-import { and, count, eq, gt, inArray, like, lt, lte, notLike, or } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, like, lt, notLike, or } from 'drizzle-orm';
 import { type Executor, type Reader, inTransaction, lockKeys, store, writeTransaction } from '@/db';
-import { skipLocked } from '@/db/dialect';
+import { deleteOldest, skipLocked } from '@/db/dialect';
 import { throttleHits, throttleLocks } from '@/db/schema';
 import { describeDatabaseError } from '@/db/errors';
 import { config } from '@/lib/config';
@@ -33,8 +33,7 @@ export async function purgeExpired(tx: Executor, now = Date.now()): Promise<void
   const expired = or(and(lt(throttleHits.at, horizon), notLike(throttleHits.key, `${HOURLY_KEY_PREFIX}%`)), lt(throttleHits.at, now - HOUR_MS));
   const oldHits = skipLocked(tx.select({ id: throttleHits.id }).from(throttleHits).where(expired).orderBy(throttleHits.at).limit(PURGE_BATCH));
   await tx.delete(throttleHits).where(inArray(throttleHits.id, oldHits));
-  const oldLocks = skipLocked(tx.select({ key: throttleLocks.key }).from(throttleLocks).where(lte(throttleLocks.until, now)).orderBy(throttleLocks.until).limit(PURGE_BATCH));
-  await tx.delete(throttleLocks).where(inArray(throttleLocks.key, oldLocks));
+  await deleteOldest(tx, throttleLocks, throttleLocks.key, throttleLocks.until, now, PURGE_BATCH);
 }
 
 /**
